@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// bundle.json and signatures.json: the signed table of contents of a bundle (docs/format.md).
+// Parsing is strict: unknown format versions, malformed digests, duplicate blobs and images
+// whose manifest is not listed are refused, because everything an importer trusts comes from
+// here once the signature is checked.
+
+#include <airlock/base/encoding.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/manifest/bundle_manifest.hpp>
+#include <airlock/manifest/canonical_json.hpp>
+#include <airlock/manifest/image.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace airlock::manifest {
+
+using nlohmann::json;
+
+namespace {
+
+json blob_to_json(const BundleBlob& b)
+{
+    return {{"digest", b.digest.str()}, {"size", b.size}, {"mediaType", b.media_type}};
+}
+
+Result<std::string>
+get_string(const json& o, std::string_view key, std::string_view what, bool required = true)
+{
+    const auto it = o.find(key);
+    if (it == o.end() || it->is_null()) {
+        if (required) {
+            return fail(Errc::format, str_cat("bundle.json: ", what, " lacks \"", key, "\""));
+        }
+        return std::string();
+    }
+    if (!it->is_string()) {
+        return fail(Errc::format, str_cat("bundle.json: ", what, " \"", key, "\" is not a string"));
+    }
+    return it->get<std::string>();
+}
+
+Result<std::uint64_t> get_size(const json& o, std::string_view key, std::string_view what)
+{
+    const auto it = o.find(key);
+    if (it == o.end() || !it->is_number_unsigned()) {
+        return fail(Errc::format,
+                    str_cat("bundle.json: ", what, " \"", key, "\" is not a non-negative integer"));
+    }
+    return it->get<std::uint64_t>();
+}
+
+Result<Digest> get_digest(const json& o, std::string_view what)
+{
+    AIRLOCK_TRY_ASSIGN(const std::string text, get_string(o, "digest", what));
+    auto digest = Digest::parse(text);
+    if (!digest) {
+        return fail(Errc::format, str_cat("bundle.json: ", what, ": ", digest.error().message));
+    }
+    if (digest->algorithm() != "sha256") {
+        return fail(Errc::unsupported,
+                    str_cat("bundle.json: ", what, ": only sha256 blobs are supported"));
+    }
+    return digest;
+}
+
+Result<std::vector<BundleBlob>> get_blobs(const json& doc, std::string_view key)
+{
+    std::vector<BundleBlob> out;
+    const auto it = doc.find(key);
+    if (it == doc.end()) {
+        return out;
+    }
+    if (!it->is_array()) {
+        return fail(Errc::format, str_cat("bundle.json: \"", key, "\" is not an array"));
+    }
+    std::set<Digest> seen;
+    for (const auto& entry : *it) {
+        if (!entry.is_object()) {
+            return fail(Errc::format,
+                        str_cat("bundle.json: an entry of \"", key, "\" is not an object"));
+        }
+        BundleBlob b;
+        AIRLOCK_TRY_ASSIGN(b.digest, get_digest(entry, key));
+        const std::string what = str_cat("blob ", b.digest.str());
+        AIRLOCK_TRY_ASSIGN(b.size, get_size(entry, "size", what));
+        AIRLOCK_TRY_ASSIGN(b.media_type, get_string(entry, "mediaType", what));
+        if (!seen.insert(b.digest).second) {
+            return fail(Errc::format,
+                        str_cat("bundle.json: blob ", b.digest.str(), " is listed twice"));
+        }
+        out.push_back(std::move(b));
+    }
+    return out;
+}
+
+Result<std::vector<std::string>>
+get_string_array(const json& o, std::string_view key, std::string_view what)
+{
+    std::vector<std::string> out;
+    const auto it = o.find(key);
+    if (it == o.end()) {
+        return out;
+    }
+    if (!it->is_array()) {
+        return fail(Errc::format, str_cat("bundle.json: ", what, " \"", key, "\" is not an array"));
+    }
+    for (const auto& v : *it) {
+        if (!v.is_string()) {
+            return fail(Errc::format,
+                        str_cat("bundle.json: ", what, " \"", key, "\" holds a non-string"));
+        }
+        out.push_back(v.get<std::string>());
+    }
+    return out;
+}
+
+Result<BundleImage> get_image(const json& o)
+{
+    if (!o.is_object()) {
+        return fail(Errc::format, "bundle.json: an image entry is not an object");
+    }
+    BundleImage image;
+    AIRLOCK_TRY_ASSIGN(image.name, get_string(o, "name", "image"));
+    const std::string what = str_cat("image ", image.name);
+    AIRLOCK_TRY_ASSIGN(image.source, get_string(o, "source", what));
+    AIRLOCK_TRY_ASSIGN(image.tags, get_string_array(o, "tags", what));
+    AIRLOCK_TRY_ASSIGN(image.version, get_string(o, "version", what, false));
+    AIRLOCK_TRY_ASSIGN(image.digest, get_digest(o, what));
+    AIRLOCK_TRY_ASSIGN(image.media_type, get_string(o, "mediaType", what));
+    AIRLOCK_TRY_ASSIGN(image.size, get_size(o, "size", what));
+    AIRLOCK_TRY_ASSIGN(image.platforms, get_string_array(o, "platforms", what));
+    AIRLOCK_TRY_ASSIGN(image.created, get_string(o, "created", what, false));
+    AIRLOCK_TRY_ASSIGN(image.total_size, get_size(o, "totalSize", what));
+    return image;
+}
+
+} // namespace
+
+const BundleBlob* BundleManifest::find_blob(const Digest& digest) const
+{
+    for (const auto& b : blobs) {
+        if (b.digest == digest) {
+            return &b;
+        }
+    }
+    return nullptr;
+}
+
+Result<std::string> bundle_manifest_to_json(const BundleManifest& m)
+{
+    json doc = {
+        {"format", k_bundle_format},
+        {"formatVersion", m.format_version},
+        {"created", m.created},
+        {"tool", m.tool},
+    };
+    if (!m.channel.empty()) {
+        doc["channel"] = m.channel;
+    }
+    if (m.sequence) {
+        doc["sequence"] = *m.sequence;
+    }
+    if (!m.expires.empty()) {
+        doc["expires"] = m.expires;
+    }
+    json images = json::array();
+    for (const auto& image : m.images) {
+        json entry = {
+            {"source", image.source},
+            {"name", image.name},
+            {"tags", image.tags},
+            {"digest", image.digest.str()},
+            {"mediaType", image.media_type},
+            {"size", image.size},
+            {"platforms", image.platforms},
+            {"totalSize", image.total_size},
+        };
+        if (!image.version.empty()) {
+            entry["version"] = image.version;
+        }
+        if (!image.created.empty()) {
+            entry["created"] = image.created;
+        }
+        images.push_back(std::move(entry));
+    }
+    doc["images"] = std::move(images);
+    json files = json::array();
+    for (const auto& f : m.layout_files) {
+        files.push_back({{"path", f.path}, {"digest", f.digest.str()}, {"size", f.size}});
+    }
+    doc["layoutFiles"] = std::move(files);
+    json blobs = json::array();
+    for (const auto& b : m.blobs) {
+        blobs.push_back(blob_to_json(b));
+    }
+    doc["blobs"] = std::move(blobs);
+    if (!m.required.empty()) {
+        json required = json::array();
+        for (const auto& b : m.required) {
+            required.push_back(blob_to_json(b));
+        }
+        doc["required"] = std::move(required);
+    }
+    return canonical_dump(doc);
+}
+
+Result<BundleManifest> parse_bundle_manifest(std::string_view bytes)
+{
+    AIRLOCK_TRY_ASSIGN(const json doc, parse_json(bytes, "bundle.json"));
+    if (!doc.is_object()) {
+        return fail(Errc::format, "bundle.json is not a JSON object");
+    }
+    AIRLOCK_TRY_ASSIGN(const std::string format, get_string(doc, "format", "document"));
+    if (format != k_bundle_format) {
+        return fail(Errc::format,
+                    str_cat("bundle.json: format is '", format, "', not ", k_bundle_format));
+    }
+    BundleManifest m;
+    const auto version = doc.find("formatVersion");
+    if (version == doc.end() || !version->is_number_integer()) {
+        return fail(Errc::format, "bundle.json: missing formatVersion");
+    }
+    m.format_version = version->get<int>();
+    if (m.format_version != k_bundle_format_version) {
+        return fail(Errc::unsupported,
+                    str_cat("bundle.json: format version ",
+                            m.format_version,
+                            " is not supported by this airlock (supports ",
+                            k_bundle_format_version,
+                            "); upgrade airlock"));
+    }
+    AIRLOCK_TRY_ASSIGN(m.created, get_string(doc, "created", "document"));
+    AIRLOCK_TRY_ASSIGN(m.tool, get_string(doc, "tool", "document"));
+    AIRLOCK_TRY_ASSIGN(m.channel, get_string(doc, "channel", "document", false));
+    AIRLOCK_TRY_ASSIGN(m.expires, get_string(doc, "expires", "document", false));
+    if (doc.contains("sequence")) {
+        AIRLOCK_TRY_ASSIGN(m.sequence, get_size(doc, "sequence", "document"));
+    }
+    const auto images = doc.find("images");
+    if (images == doc.end() || !images->is_array()) {
+        return fail(Errc::format, "bundle.json: missing images array");
+    }
+    for (const auto& entry : *images) {
+        AIRLOCK_TRY_ASSIGN(BundleImage image, get_image(entry));
+        m.images.push_back(std::move(image));
+    }
+    AIRLOCK_TRY_ASSIGN(m.blobs, get_blobs(doc, "blobs"));
+    AIRLOCK_TRY_ASSIGN(m.required, get_blobs(doc, "required"));
+    if (const auto files = doc.find("layoutFiles"); files != doc.end()) {
+        if (!files->is_array()) {
+            return fail(Errc::format, "bundle.json: \"layoutFiles\" is not an array");
+        }
+        std::set<std::string> seen;
+        for (const auto& entry : *files) {
+            if (!entry.is_object()) {
+                return fail(Errc::format, "bundle.json: a layoutFiles entry is not an object");
+            }
+            LayoutFile f;
+            AIRLOCK_TRY_ASSIGN(f.path, get_string(entry, "path", "layout file"));
+            AIRLOCK_TRY_ASSIGN(f.digest, get_digest(entry, str_cat("layout file ", f.path)));
+            AIRLOCK_TRY_ASSIGN(f.size, get_size(entry, "size", str_cat("layout file ", f.path)));
+            if (f.path != "oci-layout" && f.path != "index.json" && f.path != "manifest.json") {
+                return fail(Errc::format,
+                            str_cat("bundle.json: unexpected layout file '", f.path, "'"));
+            }
+            if (!seen.insert(f.path).second) {
+                return fail(Errc::format,
+                            str_cat("bundle.json: layout file ", f.path, " listed twice"));
+            }
+            m.layout_files.push_back(std::move(f));
+        }
+    }
+    for (const auto& image : m.images) {
+        if (m.find_blob(image.digest) == nullptr
+            && std::none_of(m.required.begin(), m.required.end(), [&](const BundleBlob& b) {
+                   return b.digest == image.digest;
+               })) {
+            return fail(Errc::format,
+                        str_cat("bundle.json: image ",
+                                image.name,
+                                " (",
+                                image.digest.str(),
+                                ") is not among the blobs"));
+        }
+    }
+    return m;
+}
+
+Result<std::string> signatures_to_json(const std::vector<Signature>& signatures)
+{
+    json list = json::array();
+    for (const auto& s : signatures) {
+        list.push_back({{"algorithm", s.algorithm},
+                        {"keyId", s.key_id},
+                        {"signature", base64_encode(s.value)}});
+    }
+    return canonical_dump(json{{"signatures", std::move(list)}});
+}
+
+Result<std::vector<Signature>> parse_signatures(std::string_view bytes)
+{
+    AIRLOCK_TRY_ASSIGN(const json doc, parse_json(bytes, "signatures.json"));
+    const auto list = doc.is_object() ? doc.find("signatures") : doc.end();
+    if (!doc.is_object() || list == doc.end() || !list->is_array()) {
+        return fail(Errc::format, "signatures.json: missing signatures array");
+    }
+    std::vector<Signature> out;
+    for (const auto& entry : *list) {
+        if (!entry.is_object()) {
+            return fail(Errc::format, "signatures.json: an entry is not an object");
+        }
+        Signature s;
+        AIRLOCK_TRY_ASSIGN(s.algorithm, get_string(entry, "algorithm", "signature"));
+        AIRLOCK_TRY_ASSIGN(s.key_id, get_string(entry, "keyId", "signature"));
+        AIRLOCK_TRY_ASSIGN(const std::string encoded, get_string(entry, "signature", "signature"));
+        auto decoded = base64_decode(encoded);
+        if (!decoded) {
+            return fail(
+                Errc::format,
+                str_cat("signatures.json: signature by ", s.key_id, ": ", decoded.error().message));
+        }
+        s.value = std::move(*decoded);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+} // namespace airlock::manifest

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/base/error.hpp>
+#include <airlock/manifest/digest.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace airlock::manifest {
+
+inline constexpr std::string_view k_bundle_manifest_name = "bundle.json";
+inline constexpr std::string_view k_signatures_name = "signatures.json";
+inline constexpr std::string_view k_bundle_format = "airlock-bundle";
+inline constexpr int k_bundle_format_version = 1;
+
+// A blob in the bundle's stream (or, for `required`, one the target must already hold).
+struct BundleBlob
+{
+    Digest digest = Digest::sha256(std::string(64, '0'));
+    std::uint64_t size = 0;
+    std::string media_type;
+};
+
+// A non-blob file of the embedded OCI layout (oci-layout, index.json, manifest.json).
+struct LayoutFile
+{
+    std::string path;
+    Digest digest = Digest::sha256(std::string(64, '0'));
+    std::uint64_t size = 0;
+};
+
+// One image of the bundle and the tags an import applies to it.
+struct BundleImage
+{
+    std::string source;            // what was packed: "oci:DIR:REF", "docker.io/..."
+    std::string name;              // repository, fully qualified: "localhost/sample"
+    std::vector<std::string> tags; // source tag and version tag, no "latest"
+    std::string version;           // empty when the image declares none
+    Digest digest = Digest::sha256(std::string(64, '0')); // manifest or index
+    std::string media_type;
+    std::uint64_t size = 0;             // of the manifest or index document
+    std::vector<std::string> platforms; // "linux/amd64", "windows/amd64:10.0.20348.2849"
+    std::string created;                // newest config "created" among its platforms
+    std::uint64_t total_size = 0;       // all blobs of the image, each counted once
+};
+
+// bundle.json: everything an importer needs to decide before reading a single layer.
+struct BundleManifest
+{
+    int format_version = k_bundle_format_version;
+    std::string created; // RFC 3339 UTC
+    std::string tool;    // "airlock 0.1.0"
+    std::string channel;
+    std::optional<std::uint64_t> sequence;
+    std::string expires;
+    std::vector<BundleImage> images;
+    std::vector<LayoutFile> layout_files; // in stream order, before the blobs
+    std::vector<BundleBlob> blobs;        // in stream order
+    std::vector<BundleBlob> required;     // differential bundles: blobs the target must hold
+
+    // The listed blob with `digest`, or nullptr.
+    const BundleBlob* find_blob(const Digest& digest) const;
+};
+
+// The canonical JSON bytes of `manifest` (what signatures cover). Errc::format.
+Result<std::string> bundle_manifest_to_json(const BundleManifest& manifest);
+
+// Parses and validates bundle.json: format name and version, digests, unique blobs, images whose
+// digests are listed. Errc::format / Errc::unsupported naming the problem.
+Result<BundleManifest> parse_bundle_manifest(std::string_view bytes);
+
+// One signature over the exact bytes of bundle.json.
+struct Signature
+{
+    std::string algorithm; // "ed25519" / "ecdsa-p256"
+    std::string key_id;    // "sha256:<hex of the public key's DER>"
+    std::string value;     // raw signature bytes
+};
+
+// signatures.json as canonical JSON (values in base64). Errc::format.
+Result<std::string> signatures_to_json(const std::vector<Signature>& signatures);
+
+// Parses signatures.json. Errc::format.
+Result<std::vector<Signature>> parse_signatures(std::string_view bytes);
+
+} // namespace airlock::manifest

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/base/reporter.hpp>
+#include <airlock/manifest/bundle_manifest.hpp>
+#include <airlock/manifest/image.hpp>
+#include <airlock/pack/image_source.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace airlock::pack {
+
+enum class BlobRole {
+    document, // index or manifest
+    config,
+    layer,
+};
+
+struct PlannedBlob
+{
+    manifest::Descriptor descriptor;
+    ImageSource* source = nullptr;
+    BlobRole role = BlobRole::layer;
+};
+
+// One image resolved down to every blob it needs, with the facts bundle.json records.
+struct PlannedImage
+{
+    manifest::BundleImage image;
+    std::vector<PlannedBlob> blobs;                // documents, then configs, then layers
+    std::optional<manifest::ImageManifest> single; // set for single-platform images
+    std::optional<std::int64_t> created_seconds;   // newest config "created"
+};
+
+// Resolves `source` and reads its index, manifests and configs (verified against their
+// digests). Errc::not_found, Errc::format, Errc::unsupported, Errc::digest_mismatch.
+Result<PlannedImage> plan_image(ImageSource& source, Reporter& reporter);
+
+} // namespace airlock::pack

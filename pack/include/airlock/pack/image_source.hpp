@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/base/error.hpp>
+#include <airlock/manifest/image.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace airlock::pack {
+
+// What a source reference points at, and the name its image gets in a bundle.
+struct ResolvedRoot
+{
+    manifest::Descriptor root; // an image manifest or an index
+    std::string repository;    // fully qualified: "localhost/sample", "docker.io/library/alpine"
+    std::string tag;           // the source tag, empty when referenced by digest only
+};
+
+// Where images come from: an OCI layout directory now, a registry behind the same interface.
+class ImageSource
+{
+  public:
+    virtual ~ImageSource() = default;
+
+    // The reference as the user gave it, for messages and bundle.json.
+    virtual const std::string& reference() const = 0;
+
+    // Finds the root descriptor. Errc::not_found naming what is available, Errc::format.
+    virtual Result<ResolvedRoot> resolve() = 0;
+
+    // The bytes of a manifest, index or config, verified against `descriptor`'s digest and size.
+    // Errc::not_found, Errc::digest_mismatch.
+    virtual Result<std::string> fetch_document(const manifest::Descriptor& descriptor) = 0;
+
+    // A local file holding the blob, to be streamed into the bundle (the caller verifies it
+    // while streaming). Errc::not_found.
+    virtual Result<std::filesystem::path> blob_file(const manifest::Descriptor& descriptor) = 0;
+};
+
+// Makes the source for `reference` ("oci:DIR[:REF]"). Errc::usage for unknown transports.
+Result<std::unique_ptr<ImageSource>> make_image_source(std::string_view reference);
+
+} // namespace airlock::pack

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/archive/tar_writer.hpp>
+#include <airlock/base/error.hpp>
+#include <airlock/base/reporter.hpp>
+#include <airlock/manifest/bundle_manifest.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace airlock::pack {
+
+struct PackOptions
+{
+    std::vector<std::string> sources; // "oci:DIR[:REF]"...
+    std::filesystem::path output;
+    std::vector<std::filesystem::path> sign_keys; // PEM private keys; at least one
+    archive::Compression compression;
+    std::string channel;
+    std::optional<std::uint64_t> sequence;
+    // Bundle creation time; default: SOURCE_DATE_EPOCH, else the newest image's "created".
+    std::optional<std::int64_t> created;
+};
+
+struct PackSummary
+{
+    manifest::BundleManifest manifest;
+    std::vector<std::string> signer_key_ids;
+    std::uint64_t content_bytes = 0; // blob bytes in the stream
+    std::uint64_t bundle_bytes = 0;  // size of the written file
+};
+
+// Resolves every source, verifies every blob it reads and writes one signed bundle to
+// `options.output` (atomically: the file appears only when complete). Errors name the source,
+// image or digest concerned.
+Result<PackSummary> pack(const PackOptions& options, Reporter& reporter);
+
+} // namespace airlock::pack

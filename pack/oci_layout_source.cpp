@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "oci_layout_source.hpp"
+
+#include <airlock/base/file.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/crypto/sha256.hpp>
+#include <airlock/manifest/reference.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace airlock::pack {
+
+namespace fs = std::filesystem;
+using manifest::Descriptor;
+
+namespace {
+
+constexpr std::uint64_t k_max_document_size = 16ULL << 20U;
+
+// A repository name for images that carry no name of their own: "localhost/<dir name>".
+std::string repository_from_directory(const fs::path& dir)
+{
+    std::string base = fs::absolute(dir).lexically_normal().filename().string();
+    if (base.empty()) {
+        base = fs::absolute(dir).lexically_normal().parent_path().filename().string();
+    }
+    std::string out;
+    for (const char c : base) {
+        const auto lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const bool alnum = (lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9');
+        if (alnum) {
+            out.push_back(lower);
+        } else if (!out.empty() && out.back() != '-') {
+            out.push_back('-');
+        }
+    }
+    while (!out.empty() && out.back() == '-') {
+        out.pop_back();
+    }
+    return "localhost/" + (out.empty() ? std::string("image") : out);
+}
+
+} // namespace
+
+OciLayoutSource::OciLayoutSource(std::string reference, fs::path dir, std::string ref)
+    : m_reference(std::move(reference))
+    , m_dir(std::move(dir))
+    , m_ref(std::move(ref))
+{
+}
+
+Result<ResolvedRoot> OciLayoutSource::resolve()
+{
+    auto layout = read_file(m_dir / "oci-layout", 1U << 20U);
+    if (!layout) {
+        return fail(Errc::not_found,
+                    str_cat(m_dir.string(), " is not an OCI image layout (no oci-layout file)"));
+    }
+    AIRLOCK_TRY_ASSIGN(const std::string index_bytes,
+                       read_file(m_dir / "index.json", k_max_document_size));
+    auto index = manifest::parse_image_index(index_bytes, "");
+    if (!index) {
+        return std::unexpected(
+            std::move(index.error())
+                .with_context(str_cat("while reading ", (m_dir / "index.json").string())));
+    }
+    std::vector<const Descriptor*> matches;
+    std::vector<std::string> names;
+    for (const auto& d : index->manifests) {
+        const std::string name = d.annotation(manifest::k_annotation_ref_name);
+        if (!name.empty()) {
+            names.push_back(name);
+        }
+        if (m_ref.empty() || name == m_ref) {
+            matches.push_back(&d);
+        }
+    }
+    const auto available = [&] {
+        std::string list;
+        for (const auto& n : names) {
+            list += (list.empty() ? "" : ", ") + n;
+        }
+        return list.empty() ? std::string("none") : list;
+    };
+    if (matches.empty()) {
+        return fail(Errc::not_found,
+                    str_cat("image '",
+                            m_ref,
+                            "' not found in ",
+                            m_dir.string(),
+                            " (available: ",
+                            available(),
+                            ")"));
+    }
+    if (matches.size() > 1) {
+        return fail(Errc::usage,
+                    str_cat(m_dir.string(),
+                            " holds ",
+                            matches.size(),
+                            " images; name one as oci:DIR:REF (available: ",
+                            available(),
+                            ")"));
+    }
+    ResolvedRoot out;
+    out.root = *matches.front();
+    const std::string ref_name = out.root.annotation(manifest::k_annotation_ref_name);
+    std::string full_name = out.root.annotation(manifest::k_annotation_containerd_name);
+    if (full_name.empty() && ref_name.find('/') != std::string::npos) {
+        full_name = ref_name;
+    }
+    if (!full_name.empty()) {
+        auto parsed = manifest::Reference::parse(full_name);
+        if (!parsed) {
+            return std::unexpected(
+                std::move(parsed.error()).with_context(str_cat("in ", m_reference)));
+        }
+        out.repository = parsed->name();
+        out.tag = parsed->tag();
+    } else {
+        out.repository = repository_from_directory(m_dir);
+        out.tag = manifest::is_valid_tag(ref_name) ? ref_name : std::string("latest");
+    }
+    return out;
+}
+
+Result<fs::path> OciLayoutSource::blob_file(const Descriptor& descriptor)
+{
+    fs::path path = m_dir / descriptor.digest.layout_path();
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) {
+        return fail(Errc::not_found,
+                    str_cat("blob ", descriptor.digest.str(), " is missing from ", m_dir.string()));
+    }
+    return path;
+}
+
+Result<std::string> OciLayoutSource::fetch_document(const Descriptor& descriptor)
+{
+    if (descriptor.size > k_max_document_size) {
+        return fail(Errc::format,
+                    str_cat("document ",
+                            descriptor.digest.str(),
+                            " in ",
+                            m_reference,
+                            " claims ",
+                            descriptor.size,
+                            " bytes; manifests and configs are small"));
+    }
+    AIRLOCK_TRY_ASSIGN(const fs::path path, blob_file(descriptor));
+    AIRLOCK_TRY_ASSIGN(std::string bytes, read_file(path, k_max_document_size));
+    if (bytes.size() != descriptor.size || crypto::sha256_hex(bytes) != descriptor.digest.hex()) {
+        return fail(Errc::digest_mismatch,
+                    str_cat("blob ",
+                            descriptor.digest.str(),
+                            " in ",
+                            m_dir.string(),
+                            " does not match its digest or size (",
+                            bytes.size(),
+                            " bytes, expected ",
+                            descriptor.size,
+                            ")"));
+    }
+    return bytes;
+}
+
+Result<std::unique_ptr<ImageSource>> make_image_source(std::string_view reference)
+{
+    if (reference.starts_with("oci:")) {
+        const std::string_view rest = reference.substr(4);
+        const auto colon = rest.find(':');
+        const std::string_view dir = rest.substr(0, colon);
+        const std::string ref =
+            colon == std::string_view::npos ? std::string() : std::string(rest.substr(colon + 1));
+        if (dir.empty()) {
+            return fail(Errc::usage, str_cat("'", reference, "': expected oci:DIR[:REF]"));
+        }
+        return std::make_unique<OciLayoutSource>(std::string(reference), fs::path(dir), ref);
+    }
+    return fail(Errc::usage,
+                str_cat("unsupported image source '",
+                        reference,
+                        "': this version packs from local OCI layouts (oci:DIR[:REF])"));
+}
+
+} // namespace airlock::pack

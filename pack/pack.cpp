@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// pack: resolve every source into a plan (all documents verified), decide the blob order
+// (indexes and manifests, then configs, then layers; each blob once), write bundle.json and
+// its signatures, then stream every blob from its source into the bundle, hashing as it goes.
+
+#include "image_plan.hpp"
+#include "layout_files.hpp"
+
+#include <airlock/base/cancel.hpp>
+#include <airlock/base/file.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/base/time.hpp>
+#include <airlock/crypto/keys.hpp>
+#include <airlock/crypto/sha256.hpp>
+#include <airlock/manifest/media_types.hpp>
+#include <airlock/pack/pack.hpp>
+
+#include <cstdlib>
+#include <map>
+#include <vector>
+
+namespace airlock::pack {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t k_copy_chunk = 1U << 20U;
+
+Result<std::vector<crypto::PrivateKey>> load_signing_keys(const std::vector<fs::path>& paths)
+{
+    if (paths.empty()) {
+        return fail(
+            Errc::usage,
+            "a bundle must be signed: give --sign-key KEY (make one with 'airlock key generate')");
+    }
+    std::vector<crypto::PrivateKey> keys;
+    for (const auto& path : paths) {
+        AIRLOCK_TRY_ASSIGN(const std::string pem, read_file(path, 1U << 20U));
+        AIRLOCK_TRY_ASSIGN(crypto::PrivateKey key,
+                           crypto::PrivateKey::from_pem(pem, path.string()));
+        keys.push_back(std::move(key));
+    }
+    return keys;
+}
+
+std::int64_t bundle_time(const PackOptions& options, const std::vector<PlannedImage>& images)
+{
+    if (options.created) {
+        return *options.created;
+    }
+    if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+        char* end = nullptr;
+        const long long value = std::strtoll(epoch, &end, 10);
+        if (end != nullptr && *end == '\0' && value >= 0) {
+            return value;
+        }
+    }
+    std::int64_t newest = 0;
+    for (const auto& image : images) {
+        if (image.created_seconds && *image.created_seconds > newest) {
+            newest = *image.created_seconds;
+        }
+    }
+    return newest;
+}
+
+archive::EntryContent entry_content(const manifest::BundleBlob& blob)
+{
+    if (manifest::media_type::is_json_document(blob.media_type)) {
+        return archive::EntryContent::metadata;
+    }
+    return manifest::media_type::is_compressed_layer(blob.media_type)
+               ? archive::EntryContent::compressed
+               : archive::EntryContent::uncompressed;
+}
+
+// Copies one blob from its source file into the bundle, verifying digest and size on the way.
+Result<> copy_blob(archive::TarWriter& writer,
+                   const PlannedBlob& planned,
+                   const manifest::BundleBlob& blob,
+                   std::uint64_t& done,
+                   std::uint64_t total,
+                   Reporter& reporter)
+{
+    AIRLOCK_TRY_ASSIGN(const fs::path path, planned.source->blob_file(planned.descriptor));
+    AIRLOCK_TRY_ASSIGN(const Fd fd, open_for_reading(path));
+    AIRLOCK_TRY(writer.begin_entry(blob.digest.layout_path(), blob.size, entry_content(blob)));
+    crypto::Sha256 hasher;
+    std::vector<char> buffer(k_copy_chunk);
+    std::uint64_t copied = 0;
+    while (true) {
+        AIRLOCK_TRY(check_cancel());
+        AIRLOCK_TRY_ASSIGN(const std::size_t n, read_some(fd, buffer, path.string()));
+        if (n == 0) {
+            break;
+        }
+        if (copied + n > blob.size) {
+            return fail(Errc::digest_mismatch,
+                        str_cat("blob ",
+                                blob.digest.str(),
+                                " in ",
+                                planned.source->reference(),
+                                " is larger than its descriptor's ",
+                                blob.size,
+                                " bytes"));
+        }
+        const std::span<const char> chunk(buffer.data(), n);
+        hasher.update(std::string_view(chunk.data(), chunk.size()));
+        AIRLOCK_TRY(writer.write(chunk));
+        copied += n;
+        done += n;
+        reporter.progress("writing bundle", done, total);
+    }
+    if (copied != blob.size) {
+        return fail(Errc::digest_mismatch,
+                    str_cat("blob ",
+                            blob.digest.str(),
+                            " in ",
+                            planned.source->reference(),
+                            " has ",
+                            copied,
+                            " bytes, its descriptor says ",
+                            blob.size));
+    }
+    if (hasher.finish_hex() != blob.digest.hex()) {
+        return fail(Errc::digest_mismatch,
+                    str_cat("blob ",
+                            blob.digest.str(),
+                            " in ",
+                            planned.source->reference(),
+                            " does not match its digest (corrupt source)"));
+    }
+    return writer.end_entry();
+}
+
+// One bundle must not point a tag two ways: a source tag named twice for different images is
+// an error; a derived version tag that collides is dropped from the later image.
+Result<> resolve_tag_conflicts(std::vector<PlannedImage>& images, Reporter& reporter)
+{
+    std::map<std::string, std::string> owner; // "name:tag" -> digest
+    for (auto& planned : images) {
+        auto& image = planned.image;
+        std::vector<std::string> kept;
+        for (std::size_t i = 0; i < image.tags.size(); ++i) {
+            const std::string ref = image.name + ":" + image.tags[i];
+            const auto [it, inserted] = owner.emplace(ref, image.digest.str());
+            if (inserted || it->second == image.digest.str()) {
+                kept.push_back(image.tags[i]);
+                continue;
+            }
+            const bool source_tag = i == 0 && image.tags[i] != image.version;
+            if (source_tag) {
+                return fail(Errc::usage,
+                            str_cat(ref,
+                                    " is named twice for different images (",
+                                    it->second,
+                                    " and ",
+                                    image.digest.str(),
+                                    ")"));
+            }
+            reporter.warn(str_cat(image.source,
+                                  ": not tagging ",
+                                  ref,
+                                  ", which ",
+                                  it->second,
+                                  " in this bundle already has"));
+        }
+        image.tags = std::move(kept);
+    }
+    return {};
+}
+
+} // namespace
+
+Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
+{
+    if (options.sources.empty()) {
+        return fail(Errc::usage, "nothing to pack: name at least one image");
+    }
+    AIRLOCK_TRY_ASSIGN(const std::vector<crypto::PrivateKey> keys,
+                       load_signing_keys(options.sign_keys));
+
+    std::vector<std::unique_ptr<ImageSource>> sources;
+    std::vector<PlannedImage> images;
+    for (const auto& reference : options.sources) {
+        AIRLOCK_TRY_ASSIGN(std::unique_ptr<ImageSource> source, make_image_source(reference));
+        auto planned = plan_image(*source, reporter);
+        if (!planned) {
+            return std::unexpected(
+                std::move(planned.error()).with_context(str_cat("while resolving ", reference)));
+        }
+        reporter.info(str_cat("resolved ",
+                              reference,
+                              " -> ",
+                              planned->image.name,
+                              " ",
+                              planned->image.digest.str(),
+                              " [",
+                              planned->image.platforms.empty() ? std::string("no platform")
+                                                               : planned->image.platforms.front(),
+                              planned->image.platforms.size() > 1
+                                  ? str_cat(" +", planned->image.platforms.size() - 1)
+                                  : "",
+                              "]"));
+        sources.push_back(std::move(source));
+        images.push_back(std::move(*planned));
+    }
+
+    AIRLOCK_TRY(resolve_tag_conflicts(images, reporter));
+
+    // Stream order: every index and manifest, then every config, then every layer; each once.
+    manifest::BundleManifest bundle;
+    std::vector<const PlannedBlob*> order;
+    std::map<std::string, std::size_t> position;
+    for (const BlobRole role : {BlobRole::document, BlobRole::config, BlobRole::layer}) {
+        for (const auto& image : images) {
+            for (const auto& blob : image.blobs) {
+                if (blob.role != role || position.contains(blob.descriptor.digest.str())) {
+                    continue;
+                }
+                position.emplace(blob.descriptor.digest.str(), order.size());
+                order.push_back(&blob);
+                bundle.blobs.push_back(
+                    {blob.descriptor.digest, blob.descriptor.size, blob.descriptor.media_type});
+            }
+        }
+    }
+
+    const std::int64_t created = bundle_time(options, images);
+    bundle.created = format_rfc3339_utc(created);
+    bundle.tool = str_cat("airlock ", AIRLOCK_VERSION);
+    bundle.channel = options.channel;
+    bundle.sequence = options.sequence;
+    for (const auto& image : images) {
+        bundle.images.push_back(image.image);
+    }
+    AIRLOCK_TRY_ASSIGN(const std::vector<LayoutFileContent> layout, make_layout_files(images));
+    for (const auto& file : layout) {
+        bundle.layout_files.push_back({file.path,
+                                       manifest::Digest::sha256(crypto::sha256_hex(file.content)),
+                                       file.content.size()});
+    }
+    AIRLOCK_TRY_ASSIGN(const std::string bundle_json, manifest::bundle_manifest_to_json(bundle));
+
+    PackSummary summary;
+    std::vector<manifest::Signature> signatures;
+    for (const auto& key : keys) {
+        AIRLOCK_TRY_ASSIGN(std::string value, key.sign(bundle_json));
+        AIRLOCK_TRY_ASSIGN(const crypto::PublicKey pub, key.public_key());
+        signatures.push_back(
+            {std::string(crypto::key_type_name(key.type())), pub.id(), std::move(value)});
+        summary.signer_key_ids.push_back(pub.id());
+    }
+    AIRLOCK_TRY_ASSIGN(const std::string signatures_json, manifest::signatures_to_json(signatures));
+
+    AIRLOCK_TRY_ASSIGN(archive::TarWriter writer,
+                       archive::TarWriter::create(options.output, options.compression, created));
+    AIRLOCK_TRY(
+        writer.add(manifest::k_bundle_manifest_name, bundle_json, archive::EntryContent::metadata));
+    AIRLOCK_TRY(
+        writer.add(manifest::k_signatures_name, signatures_json, archive::EntryContent::metadata));
+    for (const auto& file : layout) {
+        AIRLOCK_TRY(writer.add(file.path, file.content, archive::EntryContent::metadata));
+    }
+    std::uint64_t total = 0;
+    for (const auto& blob : bundle.blobs) {
+        total += blob.size;
+    }
+    std::uint64_t done = 0;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        auto copied = copy_blob(writer, *order[i], bundle.blobs[i], done, total, reporter);
+        if (!copied) {
+            return std::unexpected(
+                std::move(copied.error())
+                    .with_context(str_cat("while writing ", options.output.string())));
+        }
+    }
+    AIRLOCK_TRY(writer.finish());
+    summary.content_bytes = total;
+    summary.bundle_bytes = writer.bytes_out();
+    summary.manifest = std::move(bundle);
+    return summary;
+}
+
+} // namespace airlock::pack

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/file.hpp>
+#include <airlock/base/str_cat.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <random>
+#include <system_error>
+
+namespace airlock {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string errno_text(int err)
+{
+    return std::strerror(err);
+}
+
+std::string random_suffix()
+{
+    static constexpr std::string_view k_chars = "abcdefghijklmnopqrstuvwxyz0123456789";
+    std::random_device device;
+    std::uniform_int_distribution<std::size_t> pick(0, k_chars.size() - 1);
+    std::string out;
+    for (int i = 0; i < 10; ++i) {
+        out.push_back(k_chars[pick(device)]);
+    }
+    return out;
+}
+
+} // namespace
+
+Fd::Fd(Fd&& other) noexcept
+    : m_fd(other.m_fd)
+{
+    other.m_fd = -1;
+}
+
+Fd& Fd::operator=(Fd&& other) noexcept
+{
+    if (this != &other) {
+        if (m_fd >= 0) {
+            ::close(m_fd);
+        }
+        m_fd = other.m_fd;
+        other.m_fd = -1;
+    }
+    return *this;
+}
+
+Fd::~Fd()
+{
+    if (m_fd >= 0) {
+        ::close(m_fd);
+    }
+}
+
+Result<Fd> open_for_reading(const fs::path& path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        const int err = errno;
+        return fail(err == ENOENT ? Errc::not_found : Errc::io,
+                    str_cat("cannot open ", path.string(), ": ", errno_text(err)));
+    }
+    return Fd(fd);
+}
+
+Result<std::size_t> read_some(const Fd& fd, std::span<char> buffer, std::string_view what)
+{
+    while (true) {
+        const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+        if (n >= 0) {
+            return static_cast<std::size_t>(n);
+        }
+        if (errno != EINTR) {
+            return fail(Errc::io, str_cat("cannot read ", what, ": ", errno_text(errno)));
+        }
+    }
+}
+
+Result<> write_all(const Fd& fd, std::span<const char> data, std::string_view what)
+{
+    while (!data.empty()) {
+        const ssize_t n = ::write(fd.get(), data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return fail(Errc::io, str_cat("cannot write ", what, ": ", errno_text(errno)));
+        }
+        data = data.subspan(static_cast<std::size_t>(n));
+    }
+    return {};
+}
+
+Result<std::string> read_file(const fs::path& path, std::uint64_t max_size)
+{
+    AIRLOCK_TRY_ASSIGN(Fd fd, open_for_reading(path));
+    std::string content;
+    std::array<char, 65536> buffer{};
+    while (true) {
+        AIRLOCK_TRY_ASSIGN(const std::size_t n, read_some(fd, buffer, path.string()));
+        if (n == 0) {
+            return content;
+        }
+        if (content.size() + n > max_size) {
+            return fail(
+                Errc::format,
+                str_cat(path.string(), " is larger than the limit of ", max_size, " bytes"));
+        }
+        content.append(buffer.data(), n);
+    }
+}
+
+Result<> fsync_directory(const fs::path& dir)
+{
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        return fail(Errc::io,
+                    str_cat("cannot open directory ", dir.string(), ": ", errno_text(errno)));
+    }
+    const Fd guard(fd);
+    if (::fsync(fd) != 0) {
+        return fail(Errc::io,
+                    str_cat("cannot sync directory ", dir.string(), ": ", errno_text(errno)));
+    }
+    return {};
+}
+
+AtomicFile::AtomicFile(fs::path path, fs::path temp_path, Fd fd)
+    : m_path(std::move(path))
+    , m_temp_path(std::move(temp_path))
+    , m_fd(std::move(fd))
+{
+}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : m_path(std::move(other.m_path))
+    , m_temp_path(std::move(other.m_temp_path))
+    , m_fd(std::move(other.m_fd))
+    , m_committed(other.m_committed)
+{
+    other.m_committed = true; // the moved-from object owns nothing to clean up
+}
+
+AtomicFile::~AtomicFile()
+{
+    if (!m_committed && !m_temp_path.empty()) {
+        ::unlink(m_temp_path.c_str());
+    }
+}
+
+Result<AtomicFile> AtomicFile::create(const fs::path& path, unsigned mode)
+{
+    const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    for (int attempt = 0; attempt < 16; ++attempt) {
+        fs::path temp = parent / str_cat(".", path.filename().string(), ".tmp-", random_suffix());
+        const int fd = ::open(
+            temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
+        if (fd >= 0) {
+            Fd owned(fd);
+            // The umask may have narrowed `mode`; the caller's choice wins.
+            if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) {
+                ::unlink(temp.c_str());
+                return fail(Errc::io,
+                            str_cat("cannot set mode of ", temp.string(), ": ", errno_text(errno)));
+            }
+            return AtomicFile(path, std::move(temp), std::move(owned));
+        }
+        if (errno != EEXIST) {
+            return fail(
+                Errc::io,
+                str_cat("cannot create a file in ", parent.string(), ": ", errno_text(errno)));
+        }
+    }
+    return fail(Errc::io, str_cat("cannot create a unique temporary file in ", parent.string()));
+}
+
+Result<> AtomicFile::write(std::string_view data)
+{
+    return write_all(m_fd, std::span<const char>(data.data(), data.size()), m_temp_path.string());
+}
+
+Result<> AtomicFile::commit()
+{
+    if (::fsync(m_fd.get()) != 0) {
+        return fail(Errc::io,
+                    str_cat("cannot sync ", m_temp_path.string(), ": ", errno_text(errno)));
+    }
+    m_fd = Fd();
+    if (::rename(m_temp_path.c_str(), m_path.c_str()) != 0) {
+        return fail(Errc::io,
+                    str_cat("cannot rename ",
+                            m_temp_path.string(),
+                            " to ",
+                            m_path.string(),
+                            ": ",
+                            errno_text(errno)));
+    }
+    m_committed = true;
+    return fsync_directory(m_path.has_parent_path() ? m_path.parent_path() : fs::path("."));
+}
+
+Result<> write_file_atomic(const fs::path& path, std::string_view content, unsigned mode)
+{
+    AIRLOCK_TRY_ASSIGN(AtomicFile file, AtomicFile::create(path, mode));
+    AIRLOCK_TRY(file.write(content));
+    return file.commit();
+}
+
+ScopedDirectory::ScopedDirectory(fs::path path)
+    : m_path(std::move(path))
+{
+}
+
+ScopedDirectory::ScopedDirectory(ScopedDirectory&& other) noexcept
+    : m_path(std::move(other.m_path))
+{
+    other.m_path.clear();
+}
+
+ScopedDirectory::~ScopedDirectory()
+{
+    if (!m_path.empty()) {
+        (void)remove_tree(m_path);
+    }
+}
+
+Result<ScopedDirectory> ScopedDirectory::create_unique(const fs::path& parent,
+                                                       std::string_view prefix)
+{
+    for (int attempt = 0; attempt < 16; ++attempt) {
+        fs::path candidate = parent / str_cat(prefix, random_suffix());
+        if (::mkdir(candidate.c_str(), 0700) == 0) {
+            return ScopedDirectory(std::move(candidate));
+        }
+        if (errno != EEXIST) {
+            return fail(
+                Errc::io,
+                str_cat("cannot create a directory in ", parent.string(), ": ", errno_text(errno)));
+        }
+    }
+    return fail(Errc::io, str_cat("cannot create a unique directory in ", parent.string()));
+}
+
+Result<> remove_tree(const fs::path& path)
+{
+    std::error_code ec;
+    fs::remove_all(path, ec);
+    if (ec) {
+        return fail(Errc::io, str_cat("cannot remove ", path.string(), ": ", ec.message()));
+    }
+    return {};
+}
+
+} // namespace airlock

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/base/error.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace airlock {
+
+// Owns a POSIX file descriptor; move-only; closes on destruction.
+class Fd
+{
+  public:
+    Fd() = default;
+
+    explicit Fd(int fd)
+        : m_fd(fd)
+    {
+    }
+
+    Fd(Fd&& other) noexcept;
+    Fd& operator=(Fd&& other) noexcept;
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd();
+
+    int get() const
+    {
+        return m_fd;
+    }
+
+    explicit operator bool() const
+    {
+        return m_fd >= 0;
+    }
+
+  private:
+    int m_fd = -1;
+};
+
+// Opens `path` read-only. Errc::not_found or Errc::io naming the path.
+Result<Fd> open_for_reading(const std::filesystem::path& path);
+
+// Reads up to `buffer.size()` bytes; 0 at end of file. Errc::io naming `what`.
+Result<std::size_t> read_some(const Fd& fd, std::span<char> buffer, std::string_view what);
+
+// Writes all of `data`. Errc::io naming `what`.
+Result<> write_all(const Fd& fd, std::span<const char> data, std::string_view what);
+
+// Reads a whole file of at most `max_size` bytes (Errc::format when larger).
+Result<std::string> read_file(const std::filesystem::path& path,
+                              std::uint64_t max_size = 64ULL << 20U);
+
+// Flushes a directory's entries to disk so that renames into it survive a crash.
+Result<> fsync_directory(const std::filesystem::path& dir);
+
+// A file written under a temporary name beside its destination and renamed into place by an
+// explicit `commit()`; removed on destruction otherwise, so readers never see it half-written.
+class AtomicFile
+{
+  public:
+    // Creates the temporary file for `path` with permission bits `mode`. Errc::io.
+    static Result<AtomicFile> create(const std::filesystem::path& path, unsigned mode = 0644);
+
+    AtomicFile(AtomicFile&& other) noexcept;
+    AtomicFile& operator=(AtomicFile&&) = delete;
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+    ~AtomicFile();
+
+    // Appends `data`. Errc::io.
+    Result<> write(std::string_view data);
+
+    // fsyncs, then renames the temporary file onto the destination. Errc::io.
+    Result<> commit();
+
+    const std::filesystem::path& path() const
+    {
+        return m_path;
+    }
+
+  private:
+    AtomicFile(std::filesystem::path path, std::filesystem::path temp_path, Fd fd);
+
+    std::filesystem::path m_path;
+    std::filesystem::path m_temp_path;
+    Fd m_fd;
+    bool m_committed = false;
+};
+
+// Writes `content` to `path` atomically (temp file, fsync, rename). Errc::io.
+Result<> write_file_atomic(const std::filesystem::path& path,
+                           std::string_view content,
+                           unsigned mode = 0644);
+
+// A directory that is removed with everything in it on destruction unless `keep()` was called.
+class ScopedDirectory
+{
+  public:
+    // Creates a fresh directory named `prefix` + random suffix inside `parent`. Errc::io.
+    static Result<ScopedDirectory> create_unique(const std::filesystem::path& parent,
+                                                 std::string_view prefix);
+
+    ScopedDirectory(ScopedDirectory&& other) noexcept;
+    ScopedDirectory& operator=(ScopedDirectory&&) = delete;
+    ScopedDirectory(const ScopedDirectory&) = delete;
+    ScopedDirectory& operator=(const ScopedDirectory&) = delete;
+    ~ScopedDirectory();
+
+    const std::filesystem::path& path() const
+    {
+        return m_path;
+    }
+
+  private:
+    explicit ScopedDirectory(std::filesystem::path path);
+
+    std::filesystem::path m_path;
+};
+
+// Removes `path` and everything below it; used for leftovers of interrupted runs. Errc::io.
+Result<> remove_tree(const std::filesystem::path& path);
+
+} // namespace airlock

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/time.hpp>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace airlock {
+
+namespace {
+
+std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t count)
+{
+    if (pos + count > text.size()) {
+        return std::nullopt;
+    }
+    int value = 0;
+    for (std::size_t i = pos; i < pos + count; ++i) {
+        if (text[i] < '0' || text[i] > '9') {
+            return std::nullopt;
+        }
+        value = value * 10 + (text[i] - '0');
+    }
+    return value;
+}
+
+} // namespace
+
+std::string format_rfc3339_utc(std::int64_t seconds)
+{
+    const auto t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::array<char, 32> text{};
+    std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text.data();
+}
+
+std::optional<std::int64_t> parse_rfc3339(std::string_view text)
+{
+    const auto year = digits(text, 0, 4);
+    const auto month = digits(text, 5, 2);
+    const auto day = digits(text, 8, 2);
+    const auto hour = digits(text, 11, 2);
+    const auto minute = digits(text, 14, 2);
+    const auto second = digits(text, 17, 2);
+    if (!year || !month || !day || !hour || !minute || !second || text.size() < 20 || text[4] != '-'
+        || text[7] != '-' || (text[10] != 'T' && text[10] != 't' && text[10] != ' ')
+        || text[13] != ':' || text[16] != ':') {
+        return std::nullopt;
+    }
+    std::size_t pos = 19;
+    if (text[pos] == '.') {
+        ++pos;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+            ++pos;
+        }
+    }
+    std::int64_t offset = 0;
+    if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z') && pos + 1 == text.size()) {
+        offset = 0;
+    } else if (pos + 6 == text.size() && (text[pos] == '+' || text[pos] == '-')
+               && text[pos + 3] == ':') {
+        const auto oh = digits(text, pos + 1, 2);
+        const auto om = digits(text, pos + 4, 2);
+        if (!oh || !om) {
+            return std::nullopt;
+        }
+        offset = (*oh * 3600 + *om * 60) * (text[pos] == '+' ? 1 : -1);
+    } else {
+        return std::nullopt;
+    }
+    std::tm tm{};
+    tm.tm_year = *year - 1900;
+    tm.tm_mon = *month - 1;
+    tm.tm_mday = *day;
+    tm.tm_hour = *hour;
+    tm.tm_min = *minute;
+    tm.tm_sec = *second;
+    return static_cast<std::int64_t>(timegm(&tm)) - offset;
+}
+
+std::int64_t now_seconds()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace airlock

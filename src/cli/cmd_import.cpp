@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "commands.hpp"
+#include "trust_options.hpp"
+
+#include <airlock/base/str_cat.hpp>
+#include <airlock/unpack/import.hpp>
+#include <airlock/unpack/oci_store.hpp>
+
+#include <iostream>
+
+namespace airlock::cli {
+
+namespace {
+
+struct ImportCommandOptions
+{
+    std::string bundle;
+    std::string store;
+    TrustOptions trust;
+    bool no_latest = false;
+    bool skip_signature = false;
+    std::vector<std::string> tags;
+};
+
+nlohmann::json summary_json(const unpack::ImportSummary& s)
+{
+    nlohmann::json images = nlohmann::json::array();
+    for (const auto& image : s.images) {
+        nlohmann::json tags = nlohmann::json::array();
+        for (const auto& t : image.tags) {
+            tags.push_back(
+                {{"tag", t.tag}, {"action", unpack::tag_action_name(t.action)}, {"note", t.note}});
+        }
+        images.push_back({{"name", image.name},
+                          {"digest", image.digest.str()},
+                          {"version", image.version},
+                          {"tags", tags}});
+    }
+    return {{"ok", true},
+            {"store", "oci:" + s.store.string()},
+            {"signers", s.signers},
+            {"images", images},
+            {"blobsWritten", s.blobs_written},
+            {"blobsPresent", s.blobs_present},
+            {"bytesWritten", s.bytes_written},
+            {"changed", s.index_changed || s.blobs_written > 0}};
+}
+
+int run_import(const ImportCommandOptions& o, Context& ctx)
+{
+    ConsoleReporter reporter(ctx.global);
+    unpack::ImportOptions options;
+    options.bundle = o.bundle;
+    if (o.store.empty()) {
+        options.store = unpack::default_store_path();
+    } else {
+        auto store = unpack::parse_store_spec(o.store);
+        if (!store) {
+            return report_error(store.error(), ctx.global);
+        }
+        options.store = *store;
+    }
+    options.signature =
+        o.skip_signature ? unpack::SignaturePolicy::skip : unpack::SignaturePolicy::require;
+    options.latest = o.no_latest ? unpack::LatestPolicy::skip : unpack::LatestPolicy::apply;
+    options.extra_tags = o.tags;
+    auto keys = load_trusted_keys(o.trust);
+    if (!keys) {
+        return report_error(keys.error(), ctx.global);
+    }
+    auto summary = unpack::import_bundle(options, *keys, reporter);
+    if (!summary) {
+        return report_error(summary.error(), ctx.global);
+    }
+    if (ctx.global.json) {
+        print_json(summary_json(*summary));
+        return k_exit_ok;
+    }
+    for (const auto& image : summary->images) {
+        for (const auto& t : image.tags) {
+            std::cout << image.name << ":" << t.tag << "  " << unpack::tag_action_name(t.action)
+                      << (t.note.empty() ? "" : "  (" + t.note + ")") << '\n';
+        }
+    }
+    std::cout << "imported into oci:" << summary->store.string() << ": " << summary->blobs_written
+              << " new blobs (" << human_size(summary->bytes_written) << "), "
+              << summary->blobs_present << " already present"
+              << (summary->index_changed || summary->blobs_written > 0 ? "" : "; nothing changed")
+              << '\n';
+    return k_exit_ok;
+}
+
+} // namespace
+
+void register_import(CLI::App& app, Context& ctx)
+{
+    auto options = std::make_shared<ImportCommandOptions>();
+    auto* cmd = app.add_subcommand("import", "Verify a bundle and load its images into a store");
+    cmd->add_option("bundle", options->bundle, "Bundle file")->required();
+    cmd->add_option("--to", options->store, "Target store: oci:DIR (default: the embedded store)");
+    add_trust_options(*cmd, options->trust);
+    cmd->add_flag("--no-latest", options->no_latest, "Do not move the latest tag");
+    cmd->add_option("--tag", options->tags, "Extra tag to apply to every image; repeatable");
+    cmd->add_flag("--insecure-skip-signature",
+                  options->skip_signature,
+                  "Import without a trusted signature (digests are still checked)");
+    cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
+    cmd->callback([options, &ctx] { ctx.exit_code = run_import(*options, ctx); });
+}
+
+} // namespace airlock::cli

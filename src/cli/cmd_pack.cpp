@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "commands.hpp"
+
+#include <airlock/base/str_cat.hpp>
+#include <airlock/pack/pack.hpp>
+
+#include <charconv>
+#include <iostream>
+
+namespace airlock::cli {
+
+namespace {
+
+struct PackCommandOptions
+{
+    std::vector<std::string> sources;
+    std::string output;
+    std::vector<std::string> sign_keys;
+    std::string compression = "zstd";
+    unsigned threads = 0;
+    std::string channel;
+    std::optional<std::uint64_t> sequence;
+};
+
+Result<archive::Compression> parse_compression(std::string_view text, unsigned threads)
+{
+    archive::Compression c;
+    c.threads = threads;
+    if (text == "none") {
+        c.codec = archive::Codec::none;
+        return c;
+    }
+    if (text == "zstd") {
+        return c;
+    }
+    if (text.starts_with("zstd:")) {
+        const std::string_view level = text.substr(5);
+        int value = 0;
+        const auto [end, ec] = std::from_chars(level.data(), level.data() + level.size(), value);
+        if (ec == std::errc() && end == level.data() + level.size() && value >= 1 && value <= 22) {
+            c.level = value;
+            return c;
+        }
+    }
+    return fail(Errc::usage,
+                str_cat("invalid --compression '", text, "': use zstd, zstd:LEVEL (1-22) or none"));
+}
+
+nlohmann::json summary_json(const pack::PackSummary& summary, const std::string& output)
+{
+    nlohmann::json images = nlohmann::json::array();
+    for (const auto& image : summary.manifest.images) {
+        images.push_back({{"name", image.name},
+                          {"tags", image.tags},
+                          {"digest", image.digest.str()},
+                          {"platforms", image.platforms},
+                          {"version", image.version},
+                          {"size", image.total_size}});
+    }
+    return {{"ok", true},
+            {"bundle", output},
+            {"created", summary.manifest.created},
+            {"images", images},
+            {"blobs", summary.manifest.blobs.size()},
+            {"contentBytes", summary.content_bytes},
+            {"bundleBytes", summary.bundle_bytes},
+            {"signers", summary.signer_key_ids}};
+}
+
+int run_pack(const PackCommandOptions& o, Context& ctx)
+{
+    ConsoleReporter reporter(ctx.global);
+    auto compression = parse_compression(o.compression, o.threads);
+    if (!compression) {
+        return report_error(compression.error(), ctx.global);
+    }
+    pack::PackOptions options;
+    options.sources = o.sources;
+    options.output = o.output;
+    options.sign_keys.assign(o.sign_keys.begin(), o.sign_keys.end());
+    options.compression = *compression;
+    options.channel = o.channel;
+    options.sequence = o.sequence;
+    auto summary = pack::pack(options, reporter);
+    if (!summary) {
+        return report_error(summary.error(), ctx.global);
+    }
+    if (ctx.global.json) {
+        print_json(summary_json(*summary, o.output));
+        return k_exit_ok;
+    }
+    std::cout << "wrote " << o.output << ": " << summary->manifest.images.size() << " image(s), "
+              << summary->manifest.blobs.size() << " blobs, " << human_size(summary->content_bytes)
+              << " of content in " << human_size(summary->bundle_bytes) << '\n';
+    for (const auto& id : summary->signer_key_ids) {
+        std::cout << "signed by " << id << '\n';
+    }
+    return k_exit_ok;
+}
+
+} // namespace
+
+void register_pack(CLI::App& app, Context& ctx)
+{
+    auto options = std::make_shared<PackCommandOptions>();
+    auto* cmd = app.add_subcommand("pack", "Pack images into one signed bundle file");
+    cmd->add_option("images", options->sources, "Images to pack: oci:DIR[:REF]")->required();
+    cmd->add_option("-o,--output", options->output, "Bundle file to write")->required();
+    cmd->add_option("--sign-key", options->sign_keys, "Private key (PEM) to sign with; repeatable")
+        ->required();
+    cmd->add_option(
+        "--compression", options->compression, "zstd (default), zstd:LEVEL (1-22) or none");
+    cmd->add_option("--threads",
+                    options->threads,
+                    "zstd worker threads (default: one per CPU; output is the same)");
+    cmd->add_option("--channel", options->channel, "Release channel recorded in the bundle");
+    cmd->add_option("--sequence", options->sequence, "Sequence number within the channel");
+    cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
+    cmd->callback([options, &ctx] { ctx.exit_code = run_pack(*options, ctx); });
+}
+
+} // namespace airlock::cli

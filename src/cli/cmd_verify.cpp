@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "commands.hpp"
+#include "trust_options.hpp"
+
+#include <airlock/base/str_cat.hpp>
+#include <airlock/unpack/verify.hpp>
+
+#include <iostream>
+
+namespace airlock::cli {
+
+namespace {
+
+struct VerifyCommandOptions
+{
+    std::string bundle;
+    TrustOptions trust;
+};
+
+int run_verify(const VerifyCommandOptions& o, Context& ctx)
+{
+    ConsoleReporter reporter(ctx.global);
+    auto keys = load_trusted_keys(o.trust);
+    if (!keys) {
+        return report_error(keys.error(), ctx.global);
+    }
+    auto report = unpack::verify_bundle(o.bundle, *keys, reporter);
+    if (!report) {
+        return report_error(report.error(), ctx.global);
+    }
+    std::vector<Error> problems = report->content.problems;
+    problems.insert(problems.end(), report->closure.begin(), report->closure.end());
+    const auto& manifest = report->header.manifest;
+    if (ctx.global.json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& p : problems) {
+            list.push_back({{"class", errc_name(p.code)}, {"message", p.message}});
+        }
+        print_json({{"ok", problems.empty()},
+                    {"bundle", o.bundle},
+                    {"signers", report->signatures.trusted_signers},
+                    {"untrustedSigners", report->signatures.unknown_signers},
+                    {"images", manifest.images.size()},
+                    {"blobs", report->content.blobs},
+                    {"blobBytes", report->content.blob_bytes},
+                    {"problems", list}});
+    }
+    if (!problems.empty()) {
+        for (const auto& p : problems) {
+            std::cerr << "airlock: error: " << p.message << '\n';
+        }
+        std::cerr << "airlock: error: " << o.bundle << " FAILED verification: " << problems.size()
+                  << " problem(s)\n";
+        return k_exit_verification;
+    }
+    if (!ctx.global.json) {
+        std::cout << o.bundle << ": OK\n"
+                  << "  signature: valid, by " << report->signatures.trusted_signers.front() << '\n'
+                  << "  content:   " << report->content.blobs << " blobs, "
+                  << human_size(report->content.blob_bytes) << ", every digest and size matches\n"
+                  << "  images:    " << manifest.images.size() << '\n';
+    }
+    return k_exit_ok;
+}
+
+} // namespace
+
+void register_verify(CLI::App& app, Context& ctx)
+{
+    auto options = std::make_shared<VerifyCommandOptions>();
+    auto* cmd = app.add_subcommand("verify",
+                                   "Check a bundle's signature and every digest; imports nothing");
+    cmd->add_option("bundle", options->bundle, "Bundle file")->required();
+    add_trust_options(*cmd, options->trust);
+    cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
+    cmd->callback([options, &ctx] { ctx.exit_code = run_verify(*options, ctx); });
+}
+
+} // namespace airlock::cli

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "console.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace airlock::cli {
+
+// What the command callbacks share: global options and the exit code they set.
+struct Context
+{
+    GlobalOptions global;
+    int exit_code = k_exit_ok;
+};
+
+// Each adds one subcommand to `app`; its callback runs the command and sets `ctx.exit_code`.
+void register_key(CLI::App& app, Context& ctx);
+void register_pack(CLI::App& app, Context& ctx);
+void register_verify(CLI::App& app, Context& ctx);
+void register_inspect(CLI::App& app, Context& ctx);
+void register_import(CLI::App& app, Context& ctx);
+void register_images(CLI::App& app, Context& ctx);
+
+} // namespace airlock::cli

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "console.hpp"
+
+#include <airlock/base/str_cat.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+namespace airlock::cli {
+
+int exit_code_for(Errc code)
+{
+    switch (code) {
+    case Errc::usage:
+        return k_exit_usage;
+    case Errc::network:
+    case Errc::http_status:
+    case Errc::auth:
+        return k_exit_network;
+    case Errc::digest_mismatch:
+    case Errc::format:
+    case Errc::unsafe_entry:
+        return k_exit_verification;
+    case Errc::signature_invalid:
+        return k_exit_signature;
+    case Errc::cancelled:
+        return k_exit_interrupted;
+    case Errc::io:
+    case Errc::not_found:
+    case Errc::unsupported:
+    case Errc::internal:
+        break;
+    }
+    return k_exit_failure;
+}
+
+ConsoleReporter::ConsoleReporter(const GlobalOptions& options)
+    : m_options(options)
+    , m_tty(::isatty(STDERR_FILENO) == 1)
+{
+}
+
+ConsoleReporter::~ConsoleReporter()
+{
+    clear_progress();
+}
+
+void ConsoleReporter::clear_progress()
+{
+    if (m_progress_shown) {
+        std::fputs("\r\033[K", stderr);
+        m_progress_shown = false;
+    }
+}
+
+void ConsoleReporter::info(std::string_view message)
+{
+    if (m_options.quiet) {
+        return;
+    }
+    clear_progress();
+    std::cerr << message << '\n';
+}
+
+void ConsoleReporter::warn(std::string_view message)
+{
+    clear_progress();
+    std::cerr << "airlock: warning: " << message << '\n';
+}
+
+void ConsoleReporter::progress(std::string_view task, std::uint64_t done, std::uint64_t total)
+{
+    if (m_options.quiet || !m_tty) {
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (done != total && now - m_last_draw < std::chrono::milliseconds(125)) {
+        return;
+    }
+    m_last_draw = now;
+    std::string line = str_cat("\r\033[K", task, ": ", human_size(done));
+    if (total > 0) {
+        line += str_cat(" / ", human_size(total), " (", done * 100 / total, "%)");
+    }
+    std::fputs(line.c_str(), stderr);
+    m_progress_shown = true;
+}
+
+int report_error(const Error& error, const GlobalOptions& options)
+{
+    std::cerr << "airlock: error: " << error.message << '\n';
+    for (const auto& line : error.context) {
+        std::cerr << "  " << line << '\n';
+    }
+    const int code = exit_code_for(error.code);
+    if (options.json) {
+        print_json({{"ok", false},
+                    {"error",
+                     {{"class", errc_name(error.code)},
+                      {"message", error.message},
+                      {"context", error.context}}},
+                    {"exitCode", code}});
+    }
+    return code;
+}
+
+void print_json(const nlohmann::json& doc)
+{
+    std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+void print_table(const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows)
+{
+    std::vector<std::size_t> widths(header.size());
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        widths[i] = header[i].size();
+        for (const auto& row : rows) {
+            widths[i] = std::max(widths[i], row[i].size());
+        }
+    }
+    const auto print_row = [&](const std::vector<std::string>& row) {
+        std::string line;
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            line += row[i];
+            if (i + 1 < row.size()) {
+                line += std::string(widths[i] - row[i].size() + 3, ' ');
+            }
+        }
+        std::cout << line << '\n';
+    };
+    print_row(header);
+    for (const auto& row : rows) {
+        print_row(row);
+    }
+}
+
+std::string short_digest(const std::string& digest)
+{
+    const auto colon = digest.find(':');
+    return colon == std::string::npos ? digest
+                                      : digest.substr(0, std::min(digest.size(), colon + 13));
+}
+
+} // namespace airlock::cli

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/base/error.hpp>
+#include <airlock/base/reporter.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace airlock::cli {
+
+// Exit codes, documented in docs/usage.md; scripts rely on them.
+enum ExitCode : int {
+    k_exit_ok = 0,
+    k_exit_failure = 1,
+    k_exit_usage = 2,
+    k_exit_network = 3,
+    k_exit_verification = 4,
+    k_exit_signature = 5,
+    k_exit_interrupted = 130,
+};
+
+// The exit code for a failure of class `code`.
+int exit_code_for(Errc code);
+
+// Options every command shares.
+struct GlobalOptions
+{
+    bool quiet = false;
+    bool json = false;
+};
+
+// Messages and progress on stderr: progress only on a terminal, redrawn at most 8 times a
+// second, never with --quiet; stdout stays free for results and JSON.
+class ConsoleReporter final : public Reporter
+{
+  public:
+    explicit ConsoleReporter(const GlobalOptions& options);
+    ~ConsoleReporter() override;
+    ConsoleReporter(const ConsoleReporter&) = delete;
+    ConsoleReporter& operator=(const ConsoleReporter&) = delete;
+
+    void info(std::string_view message) override;
+    void warn(std::string_view message) override;
+    void progress(std::string_view task, std::uint64_t done, std::uint64_t total) override;
+
+  private:
+    void clear_progress();
+
+    const GlobalOptions& m_options;
+    bool m_tty = false;
+    bool m_progress_shown = false;
+    std::chrono::steady_clock::time_point m_last_draw{};
+};
+
+// Prints `error` ("airlock: error: ..." plus context lines on stderr; with --json also a JSON
+// object on stdout) and returns its exit code.
+int report_error(const Error& error, const GlobalOptions& options);
+
+// Prints a JSON document on stdout.
+void print_json(const nlohmann::json& doc);
+
+// Prints rows as aligned columns under `header`.
+void print_table(const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows);
+
+// A digest shortened for tables: "sha256:0123456789ab".
+std::string short_digest(const std::string& digest);
+
+} // namespace airlock::cli

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "commands.hpp"
+
+#include <airlock/base/cancel.hpp>
+
+#include <csignal>
+#include <iostream>
+
+namespace {
+
+extern "C" void on_signal(int /*signal*/)
+{
+    airlock::request_cancel();
+}
+
+// Ctrl-C and SIGTERM ask loops to stop; they unwind, removing temporary files on the way.
+void install_signal_handlers()
+{
+    struct sigaction action{};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGHUP, &action, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    install_signal_handlers();
+    using namespace airlock::cli;
+    CLI::App app{"airlock: carry container images across an air gap in signed, verifiable bundles"};
+    app.set_version_flag("--version", std::string("airlock ") + AIRLOCK_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough(); // global flags such as --quiet also work after the subcommand
+    Context ctx;
+    app.add_flag("-q,--quiet", ctx.global.quiet, "Print only results and errors");
+    register_key(app, ctx);
+    register_pack(app, ctx);
+    register_verify(app, ctx);
+    register_inspect(app, ctx);
+    register_import(app, ctx);
+    register_images(app, ctx);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : k_exit_usage;
+    }
+    return ctx.exit_code;
+}

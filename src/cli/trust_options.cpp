@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "trust_options.hpp"
+
+#include <cstdlib>
+
+namespace airlock::cli {
+
+void add_trust_options(CLI::App& command, TrustOptions& options)
+{
+    command.add_option(
+        "--trusted-key", options.keys, "Public key (PEM) whose signature is accepted; repeatable");
+    command.add_option("--trusted-keys-dir",
+                       options.dir,
+                       "Directory of trusted *.pub keys (default $AIRLOCK_TRUSTED_KEYS_DIR or "
+                       "/etc/airlock/trusted-keys)");
+}
+
+Result<unpack::TrustedKeys> load_trusted_keys(const TrustOptions& options)
+{
+    std::string dir = options.dir;
+    if (dir.empty()) {
+        const char* env = std::getenv("AIRLOCK_TRUSTED_KEYS_DIR");
+        dir = env != nullptr ? env : std::string(unpack::k_default_trusted_keys_dir);
+    }
+    const std::vector<std::filesystem::path> files(options.keys.begin(), options.keys.end());
+    return unpack::TrustedKeys::load(files, dir);
+}
+
+} // namespace airlock::cli

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/unpack/trust.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace airlock::cli {
+
+// --trusted-key / --trusted-keys-dir, shared by verify, inspect and import.
+struct TrustOptions
+{
+    std::vector<std::string> keys;
+    std::string dir;
+};
+
+void add_trust_options(CLI::App& command, TrustOptions& options);
+
+// The keys named on the command line plus `*.pub` in the keys directory ($AIRLOCK_TRUSTED_KEYS_DIR
+// or /etc/airlock/trusted-keys unless --trusted-keys-dir says otherwise).
+Result<unpack::TrustedKeys> load_trusted_keys(const TrustOptions& options);
+
+} // namespace airlock::cli

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/c_deleter.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/crypto/keys.hpp>
+#include <airlock/crypto/sha256.hpp>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <array>
+
+namespace airlock::crypto {
+
+namespace {
+
+using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, CDeleter<EVP_PKEY_free>>;
+using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, CDeleter<EVP_MD_CTX_free>>;
+using BioPtr = std::unique_ptr<BIO, CDeleter<BIO_free>>;
+
+// Drains OpenSSL's error queue into one line, so errors never leak into later calls.
+std::string openssl_errors()
+{
+    std::string text;
+    while (const unsigned long code = ERR_get_error()) {
+        std::array<char, 256> buffer{};
+        ERR_error_string_n(code, buffer.data(), buffer.size());
+        if (!text.empty()) {
+            text += "; ";
+        }
+        text += buffer.data();
+    }
+    return text.empty() ? "unknown OpenSSL error" : text;
+}
+
+Result<KeyType> type_of(const EVP_PKEY* key, std::string_view source)
+{
+    if (EVP_PKEY_is_a(key, "ED25519") == 1) {
+        return KeyType::ed25519;
+    }
+    if (EVP_PKEY_is_a(key, "EC") == 1) {
+        std::array<char, 64> group{};
+        std::size_t length = 0;
+        if (EVP_PKEY_get_utf8_string_param(key, "group", group.data(), group.size(), &length) == 1
+            && std::string_view(group.data(), length) == "prime256v1") {
+            return KeyType::ecdsa_p256;
+        }
+        return fail(Errc::unsupported,
+                    str_cat(source, ": only the P-256 curve is supported for ECDSA keys"));
+    }
+    return fail(Errc::unsupported,
+                str_cat(source, ": unsupported key type (use ed25519 or ecdsa-p256)"));
+}
+
+BioPtr memory_bio(std::string_view data)
+{
+    return BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+}
+
+std::string bio_contents(BIO* bio)
+{
+    char* data = nullptr;
+    const long length = BIO_get_mem_data(bio, &data);
+    return {data, static_cast<std::size_t>(length)};
+}
+
+// The EVP digest to pair with a key: Ed25519 signs the message itself (no pre-hash).
+const EVP_MD* digest_for(KeyType type)
+{
+    return type == KeyType::ed25519 ? nullptr : EVP_sha256();
+}
+
+} // namespace
+
+std::string_view key_type_name(KeyType type)
+{
+    return type == KeyType::ed25519 ? "ed25519" : "ecdsa-p256";
+}
+
+Result<KeyType> parse_key_type(std::string_view name)
+{
+    if (name == "ed25519") {
+        return KeyType::ed25519;
+    }
+    if (name == "ecdsa-p256") {
+        return KeyType::ecdsa_p256;
+    }
+    return fail(Errc::usage, str_cat("unknown key type '", name, "' (use ed25519 or ecdsa-p256)"));
+}
+
+struct PrivateKey::Impl
+{
+    EvpPkeyPtr key;
+    KeyType type = KeyType::ed25519;
+};
+
+struct PublicKey::Impl
+{
+    EvpPkeyPtr key;
+    KeyType type = KeyType::ed25519;
+    std::string id;
+};
+
+namespace {
+
+// OPENSSL_free is a macro; CDeleter needs a function.
+void openssl_free(unsigned char* data)
+{
+    OPENSSL_free(data);
+}
+
+// Key IDs hash the DER SubjectPublicKeyInfo, which is the same for a key however it is encoded.
+Result<std::string> public_key_id(EVP_PKEY* key)
+{
+    unsigned char* der = nullptr;
+    const int length = i2d_PUBKEY(key, &der);
+    if (length <= 0) {
+        return fail(Errc::internal, str_cat("cannot encode public key: ", openssl_errors()));
+    }
+    const std::unique_ptr<unsigned char, CDeleter<openssl_free>> owned(der);
+    return "sha256:"
+           + sha256_hex(std::string_view(reinterpret_cast<const char*>(owned.get()),
+                                         static_cast<std::size_t>(length)));
+}
+
+} // namespace
+
+PrivateKey::PrivateKey(std::unique_ptr<Impl> impl)
+    : m_impl(std::move(impl))
+{
+}
+
+PrivateKey::PrivateKey(PrivateKey&&) noexcept = default;
+PrivateKey& PrivateKey::operator=(PrivateKey&&) noexcept = default;
+PrivateKey::~PrivateKey() = default;
+
+Result<PrivateKey> PrivateKey::generate(KeyType type)
+{
+    EvpPkeyPtr key(type == KeyType::ed25519 ? EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")
+                                            : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+    if (!key) {
+        return fail(Errc::internal, str_cat("cannot generate a key: ", openssl_errors()));
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->key = std::move(key);
+    impl->type = type;
+    return PrivateKey(std::move(impl));
+}
+
+Result<PrivateKey> PrivateKey::from_pem(std::string_view pem, std::string_view source)
+{
+    const BioPtr bio = memory_bio(pem);
+    EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+    if (!key) {
+        ERR_clear_error();
+        return fail(Errc::format, str_cat(source, ": not a PEM private key"));
+    }
+    AIRLOCK_TRY_ASSIGN(const KeyType type, type_of(key.get(), source));
+    auto impl = std::make_unique<Impl>();
+    impl->key = std::move(key);
+    impl->type = type;
+    return PrivateKey(std::move(impl));
+}
+
+KeyType PrivateKey::type() const
+{
+    return m_impl->type;
+}
+
+Result<std::string> PrivateKey::to_pem() const
+{
+    const BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio
+        || PEM_write_bio_PrivateKey(
+               bio.get(), m_impl->key.get(), nullptr, nullptr, 0, nullptr, nullptr)
+               != 1) {
+        return fail(Errc::internal, str_cat("cannot encode private key: ", openssl_errors()));
+    }
+    return bio_contents(bio.get());
+}
+
+Result<PublicKey> PrivateKey::public_key() const
+{
+    const BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || PEM_write_bio_PUBKEY(bio.get(), m_impl->key.get()) != 1) {
+        return fail(Errc::internal, str_cat("cannot encode public key: ", openssl_errors()));
+    }
+    return PublicKey::from_pem(bio_contents(bio.get()), "generated key");
+}
+
+Result<std::string> PrivateKey::sign(std::string_view message) const
+{
+    const EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    if (!ctx
+        || EVP_DigestSignInit(
+               ctx.get(), nullptr, digest_for(m_impl->type), nullptr, m_impl->key.get())
+               != 1) {
+        return fail(Errc::internal, str_cat("cannot start signing: ", openssl_errors()));
+    }
+    const auto* data = reinterpret_cast<const unsigned char*>(message.data());
+    std::size_t length = 0;
+    if (EVP_DigestSign(ctx.get(), nullptr, &length, data, message.size()) != 1) {
+        return fail(Errc::internal, str_cat("cannot sign: ", openssl_errors()));
+    }
+    std::string signature(length, '\0');
+    if (EVP_DigestSign(ctx.get(),
+                       reinterpret_cast<unsigned char*>(signature.data()),
+                       &length,
+                       data,
+                       message.size())
+        != 1) {
+        return fail(Errc::internal, str_cat("cannot sign: ", openssl_errors()));
+    }
+    signature.resize(length);
+    return signature;
+}
+
+PublicKey::PublicKey(std::unique_ptr<Impl> impl)
+    : m_impl(std::move(impl))
+{
+}
+
+PublicKey::PublicKey(PublicKey&&) noexcept = default;
+PublicKey& PublicKey::operator=(PublicKey&&) noexcept = default;
+PublicKey::~PublicKey() = default;
+
+Result<PublicKey> PublicKey::from_pem(std::string_view pem, std::string_view source)
+{
+    const BioPtr bio = memory_bio(pem);
+    EvpPkeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+    if (!key) {
+        ERR_clear_error();
+        return fail(Errc::format, str_cat(source, ": not a PEM public key"));
+    }
+    AIRLOCK_TRY_ASSIGN(const KeyType type, type_of(key.get(), source));
+    AIRLOCK_TRY_ASSIGN(std::string id, public_key_id(key.get()));
+    auto impl = std::make_unique<Impl>();
+    impl->key = std::move(key);
+    impl->type = type;
+    impl->id = std::move(id);
+    return PublicKey(std::move(impl));
+}
+
+KeyType PublicKey::type() const
+{
+    return m_impl->type;
+}
+
+const std::string& PublicKey::id() const
+{
+    return m_impl->id;
+}
+
+Result<std::string> PublicKey::to_pem() const
+{
+    const BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || PEM_write_bio_PUBKEY(bio.get(), m_impl->key.get()) != 1) {
+        return fail(Errc::internal, str_cat("cannot encode public key: ", openssl_errors()));
+    }
+    return bio_contents(bio.get());
+}
+
+bool PublicKey::verify(std::string_view message, std::string_view signature) const
+{
+    const EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    if (!ctx
+        || EVP_DigestVerifyInit(
+               ctx.get(), nullptr, digest_for(m_impl->type), nullptr, m_impl->key.get())
+               != 1) {
+        ERR_clear_error();
+        return false;
+    }
+    const int ok = EVP_DigestVerify(ctx.get(),
+                                    reinterpret_cast<const unsigned char*>(signature.data()),
+                                    signature.size(),
+                                    reinterpret_cast<const unsigned char*>(message.data()),
+                                    message.size());
+    ERR_clear_error();
+    return ok == 1;
+}
+
+} // namespace airlock::crypto

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/c_deleter.hpp>
+#include <airlock/base/encoding.hpp>
+#include <airlock/crypto/sha256.hpp>
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace airlock::crypto {
+
+using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, CDeleter<EVP_MD_CTX_free>>;
+
+struct Sha256::Impl
+{
+    EvpMdCtxPtr ctx{EVP_MD_CTX_new()};
+
+    void reset()
+    {
+        // Only allocation failure can make these fail: a bug-class condition, not input.
+        if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+            throw std::runtime_error("OpenSSL cannot initialise SHA-256");
+        }
+    }
+};
+
+Sha256::Sha256()
+    : m_impl(std::make_unique<Impl>())
+{
+    m_impl->reset();
+}
+
+Sha256::Sha256(Sha256&&) noexcept = default;
+Sha256& Sha256::operator=(Sha256&&) noexcept = default;
+Sha256::~Sha256() = default;
+
+void Sha256::update(std::string_view data)
+{
+    if (!data.empty()) {
+        EVP_DigestUpdate(m_impl->ctx.get(), data.data(), data.size());
+    }
+}
+
+std::string Sha256::finish_raw()
+{
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(m_impl->ctx.get(), digest.data(), &length);
+    m_impl->reset();
+    return {reinterpret_cast<const char*>(digest.data()), length};
+}
+
+std::string Sha256::finish_hex()
+{
+    return hex_encode(finish_raw());
+}
+
+std::string sha256_hex(std::string_view data)
+{
+    Sha256 hasher;
+    hasher.update(data);
+    return hasher.finish_hex();
+}
+
+} // namespace airlock::crypto

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "../scratch.hpp"
+
+#include <airlock/base/encoding.hpp>
+#include <airlock/base/file.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/base/time.hpp>
+
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+
+using namespace airlock;
+
+TEST_CASE("base::base64")
+{
+    // RFC 4648 section 10 test vectors.
+    const std::pair<std::string, std::string> vectors[] = {{"", ""},
+                                                           {"f", "Zg=="},
+                                                           {"fo", "Zm8="},
+                                                           {"foo", "Zm9v"},
+                                                           {"foob", "Zm9vYg=="},
+                                                           {"fooba", "Zm9vYmE="},
+                                                           {"foobar", "Zm9vYmFy"}};
+    for (const auto& [plain, encoded] : vectors) {
+        CHECK(base64_encode(plain) == encoded);
+        const auto decoded = base64_decode(encoded);
+        REQUIRE(decoded);
+        CHECK(*decoded == plain);
+    }
+    CHECK_FALSE(base64_decode("Zm9"));
+    CHECK_FALSE(base64_decode("Zm9v!==="));
+    CHECK_FALSE(base64_decode("Zg==Zg=="));
+    CHECK(base64_decode("Zg==Zg==").error().code == Errc::format);
+}
+
+TEST_CASE("base::hex_encode")
+{
+    CHECK(hex_encode(std::string("\x00\x01\xab\xff", 4)) == "0001abff");
+}
+
+TEST_CASE("base::AtomicFile")
+{
+    const test::Scratch scratch;
+    const auto target = scratch.path() / "out.txt";
+    SUBCASE("commit makes the file appear with its mode")
+    {
+        auto file = AtomicFile::create(target, 0600);
+        REQUIRE(file);
+        REQUIRE(file->write("hello"));
+        CHECK_FALSE(std::filesystem::exists(target));
+        REQUIRE(file->commit());
+        CHECK(*read_file(target) == "hello");
+        struct stat info{};
+        REQUIRE(::stat(target.c_str(), &info) == 0);
+        CHECK((info.st_mode & 0777) == 0600);
+    }
+    SUBCASE("without commit nothing is left behind")
+    {
+        {
+            auto file = AtomicFile::create(target);
+            REQUIRE(file);
+            REQUIRE(file->write("partial"));
+        }
+        CHECK(std::filesystem::is_empty(scratch.path()));
+    }
+}
+
+TEST_CASE("base::ScopedDirectory")
+{
+    const test::Scratch scratch;
+    std::filesystem::path made;
+    {
+        auto dir = ScopedDirectory::create_unique(scratch.path(), "stage-");
+        REQUIRE(dir);
+        made = dir->path();
+        REQUIRE(write_file_atomic(made / "x", "data"));
+        CHECK(std::filesystem::exists(made / "x"));
+    }
+    CHECK_FALSE(std::filesystem::exists(made));
+}
+
+TEST_CASE("base::read_file")
+{
+    const test::Scratch scratch;
+    REQUIRE(write_file_atomic(scratch.path() / "f", std::string(100, 'x')));
+    CHECK(read_file(scratch.path() / "f", 100));
+    CHECK(read_file(scratch.path() / "f", 99).error().code == Errc::format);
+    CHECK(read_file(scratch.path() / "missing").error().code == Errc::not_found);
+}
+
+TEST_CASE("base::rfc3339")
+{
+    CHECK(format_rfc3339_utc(0) == "1970-01-01T00:00:00Z");
+    CHECK(parse_rfc3339("2026-11-25T09:37:00Z") == 1795599420);
+    CHECK(parse_rfc3339("2026-11-25T09:37:00.123456789Z") == 1795599420);
+    CHECK(parse_rfc3339("2026-11-25T10:37:00+01:00") == 1795599420);
+    CHECK(format_rfc3339_utc(*parse_rfc3339("2026-11-25T09:37:00Z")) == "2026-11-25T09:37:00Z");
+    CHECK_FALSE(parse_rfc3339("yesterday"));
+    CHECK_FALSE(parse_rfc3339("2026-11-25"));
+}
+
+TEST_CASE("base::human_size")
+{
+    CHECK(human_size(512) == "512 B");
+    CHECK(human_size(1536) == "1.5 KiB");
+    CHECK(human_size(5ULL << 30U) == "5.0 GiB");
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <airlock/manifest/bundle_manifest.hpp>
+#include <airlock/manifest/media_types.hpp>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using namespace airlock;
+using namespace airlock::manifest;
+
+namespace {
+
+Digest digest(char c)
+{
+    return Digest::sha256(std::string(64, c));
+}
+
+BundleManifest sample()
+{
+    BundleManifest m;
+    m.created = "2026-11-01T00:00:00Z";
+    m.tool = "airlock 0.1.0";
+    m.channel = "monthly";
+    m.sequence = 7;
+    BundleImage image;
+    image.source = "oci:/images/sample:1.0";
+    image.name = "localhost/sample";
+    image.tags = {"1.0", "1.0.3"};
+    image.version = "1.0.3";
+    image.digest = digest('a');
+    image.media_type = std::string(media_type::oci_manifest);
+    image.size = 400;
+    image.platforms = {"linux/amd64"};
+    image.total_size = 1400;
+    m.images.push_back(image);
+    m.layout_files.push_back({"oci-layout", digest('f'), 30});
+    m.blobs.push_back({digest('a'), 400, std::string(media_type::oci_manifest)});
+    m.blobs.push_back({digest('b'), 1000, std::string(media_type::oci_layer_gzip)});
+    return m;
+}
+
+} // namespace
+
+TEST_CASE("manifest::bundle_manifest_round_trip")
+{
+    const auto text = bundle_manifest_to_json(sample());
+    REQUIRE(text);
+    CHECK(text->find('\n') == std::string::npos);
+    CHECK(text->find("\": ") == std::string::npos);
+    CHECK(text->starts_with(R"({"blobs":[)"));
+    const auto parsed = parse_bundle_manifest(*text);
+    REQUIRE(parsed);
+    CHECK(parsed->sequence == 7u);
+    CHECK(parsed->images.at(0).tags.at(1) == "1.0.3");
+    CHECK(parsed->blobs.size() == 2);
+    CHECK(parsed->find_blob(digest('b'))->size == 1000);
+    CHECK(parsed->find_blob(digest('c')) == nullptr);
+    CHECK(bundle_manifest_to_json(*parsed).value() == *text);
+}
+
+TEST_CASE("manifest::parse_bundle_manifest_rejects")
+{
+    const auto good = nlohmann::json::parse(bundle_manifest_to_json(sample()).value());
+    const auto reject = [&](auto&& edit, Errc code, std::string_view words) {
+        nlohmann::json doc = good;
+        edit(doc);
+        const auto parsed = parse_bundle_manifest(doc.dump());
+        REQUIRE_FALSE(parsed);
+        CHECK(parsed.error().code == code);
+        CHECK(parsed.error().message.find(words) != std::string::npos);
+    };
+    reject([](auto& d) { d["formatVersion"] = 2; }, Errc::unsupported, "format version 2");
+    reject([](auto& d) { d["format"] = "tarball"; }, Errc::format, "format");
+    reject([](auto& d) { d["blobs"].push_back(d["blobs"][0]); }, Errc::format, "listed twice");
+    reject([](auto& d) { d["blobs"][1]["digest"] = "sha256:xyz"; }, Errc::format, "invalid digest");
+    reject([](auto& d) { d["blobs"][1]["size"] = -5; }, Errc::format, "size");
+    reject([](auto& d) { d["blobs"].erase(0); }, Errc::format, "is not among the blobs");
+    reject([](auto& d) { d["layoutFiles"][0]["path"] = "../x"; },
+           Errc::format,
+           "unexpected layout file");
+    reject([](auto& d) { d.erase("images"); }, Errc::format, "images");
+    CHECK(parse_bundle_manifest("[]").error().code == Errc::format);
+}
+
+TEST_CASE("manifest::signatures_round_trip")
+{
+    const std::vector<Signature> sigs = {
+        {"ed25519", "sha256:" + std::string(64, '1'), std::string("\x00\x01\xff", 3)}};
+    const auto text = signatures_to_json(sigs);
+    REQUIRE(text);
+    const auto parsed = parse_signatures(*text);
+    REQUIRE(parsed);
+    REQUIRE(parsed->size() == 1);
+    CHECK(parsed->at(0).value == sigs[0].value);
+    CHECK(parsed->at(0).key_id == sigs[0].key_id);
+    CHECK(
+        parse_signatures(R"({"signatures":[{"algorithm":"ed25519","keyId":"k","signature":"!!"}]})")
+            .error()
+            .code
+        == Errc::format);
+    CHECK(parse_signatures("{}").error().code == Errc::format);
+}

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The one pass over a bundle that verify and import share. The stream is hostile until proven
+// otherwise: entry names are never used as paths (blobs are addressed by their listed digest),
+// and every entry must be a regular file whose name is one bundle.json expects, seen once, with
+// the listed size; its bytes are hashed as they pass to the sink.
+
+#include <airlock/base/cancel.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/crypto/sha256.hpp>
+#include <airlock/unpack/bundle_reader.hpp>
+
+#include <map>
+#include <set>
+#include <vector>
+
+namespace airlock::unpack {
+
+namespace fs = std::filesystem;
+using archive::EntryType;
+using archive::TarEntry;
+
+namespace {
+
+constexpr std::uint64_t k_max_bundle_json = 64ULL << 20U;
+constexpr std::uint64_t k_max_signatures_json = 1ULL << 20U;
+constexpr std::uint64_t k_max_layout_file = 64ULL << 20U;
+constexpr std::size_t k_chunk = 1U << 20U;
+
+const char* type_name(EntryType type)
+{
+    switch (type) {
+    case EntryType::directory:
+        return "a directory";
+    case EntryType::symlink:
+        return "a symbolic link";
+    case EntryType::hardlink:
+        return "a hard link";
+    case EntryType::other:
+        return "a device or special file";
+    case EntryType::regular:
+        break;
+    }
+    return "a regular file";
+}
+
+// Refuses entries no bundle contains, with the reason a reader of the message needs.
+Result<> check_entry_is_safe(const TarEntry& entry, const fs::path& bundle)
+{
+    if (entry.path.empty()) {
+        return fail(Errc::unsafe_entry, str_cat(bundle.string(), ": entry with an empty name"));
+    }
+    if (entry.path.front() == '/') {
+        return fail(Errc::unsafe_entry,
+                    str_cat(bundle.string(), ": entry '", entry.path, "' has an absolute path"));
+    }
+    const fs::path p(entry.path);
+    for (const auto& part : p) {
+        if (part == "..") {
+            return fail(
+                Errc::unsafe_entry,
+                str_cat(
+                    bundle.string(), ": entry '", entry.path, "' contains '..' (path traversal)"));
+        }
+    }
+    if (entry.type != EntryType::regular) {
+        return fail(Errc::unsafe_entry,
+                    str_cat(bundle.string(),
+                            ": entry '",
+                            entry.path,
+                            "' is ",
+                            type_name(entry.type),
+                            "; bundles hold regular files only"));
+    }
+    return {};
+}
+
+Result<std::string> read_small_entry(archive::TarReader& reader,
+                                     const TarEntry& entry,
+                                     std::uint64_t limit,
+                                     const fs::path& bundle)
+{
+    if (entry.size > limit) {
+        return fail(Errc::format,
+                    str_cat(bundle.string(),
+                            ": ",
+                            entry.path,
+                            " is ",
+                            entry.size,
+                            " bytes, more than the limit of ",
+                            limit));
+    }
+    std::string data(entry.size, '\0');
+    std::size_t got = 0;
+    while (got < data.size()) {
+        AIRLOCK_TRY_ASSIGN(const std::size_t n,
+                           reader.read(std::span<char>(data.data() + got, data.size() - got)));
+        if (n == 0) {
+            return fail(Errc::format, str_cat(bundle.string(), ": ", entry.path, " is truncated"));
+        }
+        got += n;
+    }
+    return data;
+}
+
+Result<TarEntry>
+expect_entry(archive::TarReader& reader, std::string_view name, const fs::path& bundle)
+{
+    AIRLOCK_TRY_ASSIGN(const std::optional<TarEntry> entry, reader.next());
+    if (!entry) {
+        return fail(Errc::format,
+                    str_cat(bundle.string(), ": ends before ", name, "; not an airlock bundle"));
+    }
+    AIRLOCK_TRY(check_entry_is_safe(*entry, bundle));
+    if (entry->path != name) {
+        return fail(Errc::format,
+                    str_cat(bundle.string(),
+                            ": entry '",
+                            entry->path,
+                            "' where ",
+                            name,
+                            " must be; not an airlock bundle"));
+    }
+    return *entry;
+}
+
+} // namespace
+
+BundleReader::BundleReader(fs::path path, archive::TarReader reader, BundleHeader header)
+    : m_path(std::move(path))
+    , m_reader(std::move(reader))
+    , m_header(std::move(header))
+{
+}
+
+Result<BundleReader> BundleReader::open(const fs::path& path)
+{
+    AIRLOCK_TRY_ASSIGN(archive::TarReader reader, archive::TarReader::open(path));
+    BundleHeader header;
+    AIRLOCK_TRY_ASSIGN(const TarEntry manifest_entry,
+                       expect_entry(reader, manifest::k_bundle_manifest_name, path));
+    AIRLOCK_TRY_ASSIGN(header.manifest_bytes,
+                       read_small_entry(reader, manifest_entry, k_max_bundle_json, path));
+    AIRLOCK_TRY_ASSIGN(const TarEntry sig_entry,
+                       expect_entry(reader, manifest::k_signatures_name, path));
+    AIRLOCK_TRY_ASSIGN(const std::string sig_bytes,
+                       read_small_entry(reader, sig_entry, k_max_signatures_json, path));
+    auto parsed = manifest::parse_bundle_manifest(header.manifest_bytes);
+    if (!parsed) {
+        return std::unexpected(
+            std::move(parsed.error()).with_context(str_cat("in ", path.string())));
+    }
+    header.manifest = std::move(*parsed);
+    auto signatures = manifest::parse_signatures(sig_bytes);
+    if (!signatures) {
+        return std::unexpected(
+            std::move(signatures.error()).with_context(str_cat("in ", path.string())));
+    }
+    header.signatures = std::move(*signatures);
+    return BundleReader(path, std::move(reader), std::move(header));
+}
+
+Result<ContentReport>
+BundleReader::read_contents(BlobSink& sink, OnMismatch mode, Reporter& reporter)
+{
+    const auto& manifest = m_header.manifest;
+    std::map<std::string, const manifest::BundleBlob*> blobs;
+    std::uint64_t total = 0;
+    for (const auto& blob : manifest.blobs) {
+        blobs.emplace(blob.digest.layout_path(), &blob);
+        total += blob.size;
+    }
+    std::map<std::string, const manifest::LayoutFile*> layout_files;
+    for (const auto& file : manifest.layout_files) {
+        layout_files.emplace(file.path, &file);
+    }
+    std::set<std::string> seen{std::string(manifest::k_bundle_manifest_name),
+                               std::string(manifest::k_signatures_name)};
+    ContentReport report;
+    std::vector<char> buffer(k_chunk);
+    crypto::Sha256 hasher;
+
+    // A mismatch either ends the pass or is noted, depending on `mode`.
+    const auto problem = [&](Error error) -> Result<> {
+        if (mode == OnMismatch::stop) {
+            return std::unexpected(std::move(error));
+        }
+        report.problems.push_back(std::move(error));
+        return {};
+    };
+
+    while (true) {
+        AIRLOCK_TRY(check_cancel());
+        AIRLOCK_TRY_ASSIGN(const std::optional<TarEntry> entry, m_reader.next());
+        if (!entry) {
+            break;
+        }
+        if (auto safe = check_entry_is_safe(*entry, m_path); !safe) {
+            AIRLOCK_TRY(problem(std::move(safe.error())));
+            continue;
+        }
+        if (!seen.insert(entry->path).second) {
+            AIRLOCK_TRY(
+                problem(Error{Errc::format,
+                              str_cat(m_path.string(), ": duplicate entry '", entry->path, "'"),
+                              {}}));
+            continue;
+        }
+        if (const auto file = layout_files.find(entry->path); file != layout_files.end()) {
+            AIRLOCK_TRY_ASSIGN(const std::string content,
+                               read_small_entry(m_reader, *entry, k_max_layout_file, m_path));
+            if (content.size() != file->second->size
+                || crypto::sha256_hex(content) != file->second->digest.hex()) {
+                AIRLOCK_TRY(problem(Error{
+                    Errc::digest_mismatch,
+                    str_cat(m_path.string(), ": ", entry->path, " does not match bundle.json"),
+                    {}}));
+            }
+            continue;
+        }
+        const auto listed = blobs.find(entry->path);
+        if (listed == blobs.end()) {
+            const bool blob_like = entry->path.starts_with("blobs/");
+            AIRLOCK_TRY(problem(Error{
+                Errc::format,
+                blob_like
+                    ? str_cat(
+                          m_path.string(), ": blob ", entry->path, " is not listed in bundle.json")
+                    : str_cat(m_path.string(), ": unexpected entry '", entry->path, "'"),
+                {}}));
+            continue;
+        }
+        const manifest::BundleBlob& blob = *listed->second;
+        if (entry->size != blob.size) {
+            AIRLOCK_TRY(problem(Error{Errc::digest_mismatch,
+                                      str_cat(m_path.string(),
+                                              ": blob ",
+                                              blob.digest.str(),
+                                              " has ",
+                                              entry->size,
+                                              " bytes in the stream, bundle.json says ",
+                                              blob.size),
+                                      {}}));
+            continue;
+        }
+        AIRLOCK_TRY(sink.begin(blob));
+        std::uint64_t got = 0;
+        while (true) {
+            AIRLOCK_TRY(check_cancel());
+            AIRLOCK_TRY_ASSIGN(const std::size_t n, m_reader.read(buffer));
+            if (n == 0) {
+                break;
+            }
+            const std::span<const char> chunk(buffer.data(), n);
+            hasher.update(std::string_view(chunk.data(), chunk.size()));
+            AIRLOCK_TRY(sink.write(chunk));
+            got += n;
+            report.blob_bytes += n;
+            reporter.progress("reading bundle", report.blob_bytes, total);
+        }
+        const std::string actual = hasher.finish_hex();
+        const bool verified = got == blob.size && actual == blob.digest.hex();
+        AIRLOCK_TRY(sink.end(verified));
+        ++report.blobs;
+        if (!verified) {
+            AIRLOCK_TRY(
+                problem(Error{Errc::digest_mismatch,
+                              str_cat(m_path.string(),
+                                      ": blob ",
+                                      blob.digest.str(),
+                                      " (",
+                                      blob.media_type,
+                                      ") does not match its digest: content hashes to sha256:",
+                                      actual),
+                              {}}));
+        }
+    }
+    for (const auto& file : manifest.layout_files) {
+        if (!seen.contains(file.path)) {
+            AIRLOCK_TRY(
+                problem(Error{Errc::format,
+                              str_cat(m_path.string(), ": listed file ", file.path, " is missing"),
+                              {}}));
+        }
+    }
+    for (const auto& blob : manifest.blobs) {
+        if (!seen.contains(blob.digest.layout_path())) {
+            AIRLOCK_TRY(problem(
+                Error{Errc::format,
+                      str_cat(m_path.string(), ": listed blob ", blob.digest.str(), " is missing"),
+                      {}}));
+        }
+    }
+    return report;
+}
+
+} // namespace airlock::unpack

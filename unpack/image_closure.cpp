@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "image_closure.hpp"
+
+#include <airlock/base/str_cat.hpp>
+#include <airlock/manifest/image.hpp>
+#include <airlock/manifest/media_types.hpp>
+
+namespace airlock::unpack {
+
+namespace media_type = manifest::media_type;
+using manifest::Descriptor;
+
+namespace {
+
+constexpr std::uint64_t k_max_document = 16ULL << 20U;
+
+} // namespace
+
+Result<> DocumentCollector::begin(const manifest::BundleBlob& blob)
+{
+    m_capturing = media_type::is_json_document(blob.media_type) && blob.size <= k_max_document;
+    m_current_digest = blob.digest.str();
+    m_buffer.clear();
+    return {};
+}
+
+Result<> DocumentCollector::write(std::span<const char> data)
+{
+    if (m_capturing) {
+        m_buffer.append(data.data(), data.size());
+    }
+    return {};
+}
+
+Result<> DocumentCollector::end(bool verified)
+{
+    if (m_capturing && verified) {
+        m_documents.emplace(m_current_digest, std::move(m_buffer));
+    }
+    m_buffer.clear();
+    m_capturing = false;
+    return {};
+}
+
+Result<> check_image_closure(const manifest::BundleImage& image,
+                             const manifest::BundleManifest& bundle,
+                             const std::map<std::string, std::string>& documents,
+                             const std::function<bool(const manifest::Digest&)>& available,
+                             const DocumentLookup& lookup)
+{
+    const auto present = [&](const manifest::Digest& d) {
+        return bundle.find_blob(d) != nullptr || available(d);
+    };
+    const auto missing = [&](const Descriptor& d) {
+        return fail(Errc::format,
+                    str_cat("image ",
+                            image.name,
+                            ": blob ",
+                            d.digest.str(),
+                            " (",
+                            d.media_type,
+                            ") is neither in the bundle nor in the store"));
+    };
+    const auto document = [&](const Descriptor& d) -> Result<std::string> {
+        if (const auto it = documents.find(d.digest.str()); it != documents.end()) {
+            return it->second;
+        }
+        if (!present(d.digest)) {
+            return missing(d);
+        }
+        return lookup(d.digest);
+    };
+    const auto check_manifest = [&](const Descriptor& d) -> Result<> {
+        AIRLOCK_TRY_ASSIGN(const std::string bytes, document(d));
+        auto parsed = manifest::parse_image_manifest(bytes, d.media_type);
+        if (!parsed) {
+            return std::unexpected(
+                std::move(parsed.error()).with_context(str_cat("in image ", image.name)));
+        }
+        if (!present(parsed->config.digest)) {
+            return missing(parsed->config);
+        }
+        for (const auto& layer : parsed->layers) {
+            if (!present(layer.digest)) {
+                return missing(layer);
+            }
+        }
+        return {};
+    };
+    Descriptor root;
+    root.digest = image.digest;
+    root.media_type = image.media_type;
+    root.size = image.size;
+    if (media_type::is_index(image.media_type)) {
+        AIRLOCK_TRY_ASSIGN(const std::string bytes, document(root));
+        auto index = manifest::parse_image_index(bytes, image.media_type);
+        if (!index) {
+            return std::unexpected(
+                std::move(index.error()).with_context(str_cat("in image ", image.name)));
+        }
+        for (const auto& child : index->manifests) {
+            AIRLOCK_TRY(check_manifest(child));
+        }
+        return {};
+    }
+    return check_manifest(root);
+}
+
+} // namespace airlock::unpack

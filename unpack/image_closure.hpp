@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/base/error.hpp>
+#include <airlock/manifest/bundle_manifest.hpp>
+#include <airlock/unpack/bundle_reader.hpp>
+
+#include <functional>
+#include <map>
+#include <span>
+#include <string>
+
+namespace airlock::unpack {
+
+// A sink that keeps the small JSON documents (indexes, manifests, configs) that pass by, so
+// that an image's closure can be checked without reading anything twice.
+class DocumentCollector : public BlobSink
+{
+  public:
+    Result<> begin(const manifest::BundleBlob& blob) override;
+    Result<> write(std::span<const char> data) override;
+    Result<> end(bool verified) override;
+
+    // Verified documents by digest string.
+    const std::map<std::string, std::string>& documents() const
+    {
+        return m_documents;
+    }
+
+  private:
+    std::string m_current_digest;
+    std::string m_buffer;
+    bool m_capturing = false;
+    std::map<std::string, std::string> m_documents;
+};
+
+// Looks up a document that is not in the bundle (differential bundles: from the store).
+using DocumentLookup = std::function<Result<std::string>(const manifest::Digest&)>;
+
+// Checks that every blob `image` needs (children of an index, configs, layers) is either in the
+// bundle or `available` (e.g. in the target store). Errc::format naming the image and blob.
+Result<> check_image_closure(const manifest::BundleImage& image,
+                             const manifest::BundleManifest& bundle,
+                             const std::map<std::string, std::string>& documents,
+                             const std::function<bool(const manifest::Digest&)>& available,
+                             const DocumentLookup& lookup);
+
+} // namespace airlock::unpack

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// import: the only code that changes a store. The order is what makes it safe:
+//   1. read bundle.json + signatures.json and check the signature (nothing touched yet);
+//   2. stream every blob into a private staging directory inside the store, hashing as it is
+//      written; blobs the store already has are hashed and dropped, never rewritten;
+//   3. check each image's closure (every manifest, config and layer present);
+//   4. under the store lock: rename the staged blobs in, then replace index.json atomically.
+// A failure before 4 removes the staging directory and leaves the store byte-for-byte as it was;
+// blobs land before tags, so a crash inside 4 leaves unreferenced blobs, and a re-run finishes.
+
+#include "image_closure.hpp"
+#include "tagging.hpp"
+
+#include <airlock/base/file.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/manifest/reference.hpp>
+#include <airlock/manifest/version.hpp>
+#include <airlock/unpack/bundle_reader.hpp>
+#include <airlock/unpack/import.hpp>
+#include <airlock/unpack/oci_store.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iterator>
+#include <map>
+#include <set>
+
+namespace airlock::unpack {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Writes blobs the store lacks into the staging directory; collects documents on the way.
+class StagingSink final : public DocumentCollector
+{
+  public:
+    StagingSink(const OciStore& store, fs::path staging)
+        : m_store(store)
+        , m_staging(std::move(staging))
+    {
+    }
+
+    Result<> begin(const manifest::BundleBlob& blob) override
+    {
+        AIRLOCK_TRY(DocumentCollector::begin(blob));
+        m_digest = blob.digest;
+        if (m_store.has_blob(blob.digest)) {
+            ++m_present;
+            return {};
+        }
+        const fs::path path = m_staging / blob.digest.hex();
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            return fail(Errc::io,
+                        str_cat("cannot create ", path.string(), ": ", std::strerror(errno)));
+        }
+        m_file = Fd(fd);
+        return {};
+    }
+
+    Result<> write(std::span<const char> data) override
+    {
+        AIRLOCK_TRY(DocumentCollector::write(data));
+        if (m_file) {
+            AIRLOCK_TRY(write_all(
+                m_file, data, str_cat("blob ", m_digest.str(), " in ", m_staging.string())));
+            m_bytes += data.size();
+        }
+        return {};
+    }
+
+    Result<> end(bool verified) override
+    {
+        AIRLOCK_TRY(DocumentCollector::end(verified));
+        if (!m_file) {
+            return {};
+        }
+        if (verified && ::fsync(m_file.get()) != 0) {
+            return fail(Errc::io,
+                        str_cat("cannot sync blob ", m_digest.str(), ": ", std::strerror(errno)));
+        }
+        m_file = Fd();
+        if (verified) {
+            m_staged.push_back(m_digest);
+        }
+        return {};
+    }
+
+    const std::vector<manifest::Digest>& staged() const
+    {
+        return m_staged;
+    }
+
+    std::uint64_t present() const
+    {
+        return m_present;
+    }
+
+    std::uint64_t bytes_written() const
+    {
+        return m_bytes;
+    }
+
+  private:
+    const OciStore& m_store;
+    fs::path m_staging;
+    manifest::Digest m_digest = manifest::Digest::sha256(std::string(64, '0'));
+    Fd m_file;
+    std::vector<manifest::Digest> m_staged;
+    std::uint64_t m_present = 0;
+    std::uint64_t m_bytes = 0;
+};
+
+Result<> validate_tags(const std::vector<std::string>& tags)
+{
+    for (const auto& tag : tags) {
+        if (!manifest::is_valid_tag(tag)) {
+            return fail(Errc::usage, str_cat("invalid tag '", tag, "'"));
+        }
+    }
+    return {};
+}
+
+// What existed before an import, so that a failed one removes only what it created.
+struct StoreFootprint
+{
+    bool root = false;
+    bool state = false;
+};
+
+StoreFootprint footprint(const OciStore& store)
+{
+    std::error_code ec;
+    return {fs::exists(store.root(), ec), fs::exists(store.root() / ".airlock", ec)};
+}
+
+// Undoes the directories that a failed import created (never anything another run made).
+void remove_created(const OciStore& store, StoreFootprint before)
+{
+    std::error_code ec;
+    if (!before.state && !store.exists()) {
+        const fs::path state = store.root() / ".airlock";
+        // Only when no other import is staging there: the directory then holds just the lock.
+        if (fs::exists(state / "lock", ec)
+            && std::distance(fs::directory_iterator(state, ec), fs::directory_iterator()) == 1) {
+            fs::remove(state / "lock", ec);
+            fs::remove(state, ec);
+        }
+    }
+    if (!before.root) {
+        fs::remove(store.root(), ec); // only succeeds when empty
+    }
+}
+
+// Within one bundle only the newest image of each repository may take `latest` (the last one
+// listed among equals), so that a bundle's images never contend for it.
+std::set<std::size_t> newest_per_repository(const std::vector<manifest::BundleImage>& images)
+{
+    std::map<std::string, std::size_t> newest;
+    for (std::size_t i = 0; i < images.size(); ++i) {
+        const auto [it, inserted] = newest.emplace(images[i].name, i);
+        if (!inserted
+            && manifest::compare_versions(images[i].version, images[it->second].version) >= 0) {
+            it->second = i;
+        }
+    }
+    std::set<std::size_t> out;
+    for (const auto& [name, index] : newest) {
+        out.insert(index);
+    }
+    return out;
+}
+
+Result<ImportSummary> run_import(const ImportOptions& options,
+                                 BundleReader& reader,
+                                 OciStore& store,
+                                 ImportSummary summary,
+                                 Reporter& reporter)
+{
+    const auto& bundle = reader.header().manifest;
+    AIRLOCK_TRY(store.prepare());
+    AIRLOCK_TRY_ASSIGN(ScopedDirectory staging, store.make_staging());
+    StagingSink sink(store, staging.path());
+    AIRLOCK_TRY(reader.read_contents(sink, OnMismatch::stop, reporter));
+
+    const auto in_store = [&](const manifest::Digest& d) { return store.has_blob(d); };
+    const auto from_store = [&](const manifest::Digest& d) { return store.read_document(d); };
+    for (const auto& image : bundle.images) {
+        AIRLOCK_TRY(check_image_closure(image, bundle, sink.documents(), in_store, from_store));
+    }
+
+    AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock());
+    AIRLOCK_TRY(store.ensure_layout());
+    for (const auto& digest : sink.staged()) {
+        AIRLOCK_TRY(store.adopt_blob(staging.path() / digest.hex(), digest));
+    }
+    if (!sink.staged().empty()) {
+        AIRLOCK_TRY(fsync_directory(store.root() / "blobs" / "sha256"));
+    }
+    AIRLOCK_TRY_ASSIGN(std::vector<manifest::Descriptor> entries, store.read_index());
+    const auto before = entries.size();
+    bool changed = !fs::exists(store.root() / "index.json");
+    const std::set<std::size_t> latest_candidates = newest_per_repository(bundle.images);
+    for (std::size_t i = 0; i < bundle.images.size(); ++i) {
+        const auto& image = bundle.images[i];
+        std::vector<std::string> tags = image.tags;
+        tags.insert(tags.end(), options.extra_tags.begin(), options.extra_tags.end());
+        const LatestPolicy latest =
+            latest_candidates.contains(i) ? options.latest : LatestPolicy::skip;
+        ImportedImage imported{
+            image.name, image.digest, image.version, apply_tags(entries, image, tags, latest)};
+        for (const auto& change : imported.tags) {
+            changed = changed || change.action == TagChange::Action::added
+                      || change.action == TagChange::Action::moved;
+            if (change.action == TagChange::Action::kept) {
+                reporter.warn(str_cat(image.name, ": ", change.note));
+            }
+        }
+        summary.images.push_back(std::move(imported));
+    }
+    if (changed || entries.size() != before) {
+        AIRLOCK_TRY(store.write_index(entries));
+        summary.index_changed = true;
+    }
+    summary.blobs_written = sink.staged().size();
+    summary.blobs_present = sink.present();
+    summary.bytes_written = sink.bytes_written();
+    return summary;
+}
+
+} // namespace
+
+const char* tag_action_name(TagChange::Action action)
+{
+    switch (action) {
+    case TagChange::Action::added:
+        return "added";
+    case TagChange::Action::moved:
+        return "moved";
+    case TagChange::Action::unchanged:
+        return "unchanged";
+    case TagChange::Action::kept:
+        return "kept";
+    }
+    return "unchanged";
+}
+
+Result<ImportSummary>
+import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter& reporter)
+{
+    AIRLOCK_TRY(validate_tags(options.extra_tags));
+    AIRLOCK_TRY_ASSIGN(BundleReader reader, BundleReader::open(options.bundle));
+    ImportSummary summary;
+    summary.store = options.store;
+    if (options.signature == SignaturePolicy::require) {
+        AIRLOCK_TRY_ASSIGN(
+            const SignatureCheck check,
+            check_signatures(reader.header().manifest_bytes, reader.header().signatures, trusted));
+        summary.signers = check.trusted_signers;
+    } else {
+        reporter.warn(
+            str_cat("importing ", options.bundle.string(), " WITHOUT checking its signature"));
+    }
+    if (!reader.header().manifest.required.empty()) {
+        // Checked blob by blob below; named here so the operator knows why an import may fail.
+        reporter.info(str_cat("differential bundle: needs ",
+                              reader.header().manifest.required.size(),
+                              " blobs already in the store"));
+    }
+    OciStore store(options.store);
+    const StoreFootprint before = footprint(store);
+    auto result = run_import(options, reader, store, std::move(summary), reporter);
+    if (!result) {
+        remove_created(store, before);
+        return std::unexpected(std::move(result.error())
+                                   .with_context(str_cat("while importing ",
+                                                         options.bundle.string(),
+                                                         " into oci:",
+                                                         options.store.string())));
+    }
+    return result;
+}
+
+} // namespace airlock::unpack

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/archive/tar_reader.hpp>
+#include <airlock/base/error.hpp>
+#include <airlock/base/reporter.hpp>
+#include <airlock/manifest/bundle_manifest.hpp>
+
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace airlock::unpack {
+
+// The signed table of contents, read from the first two entries of a bundle.
+struct BundleHeader
+{
+    std::string manifest_bytes; // exact bytes of bundle.json: what signatures cover
+    manifest::BundleManifest manifest;
+    std::vector<manifest::Signature> signatures;
+};
+
+// Receives each listed blob's bytes while the reader hashes them.
+class BlobSink
+{
+  public:
+    virtual ~BlobSink() = default;
+
+    // A listed blob starts; its tar header size already matched the listed size.
+    virtual Result<> begin(const manifest::BundleBlob& blob) = 0;
+
+    virtual Result<> write(std::span<const char> data) = 0;
+
+    // The blob ended; `verified` tells whether its digest and size matched.
+    virtual Result<> end(bool verified) = 0;
+};
+
+// What to do on a blob that does not match bundle.json.
+enum class OnMismatch {
+    stop,    // return the first problem (import)
+    collect, // go on and report every problem (verify)
+};
+
+struct ContentReport
+{
+    std::vector<Error> problems; // only with OnMismatch::collect
+    std::uint64_t blobs = 0;
+    std::uint64_t blob_bytes = 0;
+};
+
+// Reads a bundle in one pass: the header first, then (on request) every other entry, each
+// checked against bundle.json: only regular files at expected paths, each once, with the
+// listed size and digest, and every listed blob present.
+class BundleReader
+{
+  public:
+    // Opens `path` and reads bundle.json and signatures.json. Errc::format when the file is not
+    // an airlock bundle; Errc::unsupported for a newer format.
+    static Result<BundleReader> open(const std::filesystem::path& path);
+
+    const BundleHeader& header() const
+    {
+        return m_header;
+    }
+
+    const std::filesystem::path& path() const
+    {
+        return m_path;
+    }
+
+    // Streams every remaining entry into `sink`. With OnMismatch::stop the first problem is the
+    // error; with ::collect mismatches are gathered in the report and only stream damage
+    // (truncation, corruption) ends the pass early.
+    Result<ContentReport> read_contents(BlobSink& sink, OnMismatch mode, Reporter& reporter);
+
+  private:
+    BundleReader(std::filesystem::path path, archive::TarReader reader, BundleHeader header);
+
+    std::filesystem::path m_path;
+    archive::TarReader m_reader;
+    BundleHeader m_header;
+};
+
+} // namespace airlock::unpack

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/base/error.hpp>
+#include <airlock/base/reporter.hpp>
+#include <airlock/manifest/digest.hpp>
+#include <airlock/unpack/trust.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace airlock::unpack {
+
+enum class SignaturePolicy {
+    require,
+    skip, // --insecure-skip-signature
+};
+
+enum class LatestPolicy {
+    apply,
+    skip, // --no-latest
+};
+
+struct ImportOptions
+{
+    std::filesystem::path bundle;
+    std::filesystem::path store;
+    SignaturePolicy signature = SignaturePolicy::require;
+    LatestPolicy latest = LatestPolicy::apply;
+    std::vector<std::string> extra_tags; // --tag, applied to every image
+};
+
+// What happened to one tag.
+struct TagChange
+{
+    enum class Action {
+        added,     // the tag did not exist
+        moved,     // it pointed at another image
+        unchanged, // it already pointed here
+        kept,      // latest left on a newer image
+    };
+
+    std::string tag;
+    Action action = Action::added;
+    std::string note;
+};
+
+struct ImportedImage
+{
+    std::string name;
+    manifest::Digest digest = manifest::Digest::sha256(std::string(64, '0'));
+    std::string version;
+    std::vector<TagChange> tags;
+};
+
+struct ImportSummary
+{
+    std::filesystem::path store;
+    std::vector<std::string> signers;
+    std::vector<ImportedImage> images;
+    std::uint64_t blobs_written = 0;
+    std::uint64_t blobs_present = 0;
+    std::uint64_t bytes_written = 0;
+    bool index_changed = false;
+};
+
+const char* tag_action_name(TagChange::Action action);
+
+// Imports a bundle into an OCI layout store: signature first (before any blob is read), then
+// one streaming pass that hashes every blob into a private staging directory, then, under the
+// store lock, blobs renamed in and index.json replaced atomically. Any failure leaves the store
+// as it was. Errc::signature_invalid, Errc::digest_mismatch, Errc::format, Errc::unsafe_entry,
+// Errc::io, Errc::cancelled.
+Result<ImportSummary>
+import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter& reporter);
+
+} // namespace airlock::unpack

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/base/error.hpp>
+#include <airlock/base/file.hpp>
+#include <airlock/base/file_lock.hpp>
+#include <airlock/manifest/image.hpp>
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace airlock::unpack {
+
+// The directory of the default store: /var/lib/airlock/store as root, else
+// $XDG_DATA_HOME/airlock/store (XDG_DATA_HOME defaulting to ~/.local/share).
+std::filesystem::path default_store_path();
+
+// Parses a store argument: "oci:DIR". Errc::usage for other transports.
+Result<std::filesystem::path> parse_store_spec(std::string_view spec);
+
+// An OCI image layout directory used as an image store. Tags are index.json entries whose
+// `org.opencontainers.image.ref.name` is the full reference "repository:tag". airlock's own
+// state lives in `.airlock/` (lock file, staging directories of running imports), which OCI
+// readers ignore.
+class OciStore
+{
+  public:
+    explicit OciStore(std::filesystem::path root)
+        : m_root(std::move(root))
+    {
+    }
+
+    const std::filesystem::path& root() const
+    {
+        return m_root;
+    }
+
+    // True when the directory holds an OCI layout.
+    bool exists() const;
+
+    // The file a blob lives in.
+    std::filesystem::path blob_path(const manifest::Digest& digest) const;
+
+    // True when the store holds `digest`.
+    bool has_blob(const manifest::Digest& digest) const;
+
+    // Reads a small JSON blob (manifest, index, config) from the store. Errc::not_found.
+    Result<std::string> read_document(const manifest::Digest& digest) const;
+
+    // The descriptors of index.json; empty when the store has none yet. Errc::format.
+    Result<std::vector<manifest::Descriptor>> read_index() const;
+
+    // Creates the directory, `.airlock/` and its lock file when missing. Errc::io.
+    Result<> prepare();
+
+    // Locks the store against other writers until the returned lock dies. Errc::io.
+    Result<FileLock> lock() const;
+
+    // A private staging directory inside the store (same file system, so blobs rename in).
+    Result<ScopedDirectory> make_staging() const;
+
+    // Creates `oci-layout` and `blobs/sha256/` when missing. Call with the lock held.
+    Result<> ensure_layout();
+
+    // Moves a verified file into the blob directory (replacing nothing that is there).
+    Result<> adopt_blob(const std::filesystem::path& file, const manifest::Digest& digest);
+
+    // Replaces index.json atomically. Call with the lock held.
+    Result<> write_index(const std::vector<manifest::Descriptor>& manifests);
+
+  private:
+    std::filesystem::path m_root;
+};
+
+// A reference name split the way stores keep it: "localhost/sample:1.0" -> repository, tag.
+struct RefName
+{
+    std::string repository;
+    std::string tag;
+};
+
+// Splits "repo:tag" at the last ':' after the last '/'. Nothing when there is no tag.
+std::optional<RefName> split_ref_name(std::string_view ref_name);
+
+} // namespace airlock::unpack

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/base/error.hpp>
+#include <airlock/crypto/keys.hpp>
+#include <airlock/manifest/bundle_manifest.hpp>
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace airlock::unpack {
+
+// Where trusted keys live unless the operator says otherwise.
+inline constexpr std::string_view k_default_trusted_keys_dir = "/etc/airlock/trusted-keys";
+
+// The public keys whose signatures an importer accepts.
+class TrustedKeys
+{
+  public:
+    // Loads each file in `files` and every `*.pub` in `dir` (a missing `dir` adds nothing).
+    // Errc::not_found / Errc::format naming the key file.
+    static Result<TrustedKeys> load(const std::vector<std::filesystem::path>& files,
+                                    const std::filesystem::path& dir);
+
+    // The key with `id` ("sha256:..."), or nullptr.
+    const crypto::PublicKey* find(std::string_view id) const;
+
+    bool empty() const
+    {
+        return m_keys.empty();
+    }
+
+    std::size_t size() const
+    {
+        return m_keys.size();
+    }
+
+  private:
+    std::vector<crypto::PublicKey> m_keys;
+};
+
+struct SignatureCheck
+{
+    std::vector<std::string> trusted_signers; // key ids whose valid signature we checked
+    std::vector<std::string> unknown_signers; // key ids we do not trust (ignored)
+};
+
+// Checks `signatures` over the exact `bundle_json` bytes: at least one must be a valid
+// signature by a trusted key, and no signature by a trusted key may be invalid.
+// Errc::signature_invalid naming the keys concerned.
+Result<SignatureCheck> check_signatures(std::string_view bundle_json,
+                                        const std::vector<manifest::Signature>& signatures,
+                                        const TrustedKeys& trusted);
+
+} // namespace airlock::unpack

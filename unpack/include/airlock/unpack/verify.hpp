@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/base/error.hpp>
+#include <airlock/base/reporter.hpp>
+#include <airlock/unpack/bundle_reader.hpp>
+#include <airlock/unpack/trust.hpp>
+
+#include <filesystem>
+#include <vector>
+
+namespace airlock::unpack {
+
+struct VerifyReport
+{
+    BundleHeader header;
+    SignatureCheck signatures;
+    ContentReport content;      // problems: every mismatch found
+    std::vector<Error> closure; // images whose blobs are not all in the bundle
+    std::uint64_t file_size = 0;
+
+    bool ok() const
+    {
+        return content.problems.empty() && closure.empty();
+    }
+};
+
+// Checks the signature (Errc::signature_invalid as the error), then reads the whole bundle and
+// reports every digest, size and structure problem in the report rather than stopping at the
+// first. Stream damage (truncation) is the error. Writes nothing anywhere.
+Result<VerifyReport>
+verify_bundle(const std::filesystem::path& bundle, const TrustedKeys& trusted, Reporter& reporter);
+
+} // namespace airlock::unpack

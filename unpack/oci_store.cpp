@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/str_cat.hpp>
+#include <airlock/manifest/canonical_json.hpp>
+#include <airlock/manifest/media_types.hpp>
+#include <airlock/unpack/oci_store.hpp>
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace airlock::unpack {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view k_state_dir = ".airlock";
+constexpr std::uint64_t k_max_document = 16ULL << 20U;
+
+Result<> make_directory(const fs::path& dir)
+{
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        return fail(Errc::io,
+                    str_cat("cannot create directory ", dir.string(), ": ", ec.message()));
+    }
+    return {};
+}
+
+} // namespace
+
+fs::path default_store_path()
+{
+    if (::geteuid() == 0) {
+        return "/var/lib/airlock/store";
+    }
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg == '/') {
+        return fs::path(xdg) / "airlock" / "store";
+    }
+    const char* home = std::getenv("HOME");
+    return fs::path(home != nullptr ? home : "/") / ".local" / "share" / "airlock" / "store";
+}
+
+Result<fs::path> parse_store_spec(std::string_view spec)
+{
+    if (spec.starts_with("oci:") && spec.size() > 4) {
+        return fs::path(spec.substr(4));
+    }
+    return fail(Errc::usage, str_cat("unsupported store '", spec, "': expected oci:DIR"));
+}
+
+std::optional<RefName> split_ref_name(std::string_view ref_name)
+{
+    const auto colon = ref_name.rfind(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == ref_name.size()) {
+        return std::nullopt;
+    }
+    const auto slash = ref_name.rfind('/');
+    if (slash != std::string_view::npos && slash > colon) {
+        return std::nullopt;
+    }
+    return RefName{std::string(ref_name.substr(0, colon)), std::string(ref_name.substr(colon + 1))};
+}
+
+bool OciStore::exists() const
+{
+    std::error_code ec;
+    return fs::is_regular_file(m_root / "oci-layout", ec);
+}
+
+fs::path OciStore::blob_path(const manifest::Digest& digest) const
+{
+    return m_root / digest.layout_path();
+}
+
+bool OciStore::has_blob(const manifest::Digest& digest) const
+{
+    std::error_code ec;
+    return fs::is_regular_file(blob_path(digest), ec);
+}
+
+Result<std::string> OciStore::read_document(const manifest::Digest& digest) const
+{
+    auto bytes = read_file(blob_path(digest), k_max_document);
+    if (!bytes) {
+        return fail(
+            bytes.error().code,
+            str_cat(
+                "store ", m_root.string(), ": blob ", digest.str(), ": ", bytes.error().message));
+    }
+    return bytes;
+}
+
+Result<std::vector<manifest::Descriptor>> OciStore::read_index() const
+{
+    const fs::path path = m_root / "index.json";
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        return std::vector<manifest::Descriptor>{};
+    }
+    AIRLOCK_TRY_ASSIGN(const std::string bytes, read_file(path, k_max_document * 4));
+    auto index = manifest::parse_image_index(bytes, manifest::media_type::oci_index);
+    if (!index) {
+        return std::unexpected(
+            std::move(index.error()).with_context(str_cat("while reading ", path.string())));
+    }
+    return std::move(index->manifests);
+}
+
+Result<> OciStore::prepare()
+{
+    return make_directory(m_root / k_state_dir);
+}
+
+Result<FileLock> OciStore::lock() const
+{
+    return FileLock::acquire(m_root / k_state_dir / "lock");
+}
+
+Result<ScopedDirectory> OciStore::make_staging() const
+{
+    return ScopedDirectory::create_unique(m_root / k_state_dir, "staging-");
+}
+
+Result<> OciStore::ensure_layout()
+{
+    AIRLOCK_TRY(make_directory(m_root / "blobs" / "sha256"));
+    if (!exists()) {
+        AIRLOCK_TRY(write_file_atomic(m_root / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})"));
+    }
+    return {};
+}
+
+Result<> OciStore::adopt_blob(const fs::path& file, const manifest::Digest& digest)
+{
+    const fs::path target = blob_path(digest);
+    if (has_blob(digest)) {
+        return {}; // content-addressed: what is there is the same bytes
+    }
+    if (::rename(file.c_str(), target.c_str()) != 0) {
+        return fail(Errc::io,
+                    str_cat("cannot move blob ",
+                            digest.str(),
+                            " into ",
+                            m_root.string(),
+                            ": ",
+                            std::strerror(errno)));
+    }
+    return {};
+}
+
+Result<> OciStore::write_index(const std::vector<manifest::Descriptor>& manifests)
+{
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& d : manifests) {
+        list.push_back(manifest::descriptor_to_json(d));
+    }
+    const nlohmann::json index = {{"schemaVersion", 2},
+                                  {"mediaType", manifest::media_type::oci_index},
+                                  {"manifests", std::move(list)}};
+    AIRLOCK_TRY_ASSIGN(const std::string text, manifest::canonical_dump(index));
+    return write_file_atomic(m_root / "index.json", text);
+}
+
+} // namespace airlock::unpack

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "tagging.hpp"
+
+#include <airlock/base/str_cat.hpp>
+#include <airlock/manifest/version.hpp>
+
+#include <algorithm>
+
+namespace airlock::unpack {
+
+using manifest::Descriptor;
+
+namespace {
+
+constexpr std::string_view k_latest = "latest";
+
+Descriptor entry_for(const manifest::BundleImage& image, const std::string& ref_name)
+{
+    Descriptor d;
+    d.media_type = image.media_type;
+    d.digest = image.digest;
+    d.size = image.size;
+    d.annotations[std::string(manifest::k_annotation_ref_name)] = ref_name;
+    d.annotations[std::string(manifest::k_annotation_containerd_name)] = ref_name;
+    if (!image.version.empty()) {
+        d.annotations[std::string(manifest::k_annotation_version)] = image.version;
+    }
+    return d;
+}
+
+std::vector<Descriptor>::iterator find_ref(std::vector<Descriptor>& entries,
+                                           const std::string& ref_name)
+{
+    return std::find_if(entries.begin(), entries.end(), [&](const Descriptor& d) {
+        return d.annotation(manifest::k_annotation_ref_name) == ref_name;
+    });
+}
+
+TagChange set_tag(std::vector<Descriptor>& entries,
+                  const manifest::BundleImage& image,
+                  const std::string& tag)
+{
+    const std::string ref_name = image.name + ":" + tag;
+    const auto it = find_ref(entries, ref_name);
+    if (it == entries.end()) {
+        entries.push_back(entry_for(image, ref_name));
+        return {tag, TagChange::Action::added, {}};
+    }
+    if (it->digest == image.digest) {
+        return {tag, TagChange::Action::unchanged, {}};
+    }
+    std::string note = str_cat("was ", it->digest.str());
+    *it = entry_for(image, ref_name);
+    return {tag, TagChange::Action::moved, std::move(note)};
+}
+
+// Why `latest` must stay where it is, or empty when it may move to `image`.
+std::string latest_must_stay(const Descriptor& current, const manifest::BundleImage& image)
+{
+    const std::string current_version = current.annotation(manifest::k_annotation_version);
+    if (current_version.empty()) {
+        return {};
+    }
+    if (image.version.empty()) {
+        return str_cat(
+            "latest stays at version ", current_version, ": this image declares no version");
+    }
+    if (manifest::compare_versions(image.version, current_version) < 0) {
+        return str_cat("latest stays at the newer version ",
+                       current_version,
+                       " (this image is ",
+                       image.version,
+                       ")");
+    }
+    return {};
+}
+
+} // namespace
+
+std::vector<TagChange> apply_tags(std::vector<Descriptor>& entries,
+                                  const manifest::BundleImage& image,
+                                  const std::vector<std::string>& tags,
+                                  LatestPolicy latest)
+{
+    std::vector<TagChange> changes;
+    std::vector<std::string> seen;
+    for (const auto& tag : tags) {
+        if (tag == k_latest || std::find(seen.begin(), seen.end(), tag) != seen.end()) {
+            continue;
+        }
+        seen.push_back(tag);
+        changes.push_back(set_tag(entries, image, tag));
+    }
+    const bool explicit_latest = std::find(tags.begin(), tags.end(), k_latest) != tags.end();
+    if (latest == LatestPolicy::skip && !explicit_latest) {
+        return changes;
+    }
+    const std::string ref_name = image.name + ":" + std::string(k_latest);
+    const auto it = find_ref(entries, ref_name);
+    if (it != entries.end() && it->digest != image.digest && !explicit_latest) {
+        if (std::string why = latest_must_stay(*it, image); !why.empty()) {
+            changes.push_back({std::string(k_latest), TagChange::Action::kept, std::move(why)});
+            return changes;
+        }
+    }
+    changes.push_back(set_tag(entries, image, std::string(k_latest)));
+    return changes;
+}
+
+} // namespace airlock::unpack

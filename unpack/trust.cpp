@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/file.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/unpack/trust.hpp>
+
+#include <algorithm>
+
+namespace airlock::unpack {
+
+namespace fs = std::filesystem;
+
+Result<TrustedKeys> TrustedKeys::load(const std::vector<fs::path>& files, const fs::path& dir)
+{
+    std::vector<fs::path> paths = files;
+    std::error_code ec;
+    if (!dir.empty() && fs::is_directory(dir, ec)) {
+        std::vector<fs::path> found;
+        for (const auto& entry : fs::directory_iterator(dir, ec)) {
+            if (entry.path().extension() == ".pub" && entry.is_regular_file(ec)) {
+                found.push_back(entry.path());
+            }
+        }
+        std::sort(found.begin(), found.end());
+        paths.insert(paths.end(), found.begin(), found.end());
+    }
+    TrustedKeys out;
+    for (const auto& path : paths) {
+        auto pem = read_file(path, 1U << 20U);
+        if (!pem) {
+            return std::unexpected(
+                std::move(pem.error()).with_context("while loading trusted keys"));
+        }
+        AIRLOCK_TRY_ASSIGN(crypto::PublicKey key, crypto::PublicKey::from_pem(*pem, path.string()));
+        if (out.find(key.id()) == nullptr) {
+            out.m_keys.push_back(std::move(key));
+        }
+    }
+    return out;
+}
+
+const crypto::PublicKey* TrustedKeys::find(std::string_view id) const
+{
+    for (const auto& key : m_keys) {
+        if (key.id() == id) {
+            return &key;
+        }
+    }
+    return nullptr;
+}
+
+Result<SignatureCheck> check_signatures(std::string_view bundle_json,
+                                        const std::vector<manifest::Signature>& signatures,
+                                        const TrustedKeys& trusted)
+{
+    if (trusted.empty()) {
+        return fail(Errc::signature_invalid,
+                    str_cat("no trusted keys: give --trusted-key PUB or install keys in ",
+                            k_default_trusted_keys_dir));
+    }
+    if (signatures.empty()) {
+        return fail(Errc::signature_invalid, "the bundle is not signed");
+    }
+    SignatureCheck check;
+    for (const auto& signature : signatures) {
+        const crypto::PublicKey* key = trusted.find(signature.key_id);
+        if (key == nullptr) {
+            check.unknown_signers.push_back(signature.key_id);
+            continue;
+        }
+        if (crypto::key_type_name(key->type()) != signature.algorithm
+            || !key->verify(bundle_json, signature.value)) {
+            return fail(
+                Errc::signature_invalid,
+                str_cat("signature by trusted key ",
+                        signature.key_id,
+                        " does not match bundle.json (the bundle was altered after signing)"));
+        }
+        check.trusted_signers.push_back(signature.key_id);
+    }
+    if (check.trusted_signers.empty()) {
+        std::string ids;
+        for (const auto& id : check.unknown_signers) {
+            ids += (ids.empty() ? "" : ", ") + id;
+        }
+        return fail(Errc::signature_invalid,
+                    str_cat("no signature by a trusted key; signed by: ", ids));
+    }
+    return check;
+}
+
+} // namespace airlock::unpack

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "image_closure.hpp"
+
+#include <airlock/unpack/verify.hpp>
+
+#include <algorithm>
+#include <system_error>
+
+namespace airlock::unpack {
+
+Result<VerifyReport>
+verify_bundle(const std::filesystem::path& bundle, const TrustedKeys& trusted, Reporter& reporter)
+{
+    AIRLOCK_TRY_ASSIGN(BundleReader reader, BundleReader::open(bundle));
+    VerifyReport report;
+    AIRLOCK_TRY_ASSIGN(
+        report.signatures,
+        check_signatures(reader.header().manifest_bytes, reader.header().signatures, trusted));
+    DocumentCollector documents;
+    AIRLOCK_TRY_ASSIGN(report.content,
+                       reader.read_contents(documents, OnMismatch::collect, reporter));
+    const auto& manifest = reader.header().manifest;
+    // A bundle on its own can only vouch for what it carries (plus what it says it requires).
+    const auto required = [&](const manifest::Digest& d) {
+        return std::any_of(manifest.required.begin(),
+                           manifest.required.end(),
+                           [&](const manifest::BundleBlob& b) { return b.digest == d; });
+    };
+    const auto unavailable = [](const manifest::Digest& d) -> Result<std::string> {
+        return fail(Errc::not_found, "document " + d.str() + " is required from the target store");
+    };
+    if (report.content.problems.empty()) {
+        for (const auto& image : manifest.images) {
+            auto closure =
+                check_image_closure(image, manifest, documents.documents(), required, unavailable);
+            if (!closure && closure.error().code != Errc::not_found) {
+                report.closure.push_back(std::move(closure.error()));
+            }
+        }
+    }
+    std::error_code ec;
+    report.file_size = std::filesystem::file_size(bundle, ec);
+    report.header = reader.header();
+    return report;
+}
+
+} // namespace airlock::unpack
