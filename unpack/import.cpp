@@ -25,7 +25,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <iterator>
 #include <map>
 #include <set>
 
@@ -145,9 +144,12 @@ void remove_created(const OciStore& store, StoreFootprint before)
     std::error_code ec;
     if (!before.state && !store.exists()) {
         const fs::path state = store.root() / ".airlock";
-        // Only when no other import is staging there: the directory then holds just the lock.
-        if (fs::exists(state / "lock", ec)
-            && std::distance(fs::directory_iterator(state, ec), fs::directory_iterator()) == 1) {
+        // Only when no other import is staging there: then it holds at most the lock file.
+        bool others = false;
+        for (const auto& entry : fs::directory_iterator(state, ec)) {
+            others = others || entry.path().filename() != "lock";
+        }
+        if (!others) {
             fs::remove(state / "lock", ec);
             fs::remove(state, ec);
         }
