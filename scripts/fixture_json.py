@@ -3,6 +3,7 @@
 
 index LAYOUT TAG REF[=OSVERSION]...  Adds an OCI index tagged TAG over the images REF of an
     OCI layout (built by umoci); REF=OSVERSION rewrites that image's config with os.version.
+    The layout's index.json then holds TAG and each REF (other tags are dropped).
 docker DIRCOPY OUT  Turns a `skopeo copy --format v2s2 ... dir:DIRCOPY` copy into an OCI layout
     OUT whose descriptors keep the Docker media types: tag "1.0" the schema2 manifest and tag
     "list" a Docker manifest list over it.
@@ -37,6 +38,7 @@ def make_index(layout, tag, refs):
         index = json.load(f)
     by_ref = {m["annotations"]["org.opencontainers.image.ref.name"]: m for m in index["manifests"]}
     children = []
+    tagged = []  # each platform image stays reachable under its own tag
     for spec in refs:
         ref, _, os_version = spec.partition("=")
         desc = dict(by_ref[ref])
@@ -54,11 +56,13 @@ def make_index(layout, tag, refs):
             platform["os.version"] = os_version
         children.append({"mediaType": desc["mediaType"], "digest": desc["digest"], "size": desc["size"],
                          "platform": platform})
+        tagged.append({"mediaType": desc["mediaType"], "digest": desc["digest"], "size": desc["size"],
+                       "annotations": {"org.opencontainers.image.ref.name": ref}})
     data = dump({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
                  "manifests": children})
     entry = {"mediaType": "application/vnd.oci.image.index.v1+json", "digest": put_blob(layout, data),
              "size": len(data), "annotations": {"org.opencontainers.image.ref.name": tag}}
-    index["manifests"] = [entry]
+    index["manifests"] = [entry] + tagged
     with open(os.path.join(layout, "index.json"), "w") as f:
         json.dump(index, f)
 

@@ -35,6 +35,13 @@ skopeo inspect oci:c:localhost/sample:site-approved > /dev/null
 expect_fail 2 "invalid tag 'bad tag'" airlock import v1.bundle --to oci:c --trusted-key k.pub --tag "bad tag"
 
 step "Windows images are tagged with their os.version"
-airlock pack "oci:$images/multi:ltsc" -o multi.bundle --sign-key k.key -q > /dev/null
-airlock import multi.bundle --to oci:w --trusted-key k.pub -q > /dev/null
-assert_eq "$(tag_digest w ltsc)" "$(tag_digest w latest)"
+airlock pack "oci:$images/multi:windows-amd64-17763" "oci:$images/multi:windows-amd64-20348" \
+    "oci:$images/multi:ltsc" -o windows.bundle --sign-key k.key -q > /dev/null
+airlock inspect windows.bundle --json > windows.json
+assert_eq "$(jq -r '.images[1].tags | join(",")' windows.json)" "windows-amd64-20348,10.0.20348.2849"
+assert_eq "$(jq -r '.images[1].platforms[0]' windows.json)" "windows/amd64:10.0.20348.2849"
+airlock import windows.bundle --to oci:w --trusted-key k.pub -q > /dev/null
+win2022=$(jq -r '.images[1].digest' windows.json)
+assert_eq "$(airlock images --store oci:w --json | jq -r '[.images[] | select(.repository == "localhost/multi" and .tag == "10.0.20348.2849")][0].digest')" "$win2022"
+assert_eq "$(airlock images --store oci:w --json | jq -r '[.images[] | select(.tag == "10.0.17763.6532")] | length')" 1
+skopeo inspect oci:w:localhost/multi:10.0.20348.2849 | jq -e '.Os == "windows"' > /dev/null
