@@ -3,9 +3,13 @@
 
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
+#include <airlock/crypto/sha256.hpp>
+#include <airlock/manifest/canonical_json.hpp>
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/manifest/reference.hpp>
+#include <airlock/manifest/version.hpp>
 
+#include <algorithm>
 #include <set>
 
 namespace airlock::pack {
@@ -30,10 +34,11 @@ class Planner
     {
     }
 
-    Result<> add_blob(const Descriptor& d, BlobRole role)
+    Result<>
+    add_blob(const Descriptor& d, BlobRole role, std::optional<std::string> content = std::nullopt)
     {
         if (m_seen.insert(d.digest.str()).second) {
-            m_out.blobs.push_back(PlannedBlob{d, &m_source, role});
+            m_out.blobs.push_back(PlannedBlob{d, &m_source, role, std::move(content)});
             m_out.image.total_size += d.size;
         }
         return {};
@@ -104,66 +109,14 @@ class Planner
     std::vector<Descriptor> m_layers;
 };
 
-} // namespace
-
-Result<PlannedImage> plan_image(ImageSource& source, Reporter& reporter)
+// Decides the image's version, platforms and tags from what its manifests said.
+Result<PlannedImage> finish_plan(PlannedImage out,
+                                 const std::vector<ManifestFacts>& facts,
+                                 const std::string& index_version,
+                                 const ResolvedRoot& root,
+                                 ImageSource& source,
+                                 Reporter& reporter)
 {
-    AIRLOCK_TRY_ASSIGN(const ResolvedRoot root, source.resolve());
-    if (media_type::is_schema1(root.root.media_type)) {
-        return fail(Errc::unsupported,
-                    str_cat(source.reference(), ": Docker schema 1 images are not supported"));
-    }
-    PlannedImage out;
-    Planner planner(source, out);
-    AIRLOCK_TRY_ASSIGN(const std::string root_bytes, source.fetch_document(root.root));
-    AIRLOCK_TRY_ASSIGN(const std::string type,
-                       manifest::sniff_media_type(root_bytes, root.root.media_type));
-    out.image.source = source.reference();
-    out.image.name = root.repository;
-    out.image.digest = root.root.digest;
-    out.image.size = root.root.size;
-    out.image.media_type = type;
-
-    std::vector<ManifestFacts> facts;
-    std::string index_version;
-    if (media_type::is_index(type)) {
-        auto index = manifest::parse_image_index(root_bytes, type);
-        if (!index) {
-            return std::unexpected(
-                std::move(index.error()).with_context(str_cat("in ", source.reference())));
-        }
-        AIRLOCK_TRY(planner.add_blob(root.root, BlobRole::document));
-        if (const auto it = index->annotations.find(std::string(manifest::k_annotation_version));
-            it != index->annotations.end()) {
-            index_version = it->second;
-        }
-        for (const auto& child : index->manifests) {
-            if (!media_type::is_manifest(child.media_type)) {
-                return fail(Errc::unsupported,
-                            str_cat(source.reference(),
-                                    ": index entry ",
-                                    child.digest.str(),
-                                    " has media type ",
-                                    child.media_type,
-                                    "; only image manifests are supported inside an index"));
-            }
-            AIRLOCK_TRY_ASSIGN(const std::string bytes, source.fetch_document(child));
-            AIRLOCK_TRY_ASSIGN(ManifestFacts f, planner.add_manifest(child, bytes));
-            facts.push_back(std::move(f));
-        }
-        out.single.reset();
-    } else if (media_type::is_manifest(type)) {
-        AIRLOCK_TRY_ASSIGN(ManifestFacts f, planner.add_manifest(root.root, root_bytes));
-        facts.push_back(std::move(f));
-    } else if (media_type::is_schema1(type)) {
-        return fail(Errc::unsupported,
-                    str_cat(source.reference(), ": Docker schema 1 images are not supported"));
-    } else {
-        return fail(Errc::unsupported,
-                    str_cat(source.reference(), ": unsupported media type ", type));
-    }
-    AIRLOCK_TRY(planner.finish_layers());
-
     // The image's version: the index's own annotation, else the one all its platforms agree on.
     std::string version = index_version;
     if (version.empty()) {
@@ -195,6 +148,173 @@ Result<PlannedImage> plan_image(ImageSource& source, Reporter& reporter)
             source.reference(), ": version '", version, "' is not a valid tag; not tagging it"));
     }
     return out;
+}
+
+// The original index document with only the kept children (other fields as they were).
+Result<std::string> index_document(const manifest::ImageIndex& index, std::string_view original)
+{
+    AIRLOCK_TRY_ASSIGN(nlohmann::json doc, manifest::parse_json(original, "image index"));
+    nlohmann::json children = nlohmann::json::array();
+    for (const auto& d : index.manifests) {
+        children.push_back(manifest::descriptor_to_json(d));
+    }
+    doc["manifests"] = std::move(children);
+    return manifest::canonical_dump(doc);
+}
+
+std::string describe(const Descriptor& d)
+{
+    return d.platform ? d.platform->str() : std::string("unknown platform");
+}
+
+// The children of `index` that `selection` keeps, each request taking the matching manifest
+// with the highest os.version, with a line saying which and why.
+Result<std::vector<Descriptor>> select_platforms(const manifest::ImageIndex& index,
+                                                 const PlatformSelection& selection,
+                                                 const std::string& reference,
+                                                 Reporter& reporter)
+{
+    std::vector<manifest::Platform> requests = selection.platforms;
+    if (requests.empty()) {
+        requests.push_back(manifest::host_platform());
+    }
+    std::vector<Descriptor> chosen;
+    for (const auto& request : requests) {
+        const Descriptor* best = nullptr;
+        std::size_t matches = 0;
+        for (const auto& child : index.manifests) {
+            if (!child.platform || !request.accepts(*child.platform)) {
+                continue;
+            }
+            ++matches;
+            if (best == nullptr
+                || manifest::compare_versions(child.platform->os_version,
+                                              best->platform->os_version)
+                       > 0) {
+                best = &child;
+            }
+        }
+        if (best == nullptr) {
+            std::string available;
+            for (const auto& child : index.manifests) {
+                available += (available.empty() ? "" : ", ") + describe(child);
+            }
+            return fail(Errc::not_found,
+                        str_cat(reference,
+                                ": no image for platform ",
+                                request.str(),
+                                " (available: ",
+                                available,
+                                "; use --platform or --all-platforms)"));
+        }
+        std::string why = matches > 1
+                              ? str_cat(", the highest os.version of ", matches, " matching")
+                              : std::string();
+        reporter.info(str_cat(reference,
+                              ": platform ",
+                              request.str(),
+                              " -> ",
+                              best->digest.str(),
+                              " (",
+                              describe(*best),
+                              why,
+                              ")"));
+        if (std::none_of(chosen.begin(), chosen.end(), [&](const Descriptor& d) {
+                return d.digest == best->digest;
+            })) {
+            chosen.push_back(*best);
+        }
+    }
+    return chosen;
+}
+
+} // namespace
+
+Result<PlannedImage>
+plan_image(ImageSource& source, const PlatformSelection& selection, Reporter& reporter)
+{
+    AIRLOCK_TRY_ASSIGN(const ResolvedRoot root, source.resolve());
+    if (media_type::is_schema1(root.root.media_type)) {
+        return fail(Errc::unsupported,
+                    str_cat(source.reference(), ": Docker schema 1 images are not supported"));
+    }
+    PlannedImage out;
+    Planner planner(source, out);
+    AIRLOCK_TRY_ASSIGN(const std::string root_bytes, source.fetch_document(root.root));
+    AIRLOCK_TRY_ASSIGN(const std::string type,
+                       manifest::sniff_media_type(root_bytes, root.root.media_type));
+    out.image.source = source.reference();
+    out.image.name = root.repository;
+    out.image.digest = root.root.digest;
+    out.image.size = root.root.size;
+    out.image.media_type = type;
+
+    std::vector<ManifestFacts> facts;
+    std::string index_version;
+    if (media_type::is_index(type)) {
+        auto index = manifest::parse_image_index(root_bytes, type);
+        if (!index) {
+            return std::unexpected(
+                std::move(index.error()).with_context(str_cat("in ", source.reference())));
+        }
+        if (const auto it = index->annotations.find(std::string(manifest::k_annotation_version));
+            it != index->annotations.end()) {
+            index_version = it->second;
+        }
+        if (!selection.all) {
+            AIRLOCK_TRY_ASSIGN(std::vector<Descriptor> chosen,
+                               select_platforms(*index, selection, source.reference(), reporter));
+            if (chosen.size() == 1) {
+                // One platform: the bundle holds that image's own manifest, digest as published.
+                AIRLOCK_TRY_ASSIGN(const std::string bytes, source.fetch_document(chosen.front()));
+                out.image.digest = chosen.front().digest;
+                out.image.size = chosen.front().size;
+                out.image.media_type = chosen.front().media_type;
+                AIRLOCK_TRY_ASSIGN(ManifestFacts f, planner.add_manifest(chosen.front(), bytes));
+                facts.push_back(std::move(f));
+                AIRLOCK_TRY(planner.finish_layers());
+                return finish_plan(std::move(out), facts, index_version, root, source, reporter);
+            }
+            index->manifests = std::move(chosen);
+            // Several platforms: a new index of just those (a new digest; --all-platforms keeps the
+            // original).
+            AIRLOCK_TRY_ASSIGN(std::string narrowed, index_document(*index, root_bytes));
+            Descriptor d = root.root;
+            d.digest = manifest::Digest::sha256(crypto::sha256_hex(narrowed));
+            d.size = narrowed.size();
+            out.image.digest = d.digest;
+            out.image.size = d.size;
+            AIRLOCK_TRY(planner.add_blob(d, BlobRole::document, std::move(narrowed)));
+        } else {
+            AIRLOCK_TRY(planner.add_blob(root.root, BlobRole::document));
+        }
+        for (const auto& child : index->manifests) {
+            if (!media_type::is_manifest(child.media_type)) {
+                return fail(Errc::unsupported,
+                            str_cat(source.reference(),
+                                    ": index entry ",
+                                    child.digest.str(),
+                                    " has media type ",
+                                    child.media_type,
+                                    "; only image manifests are supported inside an index"));
+            }
+            AIRLOCK_TRY_ASSIGN(const std::string bytes, source.fetch_document(child));
+            AIRLOCK_TRY_ASSIGN(ManifestFacts f, planner.add_manifest(child, bytes));
+            facts.push_back(std::move(f));
+        }
+        out.single.reset();
+    } else if (media_type::is_manifest(type)) {
+        AIRLOCK_TRY_ASSIGN(ManifestFacts f, planner.add_manifest(root.root, root_bytes));
+        facts.push_back(std::move(f));
+    } else if (media_type::is_schema1(type)) {
+        return fail(Errc::unsupported,
+                    str_cat(source.reference(), ": Docker schema 1 images are not supported"));
+    } else {
+        return fail(Errc::unsupported,
+                    str_cat(source.reference(), ": unsupported media type ", type));
+    }
+    AIRLOCK_TRY(planner.finish_layers());
+    return finish_plan(std::move(out), facts, index_version, root, source, reporter);
 }
 
 } // namespace airlock::pack

@@ -23,6 +23,14 @@ struct PlannedBlob
     manifest::Descriptor descriptor;
     ImageSource* source = nullptr;
     BlobRole role = BlobRole::layer;
+    std::optional<std::string> content; // documents airlock made (a platform-filtered index)
+};
+
+// Which platforms of a multi-platform image to keep.
+struct PlatformSelection
+{
+    std::vector<manifest::Platform> platforms; // empty: the host's platform
+    bool all = false;                          // keep the whole index, digest unchanged
 };
 
 // One image resolved down to every blob it needs, with the facts bundle.json records.
@@ -36,6 +44,10 @@ struct PlannedImage
 
 // Resolves `source` and reads its index, manifests and configs (verified against their
 // digests). Errc::not_found, Errc::format, Errc::unsupported, Errc::digest_mismatch.
-Result<PlannedImage> plan_image(ImageSource& source, Reporter& reporter);
+// Platforms: an index is narrowed to the selected platforms (each request takes the matching
+// manifest with the highest os.version); one platform left makes a single-platform image,
+// several a new index of just those; `all` keeps the original index.
+Result<PlannedImage>
+plan_image(ImageSource& source, const PlatformSelection& selection, Reporter& reporter);
 
 } // namespace airlock::pack

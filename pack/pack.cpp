@@ -6,6 +6,7 @@
 
 #include "image_plan.hpp"
 #include "layout_files.hpp"
+#include "registry_source.hpp"
 
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
@@ -16,8 +17,11 @@
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/pack/pack.hpp>
 
+#include <atomic>
 #include <cstdlib>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 namespace airlock::pack {
@@ -84,6 +88,11 @@ Result<> copy_blob(archive::TarWriter& writer,
                    std::uint64_t total,
                    Reporter& reporter)
 {
+    if (planned.content) {
+        AIRLOCK_TRY(writer.add(blob.digest.layout_path(), *planned.content, entry_content(blob)));
+        done += blob.size;
+        return {};
+    }
     AIRLOCK_TRY_ASSIGN(const fs::path path, planned.source->blob_file(planned.descriptor));
     AIRLOCK_TRY_ASSIGN(const Fd fd, open_for_reading(path));
     AIRLOCK_TRY(writer.begin_entry(blob.digest.layout_path(), blob.size, entry_content(blob)));
@@ -135,6 +144,50 @@ Result<> copy_blob(archive::TarWriter& writer,
     return writer.end_entry();
 }
 
+// Fetches every blob into its source's cache with `jobs` threads, so that writing the bundle
+// afterwards is one sequential pass over local files. The first failure stops the others.
+Result<> prefetch(const std::vector<const PlannedBlob*>& blobs, unsigned jobs, Reporter& reporter)
+{
+    std::atomic<std::size_t> next{0};
+    std::mutex mutex;
+    std::optional<Error> first_error;
+    std::atomic<bool> failed{false};
+    const auto worker = [&] {
+        while (!failed.load()) {
+            const std::size_t i = next.fetch_add(1);
+            if (i >= blobs.size()) {
+                return;
+            }
+            const PlannedBlob& blob = *blobs[i];
+            if (blob.content) {
+                continue;
+            }
+            auto path = blob.source->blob_file(blob.descriptor);
+            if (!path) {
+                const std::lock_guard lock(mutex);
+                if (!first_error) {
+                    first_error = std::move(path.error());
+                }
+                failed.store(true);
+                return;
+            }
+        }
+    };
+    reporter.info(str_cat("fetching ", blobs.size(), " blobs with ", jobs, " parallel downloads"));
+    std::vector<std::thread> threads;
+    for (unsigned j = 1; j < std::max(1U, jobs); ++j) {
+        threads.emplace_back(worker);
+    }
+    worker();
+    for (auto& t : threads) {
+        t.join();
+    }
+    if (first_error) {
+        return std::unexpected(std::move(*first_error));
+    }
+    return {};
+}
+
 // One bundle must not point a tag two ways: a source tag named twice for different images is
 // an error; a derived version tag that collides is dropped from the later image.
 Result<> resolve_tag_conflicts(std::vector<PlannedImage>& images, Reporter& reporter)
@@ -184,9 +237,15 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
 
     std::vector<std::unique_ptr<ImageSource>> sources;
     std::vector<PlannedImage> images;
+    SourceFactory factory(options.registry, reporter);
+    const PlatformSelection selection{options.platforms, options.all_platforms};
     for (const auto& reference : options.sources) {
-        AIRLOCK_TRY_ASSIGN(std::unique_ptr<ImageSource> source, make_image_source(reference));
-        auto planned = plan_image(*source, reporter);
+        auto source = factory.make(reference);
+        if (!source) {
+            return std::unexpected(
+                std::move(source.error()).with_context(str_cat("while resolving ", reference)));
+        }
+        auto planned = plan_image(**source, selection, reporter);
         if (!planned) {
             return std::unexpected(
                 std::move(planned.error()).with_context(str_cat("while resolving ", reference)));
@@ -204,7 +263,7 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
                                   ? str_cat(" +", planned->image.platforms.size() - 1)
                                   : "",
                               "]"));
-        sources.push_back(std::move(source));
+        sources.push_back(std::move(*source));
         images.push_back(std::move(*planned));
     }
 
@@ -227,6 +286,7 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
             }
         }
     }
+    AIRLOCK_TRY(prefetch(order, options.registry.jobs, reporter));
 
     const std::int64_t created = bundle_time(options, images);
     bundle.created = format_rfc3339_utc(created);

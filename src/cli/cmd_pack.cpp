@@ -5,6 +5,7 @@
 #include <airlock/pack/pack.hpp>
 
 #include <charconv>
+#include <chrono>
 #include <iostream>
 
 namespace airlock::cli {
@@ -20,6 +21,14 @@ struct PackCommandOptions
     unsigned threads = 0;
     std::string channel;
     std::optional<std::uint64_t> sequence;
+    std::vector<std::string> platforms;
+    bool all_platforms = false;
+    std::vector<std::string> insecure;
+    std::string cert_dir;
+    std::string auth_file;
+    std::string cache;
+    unsigned stall_seconds = 60;
+    pack::RegistryOptions registry;
 };
 
 Result<archive::Compression> parse_compression(std::string_view text, unsigned threads)
@@ -81,6 +90,25 @@ int run_pack(const PackCommandOptions& o, Context& ctx)
     options.compression = *compression;
     options.channel = o.channel;
     options.sequence = o.sequence;
+    options.registry = o.registry;
+    options.registry.insecure.insert(o.insecure.begin(), o.insecure.end());
+    options.registry.cert_dir = o.cert_dir;
+    options.registry.auth_file = o.auth_file;
+    options.registry.cache_dir = o.cache;
+    options.registry.stall_time = std::chrono::seconds(o.stall_seconds);
+    options.all_platforms = o.all_platforms;
+    for (const auto& text : o.platforms) {
+        auto platform = manifest::Platform::parse(text);
+        if (!platform) {
+            return report_error(platform.error(), ctx.global);
+        }
+        options.platforms.push_back(*platform);
+    }
+    if (o.all_platforms && !o.platforms.empty()) {
+        return report_error(
+            Error{Errc::usage, "--platform and --all-platforms exclude each other", {}},
+            ctx.global);
+    }
     auto summary = pack::pack(options, reporter);
     if (!summary) {
         return report_error(summary.error(), ctx.global);
@@ -104,7 +132,11 @@ void register_pack(CLI::App& app, Context& ctx)
 {
     auto options = std::make_shared<PackCommandOptions>();
     auto* cmd = app.add_subcommand("pack", "Pack images into one signed bundle file");
-    cmd->add_option("images", options->sources, "Images to pack: oci:DIR[:REF]")->required();
+    cmd->add_option(
+           "images",
+           options->sources,
+           "Images: registry references (alpine:3.19, mcr.microsoft.com/...) or oci:DIR[:REF]")
+        ->required();
     cmd->add_option("-o,--output", options->output, "Bundle file to write")->required();
     cmd->add_option("--sign-key", options->sign_keys, "Private key (PEM) to sign with; repeatable")
         ->required();
@@ -115,6 +147,31 @@ void register_pack(CLI::App& app, Context& ctx)
                     "zstd worker threads (default: one per CPU; output is the same)");
     cmd->add_option("--channel", options->channel, "Release channel recorded in the bundle");
     cmd->add_option("--sequence", options->sequence, "Sequence number within the channel");
+    cmd->add_option("--platform",
+                    options->platforms,
+                    "os/arch[/variant][:os.version] to keep from multi-platform images; repeatable "
+                    "(default: this host's)");
+    cmd->add_flag(
+        "--all-platforms", options->all_platforms, "Keep every platform (the index as published)");
+    cmd->add_option("--creds", options->registry.creds, "USER:PASSWORD for the registries");
+    cmd->add_option(
+        "--authfile",
+        options->auth_file,
+        "Docker-style auth file (default $DOCKER_CONFIG/config.json, ~/.docker/config.json)");
+    cmd->add_option("--cert-dir",
+                    options->cert_dir,
+                    "Directory of HOST[:PORT]/ca.crt files (also /etc/docker/certs.d)");
+    cmd->add_option("--insecure-registry",
+                    options->insecure,
+                    "HOST[:PORT] reachable by plain HTTP or unverified TLS; repeatable");
+    cmd->add_option("--jobs", options->registry.jobs, "Parallel blob downloads (default 4)")
+        ->check(CLI::Range(1, 64));
+    cmd->add_option(
+        "--cache", options->cache, "Blob cache directory (default $XDG_CACHE_HOME/airlock)");
+    cmd->add_option("--stall-timeout",
+                    options->stall_seconds,
+                    "Seconds without progress before a transfer is retried (default 60)")
+        ->check(CLI::Range(1, 3600));
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback([options, &ctx] { ctx.exit_code = run_pack(*options, ctx); });
 }

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 
 #include <airlock/base/cancel.hpp>
+#include <airlock/http/client.hpp>
 
 #include <csignal>
 #include <iostream>
@@ -30,6 +31,7 @@ void install_signal_handlers()
 int main(int argc, char** argv)
 {
     install_signal_handlers();
+    airlock::http::global_init();
     using namespace airlock::cli;
     CLI::App app{"airlock: carry container images across an air gap in signed, verifiable bundles"};
     app.set_version_flag("--version", std::string("airlock ") + AIRLOCK_VERSION);

@@ -8,7 +8,7 @@ sources="oci:$images/sample:1.0 oci:$images/sample:2.0 oci:$images/multi:ltsc oc
 
 step "pack, signed by both key types"
 # shellcheck disable=SC2086
-airlock pack $sources -o b.bundle --sign-key ed.key --sign-key ec.key --json > pack.json
+airlock pack $sources -o b.bundle --sign-key ed.key --sign-key ec.key --all-platforms --json > pack.json
 assert_eq "$(jq -r .ok pack.json)" true
 assert_eq "$(jq '.images | length' pack.json)" 4
 assert_eq "$(jq '.signers | length' pack.json)" 2
@@ -64,9 +64,9 @@ assert_eq "$(tree_digest store)" "$before" "store after re-import"
 
 step "packing again gives the same bytes"
 # shellcheck disable=SC2086
-airlock pack $sources -o again.bundle --sign-key ed.key --threads 1 -q > /dev/null
+airlock pack $sources -o again.bundle --sign-key ed.key --all-platforms --threads 1 -q > /dev/null
 # shellcheck disable=SC2086
-airlock pack $sources -o again2.bundle --sign-key ed.key --threads 2 -q > /dev/null
+airlock pack $sources -o again2.bundle --sign-key ed.key --all-platforms --threads 2 -q > /dev/null
 cmp again.bundle again2.bundle
 
 step "no lock-in: zstd -d | tar -x gives a layout skopeo copies from"

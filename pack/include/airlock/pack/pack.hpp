@@ -5,6 +5,8 @@
 #include <airlock/base/error.hpp>
 #include <airlock/base/reporter.hpp>
 #include <airlock/manifest/bundle_manifest.hpp>
+#include <airlock/manifest/platform.hpp>
+#include <airlock/pack/registry_options.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -16,7 +18,10 @@ namespace airlock::pack {
 
 struct PackOptions
 {
-    std::vector<std::string> sources; // "oci:DIR[:REF]"...
+    std::vector<std::string> sources; // registry references or "oci:DIR[:REF]"
+    RegistryOptions registry;
+    std::vector<manifest::Platform> platforms; // empty: the host's platform
+    bool all_platforms = false;                // keep whole indexes, original digests
     std::filesystem::path output;
     std::vector<std::filesystem::path> sign_keys; // PEM private keys; at least one
     archive::Compression compression;

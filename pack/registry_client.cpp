@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The OCI distribution spec's pull side. Every request goes through `send`, which attaches
+// credentials for the request's scope, answers a 401 challenge once (Basic, or a Bearer token
+// fetched from the realm the registry names and cached per scope), and retries connection
+// errors, 429 and 5xx with exponential backoff or the server's Retry-After. Streamed bodies
+// are not retried here once bytes have reached the sink: the blob cache resumes them with Range.
+
+#include "registry_client.hpp"
+
+#include <airlock/base/cancel.hpp>
+#include <airlock/base/encoding.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/crypto/sha256.hpp>
+#include <airlock/manifest/image.hpp>
+#include <airlock/manifest/media_types.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <thread>
+
+namespace airlock::pack {
+
+namespace fs = std::filesystem;
+namespace media_type = manifest::media_type;
+
+namespace {
+
+constexpr std::uint64_t k_max_manifest = 16ULL << 20U;
+
+const std::string k_accept = str_cat("Accept: ", media_type::oci_index, ", ", media_type::oci_manifest, ", ",
+                                     media_type::docker_manifest_list, ", ", media_type::docker_manifest);
+
+bool retryable_status(long status)
+{
+    return status == 429 || status == 408 || (status >= 500 && status <= 599);
+}
+
+// The registry's own error text ({"errors":[{"code":..,"message":..}]}), if any.
+std::string registry_error(const http::Response& response)
+{
+    auto doc = manifest::parse_json(response.body, "error");
+    if (!doc || !doc->is_object() || !doc->contains("errors") || !(*doc)["errors"].is_array()
+        || (*doc)["errors"].empty()) {
+        return {};
+    }
+    const auto& first = (*doc)["errors"][0];
+    std::string out = first.value("code", std::string());
+    const std::string message = first.value("message", std::string());
+    if (!message.empty()) {
+        out += (out.empty() ? "" : ": ") + message;
+    }
+    return out;
+}
+
+std::string content_type(const http::Response& response)
+{
+    std::string type = response.header("content-type");
+    type = type.substr(0, type.find(';'));
+    while (!type.empty() && type.back() == ' ') {
+        type.pop_back();
+    }
+    return type;
+}
+
+std::string endpoint_host(const std::string& host)
+{
+    return host == "docker.io" ? "registry-1.docker.io" : host;
+}
+
+} // namespace
+
+std::map<std::string, std::string> parse_challenge(std::string_view header)
+{
+    std::map<std::string, std::string> out;
+    const auto space = header.find(' ');
+    std::string scheme(header.substr(0, space));
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out["scheme"] = scheme;
+    if (space == std::string_view::npos) {
+        return out;
+    }
+    std::string_view rest = header.substr(space + 1);
+    while (!rest.empty()) {
+        while (!rest.empty() && (rest.front() == ' ' || rest.front() == ',')) {
+            rest.remove_prefix(1);
+        }
+        const auto eq = rest.find('=');
+        if (eq == std::string_view::npos) {
+            break;
+        }
+        std::string key(rest.substr(0, eq));
+        std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        rest.remove_prefix(eq + 1);
+        std::string value;
+        if (!rest.empty() && rest.front() == '"') {
+            rest.remove_prefix(1);
+            while (!rest.empty() && rest.front() != '"') {
+                if (rest.front() == '\\' && rest.size() > 1) {
+                    rest.remove_prefix(1);
+                }
+                value.push_back(rest.front());
+                rest.remove_prefix(1);
+            }
+            if (!rest.empty()) {
+                rest.remove_prefix(1);
+            }
+        } else {
+            const auto end = rest.find(',');
+            value = std::string(rest.substr(0, end));
+            rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+        }
+        out[key] = value;
+    }
+    return out;
+}
+
+http::TlsOptions tls_for_host(const RegistryOptions& options, const std::string& host)
+{
+    http::TlsOptions tls;
+    tls.verify = !options.insecure.contains(host);
+    std::error_code ec;
+    for (const fs::path& dir : {options.cert_dir, fs::path("/etc/docker/certs.d")}) {
+        if (!dir.empty() && fs::is_regular_file(dir / host / "ca.crt", ec)) {
+            tls.ca_file = (dir / host / "ca.crt").string();
+            break;
+        }
+    }
+    return tls;
+}
+
+RegistryClient::RegistryClient(std::string host, const RegistryOptions& options, Reporter& reporter)
+    : m_host(std::move(host))
+    , m_options(options)
+    , m_reporter(reporter)
+{
+}
+
+Result<> RegistryClient::backoff(int attempt, const http::Response* response)
+{
+    auto delay = std::chrono::milliseconds(std::min(8000, 500 << std::min(attempt, 4)));
+    if (response != nullptr) {
+        const std::string retry_after = response->header("retry-after");
+        if (!retry_after.empty() && std::all_of(retry_after.begin(), retry_after.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            delay = std::chrono::seconds(std::min(60L, std::atol(retry_after.c_str())));
+        }
+    }
+    const auto until = std::chrono::steady_clock::now() + delay;
+    while (std::chrono::steady_clock::now() < until) {
+        AIRLOCK_TRY(check_cancel());
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return {};
+}
+
+Result<std::shared_ptr<RegistryClient>> RegistryClient::connect(const std::string& host,
+                                                                const RegistryOptions& options,
+                                                                Reporter& reporter)
+{
+    std::shared_ptr<RegistryClient> client(new RegistryClient(host, options, reporter));
+    const std::string endpoint = endpoint_host(host);
+    client->m_tls = tls_for_host(options, host);
+    AIRLOCK_TRY_ASSIGN(client->m_credentials, find_credentials(options, host));
+    http::Client http(http::Limits{std::chrono::seconds(30), options.stall_time, 1});
+    // Try HTTPS; an --insecure-registry may answer plain HTTP instead.
+    std::vector<std::string> schemes = {"https"};
+    if (options.insecure.contains(host)) {
+        schemes.emplace_back("http");
+    }
+    Error last{Errc::network, "", {}};
+    for (const auto& scheme : schemes) {
+        const std::string base = str_cat(scheme, "://", endpoint);
+        http::Request ping;
+        ping.url = base + "/v2/";
+        ping.tls = client->m_tls;
+        for (int attempt = 0;; ++attempt) {
+            auto response = http.fetch(ping, 1U << 20U);
+            if (!response) {
+                last = response.error();
+                if (response.error().code == Errc::cancelled) {
+                    return std::unexpected(last);
+                }
+                if (scheme == "https" && schemes.size() > 1) {
+                    break; // an insecure registry may speak plain HTTP: try that
+                }
+                if (attempt + 1 < options.attempts && response.error().code == Errc::network) {
+                    AIRLOCK_TRY(backoff(attempt, nullptr));
+                    continue;
+                }
+                return std::unexpected(std::move(last).with_context(str_cat("while contacting registry ", host)));
+            }
+            if (retryable_status(response->status) && attempt + 1 < options.attempts) {
+                AIRLOCK_TRY(backoff(attempt, &*response));
+                continue;
+            }
+            if (response->status == 401) {
+                client->m_challenge = parse_challenge(response->header("www-authenticate"));
+            } else if (response->status != 200) {
+                return fail(Errc::http_status, str_cat("registry ", host, " answered ", response->status, " to ",
+                                                       http::redact_url(ping.url), "; is it an OCI registry?"));
+            }
+            client->m_base_url = base;
+            if (scheme == "http" || !client->m_tls.verify) {
+                reporter.warn(str_cat("registry ", host, " is insecure (--insecure-registry): ",
+                                      scheme == "http" ? "plain HTTP" : "TLS without verification"));
+            }
+            return client;
+        }
+    }
+    return std::unexpected(std::move(last).with_context(str_cat("while contacting registry ", host)));
+}
+
+Result<std::string> RegistryClient::fetch_token(http::Client& client, const std::string& scope)
+{
+    const std::string realm = m_challenge["realm"];
+    if (realm.empty()) {
+        return fail(Errc::auth, str_cat("registry ", m_host, " sent a Bearer challenge without a realm"));
+    }
+    std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
+    if (!m_challenge["service"].empty()) {
+        url += "service=" + http::url_encode(m_challenge["service"]) + "&";
+    }
+    url += "scope=" + http::url_encode(scope);
+    http::Request request;
+    request.url = url;
+    // The token service is its own host; without a CA of its own it shares the registry's.
+    request.tls = tls_for_host(m_options, http::authority_of(realm));
+    if (request.tls.ca_file.empty()) {
+        request.tls.ca_file = m_tls.ca_file;
+    }
+    if (m_credentials) {
+        request.authorization = "Basic " + base64_encode(m_credentials->username + ":" + m_credentials->password);
+    }
+    for (int attempt = 0;; ++attempt) {
+        auto response = client.fetch(request, 1U << 20U);
+        if (!response) {
+            if (response.error().code == Errc::network && attempt + 1 < m_options.attempts) {
+                AIRLOCK_TRY(backoff(attempt, nullptr));
+                continue;
+            }
+            return std::unexpected(std::move(response.error()).with_context(str_cat("while getting a token for ", m_host)));
+        }
+        if (retryable_status(response->status) && attempt + 1 < m_options.attempts) {
+            AIRLOCK_TRY(backoff(attempt, &*response));
+            continue;
+        }
+        if (response->status == 401 || response->status == 403) {
+            return fail(Errc::auth, str_cat("authentication to ", m_host, " failed: the token service refused ",
+                                            m_credentials ? "the credentials (wrong username or password?)"
+                                                          : "anonymous access (give --creds or an auth file)"));
+        }
+        if (response->status != 200) {
+            return fail(Errc::http_status, str_cat("token service of ", m_host, " answered ", response->status));
+        }
+        auto doc = manifest::parse_json(response->body, "token response");
+        if (!doc || !doc->is_object()) {
+            return fail(Errc::auth, str_cat("token service of ", m_host, " sent no JSON token"));
+        }
+        std::string token = doc->value("token", std::string());
+        if (token.empty()) {
+            token = doc->value("access_token", std::string());
+        }
+        if (token.empty()) {
+            return fail(Errc::auth, str_cat("token service of ", m_host, " sent no token"));
+        }
+        return token;
+    }
+}
+
+Result<std::string> RegistryClient::authorization(http::Client& client, const std::string& scope, bool refresh)
+{
+    const std::lock_guard lock(m_mutex);
+    const std::string scheme = m_challenge.contains("scheme") ? m_challenge["scheme"] : std::string();
+    if (scheme.empty()) {
+        return std::string();
+    }
+    if (scheme == "basic") {
+        if (!m_credentials) {
+            return fail(Errc::auth, str_cat("registry ", m_host, " requires credentials (give --creds USER:PASS or an auth file)"));
+        }
+        return "Basic " + base64_encode(m_credentials->username + ":" + m_credentials->password);
+    }
+    if (scheme != "bearer") {
+        return fail(Errc::unsupported, str_cat("registry ", m_host, " asks for unsupported auth scheme '", scheme, "'"));
+    }
+    auto cached = m_tokens.find(scope);
+    if (cached == m_tokens.end() || refresh) {
+        AIRLOCK_TRY_ASSIGN(std::string token, fetch_token(client, scope));
+        cached = m_tokens.insert_or_assign(scope, std::move(token)).first;
+    }
+    return "Bearer " + cached->second;
+}
+
+Result<http::Response> RegistryClient::send(http::Client& client,
+                                            http::Request request,
+                                            const std::string& scope,
+                                            const http::BodySink* sink)
+{
+    bool refreshed = false;
+    for (int attempt = 0;;) {
+        AIRLOCK_TRY_ASSIGN(request.authorization, authorization(client, scope, false));
+        auto response = sink != nullptr ? client.stream(request, *sink) : client.fetch(request, k_max_manifest);
+        if (!response) {
+            // A streamed body may already be partly delivered: its owner resumes, not us.
+            if (sink == nullptr && response.error().code == Errc::network && ++attempt < m_options.attempts) {
+                AIRLOCK_TRY(backoff(attempt, nullptr));
+                continue;
+            }
+            return response;
+        }
+        if (response->status == 401 && !refreshed) {
+            // First contact for this scope, or an expired token: answer the challenge once.
+            refreshed = true;
+            {
+                const std::lock_guard lock(m_mutex);
+                const auto challenge = parse_challenge(response->header("www-authenticate"));
+                if (!challenge.at("scheme").empty()) {
+                    m_challenge = challenge;
+                }
+            }
+            AIRLOCK_TRY(authorization(client, scope, true));
+            continue;
+        }
+        if (response->status == 401) {
+            return fail(Errc::auth, str_cat("registry ", m_host, " refused the credentials for ", scope,
+                                            " (wrong username or password?)"));
+        }
+        if (retryable_status(response->status) && ++attempt < m_options.attempts) {
+            m_reporter.info(str_cat(m_host, " answered ", response->status, "; retrying"));
+            AIRLOCK_TRY(backoff(attempt, &*response));
+            continue;
+        }
+        return response;
+    }
+}
+
+Result<FetchedManifest> RegistryClient::get_manifest(http::Client& client,
+                                                     const std::string& repository,
+                                                     const std::string& reference)
+{
+    http::Request request;
+    request.url = str_cat(m_base_url, "/v2/", repository, "/manifests/", reference);
+    request.headers = {k_accept};
+    request.tls = m_tls;
+    const std::string what = str_cat(m_host, "/", repository, reference.starts_with("sha256:") ? "@" : ":", reference);
+    AIRLOCK_TRY_ASSIGN(const http::Response response, send(client, request, str_cat("repository:", repository, ":pull"), nullptr));
+    if (response.status == 404) {
+        const std::string detail = registry_error(response);
+        return fail(Errc::not_found, str_cat("image ", what, " not found", detail.empty() ? "" : " (" + detail + ")"));
+    }
+    if (response.status != 200) {
+        const std::string detail = registry_error(response);
+        return fail(Errc::http_status, str_cat("registry answered ", response.status, " for ", what,
+                                               detail.empty() ? "" : ": " + detail));
+    }
+    FetchedManifest out;
+    out.media_type = content_type(response);
+    if (media_type::is_schema1(out.media_type)) {
+        return fail(Errc::unsupported, str_cat(what, " is a Docker schema 1 image, which is deprecated and not supported; "
+                                                     "re-push it with a current client"));
+    }
+    if (!media_type::is_index(out.media_type) && !media_type::is_manifest(out.media_type)) {
+        AIRLOCK_TRY_ASSIGN(out.media_type, manifest::sniff_media_type(response.body, ""));
+        auto doc = manifest::parse_json(response.body, what);
+        if (doc && doc->is_object() && doc->value("schemaVersion", 0) == 1) {
+            return fail(Errc::unsupported, str_cat(what, " is a Docker schema 1 image, which is not supported"));
+        }
+    }
+    out.digest = manifest::Digest::sha256(crypto::sha256_hex(response.body));
+    if (reference.starts_with("sha256:") && reference != out.digest.str()) {
+        return fail(Errc::digest_mismatch, str_cat("registry served ", what, " with content hashing to ", out.digest.str()));
+    }
+    const std::string declared = response.header("docker-content-digest");
+    if (!declared.empty() && declared.starts_with("sha256:") && declared != out.digest.str()) {
+        return fail(Errc::digest_mismatch, str_cat("registry served ", what, " as ", declared, " but its content hashes to ",
+                                                   out.digest.str()));
+    }
+    out.bytes = response.body;
+    return out;
+}
+
+Result<http::Response> RegistryClient::get_blob(http::Client& client,
+                                                const std::string& repository,
+                                                const manifest::Digest& digest,
+                                                std::optional<std::uint64_t> range_start,
+                                                const http::BodySink& sink)
+{
+    http::Request request;
+    request.url = str_cat(m_base_url, "/v2/", repository, "/blobs/", digest.str());
+    request.tls = m_tls;
+    request.range_start = range_start;
+    return send(client, request, str_cat("repository:", repository, ":pull"), &sink);
+}
+
+} // namespace airlock::pack

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "credentials.hpp"
+
+#include <airlock/base/reporter.hpp>
+#include <airlock/http/client.hpp>
+#include <airlock/manifest/digest.hpp>
+#include <airlock/pack/registry_options.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace airlock::pack {
+
+// TLS settings for `host` ("name[:port]"): verification on with the system CAs plus
+// `cert_dir/host/ca.crt` or /etc/docker/certs.d/host/ca.crt; off only for --insecure-registry.
+http::TlsOptions tls_for_host(const RegistryOptions& options, const std::string& host);
+
+// A manifest as the registry served it, verified against its digest.
+struct FetchedManifest
+{
+    std::string bytes;
+    std::string media_type;
+    manifest::Digest digest = manifest::Digest::sha256(std::string(64, '0'));
+};
+
+// The OCI distribution API of one registry: ping, auth (anonymous, Basic, Bearer tokens per
+// scope, refreshed on 401), retries with backoff on connection errors, 429 and 5xx. Shared by
+// download threads (each with its own http::Client); never logs a secret.
+class RegistryClient
+{
+public:
+    // Pings `host`'s /v2/ to learn its scheme and auth challenge. `host` is a reference's
+    // domain ("docker.io" is served by registry-1.docker.io). Errc::network, Errc::auth.
+    static Result<std::shared_ptr<RegistryClient>> connect(const std::string& host,
+                                                           const RegistryOptions& options,
+                                                           Reporter& reporter);
+
+    // GET /v2/<repository>/manifests/<reference> with the Accept list of every supported type;
+    // the bytes are checked against `reference` when it is a digest, else against the
+    // Docker-Content-Digest header. Errc::not_found, Errc::unsupported (schema 1),
+    // Errc::digest_mismatch, Errc::auth, Errc::http_status, Errc::network.
+    Result<FetchedManifest> get_manifest(http::Client& client,
+                                         const std::string& repository,
+                                         const std::string& reference);
+
+    // GET /v2/<repository>/blobs/<digest>, following redirects (credentials stay behind),
+    // from byte `range_start`. The body goes to `sink`; a broken transfer is the error
+    // (the caller resumes). Statuses other than 2xx are returned, not errors.
+    Result<http::Response> get_blob(http::Client& client,
+                                    const std::string& repository,
+                                    const manifest::Digest& digest,
+                                    std::optional<std::uint64_t> range_start,
+                                    const http::BodySink& sink);
+
+    const std::string& host() const
+    {
+        return m_host;
+    }
+
+    const RegistryOptions& options() const
+    {
+        return m_options;
+    }
+
+    // Waits before retry `attempt` (exponential, or the server's Retry-After).
+    static Result<> backoff(int attempt, const http::Response* response);
+
+private:
+    RegistryClient(std::string host, const RegistryOptions& options, Reporter& reporter);
+
+    Result<http::Response> send(http::Client& client,
+                                http::Request request,
+                                const std::string& scope,
+                                const http::BodySink* sink);
+    Result<std::string> authorization(http::Client& client, const std::string& scope, bool refresh);
+    Result<std::string> fetch_token(http::Client& client, const std::string& scope);
+
+    std::string m_host;
+    std::string m_base_url;
+    const RegistryOptions& m_options;
+    Reporter& m_reporter;
+    http::TlsOptions m_tls;
+    std::optional<Credentials> m_credentials;
+    std::mutex m_mutex; // guards the challenge and the tokens
+    std::map<std::string, std::string> m_challenge; // "scheme" plus auth-params, lower-case keys
+    std::map<std::string, std::string> m_tokens;    // scope -> bearer token
+};
+
+// Parses a WWW-Authenticate value: {"scheme": "bearer", "realm": ..., "service": ..., ...}.
+std::map<std::string, std::string> parse_challenge(std::string_view header);
+
+} // namespace airlock::pack

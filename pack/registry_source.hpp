@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "blob_cache.hpp"
+#include "registry_client.hpp"
+
+#include <airlock/manifest/reference.hpp>
+#include <airlock/pack/image_source.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace airlock::pack {
+
+// Images in an OCI/Docker registry ("docker.io/library/alpine:3.19", "docker://...").
+// Documents are verified against their digests; blobs go through the shared cache.
+// Thread-safe: `blob_file` may run on several threads at once.
+class RegistrySource final : public ImageSource
+{
+public:
+    RegistrySource(std::string reference,
+                   manifest::Reference parsed,
+                   std::shared_ptr<RegistryClient> client,
+                   std::shared_ptr<BlobCache> cache,
+                   Reporter& reporter);
+
+    const std::string& reference() const override
+    {
+        return m_reference;
+    }
+
+    Result<ResolvedRoot> resolve() override;
+    Result<std::string> fetch_document(const manifest::Descriptor& descriptor) override;
+    Result<std::filesystem::path> blob_file(const manifest::Descriptor& descriptor) override;
+
+private:
+    Result<std::filesystem::path> fetch_foreign(const manifest::Descriptor& descriptor, http::Client& http);
+
+    std::string m_reference;
+    manifest::Reference m_parsed;
+    std::shared_ptr<RegistryClient> m_client;
+    std::shared_ptr<BlobCache> m_cache;
+    Reporter& m_reporter;
+    std::mutex m_mutex;
+    std::map<std::string, std::string> m_documents; // manifests fetched so far, by digest
+};
+
+// Makes sources for references; connects once per registry and shares the cache.
+class SourceFactory
+{
+public:
+    SourceFactory(const RegistryOptions& options, Reporter& reporter);
+
+    // "oci:DIR[:REF]" or a registry reference (optionally "docker://"). Errc::usage, Errc::format,
+    // Errc::network, Errc::auth.
+    Result<std::unique_ptr<ImageSource>> make(std::string_view reference);
+
+private:
+    const RegistryOptions& m_options;
+    Reporter& m_reporter;
+    std::shared_ptr<BlobCache> m_cache;
+    std::map<std::string, std::shared_ptr<RegistryClient>> m_clients;
+};
+
+} // namespace airlock::pack
