@@ -26,7 +26,8 @@ Result<> make_dirs(const fs::path& dir)
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) {
-        return fail(Errc::io, str_cat("cannot create cache directory ", dir.string(), ": ", ec.message()));
+        return fail(Errc::io,
+                    str_cat("cannot create cache directory ", dir.string(), ": ", ec.message()));
     }
     return {};
 }
@@ -78,11 +79,25 @@ Result<fs::path> BlobCache::fetch(const manifest::Descriptor& d,
     AIRLOCK_TRY(make_dirs(partial_dir));
     AIRLOCK_TRY(make_dirs(final_path.parent_path()));
     // Another thread or pack may be fetching the same blob: wait for it, then use its result.
-    AIRLOCK_TRY_ASSIGN(const FileLock lock, FileLock::acquire(partial_dir / (d.digest.hex() + ".lock")));
+    const fs::path lock_path = partial_dir / (d.digest.hex() + ".lock");
+    AIRLOCK_TRY_ASSIGN(const FileLock lock, FileLock::acquire(lock_path));
+    auto result = fetch_locked(d, download, attempts, what, reporter);
+    std::error_code ec;
+    fs::remove(lock_path, ec); // whatever happened, no lock file stays behind
+    return result;
+}
+
+Result<fs::path> BlobCache::fetch_locked(const manifest::Descriptor& d,
+                                         const BlobDownload& download,
+                                         int attempts,
+                                         std::string_view what,
+                                         Reporter& reporter)
+{
+    const fs::path final_path = path(d.digest);
     if (has(d)) {
         return final_path;
     }
-    const fs::path partial = partial_dir / d.digest.hex();
+    const fs::path partial = m_dir / "partial" / d.digest.hex();
     for (int attempt = 0;; ++attempt) {
         crypto::Sha256 hasher;
         AIRLOCK_TRY_ASSIGN(std::uint64_t have, rehash(partial, hasher));
@@ -94,12 +109,14 @@ Result<fs::path> BlobCache::fetch(const manifest::Descriptor& d,
         }
         const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         if (fd < 0) {
-            return fail(Errc::io, str_cat("cannot write ", partial.string(), ": ", std::strerror(errno)));
+            return fail(Errc::io,
+                        str_cat("cannot write ", partial.string(), ": ", std::strerror(errno)));
         }
         const Fd file(fd);
         const std::uint64_t start = have;
         bool first = true;
-        const http::BodySink sink = [&](const http::Response& head, std::span<const char> chunk) -> Result<> {
+        const http::BodySink sink = [&](const http::Response& head,
+                                        std::span<const char> chunk) -> Result<> {
             if (first) {
                 first = false;
                 if (start > 0 && head.status != 206) {
@@ -112,23 +129,37 @@ Result<fs::path> BlobCache::fetch(const manifest::Descriptor& d,
                 }
             }
             if (have + chunk.size() > d.size) {
-                return fail(Errc::digest_mismatch, str_cat(what, ": blob ", d.digest.str(), " is larger than its ",
-                                                           d.size, " bytes; nothing cached"));
+                return fail(Errc::digest_mismatch,
+                            str_cat(what,
+                                    ": blob ",
+                                    d.digest.str(),
+                                    " is larger than its ",
+                                    d.size,
+                                    " bytes; nothing cached"));
             }
             AIRLOCK_TRY(write_all(file, chunk, partial.string()));
             hasher.update(std::string_view(chunk.data(), chunk.size()));
             have += chunk.size();
             return {};
         };
-        auto response = download(start > 0 ? std::optional<std::uint64_t>(start) : std::nullopt, sink);
+        auto response =
+            download(start > 0 ? std::optional<std::uint64_t>(start) : std::nullopt, sink);
         if (!response) {
             if (response.error().code == Errc::digest_mismatch) {
                 fs::remove(partial);
                 return std::unexpected(response.error());
             }
             if (response.error().code == Errc::network && attempt + 1 < attempts) {
-                reporter.info(str_cat(what, ": transfer of ", d.digest.str(), " broke at ", have, " of ", d.size,
-                                      " bytes; resuming (", response.error().message, ")"));
+                reporter.info(str_cat(what,
+                                      ": transfer of ",
+                                      d.digest.str(),
+                                      " broke at ",
+                                      have,
+                                      " of ",
+                                      d.size,
+                                      " bytes; resuming (",
+                                      response.error().message,
+                                      ")"));
                 AIRLOCK_TRY(RegistryClient::backoff(attempt, nullptr));
                 continue;
             }
@@ -142,19 +173,29 @@ Result<fs::path> BlobCache::fetch(const manifest::Descriptor& d,
             continue;
         }
         if (response->status < 200 || response->status > 299) {
-            return fail(Errc::http_status, str_cat(what, ": blob ", d.digest.str(), ": server answered ", response->status));
+            return fail(
+                Errc::http_status,
+                str_cat(what, ": blob ", d.digest.str(), ": server answered ", response->status));
         }
         const std::string actual = hasher.finish_hex();
         if (have != d.size || actual != d.digest.hex()) {
             fs::remove(partial);
             return fail(Errc::digest_mismatch,
-                        str_cat(what, ": blob ", d.digest.str(), " as served does not match its digest (", have, " bytes hashing to sha256:",
-                                actual, "); nothing cached"));
+                        str_cat(what,
+                                ": blob ",
+                                d.digest.str(),
+                                " as served does not match its digest (",
+                                have,
+                                " bytes hashing to sha256:",
+                                actual,
+                                "); nothing cached"));
         }
         if (::fsync(fd) != 0 || ::rename(partial.c_str(), final_path.c_str()) != 0) {
-            return fail(Errc::io, str_cat("cannot move ", partial.string(), " into the cache: ", std::strerror(errno)));
+            return fail(
+                Errc::io,
+                str_cat(
+                    "cannot move ", partial.string(), " into the cache: ", std::strerror(errno)));
         }
-        fs::remove(partial_dir / (d.digest.hex() + ".lock"));
         return final_path;
     }
 }

@@ -22,7 +22,7 @@ using BlobDownload = std::function<Result<http::Response>(std::optional<std::uin
 // Safe for concurrent use by threads and processes (one download per blob at a time).
 class BlobCache
 {
-public:
+  public:
     explicit BlobCache(std::filesystem::path dir)
         : m_dir(std::move(dir))
     {
@@ -45,7 +45,13 @@ public:
                                         std::string_view what,
                                         Reporter& reporter);
 
-private:
+  private:
+    Result<std::filesystem::path> fetch_locked(const manifest::Descriptor& descriptor,
+                                               const BlobDownload& download,
+                                               int attempts,
+                                               std::string_view what,
+                                               Reporter& reporter);
+
     std::filesystem::path m_dir;
 };
 

@@ -49,20 +49,23 @@ fs::path default_cache_dir()
     return fs::path(home != nullptr ? home : "/") / ".cache" / "airlock";
 }
 
-Result<std::optional<Credentials>> find_credentials(const RegistryOptions& options, const std::string& host)
+Result<std::optional<Credentials>> find_credentials(const RegistryOptions& options,
+                                                    const std::string& host)
 {
     if (!options.creds.empty()) {
         return split_creds(options.creds, "--creds");
     }
     std::vector<std::string> keys = {host, "https://" + host, "http://" + host};
     if (host == "docker.io" || host == "registry-1.docker.io") {
-        keys.insert(keys.end(), {"https://index.docker.io/v1/", "index.docker.io", "registry-1.docker.io"});
+        keys.insert(keys.end(),
+                    {"https://index.docker.io/v1/", "index.docker.io", "registry-1.docker.io"});
     }
     for (const auto& file : auth_files(options)) {
         std::error_code ec;
         if (!fs::exists(file, ec)) {
             if (file == options.auth_file) {
-                return fail(Errc::not_found, str_cat("auth file ", file.string(), " does not exist"));
+                return fail(Errc::not_found,
+                            str_cat("auth file ", file.string(), " does not exist"));
             }
             continue;
         }
@@ -80,13 +83,16 @@ Result<std::optional<Credentials>> find_credentials(const RegistryOptions& optio
             if (const auto auth = entry->find("auth"); auth != entry->end() && auth->is_string()) {
                 auto decoded = base64_decode(auth->get<std::string>());
                 if (!decoded) {
-                    return fail(Errc::format, str_cat(file.string(), ": the auth entry for ", key, " is not base64"));
+                    return fail(
+                        Errc::format,
+                        str_cat(file.string(), ": the auth entry for ", key, " is not base64"));
                 }
                 return split_creds(*decoded, file.string());
             }
             const auto user = entry->find("username");
             const auto pass = entry->find("password");
-            if (user != entry->end() && pass != entry->end() && user->is_string() && pass->is_string()) {
+            if (user != entry->end() && pass != entry->end() && user->is_string()
+                && pass->is_string()) {
                 return Credentials{user->get<std::string>(), pass->get<std::string>()};
             }
         }

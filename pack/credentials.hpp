@@ -19,6 +19,7 @@ struct Credentials
 // `auths` entry of --authfile, $DOCKER_CONFIG/config.json or ~/.docker/config.json (keys
 // "host", "https://host", "http://host"; Docker Hub also "https://index.docker.io/v1/").
 // Errc::format for an unreadable auth file; nothing when none applies.
-Result<std::optional<Credentials>> find_credentials(const RegistryOptions& options, const std::string& host);
+Result<std::optional<Credentials>> find_credentials(const RegistryOptions& options,
+                                                    const std::string& host);
 
 } // namespace airlock::pack

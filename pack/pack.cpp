@@ -88,8 +88,15 @@ Result<> copy_blob(archive::TarWriter& writer,
                    std::uint64_t total,
                    Reporter& reporter)
 {
-    if (planned.content) {
-        AIRLOCK_TRY(writer.add(blob.digest.layout_path(), *planned.content, entry_content(blob)));
+    if (planned.content || planned.role == BlobRole::document) {
+        // Indexes and manifests: small, already verified, served by the manifests endpoint.
+        std::string bytes;
+        if (planned.content) {
+            bytes = *planned.content;
+        } else {
+            AIRLOCK_TRY_ASSIGN(bytes, planned.source->fetch_document(planned.descriptor));
+        }
+        AIRLOCK_TRY(writer.add(blob.digest.layout_path(), bytes, entry_content(blob)));
         done += blob.size;
         return {};
     }
@@ -159,7 +166,7 @@ Result<> prefetch(const std::vector<const PlannedBlob*>& blobs, unsigned jobs, R
                 return;
             }
             const PlannedBlob& blob = *blobs[i];
-            if (blob.content) {
+            if (blob.content || blob.role == BlobRole::document) {
                 continue;
             }
             auto path = blob.source->blob_file(blob.descriptor);

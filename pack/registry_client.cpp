@@ -29,8 +29,14 @@ namespace {
 
 constexpr std::uint64_t k_max_manifest = 16ULL << 20U;
 
-const std::string k_accept = str_cat("Accept: ", media_type::oci_index, ", ", media_type::oci_manifest, ", ",
-                                     media_type::docker_manifest_list, ", ", media_type::docker_manifest);
+const std::string k_accept = str_cat("Accept: ",
+                                     media_type::oci_index,
+                                     ", ",
+                                     media_type::oci_manifest,
+                                     ", ",
+                                     media_type::docker_manifest_list,
+                                     ", ",
+                                     media_type::docker_manifest);
 
 bool retryable_status(long status)
 {
@@ -76,7 +82,9 @@ std::map<std::string, std::string> parse_challenge(std::string_view header)
     std::map<std::string, std::string> out;
     const auto space = header.find(' ');
     std::string scheme(header.substr(0, space));
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c));
+    });
     out["scheme"] = scheme;
     if (space == std::string_view::npos) {
         return out;
@@ -91,7 +99,9 @@ std::map<std::string, std::string> parse_challenge(std::string_view header)
             break;
         }
         std::string key(rest.substr(0, eq));
-        std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) {
+            return static_cast<char>(std::tolower(c));
+        });
         rest.remove_prefix(eq + 1);
         std::string value;
         if (!rest.empty() && rest.front() == '"') {
@@ -142,7 +152,9 @@ Result<> RegistryClient::backoff(int attempt, const http::Response* response)
     auto delay = std::chrono::milliseconds(std::min(8000, 500 << std::min(attempt, 4)));
     if (response != nullptr) {
         const std::string retry_after = response->header("retry-after");
-        if (!retry_after.empty() && std::all_of(retry_after.begin(), retry_after.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (!retry_after.empty() && std::all_of(retry_after.begin(), retry_after.end(), [](char c) {
+                return c >= '0' && c <= '9';
+            })) {
             delay = std::chrono::seconds(std::min(60L, std::atol(retry_after.c_str())));
         }
     }
@@ -154,9 +166,8 @@ Result<> RegistryClient::backoff(int attempt, const http::Response* response)
     return {};
 }
 
-Result<std::shared_ptr<RegistryClient>> RegistryClient::connect(const std::string& host,
-                                                                const RegistryOptions& options,
-                                                                Reporter& reporter)
+Result<std::shared_ptr<RegistryClient>>
+RegistryClient::connect(const std::string& host, const RegistryOptions& options, Reporter& reporter)
 {
     std::shared_ptr<RegistryClient> client(new RegistryClient(host, options, reporter));
     const std::string endpoint = endpoint_host(host);
@@ -188,7 +199,8 @@ Result<std::shared_ptr<RegistryClient>> RegistryClient::connect(const std::strin
                     AIRLOCK_TRY(backoff(attempt, nullptr));
                     continue;
                 }
-                return std::unexpected(std::move(last).with_context(str_cat("while contacting registry ", host)));
+                return std::unexpected(
+                    std::move(last).with_context(str_cat("while contacting registry ", host)));
             }
             if (retryable_status(response->status) && attempt + 1 < options.attempts) {
                 AIRLOCK_TRY(backoff(attempt, &*response));
@@ -197,25 +209,36 @@ Result<std::shared_ptr<RegistryClient>> RegistryClient::connect(const std::strin
             if (response->status == 401) {
                 client->m_challenge = parse_challenge(response->header("www-authenticate"));
             } else if (response->status != 200) {
-                return fail(Errc::http_status, str_cat("registry ", host, " answered ", response->status, " to ",
-                                                       http::redact_url(ping.url), "; is it an OCI registry?"));
+                return fail(Errc::http_status,
+                            str_cat("registry ",
+                                    host,
+                                    " answered ",
+                                    response->status,
+                                    " to ",
+                                    http::redact_url(ping.url),
+                                    "; is it an OCI registry?"));
             }
             client->m_base_url = base;
             if (scheme == "http" || !client->m_tls.verify) {
-                reporter.warn(str_cat("registry ", host, " is insecure (--insecure-registry): ",
-                                      scheme == "http" ? "plain HTTP" : "TLS without verification"));
+                reporter.warn(
+                    str_cat("registry ",
+                            host,
+                            " is insecure (--insecure-registry): ",
+                            scheme == "http" ? "plain HTTP" : "TLS without verification"));
             }
             return client;
         }
     }
-    return std::unexpected(std::move(last).with_context(str_cat("while contacting registry ", host)));
+    return std::unexpected(
+        std::move(last).with_context(str_cat("while contacting registry ", host)));
 }
 
 Result<std::string> RegistryClient::fetch_token(http::Client& client, const std::string& scope)
 {
     const std::string realm = m_challenge["realm"];
     if (realm.empty()) {
-        return fail(Errc::auth, str_cat("registry ", m_host, " sent a Bearer challenge without a realm"));
+        return fail(Errc::auth,
+                    str_cat("registry ", m_host, " sent a Bearer challenge without a realm"));
     }
     std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
     if (!m_challenge["service"].empty()) {
@@ -230,7 +253,8 @@ Result<std::string> RegistryClient::fetch_token(http::Client& client, const std:
         request.tls.ca_file = m_tls.ca_file;
     }
     if (m_credentials) {
-        request.authorization = "Basic " + base64_encode(m_credentials->username + ":" + m_credentials->password);
+        request.authorization =
+            "Basic " + base64_encode(m_credentials->username + ":" + m_credentials->password);
     }
     for (int attempt = 0;; ++attempt) {
         auto response = client.fetch(request, 1U << 20U);
@@ -239,19 +263,25 @@ Result<std::string> RegistryClient::fetch_token(http::Client& client, const std:
                 AIRLOCK_TRY(backoff(attempt, nullptr));
                 continue;
             }
-            return std::unexpected(std::move(response.error()).with_context(str_cat("while getting a token for ", m_host)));
+            return std::unexpected(
+                std::move(response.error())
+                    .with_context(str_cat("while getting a token for ", m_host)));
         }
         if (retryable_status(response->status) && attempt + 1 < m_options.attempts) {
             AIRLOCK_TRY(backoff(attempt, &*response));
             continue;
         }
         if (response->status == 401 || response->status == 403) {
-            return fail(Errc::auth, str_cat("authentication to ", m_host, " failed: the token service refused ",
-                                            m_credentials ? "the credentials (wrong username or password?)"
-                                                          : "anonymous access (give --creds or an auth file)"));
+            return fail(Errc::auth,
+                        str_cat("authentication to ",
+                                m_host,
+                                " failed: the token service refused ",
+                                m_credentials ? "the credentials (wrong username or password?)"
+                                              : "anonymous access (give --creds or an auth file)"));
         }
         if (response->status != 200) {
-            return fail(Errc::http_status, str_cat("token service of ", m_host, " answered ", response->status));
+            return fail(Errc::http_status,
+                        str_cat("token service of ", m_host, " answered ", response->status));
         }
         auto doc = manifest::parse_json(response->body, "token response");
         if (!doc || !doc->is_object()) {
@@ -268,21 +298,28 @@ Result<std::string> RegistryClient::fetch_token(http::Client& client, const std:
     }
 }
 
-Result<std::string> RegistryClient::authorization(http::Client& client, const std::string& scope, bool refresh)
+Result<std::string>
+RegistryClient::authorization(http::Client& client, const std::string& scope, bool refresh)
 {
     const std::lock_guard lock(m_mutex);
-    const std::string scheme = m_challenge.contains("scheme") ? m_challenge["scheme"] : std::string();
+    const std::string scheme =
+        m_challenge.contains("scheme") ? m_challenge["scheme"] : std::string();
     if (scheme.empty()) {
         return std::string();
     }
     if (scheme == "basic") {
         if (!m_credentials) {
-            return fail(Errc::auth, str_cat("registry ", m_host, " requires credentials (give --creds USER:PASS or an auth file)"));
+            return fail(Errc::auth,
+                        str_cat("registry ",
+                                m_host,
+                                " requires credentials (give --creds USER:PASS or an auth file)"));
         }
         return "Basic " + base64_encode(m_credentials->username + ":" + m_credentials->password);
     }
     if (scheme != "bearer") {
-        return fail(Errc::unsupported, str_cat("registry ", m_host, " asks for unsupported auth scheme '", scheme, "'"));
+        return fail(
+            Errc::unsupported,
+            str_cat("registry ", m_host, " asks for unsupported auth scheme '", scheme, "'"));
     }
     auto cached = m_tokens.find(scope);
     if (cached == m_tokens.end() || refresh) {
@@ -300,10 +337,12 @@ Result<http::Response> RegistryClient::send(http::Client& client,
     bool refreshed = false;
     for (int attempt = 0;;) {
         AIRLOCK_TRY_ASSIGN(request.authorization, authorization(client, scope, false));
-        auto response = sink != nullptr ? client.stream(request, *sink) : client.fetch(request, k_max_manifest);
+        auto response =
+            sink != nullptr ? client.stream(request, *sink) : client.fetch(request, k_max_manifest);
         if (!response) {
             // A streamed body may already be partly delivered: its owner resumes, not us.
-            if (sink == nullptr && response.error().code == Errc::network && ++attempt < m_options.attempts) {
+            if (sink == nullptr && response.error().code == Errc::network
+                && ++attempt < m_options.attempts) {
                 AIRLOCK_TRY(backoff(attempt, nullptr));
                 continue;
             }
@@ -323,8 +362,12 @@ Result<http::Response> RegistryClient::send(http::Client& client,
             continue;
         }
         if (response->status == 401) {
-            return fail(Errc::auth, str_cat("registry ", m_host, " refused the credentials for ", scope,
-                                            " (wrong username or password?)"));
+            return fail(Errc::auth,
+                        str_cat("registry ",
+                                m_host,
+                                " refused the credentials for ",
+                                scope,
+                                " (wrong username or password?)"));
         }
         if (retryable_status(response->status) && ++attempt < m_options.attempts) {
             m_reporter.info(str_cat(m_host, " answered ", response->status, "; retrying"));
@@ -343,38 +386,56 @@ Result<FetchedManifest> RegistryClient::get_manifest(http::Client& client,
     request.url = str_cat(m_base_url, "/v2/", repository, "/manifests/", reference);
     request.headers = {k_accept};
     request.tls = m_tls;
-    const std::string what = str_cat(m_host, "/", repository, reference.starts_with("sha256:") ? "@" : ":", reference);
-    AIRLOCK_TRY_ASSIGN(const http::Response response, send(client, request, str_cat("repository:", repository, ":pull"), nullptr));
+    const std::string what =
+        str_cat(m_host, "/", repository, reference.starts_with("sha256:") ? "@" : ":", reference);
+    AIRLOCK_TRY_ASSIGN(const http::Response response,
+                       send(client, request, str_cat("repository:", repository, ":pull"), nullptr));
     if (response.status == 404) {
         const std::string detail = registry_error(response);
-        return fail(Errc::not_found, str_cat("image ", what, " not found", detail.empty() ? "" : " (" + detail + ")"));
+        return fail(
+            Errc::not_found,
+            str_cat("image ", what, " not found", detail.empty() ? "" : " (" + detail + ")"));
     }
     if (response.status != 200) {
         const std::string detail = registry_error(response);
-        return fail(Errc::http_status, str_cat("registry answered ", response.status, " for ", what,
-                                               detail.empty() ? "" : ": " + detail));
+        return fail(Errc::http_status,
+                    str_cat("registry answered ",
+                            response.status,
+                            " for ",
+                            what,
+                            detail.empty() ? "" : ": " + detail));
     }
     FetchedManifest out;
     out.media_type = content_type(response);
     if (media_type::is_schema1(out.media_type)) {
-        return fail(Errc::unsupported, str_cat(what, " is a Docker schema 1 image, which is deprecated and not supported; "
-                                                     "re-push it with a current client"));
+        return fail(Errc::unsupported,
+                    str_cat(what,
+                            " is a Docker schema 1 image, which is deprecated and not supported; "
+                            "re-push it with a current client"));
     }
     if (!media_type::is_index(out.media_type) && !media_type::is_manifest(out.media_type)) {
         AIRLOCK_TRY_ASSIGN(out.media_type, manifest::sniff_media_type(response.body, ""));
         auto doc = manifest::parse_json(response.body, what);
         if (doc && doc->is_object() && doc->value("schemaVersion", 0) == 1) {
-            return fail(Errc::unsupported, str_cat(what, " is a Docker schema 1 image, which is not supported"));
+            return fail(Errc::unsupported,
+                        str_cat(what, " is a Docker schema 1 image, which is not supported"));
         }
     }
     out.digest = manifest::Digest::sha256(crypto::sha256_hex(response.body));
     if (reference.starts_with("sha256:") && reference != out.digest.str()) {
-        return fail(Errc::digest_mismatch, str_cat("registry served ", what, " with content hashing to ", out.digest.str()));
+        return fail(
+            Errc::digest_mismatch,
+            str_cat("registry served ", what, " with content hashing to ", out.digest.str()));
     }
     const std::string declared = response.header("docker-content-digest");
     if (!declared.empty() && declared.starts_with("sha256:") && declared != out.digest.str()) {
-        return fail(Errc::digest_mismatch, str_cat("registry served ", what, " as ", declared, " but its content hashes to ",
-                                                   out.digest.str()));
+        return fail(Errc::digest_mismatch,
+                    str_cat("registry served ",
+                            what,
+                            " as ",
+                            declared,
+                            " but its content hashes to ",
+                            out.digest.str()));
     }
     out.bytes = response.body;
     return out;

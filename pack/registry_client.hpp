@@ -33,20 +33,18 @@ struct FetchedManifest
 // download threads (each with its own http::Client); never logs a secret.
 class RegistryClient
 {
-public:
+  public:
     // Pings `host`'s /v2/ to learn its scheme and auth challenge. `host` is a reference's
     // domain ("docker.io" is served by registry-1.docker.io). Errc::network, Errc::auth.
-    static Result<std::shared_ptr<RegistryClient>> connect(const std::string& host,
-                                                           const RegistryOptions& options,
-                                                           Reporter& reporter);
+    static Result<std::shared_ptr<RegistryClient>>
+    connect(const std::string& host, const RegistryOptions& options, Reporter& reporter);
 
     // GET /v2/<repository>/manifests/<reference> with the Accept list of every supported type;
     // the bytes are checked against `reference` when it is a digest, else against the
     // Docker-Content-Digest header. Errc::not_found, Errc::unsupported (schema 1),
     // Errc::digest_mismatch, Errc::auth, Errc::http_status, Errc::network.
-    Result<FetchedManifest> get_manifest(http::Client& client,
-                                         const std::string& repository,
-                                         const std::string& reference);
+    Result<FetchedManifest>
+    get_manifest(http::Client& client, const std::string& repository, const std::string& reference);
 
     // GET /v2/<repository>/blobs/<digest>, following redirects (credentials stay behind),
     // from byte `range_start`. The body goes to `sink`; a broken transfer is the error
@@ -70,7 +68,7 @@ public:
     // Waits before retry `attempt` (exponential, or the server's Retry-After).
     static Result<> backoff(int attempt, const http::Response* response);
 
-private:
+  private:
     RegistryClient(std::string host, const RegistryOptions& options, Reporter& reporter);
 
     Result<http::Response> send(http::Client& client,
@@ -86,7 +84,7 @@ private:
     Reporter& m_reporter;
     http::TlsOptions m_tls;
     std::optional<Credentials> m_credentials;
-    std::mutex m_mutex; // guards the challenge and the tokens
+    std::mutex m_mutex;                             // guards the challenge and the tokens
     std::map<std::string, std::string> m_challenge; // "scheme" plus auth-params, lower-case keys
     std::map<std::string, std::string> m_tokens;    // scope -> bearer token
 };

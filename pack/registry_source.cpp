@@ -50,7 +50,8 @@ Result<ResolvedRoot> RegistrySource::resolve()
     const std::string& ref = m_parsed.digest().empty() ? m_parsed.tag() : m_parsed.digest();
     AIRLOCK_TRY_ASSIGN(FetchedManifest fetched, m_client->get_manifest(http, m_parsed.path(), ref));
     if (!m_parsed.digest().empty() && fetched.digest.str() != m_parsed.digest()) {
-        return fail(Errc::digest_mismatch, str_cat(m_reference, ": registry served ", fetched.digest.str()));
+        return fail(Errc::digest_mismatch,
+                    str_cat(m_reference, ": registry served ", fetched.digest.str()));
     }
     ResolvedRoot out;
     out.root.media_type = fetched.media_type;
@@ -72,14 +73,23 @@ Result<std::string> RegistrySource::fetch_document(const Descriptor& d)
         }
     }
     if (d.size > k_max_document) {
-        return fail(Errc::format, str_cat(m_reference, ": document ", d.digest.str(), " claims ", d.size, " bytes"));
+        return fail(
+            Errc::format,
+            str_cat(m_reference, ": document ", d.digest.str(), " claims ", d.size, " bytes"));
     }
     if (media_type::is_index(d.media_type) || media_type::is_manifest(d.media_type)) {
         http::Client http(limits_for(m_client->options()));
-        AIRLOCK_TRY_ASSIGN(FetchedManifest fetched, m_client->get_manifest(http, m_parsed.path(), d.digest.str()));
+        AIRLOCK_TRY_ASSIGN(FetchedManifest fetched,
+                           m_client->get_manifest(http, m_parsed.path(), d.digest.str()));
         if (fetched.bytes.size() != d.size) {
-            return fail(Errc::digest_mismatch, str_cat(m_reference, ": manifest ", d.digest.str(), " has ",
-                                                       fetched.bytes.size(), " bytes, its descriptor says ", d.size));
+            return fail(Errc::digest_mismatch,
+                        str_cat(m_reference,
+                                ": manifest ",
+                                d.digest.str(),
+                                " has ",
+                                fetched.bytes.size(),
+                                " bytes, its descriptor says ",
+                                d.size));
         }
         const std::lock_guard lock(m_mutex);
         return m_documents.insert_or_assign(d.digest.str(), std::move(fetched.bytes)).first->second;
@@ -94,27 +104,42 @@ Result<fs::path> RegistrySource::fetch_foreign(const Descriptor& d, http::Client
     std::string tried;
     for (const auto& url : d.urls) {
         if (!url.starts_with("https://")) {
-            m_reporter.warn(str_cat(m_reference, ": not fetching foreign layer ", d.digest.str(), " from ",
-                                    http::redact_url(url), ": only https URLs are used"));
+            m_reporter.warn(str_cat(m_reference,
+                                    ": not fetching foreign layer ",
+                                    d.digest.str(),
+                                    " from ",
+                                    http::redact_url(url),
+                                    ": only https URLs are used"));
             continue;
         }
         const std::string host = http::authority_of(url);
-        m_reporter.info(str_cat(m_reference, ": fetching foreign layer ", d.digest.str(), " from ", host));
-        const BlobDownload download = [&](std::optional<std::uint64_t> start, const http::BodySink& sink) {
+        m_reporter.info(
+            str_cat(m_reference, ": fetching foreign layer ", d.digest.str(), " from ", host));
+        const BlobDownload download = [&](std::optional<std::uint64_t> start,
+                                          const http::BodySink& sink) {
             http::Request request;
             request.url = url;
             request.tls = tls_for_host(m_client->options(), host);
             request.range_start = start;
             return http.stream(request, sink);
         };
-        auto path = m_cache->fetch(d, download, m_client->options().attempts, str_cat(m_reference, " (", host, ")"), m_reporter);
-        if (path || path.error().code == Errc::digest_mismatch || path.error().code == Errc::cancelled) {
+        auto path = m_cache->fetch(d,
+                                   download,
+                                   m_client->options().attempts,
+                                   str_cat(m_reference, " (", host, ")"),
+                                   m_reporter);
+        if (path || path.error().code == Errc::digest_mismatch
+            || path.error().code == Errc::cancelled) {
             return path;
         }
         tried += (tried.empty() ? "" : "; ") + path.error().message;
     }
-    return fail(Errc::not_found, str_cat(m_reference, ": foreign layer ", d.digest.str(),
-                                         " is neither in the registry nor at its URLs", tried.empty() ? "" : " (" + tried + ")"));
+    return fail(Errc::not_found,
+                str_cat(m_reference,
+                        ": foreign layer ",
+                        d.digest.str(),
+                        " is neither in the registry nor at its URLs",
+                        tried.empty() ? "" : " (" + tried + ")"));
 }
 
 Result<fs::path> RegistrySource::blob_file(const Descriptor& d)
@@ -123,7 +148,8 @@ Result<fs::path> RegistrySource::blob_file(const Descriptor& d)
         return m_cache->path(d.digest);
     }
     http::Client http(limits_for(m_client->options()));
-    const BlobDownload download = [&](std::optional<std::uint64_t> start, const http::BodySink& sink) {
+    const BlobDownload download = [&](std::optional<std::uint64_t> start,
+                                      const http::BodySink& sink) {
         return m_client->get_blob(http, m_parsed.path(), d.digest, start, sink);
     };
     auto path = m_cache->fetch(d, download, m_client->options().attempts, m_reference, m_reporter);
@@ -137,7 +163,8 @@ Result<fs::path> RegistrySource::blob_file(const Descriptor& d)
 SourceFactory::SourceFactory(const RegistryOptions& options, Reporter& reporter)
     : m_options(options)
     , m_reporter(reporter)
-    , m_cache(std::make_shared<BlobCache>(options.cache_dir.empty() ? default_cache_dir() : options.cache_dir))
+    , m_cache(std::make_shared<BlobCache>(options.cache_dir.empty() ? default_cache_dir()
+                                                                    : options.cache_dir))
 {
 }
 
@@ -150,16 +177,20 @@ Result<std::unique_ptr<ImageSource>> SourceFactory::make(std::string_view refere
     if (text.starts_with("docker://")) {
         text.remove_prefix(9);
     }
-    if (text.find("://") != std::string_view::npos || text.starts_with("oci-archive:") || text.starts_with("dir:")) {
-        return fail(Errc::usage, str_cat("unsupported image source '", reference,
-                                         "': use a registry reference or oci:DIR[:REF]"));
+    if (text.find("://") != std::string_view::npos || text.starts_with("oci-archive:")
+        || text.starts_with("dir:")) {
+        return fail(Errc::usage,
+                    str_cat("unsupported image source '",
+                            reference,
+                            "': use a registry reference or oci:DIR[:REF]"));
     }
     AIRLOCK_TRY_ASSIGN(manifest::Reference parsed, manifest::Reference::parse(text));
     auto& client = m_clients[parsed.domain()];
     if (!client) {
         AIRLOCK_TRY_ASSIGN(client, RegistryClient::connect(parsed.domain(), m_options, m_reporter));
     }
-    return std::make_unique<RegistrySource>(std::string(reference), std::move(parsed), client, m_cache, m_reporter);
+    return std::make_unique<RegistrySource>(
+        std::string(reference), std::move(parsed), client, m_cache, m_reporter);
 }
 
 } // namespace airlock::pack

@@ -18,7 +18,7 @@ namespace airlock::pack {
 // Thread-safe: `blob_file` may run on several threads at once.
 class RegistrySource final : public ImageSource
 {
-public:
+  public:
     RegistrySource(std::string reference,
                    manifest::Reference parsed,
                    std::shared_ptr<RegistryClient> client,
@@ -34,8 +34,9 @@ public:
     Result<std::string> fetch_document(const manifest::Descriptor& descriptor) override;
     Result<std::filesystem::path> blob_file(const manifest::Descriptor& descriptor) override;
 
-private:
-    Result<std::filesystem::path> fetch_foreign(const manifest::Descriptor& descriptor, http::Client& http);
+  private:
+    Result<std::filesystem::path> fetch_foreign(const manifest::Descriptor& descriptor,
+                                                http::Client& http);
 
     std::string m_reference;
     manifest::Reference m_parsed;
@@ -49,14 +50,14 @@ private:
 // Makes sources for references; connects once per registry and shares the cache.
 class SourceFactory
 {
-public:
+  public:
     SourceFactory(const RegistryOptions& options, Reporter& reporter);
 
     // "oci:DIR[:REF]" or a registry reference (optionally "docker://"). Errc::usage, Errc::format,
     // Errc::network, Errc::auth.
     Result<std::unique_ptr<ImageSource>> make(std::string_view reference);
 
-private:
+  private:
     const RegistryOptions& m_options;
     Reporter& m_reporter;
     std::shared_ptr<BlobCache> m_cache;

@@ -4,6 +4,10 @@
 index LAYOUT TAG REF[=OSVERSION]...  Adds an OCI index tagged TAG over the images REF of an
     OCI layout (built by umoci); REF=OSVERSION rewrites that image's config with os.version.
     The layout's index.json then holds TAG and each REF (other tags are dropped).
+foreign LAYOUT REF LAYER URL  Adds tag "foreign" to an OCI layout: image REF plus one
+    non-distributable layer (application/vnd.oci.image.layer.nondistributable.v1.tar+gzip) whose
+    descriptor points at URL, where a test server serves the gzipped tar LAYER. The layer blob
+    is also kept in the layout, as Windows base image layouts on disk do.
 docker DIRCOPY OUT  Turns a `skopeo copy --format v2s2 ... dir:DIRCOPY` copy into an OCI layout
     OUT whose descriptors keep the Docker media types: tag "1.0" the schema2 manifest and tag
     "list" a Docker manifest list over it.
@@ -95,9 +99,36 @@ def make_docker(copy, out):
         json.dump(index, f)
 
 
+def make_foreign(layout, ref, layer_path, url):
+    import gzip
+    with open(os.path.join(layout, "index.json")) as f:
+        index = json.load(f)
+    desc = next(m for m in index["manifests"]
+                if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == ref)
+    manifest = json.loads(read_blob(layout, desc["digest"]))
+    config = json.loads(read_blob(layout, manifest["config"]["digest"]))
+    with open(layer_path, "rb") as f:
+        layer = f.read()
+    layer_digest = put_blob(layout, layer)
+    config["rootfs"]["diff_ids"].append("sha256:" + hashlib.sha256(gzip.decompress(layer)).hexdigest())
+    data = dump(config)
+    manifest["config"] = {"mediaType": manifest["config"]["mediaType"], "digest": put_blob(layout, data),
+                          "size": len(data)}
+    manifest["layers"].append({"mediaType": "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+                               "digest": layer_digest, "size": len(layer), "urls": [url]})
+    data = dump(manifest)
+    index["manifests"].append({"mediaType": desc["mediaType"], "digest": put_blob(layout, data),
+                               "size": len(data),
+                               "annotations": {"org.opencontainers.image.ref.name": "foreign"}})
+    with open(os.path.join(layout, "index.json"), "w") as f:
+        json.dump(index, f)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "index":
         make_index(sys.argv[2], sys.argv[3], sys.argv[4:])
+    elif sys.argv[1] == "foreign":
+        make_foreign(*sys.argv[2:6])
     elif sys.argv[1] == "docker":
         make_docker(sys.argv[2], sys.argv[3])
     else:

@@ -29,7 +29,9 @@ constexpr std::size_t k_error_body_limit = 64U << 10U;
 std::string lower(std::string_view text)
 {
     std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c));
+    });
     return out;
 }
 
@@ -38,7 +40,8 @@ std::string_view trim(std::string_view s)
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
         s.remove_prefix(1);
     }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+    while (!s.empty()
+           && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
         s.remove_suffix(1);
     }
     return s;
@@ -74,9 +77,12 @@ extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) n
             // first body byte, to decide whether the body goes to the sink.
             t->response.headers.clear();
             const auto space = line.find(' ');
-            t->response.status = space == std::string_view::npos ? 0 : std::atol(std::string(line.substr(space + 1, 3)).c_str());
+            t->response.status = space == std::string_view::npos
+                                     ? 0
+                                     : std::atol(std::string(line.substr(space + 1, 3)).c_str());
         } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
-            t->response.headers[lower(trim(line.substr(0, colon)))].emplace_back(trim(line.substr(colon + 1)));
+            t->response.headers[lower(trim(line.substr(0, colon)))].emplace_back(
+                trim(line.substr(colon + 1)));
         }
     } catch (...) {
         return 0;
@@ -130,7 +136,8 @@ struct Client::Impl
     std::array<char, CURL_ERROR_SIZE> error_buffer{};
 
     // One request without following redirects; the status lands in the transfer.
-    Result<> perform(const Request& request, const std::string& url, bool send_auth, Transfer& transfer)
+    Result<>
+    perform(const Request& request, const std::string& url, bool send_auth, Transfer& transfer)
     {
         CURL* h = easy.get();
         if (h == nullptr) {
@@ -163,7 +170,8 @@ struct Client::Impl
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(h, CURLOPT_USERAGENT, "airlock/" AIRLOCK_VERSION);
         curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "identity");
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(limits.connect_timeout.count()));
+        curl_easy_setopt(
+            h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(limits.connect_timeout.count()));
         curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, limits.stall_bytes_per_second);
         curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(limits.stall_time.count()));
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, request.tls.verify ? 1L : 0L);
@@ -203,13 +211,23 @@ struct Client::Impl
             return fail(Errc::cancelled, "interrupted");
         }
         if (transfer.body_too_large) {
-            return fail(Errc::format, str_cat("response from ", redact_url(url), " is larger than expected"));
+            return fail(Errc::format,
+                        str_cat("response from ", redact_url(url), " is larger than expected"));
         }
-        const std::string detail = error_buffer[0] != '\0' ? error_buffer.data() : curl_easy_strerror(code);
-        std::string what = code == CURLE_OPERATION_TIMEDOUT ? "transfer stalled or timed out" : "request failed";
-        if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_CONNECT_ERROR) {
-            what = "TLS failed";
+        const std::string detail =
+            error_buffer[0] != '\0' ? error_buffer.data() : curl_easy_strerror(code);
+        if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE) {
+            // The server could not prove who it is: retrying cannot help, a CA can.
+            return fail(Errc::auth,
+                        str_cat("TLS verification of ",
+                                redact_url(url),
+                                " failed: ",
+                                detail,
+                                " (give its CA with --cert-dir, or --insecure-registry)"));
         }
+        const std::string what = code == CURLE_OPERATION_TIMEDOUT  ? "transfer stalled or timed out"
+                                 : code == CURLE_SSL_CONNECT_ERROR ? "TLS handshake failed"
+                                                                   : "request failed";
         return fail(Errc::network, str_cat(what, " for ", redact_url(url), ": ", detail));
     }
 
@@ -227,17 +245,21 @@ struct Client::Impl
             Response& response = transfer.response;
             if (!is_redirect(response.status) || hop >= request.max_redirects) {
                 if (is_redirect(response.status)) {
-                    return fail(Errc::network, str_cat("too many redirects from ", redact_url(request.url)));
+                    return fail(Errc::network,
+                                str_cat("too many redirects from ", redact_url(request.url)));
                 }
                 return std::move(response);
             }
             const std::string location = response.header("location");
             if (location.empty()) {
-                return fail(Errc::network, str_cat("redirect without a location from ", redact_url(url)));
+                return fail(Errc::network,
+                            str_cat("redirect without a location from ", redact_url(url)));
             }
             std::string next = resolve_url(url, location);
             if (url.starts_with("https://") && next.starts_with("http://")) {
-                return fail(Errc::network, str_cat("refusing a redirect from https to plain http: ", redact_url(next)));
+                return fail(
+                    Errc::network,
+                    str_cat("refusing a redirect from https to plain http: ", redact_url(next)));
             }
             url = std::move(next);
         }
@@ -253,7 +275,6 @@ Client::Client(Limits limits)
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 Client::~Client() = default;
-
 
 Result<Response> Client::fetch(const Request& request, std::uint64_t max_body)
 {
@@ -332,7 +353,8 @@ std::string resolve_url(std::string_view base, std::string_view location)
     if (location.starts_with("/")) {
         return std::string(root) + std::string(location);
     }
-    const std::string_view path = path_start == std::string_view::npos ? "/" : base.substr(path_start);
+    const std::string_view path =
+        path_start == std::string_view::npos ? "/" : base.substr(path_start);
     const auto last = path.rfind('/');
     return std::string(root) + std::string(path.substr(0, last + 1)) + std::string(location);
 }

@@ -13,8 +13,20 @@ cd "$t"
 images=$AIRLOCK_TEST_IMAGES
 tamper="python3 $AIRLOCK_SOURCE/tests/cli/tamper.py"
 
+# Isolated from the machine's Docker credentials and caches.
+export HOME="$t/home" XDG_CACHE_HOME="$t/cache" DOCKER_CONFIG="$t/home/.docker"
+mkdir -p "$HOME"
+background_pids=""
+registries=""
+
 finish() {
     status=$?
+    for pid in $background_pids; do
+        kill "$pid" 2> /dev/null || true
+    done
+    for dir in $registries; do
+        "$AIRLOCK_SOURCE/scripts/test-registry" stop "$dir" || true
+    done
     if [ $status -eq 0 ]; then
         rm -rf "$t"
     elif [ $status -ne 77 ]; then
@@ -86,4 +98,57 @@ assert_eq() {
 # Makes the signing key pair k.key / k.pub in $t.
 make_key() {
     airlock key generate -o "$t/${1:-k}" ${2:+--type "$2"} > /dev/null
+}
+
+# start_registry MODE NAME: starts a real registry (scripts/test-registry) in $t/NAME and
+# sources its env (REGISTRY, CERT_DIR, CA, REG_USER, REG_PASS, REGISTRY_LOG).
+start_registry() {
+    command -v docker-registry > /dev/null || skip "docker-registry is not installed"
+    registries="$registries $t/$2"
+    "$AIRLOCK_SOURCE/scripts/test-registry" start "$1" "$t/$2"
+    . "$t/$2/env"
+}
+
+# wait_file FILE: waits (bounded) until FILE exists.
+wait_file() {
+    for _ in $(seq 1 100); do
+        [ -s "$1" ] && return 0
+        sleep 0.1
+    done
+    fail "$1 never appeared"
+}
+
+# start_proxy FAULT UPSTREAM-URL [ARGS...]: a fault-injecting proxy; sets PROXY=127.0.0.1:PORT
+# and PROXY_LOG.
+start_proxy() {
+    fault=$1
+    upstream=$2
+    shift 2
+    PROXY_LOG=$t/proxy-$fault.log
+    python3 "$AIRLOCK_SOURCE/scripts/fault_proxy.py" --upstream "$upstream" --fault "$fault" \
+        --port-file "$t/proxy-$fault.port" --log "$PROXY_LOG" "$@" &
+    background_pids="$background_pids $!"
+    wait_file "$t/proxy-$fault.port"
+    PROXY=127.0.0.1:$(cat "$t/proxy-$fault.port")
+}
+
+# push OCI-REF DEST [SKOPEO ARGS...]: pushes a test image into the running registry.
+push() {
+    src=$1
+    dest=$2
+    shift 2
+    skopeo copy -q "$@" "oci:$images/$src" "docker://$REGISTRY/$dest"
+}
+
+# Digest of a manifest as the registry serves it (skopeo inspect --raw hashes the bytes).
+registry_digest() {
+    echo "sha256:$(skopeo inspect --raw "$@" | sha256sum | cut -d' ' -f1)"
+}
+
+# log_has FILE JQ-ARGS... FILTER: true when some JSON line of FILE passes the jq FILTER
+# (`jq -e` of jq 1.6 misreports matches inside a stream, so look at the output instead).
+log_has() {
+    file=$1
+    shift
+    [ -n "$(jq -c "$@" "$file")" ]
 }

@@ -11,11 +11,12 @@ namespace airlock::pack {
 // How registries are reached. Secrets here are never logged or written anywhere.
 struct RegistryOptions
 {
-    std::string creds;                   // "USER:PASS" for every registry (--creds)
-    std::filesystem::path auth_file;     // --authfile; else $DOCKER_CONFIG/config.json, ~/.docker/config.json
-    std::filesystem::path cert_dir;      // --cert-dir: DIR/HOST[:PORT]/ca.crt; also /etc/docker/certs.d
-    std::set<std::string> insecure;      // --insecure-registry HOST[:PORT]: plain HTTP or unverified TLS
-    unsigned jobs = 4;                   // parallel blob downloads
+    std::string creds; // "USER:PASS" for every registry (--creds)
+    std::filesystem::path
+        auth_file; // --authfile; else $DOCKER_CONFIG/config.json, ~/.docker/config.json
+    std::filesystem::path cert_dir; // --cert-dir: DIR/HOST[:PORT]/ca.crt; also /etc/docker/certs.d
+    std::set<std::string> insecure; // --insecure-registry HOST[:PORT]: plain HTTP or unverified TLS
+    unsigned jobs = 4;              // parallel blob downloads
     std::filesystem::path cache_dir;     // content-addressed blob cache
     std::chrono::seconds stall_time{60}; // a transfer making no progress this long is retried
     int attempts = 5;                    // per request, for connection errors, 429 and 5xx

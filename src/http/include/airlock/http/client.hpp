@@ -19,8 +19,8 @@ namespace airlock::http {
 // How one host is reached over TLS.
 struct TlsOptions
 {
-    bool verify = true;   // off only for an explicit --insecure-registry
-    std::string ca_file;  // extra CA bundle (certs.d/HOST/ca.crt); system CAs otherwise
+    bool verify = true;  // off only for an explicit --insecure-registry
+    std::string ca_file; // extra CA bundle (certs.d/HOST/ca.crt); system CAs otherwise
 };
 
 struct Request
@@ -28,9 +28,9 @@ struct Request
     std::string method = "GET";
     std::string url;
     std::vector<std::string> headers; // "Name: value"
-    std::string authorization;        // sent only to the host of `url`, never after a redirect elsewhere
+    std::string authorization; // sent only to the host of `url`, never after a redirect elsewhere
     std::optional<std::uint64_t> range_start; // "Range: bytes=N-"
-    std::string body;                 // for POST
+    std::string body;                         // for POST
     TlsOptions tls;
     // Redirects followed (each checked: no https -> http downgrade).
     int max_redirects = 5;
@@ -40,8 +40,8 @@ struct Response
 {
     long status = 0;
     std::map<std::string, std::vector<std::string>> headers; // lower-case names
-    std::string url;    // the URL that answered (after redirects)
-    std::string body;   // with `fetch` only
+    std::string url;  // the URL that answered (after redirects)
+    std::string body; // with `fetch` only
 
     // The first value of header `name` (lower case), or empty.
     std::string header(std::string_view name) const;
@@ -60,11 +60,12 @@ struct Limits
 };
 
 // One HTTP(S) client (one curl easy handle, reused for keep-alive). Not thread-safe: use
-// one per thread. Errors: Errc::network (connection, TLS, stall), never for HTTP statuses,
-// which the caller judges from `Response::status`.
+// one per thread. Errors: Errc::network (connection, handshake, stall: worth retrying),
+// Errc::auth (the server's certificate did not verify), never for HTTP statuses, which the
+// caller judges from `Response::status`.
 class Client
 {
-public:
+  public:
     explicit Client(Limits limits = {});
     Client(Client&&) noexcept;
     Client& operator=(Client&&) noexcept;
@@ -79,7 +80,7 @@ public:
     // other answers (error documents) is kept in `Response::body` (at most 64 KiB).
     Result<Response> stream(const Request& request, const BodySink& sink);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""A plain-HTTP proxy in front of a real registry that injects faults into blob downloads,
+for tests of what a registry cannot be made to do on purpose.
+
+fault_proxy.py --upstream URL [--cafile CA] --fault FAULT --port-file F --log F
+  corrupt    every blob body has one byte flipped
+  cut        the first GET of each blob sends half the body, then drops the connection
+  stall      the first GET of each blob sends half the body, then goes silent for 30 s
+  throttle   the first GET of each blob gets 429 with Retry-After: 1, the second 503
+  redirect   blob GETs get 307 to a second server on 127.0.0.2 (another origin), which serves
+             the blob with the proxy's own upstream credentials (--upstream-auth), like a
+             storage host's signed URL
+Writes the port it listens on (127.0.0.1) to --port-file and one JSON line per request to
+--log: server, method, path, range, and whether an Authorization header came (never its value).
+"""
+import argparse
+import base64
+import http.client
+import json
+import socket
+import ssl
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--upstream", required=True)
+    parser.add_argument("--cafile")
+    parser.add_argument("--upstream-auth", default="")
+    parser.add_argument("--fault", required=True)
+    parser.add_argument("--port-file", required=True)
+    parser.add_argument("--log", required=True)
+    args = parser.parse_args()
+    upstream = urllib.parse.urlsplit(args.upstream)
+    lock = threading.Lock()
+    seen = {}
+
+    def log(entry):
+        with lock, open(args.log, "a") as f:
+            f.write(json.dumps(entry) + "\n")
+
+    def count(path):
+        with lock:
+            seen[path] = seen.get(path, 0) + 1
+            return seen[path]
+
+    def forward(method, path, headers):
+        if upstream.scheme == "https":
+            context = ssl.create_default_context(cafile=args.cafile)
+            conn = http.client.HTTPSConnection(upstream.hostname, upstream.port, context=context)
+        else:
+            conn = http.client.HTTPConnection(upstream.hostname, upstream.port)
+        conn.request(method, path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        return response.status, response.getheaders(), body
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_name = "registry"
+
+        def log_message(self, *unused):
+            pass
+
+        def send(self, status, headers, body, cut=None, stall=False):
+            self.send_response(status)
+            for name, value in headers:
+                if name.lower() not in ("content-length", "transfer-encoding", "connection", "date", "server"):
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if cut is None:
+                self.wfile.write(body)
+                return
+            self.wfile.write(body[:cut])
+            self.wfile.flush()
+            if stall:
+                time.sleep(30)
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+
+        def do_GET(self):
+            self.handle_request("GET")
+
+        def do_HEAD(self):
+            self.handle_request("HEAD")
+
+        def handle_request(self, method):
+            log({"server": self.server_name, "method": method, "path": self.path,
+                 "range": self.headers.get("Range"), "authorization": "Authorization" in self.headers})
+            passed = {k: v for k, v in self.headers.items() if k.lower() in ("authorization", "accept", "range")}
+            is_blob = "/blobs/sha256:" in self.path and method == "GET"
+            if self.server_name == "storage":
+                auth = {"Authorization": "Basic " + base64.b64encode(args.upstream_auth.encode()).decode()} \
+                    if args.upstream_auth else {}
+                status, headers, body = forward(method, urllib.parse.urlsplit(self.path).path, {**auth, **{
+                    k: v for k, v in passed.items() if k.lower() == "range"}})
+                return self.send(status, headers, body)
+            if is_blob and args.fault == "redirect":
+                location = f"http://127.0.0.2:{storage_port}{self.path}?signature=abc"
+                return self.send(307, [("Location", location)], b"")
+            nth = count(self.path) if is_blob else 0
+            if is_blob and args.fault == "throttle" and nth <= 2:
+                if nth == 1:
+                    return self.send(429, [("Retry-After", "1")], b"slow down")
+                return self.send(503, [], b"unavailable")
+            status, headers, body = forward(method, self.path, passed)
+            log({"server": self.server_name, "upstream_status": status, "path": self.path})
+            if is_blob and status in (200, 206) and body:
+                if args.fault == "corrupt":
+                    middle = len(body) // 2
+                    body = body[:middle] + bytes([body[middle] ^ 1]) + body[middle + 1:]
+                elif args.fault in ("cut", "stall") and nth == 1 and len(body) > 1:
+                    return self.send(status, headers, body, cut=len(body) // 2, stall=args.fault == "stall")
+            self.send(status, headers, body)
+
+    class StorageHandler(Handler):
+        server_name = "storage"
+
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    storage = ThreadingHTTPServer(("127.0.0.2", 0), StorageHandler)
+    storage_port = storage.server_address[1]
+    threading.Thread(target=storage.serve_forever, daemon=True).start()
+    with open(args.port_file + ".tmp", "w") as f:
+        f.write(str(proxy.server_address[1]))
+    import os
+    os.rename(args.port_file + ".tmp", args.port_file)
+    proxy.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

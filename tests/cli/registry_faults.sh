@@ -1,0 +1,60 @@
+# Faults a real registry will not produce on purpose, injected by scripts/fault_proxy.py in
+# front of a real one: a corrupted blob, a transfer cut half way (resumed with Range), a stalled
+# transfer, 429/503 with Retry-After, and a redirect to another origin (no credentials follow).
+. "$(dirname "$0")/common.sh"
+
+make_key k
+start_registry plain reg
+push sample:1.0 library/sample:1.0 --dest-tls-verify=false
+layer=$(skopeo inspect --tls-verify=false --raw "docker://$REGISTRY/library/sample:1.0" | jq -r '.layers[0].digest')
+layer_size=$(skopeo inspect --tls-verify=false --raw "docker://$REGISTRY/library/sample:1.0" | jq -r '.layers[0].size')
+
+pack_via() { # PROXY CACHE [ARGS...]
+    proxy=$1
+    cache=$2
+    shift 2
+    airlock pack "$proxy/library/sample:1.0" -o "$cache.bundle" --sign-key k.key --cache "$cache" \
+        --insecure-registry "$proxy" "$@"
+}
+
+step "a corrupted blob is detected and nothing is cached"
+start_proxy corrupt "http://$REGISTRY"
+expect_fail 4 "blob sha256:[0-9a-f]{64} as served does not match its digest .*nothing cached" pack_via "$PROXY" c-corrupt
+test -z "$(ls c-corrupt/blobs/sha256 2> /dev/null || true)" || fail "a corrupt blob was cached"
+test -z "$(ls c-corrupt/partial 2> /dev/null || true)" || fail "partial files left: $(ls c-corrupt/partial)"
+test ! -e c-corrupt.bundle || fail "a bundle was written"
+
+step "a transfer cut half way resumes with a Range request from the partial file"
+start_proxy cut "http://$REGISTRY"
+pack_via "$PROXY" c-cut > cut.out 2> cut.err
+grep -q "transfer of $layer broke at $((layer_size / 2)) of $layer_size bytes; resuming" cut.err || fail "no resume message"
+log_has "$PROXY_LOG" --arg p "/v2/library/sample/blobs/$layer" --arg r "bytes=$((layer_size / 2))-" \
+    'select(.path == $p and .range == $r)' || fail "no Range request for the second half"
+airlock verify c-cut.bundle --trusted-key k.pub -q > /dev/null
+
+step "a stalled transfer is detected and resumed"
+start_proxy stall "http://$REGISTRY"
+pack_via "$PROXY" c-stall --stall-timeout 2 > stall.out 2> stall.err
+grep -q "transfer stalled" stall.err || fail "the stall was not reported"
+log_has "$PROXY_LOG" --arg p "/v2/library/sample/blobs/$layer" 'select(.path == $p and .range != null)' ||
+    fail "the stalled transfer was not resumed with Range"
+
+step "429 and 503 are retried, honouring Retry-After"
+start_proxy throttle "http://$REGISTRY"
+pack_via "$PROXY" c-throttle > throttle.out 2> throttle.err
+grep -q "answered 429; retrying" throttle.err || fail "429 not retried"
+grep -q "answered 503; retrying" throttle.err || fail "503 not retried"
+airlock verify c-throttle.bundle --trusted-key k.pub -q > /dev/null
+
+step "a redirect to another origin gets no credentials"
+start_registry basic reg-basic
+push sample:1.0 library/sample:1.0 --dest-cert-dir "$CERT_DIR/$REGISTRY" --dest-creds "$REG_USER:$REG_PASS"
+start_proxy redirect "https://$REGISTRY" --cafile "$CA" --upstream-auth "$REG_USER:$REG_PASS"
+pack_via "$PROXY" c-redirect --creds "$REG_USER:$REG_PASS" -q > /dev/null
+log_has "$PROXY_LOG" 'select(.server == "registry" and (.path | test("/blobs/")) and .authorization)' ||
+    fail "the registry itself never got credentials"
+log_has "$PROXY_LOG" 'select(.server == "storage")' || fail "the redirect was not followed"
+if log_has "$PROXY_LOG" 'select(.server == "storage" and .authorization)'; then
+    fail "credentials followed the redirect to another origin"
+fi
+airlock verify c-redirect.bundle --trusted-key k.pub -q > /dev/null
