@@ -7,6 +7,7 @@ fault_proxy.py --upstream URL [--cafile CA] --fault FAULT --port-file F --log F
   cut        the first GET of each blob sends half the body, then drops the connection
   stall      the first GET of each blob sends half the body, then goes silent for 30 s
   throttle   the first GET of each blob gets 429 with Retry-After: 1, the second 503
+  schema1    manifest GETs get a Docker schema 1 manifest
   redirect   blob GETs get 307 to a second server on 127.0.0.2 (another origin), which serves
              the blob with the proxy's own upstream credentials (--upstream-auth), like a
              storage host's signed URL
@@ -100,6 +101,10 @@ def main():
                 status, headers, body = forward(method, urllib.parse.urlsplit(self.path).path, {**auth, **{
                     k: v for k, v in passed.items() if k.lower() == "range"}})
                 return self.send(status, headers, body)
+            if args.fault == "schema1" and "/manifests/" in self.path:
+                doc = json.dumps({"schemaVersion": 1, "name": "library/sample", "tag": "1.0",
+                                  "architecture": "amd64", "fsLayers": [], "history": []}).encode()
+                return self.send(200, [("Content-Type", "application/vnd.docker.distribution.manifest.v1+prettyjws")], doc)
             if is_blob and args.fault == "redirect":
                 location = f"http://127.0.0.2:{storage_port}{self.path}?signature=abc"
                 return self.send(307, [("Location", location)], b"")

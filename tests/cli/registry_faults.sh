@@ -17,6 +17,10 @@ pack_via() { # PROXY CACHE [ARGS...]
         --insecure-registry "$proxy" "$@"
 }
 
+step "Docker schema 1 is refused with a clear message"
+start_proxy schema1 "http://$REGISTRY"
+expect_fail 1 "is a Docker schema 1 image, which is deprecated and not supported" pack_via "$PROXY" c-schema1
+
 step "a corrupted blob is detected and nothing is cached"
 start_proxy corrupt "http://$REGISTRY"
 expect_fail 4 "blob sha256:[0-9a-f]{64} as served does not match its digest .*nothing cached" pack_via "$PROXY" c-corrupt
