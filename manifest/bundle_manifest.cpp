@@ -140,6 +140,20 @@ Result<BundleImage> get_image(const json& o)
 
 } // namespace
 
+Descriptor tagged_descriptor(const BundleImage& image, const std::string& ref_name)
+{
+    Descriptor d;
+    d.media_type = image.media_type;
+    d.digest = image.digest;
+    d.size = image.size;
+    d.annotations[std::string(k_annotation_ref_name)] = ref_name;
+    d.annotations[std::string(k_annotation_containerd_name)] = ref_name;
+    if (!image.version.empty()) {
+        d.annotations[std::string(k_annotation_version)] = image.version;
+    }
+    return d;
+}
+
 const BundleBlob* BundleManifest::find_blob(const Digest& digest) const
 {
     for (const auto& b : blobs) {

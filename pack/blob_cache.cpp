@@ -21,17 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Result<> make_dirs(const fs::path& dir)
-{
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) {
-        return fail(Errc::io,
-                    str_cat("cannot create cache directory ", dir.string(), ": ", ec.message()));
-    }
-    return {};
-}
-
 // Hashes the bytes already in a partial file, so a resumed download still verifies end to end.
 Result<std::uint64_t> rehash(const fs::path& file, crypto::Sha256& hasher)
 {
@@ -76,8 +65,8 @@ Result<fs::path> BlobCache::fetch(const manifest::Descriptor& d,
         return final_path;
     }
     const fs::path partial_dir = m_dir / "partial";
-    AIRLOCK_TRY(make_dirs(partial_dir));
-    AIRLOCK_TRY(make_dirs(final_path.parent_path()));
+    AIRLOCK_TRY(make_directories(partial_dir));
+    AIRLOCK_TRY(make_directories(final_path.parent_path()));
     // Another thread or pack may be fetching the same blob: wait for it, then use its result.
     const fs::path lock_path = partial_dir / (d.digest.hex() + ".lock");
     AIRLOCK_TRY_ASSIGN(const FileLock lock, FileLock::acquire(lock_path));

@@ -19,16 +19,8 @@ Result<std::vector<LayoutFileContent>> make_layout_files(const std::vector<Plann
         json repo_tags = json::array();
         for (const auto& tag : image.tags) {
             const std::string full = image.name + ":" + tag;
-            manifest::Descriptor d;
-            d.media_type = image.media_type;
-            d.digest = image.digest;
-            d.size = image.size;
-            d.annotations[std::string(manifest::k_annotation_ref_name)] = full;
-            d.annotations[std::string(manifest::k_annotation_containerd_name)] = full;
-            if (!image.version.empty()) {
-                d.annotations[std::string(manifest::k_annotation_version)] = image.version;
-            }
-            index_entries.push_back(manifest::descriptor_to_json(d));
+            index_entries.push_back(
+                manifest::descriptor_to_json(manifest::tagged_descriptor(image, full)));
             repo_tags.push_back(full);
         }
         if (planned.single) {

@@ -6,6 +6,7 @@ fault_proxy.py --upstream URL [--cafile CA] --fault FAULT --port-file F --log F
   corrupt    every blob body has one byte flipped
   cut        the first GET of each blob sends half the body, then drops the connection
   stall      the first GET of each blob sends half the body, then goes silent for 30 s
+  slow       blob bodies arrive in 16 KiB pieces 0.25 s apart: slow, but always moving
   throttle   the first GET of each blob gets 429 with Retry-After: 1, the second 503
   schema1    manifest GETs get a Docker schema 1 manifest
   redirect   blob GETs get 307 to a second server on 127.0.0.2 (another origin), which serves
@@ -67,13 +68,19 @@ def main():
         def log_message(self, *unused):
             pass
 
-        def send(self, status, headers, body, cut=None, stall=False):
+        def send(self, status, headers, body, cut=None, stall=False, dribble=False):
             self.send_response(status)
             for name, value in headers:
                 if name.lower() not in ("content-length", "transfer-encoding", "connection", "date", "server"):
                     self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
+            if dribble:
+                for i in range(0, len(body), 16384):
+                    self.wfile.write(body[i:i + 16384])
+                    self.wfile.flush()
+                    time.sleep(0.25)
+                return
             if cut is None:
                 self.wfile.write(body)
                 return
@@ -119,6 +126,8 @@ def main():
                 if args.fault == "corrupt":
                     middle = len(body) // 2
                     body = body[:middle] + bytes([body[middle] ^ 1]) + body[middle + 1:]
+                elif args.fault == "slow":
+                    return self.send(status, headers, body, dribble=True)
                 elif args.fault in ("cut", "stall") and nth == 1 and len(body) > 1:
                     return self.send(status, headers, body, cut=len(body) // 2, stall=args.fault == "stall")
             self.send(status, headers, body)

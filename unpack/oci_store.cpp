@@ -19,17 +19,6 @@ namespace {
 constexpr std::string_view k_state_dir = ".airlock";
 constexpr std::uint64_t k_max_document = 16ULL << 20U;
 
-Result<> make_directory(const fs::path& dir)
-{
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) {
-        return fail(Errc::io,
-                    str_cat("cannot create directory ", dir.string(), ": ", ec.message()));
-    }
-    return {};
-}
-
 } // namespace
 
 fs::path default_store_path()
@@ -112,7 +101,7 @@ Result<std::vector<manifest::Descriptor>> OciStore::read_index() const
 
 Result<> OciStore::prepare()
 {
-    return make_directory(m_root / k_state_dir);
+    return make_directories(m_root / k_state_dir);
 }
 
 Result<FileLock> OciStore::lock() const
@@ -127,7 +116,7 @@ Result<ScopedDirectory> OciStore::make_staging() const
 
 Result<> OciStore::ensure_layout()
 {
-    AIRLOCK_TRY(make_directory(m_root / "blobs" / "sha256"));
+    AIRLOCK_TRY(make_directories(m_root / "blobs" / "sha256"));
     if (!exists()) {
         AIRLOCK_TRY(write_file_atomic(m_root / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})"));
     }

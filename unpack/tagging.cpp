@@ -14,20 +14,6 @@ namespace {
 
 constexpr std::string_view k_latest = "latest";
 
-Descriptor entry_for(const manifest::BundleImage& image, const std::string& ref_name)
-{
-    Descriptor d;
-    d.media_type = image.media_type;
-    d.digest = image.digest;
-    d.size = image.size;
-    d.annotations[std::string(manifest::k_annotation_ref_name)] = ref_name;
-    d.annotations[std::string(manifest::k_annotation_containerd_name)] = ref_name;
-    if (!image.version.empty()) {
-        d.annotations[std::string(manifest::k_annotation_version)] = image.version;
-    }
-    return d;
-}
-
 std::vector<Descriptor>::iterator find_ref(std::vector<Descriptor>& entries,
                                            const std::string& ref_name)
 {
@@ -43,14 +29,14 @@ TagChange set_tag(std::vector<Descriptor>& entries,
     const std::string ref_name = image.name + ":" + tag;
     const auto it = find_ref(entries, ref_name);
     if (it == entries.end()) {
-        entries.push_back(entry_for(image, ref_name));
+        entries.push_back(manifest::tagged_descriptor(image, ref_name));
         return {tag, TagChange::Action::added, {}};
     }
     if (it->digest == image.digest) {
         return {tag, TagChange::Action::unchanged, {}};
     }
     std::string note = str_cat("was ", it->digest.str());
-    *it = entry_for(image, ref_name);
+    *it = manifest::tagged_descriptor(image, ref_name);
     return {tag, TagChange::Action::moved, std::move(note)};
 }
 

@@ -120,6 +120,17 @@ Result<std::string> read_file(const fs::path& path, std::uint64_t max_size)
     }
 }
 
+Result<> make_directories(const fs::path& dir)
+{
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        return fail(Errc::io,
+                    str_cat("cannot create directory ", dir.string(), ": ", ec.message()));
+    }
+    return {};
+}
+
 Result<> fsync_directory(const fs::path& dir)
 {
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

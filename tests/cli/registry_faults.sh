@@ -43,6 +43,18 @@ grep -q "transfer stalled" stall.err || fail "the stall was not reported"
 log_has "$PROXY_LOG" --arg p "/v2/library/sample/blobs/$layer" 'select(.path == $p and .range != null)' ||
     fail "the stalled transfer was not resumed with Range"
 
+step "a slow transfer that keeps moving is not cut off"
+start_proxy slow "http://$REGISTRY"
+# The layer takes about 4 s at 16 KiB per 0.25 s; the stall window is 2 s.
+pack_via "$PROXY" c-slow --stall-timeout 2 --jobs 1 > slow.out 2> slow.err
+if grep -q "broke at" slow.err; then
+    fail "a slow but moving transfer was cut: $(cat slow.err)"
+fi
+if log_has "$PROXY_LOG" 'select(.range != null)'; then
+    fail "a slow transfer was resumed"
+fi
+airlock verify c-slow.bundle --trusted-key k.pub -q > /dev/null
+
 step "429 and 503 are retried, honouring Retry-After"
 start_proxy throttle "http://$REGISTRY"
 pack_via "$PROXY" c-throttle > throttle.out 2> throttle.err

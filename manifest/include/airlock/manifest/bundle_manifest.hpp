@@ -66,6 +66,13 @@ struct BundleManifest
     const BundleBlob* find_blob(const Digest& digest) const;
 };
 
+struct Descriptor;
+
+// The OCI index.json entry that names `image` as `ref_name` ("repository:tag"): its digest,
+// media type and size, with the reference in both `org.opencontainers.image.ref.name` and
+// `io.containerd.image.name` (what skopeo, podman and containerd look up) and its version.
+Descriptor tagged_descriptor(const BundleImage& image, const std::string& ref_name);
+
 // The canonical JSON bytes of `manifest` (what signatures cover). Errc::format.
 Result<std::string> bundle_manifest_to_json(const BundleManifest& manifest);
 

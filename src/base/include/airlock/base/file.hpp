@@ -55,6 +55,9 @@ Result<> write_all(const Fd& fd, std::span<const char> data, std::string_view wh
 Result<std::string> read_file(const std::filesystem::path& path,
                               std::uint64_t max_size = 64ULL << 20U);
 
+// Creates `dir` and its missing parents. Errc::io naming the directory.
+Result<> make_directories(const std::filesystem::path& dir);
+
 // Flushes a directory's entries to disk so that renames into it survive a crash.
 Result<> fsync_directory(const std::filesystem::path& dir);
 
