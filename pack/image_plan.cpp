@@ -120,17 +120,19 @@ Result<PlannedImage> finish_plan(PlannedImage out,
     // The image's version: the index's own annotation, else the one all its platforms agree on.
     std::string version = index_version;
     if (version.empty()) {
+        std::optional<std::string> agreed;
         for (const auto& f : facts) {
             if (f.platform.empty()) {
-                continue;
+                continue; // attestations and other non-image manifests have no say
             }
-            if (version.empty()) {
-                version = f.version;
-            } else if (f.version != version) {
-                version.clear();
+            if (!agreed) {
+                agreed = f.version;
+            } else if (*agreed != f.version) {
+                agreed = std::string(); // platforms disagree (or some have none): no version
                 break;
             }
         }
+        version = agreed.value_or(std::string());
     }
     for (const auto& f : facts) {
         if (!f.platform.empty()) {

@@ -37,6 +37,8 @@ two=$(selected --platform linux/amd64 --platform linux/arm64)
 airlock inspect sel.bundle --json | jq -e '.images[0].platforms == ["linux/amd64", "linux/arm64"]' > /dev/null ||
     fail "two platforms did not make a two-platform index"
 test "$two" != "$(child linux amd64)" || fail "two platforms gave a single manifest"
+assert_eq "$(selected --platform linux/amd64 --platform windows/amd64:10.0.20348 > /dev/null; airlock inspect sel.bundle --json | jq -r '.images[0].version')" "" \
+    "a Linux+Windows index has no single version"
 airlock import sel.bundle --to oci:two --trusted-key k.pub -q > /dev/null
 skopeo inspect --raw "oci:two:$REGISTRY/base/multi:ltsc" | jq -e '.manifests | length == 2' > /dev/null
 expect_fail 1 "no image for platform linux/s390x \(available: linux/amd64, linux/arm64, windows/amd64:10.0.17763.6532" \
