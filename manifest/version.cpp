@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <airlock/manifest/image.hpp>
 #include <airlock/manifest/version.hpp>
 
 #include <algorithm>
@@ -62,6 +63,39 @@ int compare_versions(std::string_view a, std::string_view b)
         return 0;
     }
     return pa.size() < pb.size() ? -1 : 1;
+}
+
+std::string image_version(const ImageManifest& manifest, const ImageConfig& config)
+{
+    if (config.platform.os == "windows" && !config.platform.os_version.empty()) {
+        return config.platform.os_version;
+    }
+    if (const auto it = manifest.annotations.find(std::string(k_annotation_version));
+        it != manifest.annotations.end()) {
+        return it->second;
+    }
+    if (const auto it = config.labels.find(std::string(k_annotation_version));
+        it != config.labels.end()) {
+        return it->second;
+    }
+    return {};
+}
+
+std::string agreed_version(std::string_view index_version,
+                           const std::vector<std::string>& platform_versions)
+{
+    if (!index_version.empty()) {
+        return std::string(index_version);
+    }
+    if (platform_versions.empty()) {
+        return {};
+    }
+    for (const auto& v : platform_versions) {
+        if (v != platform_versions.front()) {
+            return {};
+        }
+    }
+    return platform_versions.front();
 }
 
 } // namespace airlock::manifest

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "blob_cache.hpp"
 
-#include "registry_client.hpp"
-
 #include <airlock/base/file.hpp>
 #include <airlock/base/file_lock.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
+#include <airlock/registry/client.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -149,7 +148,7 @@ Result<fs::path> BlobCache::fetch_locked(const manifest::Descriptor& d,
                                       " bytes; resuming (",
                                       response.error().message,
                                       ")"));
-                AIRLOCK_TRY(RegistryClient::backoff(attempt, nullptr));
+                AIRLOCK_TRY(registry::RegistryClient::backoff(attempt, nullptr));
                 continue;
             }
             return std::unexpected(response.error());

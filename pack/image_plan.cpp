@@ -70,17 +70,7 @@ class Planner
             if (!platform.os.empty() && platform.os != "unknown") {
                 facts.platform = platform.str();
             }
-            if (platform.os == "windows" && !platform.os_version.empty()) {
-                facts.version = platform.os_version;
-            } else if (const auto it =
-                           parsed->annotations.find(std::string(manifest::k_annotation_version));
-                       it != parsed->annotations.end()) {
-                facts.version = it->second;
-            } else if (const auto label =
-                           config->labels.find(std::string(manifest::k_annotation_version));
-                       label != config->labels.end()) {
-                facts.version = label->second;
-            }
+            facts.version = manifest::image_version(*parsed, *config);
             if (const auto seconds = parse_rfc3339(config->created);
                 seconds && (!m_out.created_seconds || *seconds > *m_out.created_seconds)) {
                 m_out.created_seconds = seconds;
@@ -118,22 +108,13 @@ Result<PlannedImage> finish_plan(PlannedImage out,
                                  Reporter& reporter)
 {
     // The image's version: the index's own annotation, else the one all its platforms agree on.
-    std::string version = index_version;
-    if (version.empty()) {
-        std::optional<std::string> agreed;
-        for (const auto& f : facts) {
-            if (f.platform.empty()) {
-                continue; // attestations and other non-image manifests have no say
-            }
-            if (!agreed) {
-                agreed = f.version;
-            } else if (*agreed != f.version) {
-                agreed = std::string(); // platforms disagree (or some have none): no version
-                break;
-            }
+    std::vector<std::string> versions;
+    for (const auto& f : facts) {
+        if (!f.platform.empty()) { // attestations and other non-image manifests have no say
+            versions.push_back(f.version);
         }
-        version = agreed.value_or(std::string());
     }
+    const std::string version = manifest::agreed_version(index_version, versions);
     for (const auto& f : facts) {
         if (!f.platform.empty()) {
             out.image.platforms.push_back(f.platform);

@@ -24,7 +24,7 @@ bool is_foreign(const Descriptor& d)
            || d.media_type.starts_with("application/vnd.oci.image.layer.nondistributable.");
 }
 
-http::Limits limits_for(const RegistryOptions& options)
+http::Limits limits_for(const registry::RegistryOptions& options)
 {
     return http::Limits{std::chrono::seconds(30), options.stall_time, 1};
 }
@@ -33,7 +33,7 @@ http::Limits limits_for(const RegistryOptions& options)
 
 RegistrySource::RegistrySource(std::string reference,
                                manifest::Reference parsed,
-                               std::shared_ptr<RegistryClient> client,
+                               std::shared_ptr<registry::RegistryClient> client,
                                std::shared_ptr<BlobCache> cache,
                                Reporter& reporter)
     : m_reference(std::move(reference))
@@ -48,7 +48,8 @@ Result<ResolvedRoot> RegistrySource::resolve()
 {
     http::Client http(limits_for(m_client->options()));
     const std::string& ref = m_parsed.digest().empty() ? m_parsed.tag() : m_parsed.digest();
-    AIRLOCK_TRY_ASSIGN(FetchedManifest fetched, m_client->get_manifest(http, m_parsed.path(), ref));
+    AIRLOCK_TRY_ASSIGN(registry::FetchedManifest fetched,
+                       m_client->get_manifest(http, m_parsed.path(), ref));
     if (!m_parsed.digest().empty() && fetched.digest.str() != m_parsed.digest()) {
         return fail(Errc::digest_mismatch,
                     str_cat(m_reference, ": registry served ", fetched.digest.str()));
@@ -79,7 +80,7 @@ Result<std::string> RegistrySource::fetch_document(const Descriptor& d)
     }
     if (media_type::is_index(d.media_type) || media_type::is_manifest(d.media_type)) {
         http::Client http(limits_for(m_client->options()));
-        AIRLOCK_TRY_ASSIGN(FetchedManifest fetched,
+        AIRLOCK_TRY_ASSIGN(registry::FetchedManifest fetched,
                            m_client->get_manifest(http, m_parsed.path(), d.digest.str()));
         if (fetched.bytes.size() != d.size) {
             return fail(Errc::digest_mismatch,
@@ -119,7 +120,7 @@ Result<fs::path> RegistrySource::fetch_foreign(const Descriptor& d, http::Client
                                           const http::BodySink& sink) {
             http::Request request;
             request.url = url;
-            request.tls = tls_for_host(m_client->options(), host);
+            request.tls = registry::tls_for_host(m_client->options(), host);
             request.range_start = start;
             return http.stream(request, sink);
         };
@@ -160,10 +161,10 @@ Result<fs::path> RegistrySource::blob_file(const Descriptor& d)
     return path;
 }
 
-SourceFactory::SourceFactory(const RegistryOptions& options, Reporter& reporter)
+SourceFactory::SourceFactory(const registry::RegistryOptions& options, Reporter& reporter)
     : m_options(options)
     , m_reporter(reporter)
-    , m_cache(std::make_shared<BlobCache>(options.cache_dir.empty() ? default_cache_dir()
+    , m_cache(std::make_shared<BlobCache>(options.cache_dir.empty() ? registry::default_cache_dir()
                                                                     : options.cache_dir))
 {
 }
@@ -187,7 +188,8 @@ Result<std::unique_ptr<ImageSource>> SourceFactory::make(std::string_view refere
     AIRLOCK_TRY_ASSIGN(manifest::Reference parsed, manifest::Reference::parse(text));
     auto& client = m_clients[parsed.domain()];
     if (!client) {
-        AIRLOCK_TRY_ASSIGN(client, RegistryClient::connect(parsed.domain(), m_options, m_reporter));
+        AIRLOCK_TRY_ASSIGN(
+            client, registry::RegistryClient::connect(parsed.domain(), m_options, m_reporter));
     }
     return std::make_unique<RegistrySource>(
         std::string(reference), std::move(parsed), client, m_cache, m_reporter);

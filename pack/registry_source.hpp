@@ -2,10 +2,10 @@
 #pragma once
 
 #include "blob_cache.hpp"
-#include "registry_client.hpp"
 
 #include <airlock/manifest/reference.hpp>
 #include <airlock/pack/image_source.hpp>
+#include <airlock/registry/client.hpp>
 
 #include <map>
 #include <memory>
@@ -21,7 +21,7 @@ class RegistrySource final : public ImageSource
   public:
     RegistrySource(std::string reference,
                    manifest::Reference parsed,
-                   std::shared_ptr<RegistryClient> client,
+                   std::shared_ptr<registry::RegistryClient> client,
                    std::shared_ptr<BlobCache> cache,
                    Reporter& reporter);
 
@@ -40,7 +40,7 @@ class RegistrySource final : public ImageSource
 
     std::string m_reference;
     manifest::Reference m_parsed;
-    std::shared_ptr<RegistryClient> m_client;
+    std::shared_ptr<registry::RegistryClient> m_client;
     std::shared_ptr<BlobCache> m_cache;
     Reporter& m_reporter;
     std::mutex m_mutex;
@@ -51,17 +51,17 @@ class RegistrySource final : public ImageSource
 class SourceFactory
 {
   public:
-    SourceFactory(const RegistryOptions& options, Reporter& reporter);
+    SourceFactory(const registry::RegistryOptions& options, Reporter& reporter);
 
     // "oci:DIR[:REF]" or a registry reference (optionally "docker://"). Errc::usage, Errc::format,
     // Errc::network, Errc::auth.
     Result<std::unique_ptr<ImageSource>> make(std::string_view reference);
 
   private:
-    const RegistryOptions& m_options;
+    const registry::RegistryOptions& m_options;
     Reporter& m_reporter;
     std::shared_ptr<BlobCache> m_cache;
-    std::map<std::string, std::shared_ptr<RegistryClient>> m_clients;
+    std::map<std::string, std::shared_ptr<registry::RegistryClient>> m_clients;
 };
 
 } // namespace airlock::pack

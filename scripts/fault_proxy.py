@@ -9,6 +9,7 @@ fault_proxy.py --upstream URL [--cafile CA] --fault FAULT --port-file F --log F
   slow       blob bodies arrive in 16 KiB pieces 0.25 s apart: slow, but always moving
   throttle   the first GET of each blob gets 429 with Retry-After: 1, the second 503
   schema1    manifest GETs get a Docker schema 1 manifest
+  fail-put   the first closing PUT of a blob upload gets 503 (its body is read and dropped)
   redirect   blob GETs get 307 to a second server on 127.0.0.2 (another origin), which serves
              the blob with the proxy's own upstream credentials (--upstream-auth), like a
              storage host's signed URL
@@ -49,13 +50,13 @@ def main():
             seen[path] = seen.get(path, 0) + 1
             return seen[path]
 
-    def forward(method, path, headers):
+    def forward(method, path, headers, body=None):
         if upstream.scheme == "https":
             context = ssl.create_default_context(cafile=args.cafile)
             conn = http.client.HTTPSConnection(upstream.hostname, upstream.port, context=context)
         else:
             conn = http.client.HTTPConnection(upstream.hostname, upstream.port)
-        conn.request(method, path, headers=headers)
+        conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
         body = response.read()
         conn.close()
@@ -97,10 +98,28 @@ def main():
         def do_HEAD(self):
             self.handle_request("HEAD")
 
+        def do_POST(self):
+            self.handle_request("POST")
+
+        def do_PUT(self):
+            self.handle_request("PUT")
+
+        def do_PATCH(self):
+            self.handle_request("PATCH")
+
+        def do_DELETE(self):
+            self.handle_request("DELETE")
+
         def handle_request(self, method):
             log({"server": self.server_name, "method": method, "path": self.path,
                  "range": self.headers.get("Range"), "authorization": "Authorization" in self.headers})
-            passed = {k: v for k, v in self.headers.items() if k.lower() in ("authorization", "accept", "range")}
+            passed = {k: v for k, v in self.headers.items()
+                      if k.lower() in ("authorization", "accept", "range", "content-type", "content-range", "host")}
+            length = int(self.headers.get("Content-Length") or 0)
+            request_body = self.rfile.read(length) if length else None
+            if args.fault == "fail-put" and method == "PUT" and "/blobs/uploads/" in self.path \
+                    and count("fail-put") == 1:
+                return self.send(503, [], b"storage unavailable")
             is_blob = "/blobs/sha256:" in self.path and method == "GET"
             if self.server_name == "storage":
                 auth = {"Authorization": "Basic " + base64.b64encode(args.upstream_auth.encode()).decode()} \
@@ -120,7 +139,7 @@ def main():
                 if nth == 1:
                     return self.send(429, [("Retry-After", "1")], b"slow down")
                 return self.send(503, [], b"unavailable")
-            status, headers, body = forward(method, self.path, passed)
+            status, headers, body = forward(method, self.path, passed, request_body)
             log({"server": self.server_name, "upstream_status": status, "path": self.path})
             if is_blob and status in (200, 206) and body:
                 if args.fault == "corrupt":

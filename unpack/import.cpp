@@ -10,6 +10,7 @@
 // blobs land before tags, so a crash inside 4 leaves unreferenced blobs, and a re-run finishes.
 
 #include "image_closure.hpp"
+#include "registry_import.hpp"
 #include "tagging.hpp"
 
 #include <airlock/base/file.hpp>
@@ -159,25 +160,6 @@ void remove_created(const OciStore& store, StoreFootprint before)
     }
 }
 
-// Within one bundle only the newest image of each repository may take `latest` (the last one
-// listed among equals), so that a bundle's images never contend for it.
-std::set<std::size_t> newest_per_repository(const std::vector<manifest::BundleImage>& images)
-{
-    std::map<std::string, std::size_t> newest;
-    for (std::size_t i = 0; i < images.size(); ++i) {
-        const auto [it, inserted] = newest.emplace(images[i].name, i);
-        if (!inserted
-            && manifest::compare_versions(images[i].version, images[it->second].version) >= 0) {
-            it->second = i;
-        }
-    }
-    std::set<std::size_t> out;
-    for (const auto& [name, index] : newest) {
-        out.insert(index);
-    }
-    return out;
-}
-
 Result<ImportSummary> run_import(const ImportOptions& options,
                                  BundleReader& reader,
                                  OciStore& store,
@@ -258,7 +240,7 @@ import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter
     AIRLOCK_TRY(validate_tags(options.extra_tags));
     AIRLOCK_TRY_ASSIGN(BundleReader reader, BundleReader::open(options.bundle));
     ImportSummary summary;
-    summary.store = options.store;
+    summary.store = "oci:" + options.store.string();
     if (options.signature == SignaturePolicy::require) {
         AIRLOCK_TRY_ASSIGN(
             const SignatureCheck check,
@@ -273,6 +255,9 @@ import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter
         reporter.info(str_cat("differential bundle: needs ",
                               reader.header().manifest.required.size(),
                               " blobs already in the store"));
+    }
+    if (options.registry) {
+        return import_to_registry(options, reader, std::move(summary), reporter);
     }
     OciStore store(options.store);
     const StoreFootprint before = footprint(store);

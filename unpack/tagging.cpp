@@ -5,6 +5,7 @@
 #include <airlock/manifest/version.hpp>
 
 #include <algorithm>
+#include <map>
 
 namespace airlock::unpack {
 
@@ -40,27 +41,6 @@ TagChange set_tag(std::vector<Descriptor>& entries,
     return {tag, TagChange::Action::moved, std::move(note)};
 }
 
-// Why `latest` must stay where it is, or empty when it may move to `image`.
-std::string latest_must_stay(const Descriptor& current, const manifest::BundleImage& image)
-{
-    const std::string current_version = current.annotation(manifest::k_annotation_version);
-    if (current_version.empty()) {
-        return {};
-    }
-    if (image.version.empty()) {
-        return str_cat(
-            "latest stays at version ", current_version, ": this image declares no version");
-    }
-    if (manifest::compare_versions(image.version, current_version) < 0) {
-        return str_cat("latest stays at the newer version ",
-                       current_version,
-                       " (this image is ",
-                       image.version,
-                       ")");
-    }
-    return {};
-}
-
 } // namespace
 
 std::vector<TagChange> apply_tags(std::vector<Descriptor>& entries,
@@ -84,13 +64,51 @@ std::vector<TagChange> apply_tags(std::vector<Descriptor>& entries,
     const std::string ref_name = image.name + ":" + std::string(k_latest);
     const auto it = find_ref(entries, ref_name);
     if (it != entries.end() && it->digest != image.digest && !explicit_latest) {
-        if (std::string why = latest_must_stay(*it, image); !why.empty()) {
+        if (std::string why =
+                latest_must_stay(it->annotation(manifest::k_annotation_version), image);
+            !why.empty()) {
             changes.push_back({std::string(k_latest), TagChange::Action::kept, std::move(why)});
             return changes;
         }
     }
     changes.push_back(set_tag(entries, image, std::string(k_latest)));
     return changes;
+}
+
+std::string latest_must_stay(const std::string& current_version, const manifest::BundleImage& image)
+{
+    if (current_version.empty()) {
+        return {};
+    }
+    if (image.version.empty()) {
+        return str_cat(
+            "latest stays at version ", current_version, ": this image declares no version");
+    }
+    if (manifest::compare_versions(image.version, current_version) < 0) {
+        return str_cat("latest stays at the newer version ",
+                       current_version,
+                       " (this image is ",
+                       image.version,
+                       ")");
+    }
+    return {};
+}
+
+std::set<std::size_t> newest_per_repository(const std::vector<manifest::BundleImage>& images)
+{
+    std::map<std::string, std::size_t> newest;
+    for (std::size_t i = 0; i < images.size(); ++i) {
+        const auto [it, inserted] = newest.emplace(images[i].name, i);
+        if (!inserted
+            && manifest::compare_versions(images[i].version, images[it->second].version) >= 0) {
+            it->second = i;
+        }
+    }
+    std::set<std::size_t> out;
+    for (const auto& [name, index] : newest) {
+        out.insert(index);
+    }
+    return out;
 }
 
 } // namespace airlock::unpack

@@ -5,6 +5,8 @@
 #include <airlock/manifest/image.hpp>
 #include <airlock/unpack/import.hpp>
 
+#include <set>
+#include <string>
 #include <vector>
 
 namespace airlock::unpack {
@@ -16,5 +18,14 @@ std::vector<TagChange> apply_tags(std::vector<manifest::Descriptor>& entries,
                                   const manifest::BundleImage& image,
                                   const std::vector<std::string>& tags,
                                   LatestPolicy latest);
+
+// Why `latest`, now at an image of version `current_version`, must not move to `image`; empty
+// when it may (no current version, or `image` is at least as new).
+std::string latest_must_stay(const std::string& current_version,
+                             const manifest::BundleImage& image);
+
+// Within one bundle only the newest image of each repository may take `latest` (the last one
+// listed among equals), so that a bundle's images never contend for it. Returns their indexes.
+std::set<std::size_t> newest_per_repository(const std::vector<manifest::BundleImage>& images);
 
 } // namespace airlock::unpack

@@ -24,4 +24,54 @@ std::string human_size(unsigned long long bytes)
     return text.data();
 }
 
+std::optional<unsigned long long> parse_size(std::string_view text)
+{
+    if (text.ends_with("iB")) {
+        text.remove_suffix(2);
+    } else if (text.ends_with("B") && text.size() > 1
+               && !(text[text.size() - 2] >= '0' && text[text.size() - 2] <= '9')) {
+        text.remove_suffix(1);
+    }
+    unsigned shift = 0;
+    if (!text.empty()) {
+        switch (text.back()) {
+        case 'K':
+        case 'k':
+            shift = 10;
+            break;
+        case 'M':
+        case 'm':
+            shift = 20;
+            break;
+        case 'G':
+        case 'g':
+            shift = 30;
+            break;
+        case 'T':
+        case 't':
+            shift = 40;
+            break;
+        default:
+            break;
+        }
+    }
+    if (shift != 0) {
+        text.remove_suffix(1);
+    }
+    if (text.empty() || text.size() > 19) {
+        return std::nullopt;
+    }
+    unsigned long long value = 0;
+    for (const char c : text) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        value = value * 10 + static_cast<unsigned long long>(c - '0');
+    }
+    if (value == 0 || (shift != 0 && value > (~0ULL >> shift))) {
+        return std::nullopt;
+    }
+    return value << shift;
+}
+
 } // namespace airlock

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "registry_flags.hpp"
 #include "trust_options.hpp"
 
 #include <airlock/base/str_cat.hpp>
@@ -20,6 +21,9 @@ struct ImportCommandOptions
     bool no_latest = false;
     bool skip_signature = false;
     std::vector<std::string> tags;
+    RegistryFlags access;
+    bool keep_registry_host = false;
+    std::string chunk_size = "32M";
 };
 
 nlohmann::json summary_json(const unpack::ImportSummary& s)
@@ -37,11 +41,12 @@ nlohmann::json summary_json(const unpack::ImportSummary& s)
                           {"tags", tags}});
     }
     return {{"ok", true},
-            {"store", "oci:" + s.store.string()},
+            {"store", s.store},
             {"signers", s.signers},
             {"images", images},
             {"blobsWritten", s.blobs_written},
             {"blobsPresent", s.blobs_present},
+            {"blobsMounted", s.blobs_mounted},
             {"bytesWritten", s.bytes_written},
             {"changed", s.index_changed || s.blobs_written > 0}};
 }
@@ -53,6 +58,23 @@ int run_import(const ImportCommandOptions& o, Context& ctx)
     options.bundle = o.bundle;
     if (o.store.empty()) {
         options.store = unpack::default_store_path();
+    } else if (o.store.starts_with("docker://")) {
+        auto target = unpack::parse_registry_target(o.store);
+        if (!target) {
+            return report_error(target.error(), ctx.global);
+        }
+        options.registry = *target;
+        apply_registry_flags(o.access, options.registry_access);
+        options.keep_registry_host = o.keep_registry_host;
+        const auto chunk = parse_size(o.chunk_size);
+        if (!chunk) {
+            return report_error(
+                Error{Errc::usage,
+                      str_cat("invalid --chunk-size '", o.chunk_size, "': use e.g. 512K, 32M"),
+                      {}},
+                ctx.global);
+        }
+        options.chunk_size = *chunk;
     } else {
         auto store = unpack::parse_store_spec(o.store);
         if (!store) {
@@ -82,9 +104,12 @@ int run_import(const ImportCommandOptions& o, Context& ctx)
                       << (t.note.empty() ? "" : "  (" + t.note + ")") << '\n';
         }
     }
-    std::cout << "imported into oci:" << summary->store.string() << ": " << summary->blobs_written
+    std::cout << "imported into " << summary->store << ": " << summary->blobs_written
               << " new blobs (" << human_size(summary->bytes_written) << "), "
               << summary->blobs_present << " already present"
+              << (summary->blobs_mounted > 0
+                      ? str_cat(", ", summary->blobs_mounted, " mounted from other repositories")
+                      : "")
               << (summary->index_changed || summary->blobs_written > 0 ? "" : "; nothing changed")
               << '\n';
     return k_exit_ok;
@@ -97,7 +122,17 @@ void register_import(CLI::App& app, Context& ctx)
     auto options = std::make_shared<ImportCommandOptions>();
     auto* cmd = app.add_subcommand("import", "Verify a bundle and load its images into a store");
     cmd->add_option("bundle", options->bundle, "Bundle file")->required();
-    cmd->add_option("--to", options->store, "Target store: oci:DIR (default: the embedded store)");
+    cmd->add_option("--to",
+                    options->store,
+                    "Target store: oci:DIR (default: the embedded store) or "
+                    "docker://HOST[:PORT][/PREFIX] (a registry)");
+    add_registry_flags(*cmd, options->access);
+    cmd->add_flag("--keep-registry-host",
+                  options->keep_registry_host,
+                  "docker:// stores: keep the source registry host as a path segment");
+    cmd->add_option("--chunk-size",
+                    options->chunk_size,
+                    "docker:// stores: push larger blobs in chunks of this size (default 32M)");
     add_trust_options(*cmd, options->trust);
     cmd->add_flag("--no-latest", options->no_latest, "Do not move the latest tag");
     cmd->add_option("--tag", options->tags, "Extra tag to apply to every image; repeatable");

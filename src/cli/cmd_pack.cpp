@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "registry_flags.hpp"
 
 #include <airlock/base/str_cat.hpp>
 #include <airlock/pack/pack.hpp>
@@ -23,12 +24,10 @@ struct PackCommandOptions
     std::optional<std::uint64_t> sequence;
     std::vector<std::string> platforms;
     bool all_platforms = false;
-    std::vector<std::string> insecure;
-    std::string cert_dir;
-    std::string auth_file;
+    RegistryFlags access;
     std::string cache;
     unsigned stall_seconds = 60;
-    pack::RegistryOptions registry;
+    airlock::registry::RegistryOptions registry;
 };
 
 Result<archive::Compression> parse_compression(std::string_view text, unsigned threads)
@@ -91,9 +90,7 @@ int run_pack(const PackCommandOptions& o, Context& ctx)
     options.channel = o.channel;
     options.sequence = o.sequence;
     options.registry = o.registry;
-    options.registry.insecure.insert(o.insecure.begin(), o.insecure.end());
-    options.registry.cert_dir = o.cert_dir;
-    options.registry.auth_file = o.auth_file;
+    apply_registry_flags(o.access, options.registry);
     options.registry.cache_dir = o.cache;
     options.registry.stall_time = std::chrono::seconds(o.stall_seconds);
     options.all_platforms = o.all_platforms;
@@ -153,17 +150,7 @@ void register_pack(CLI::App& app, Context& ctx)
                     "(default: this host's)");
     cmd->add_flag(
         "--all-platforms", options->all_platforms, "Keep every platform (the index as published)");
-    cmd->add_option("--creds", options->registry.creds, "USER:PASSWORD for the registries");
-    cmd->add_option(
-        "--authfile",
-        options->auth_file,
-        "Docker-style auth file (default $DOCKER_CONFIG/config.json, ~/.docker/config.json)");
-    cmd->add_option("--cert-dir",
-                    options->cert_dir,
-                    "Directory of HOST[:PORT]/ca.crt files (also /etc/docker/certs.d)");
-    cmd->add_option("--insecure-registry",
-                    options->insecure,
-                    "HOST[:PORT] reachable by plain HTTP or unverified TLS; repeatable");
+    add_registry_flags(*cmd, options->access);
     cmd->add_option("--jobs", options->registry.jobs, "Parallel blob downloads (default 4)")
         ->check(CLI::Range(1, 64));
     cmd->add_option(

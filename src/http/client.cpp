@@ -57,6 +57,7 @@ struct Transfer
 {
     Response response;
     const BodySink* sink = nullptr;
+    const std::function<Result<std::size_t>(std::span<char>)>* source = nullptr;
     std::uint64_t max_body = 0;
     std::optional<Error> error;
     bool body_too_large = false;
@@ -113,6 +114,22 @@ extern "C" size_t on_body(char* data, size_t size, size_t count, void* user) noe
     } catch (...) {
         t->error = Error{Errc::internal, "unexpected exception while receiving data", {}};
         return CURL_WRITEFUNC_ERROR;
+    }
+}
+
+extern "C" size_t on_read(char* buffer, size_t size, size_t count, void* user) noexcept
+{
+    auto* t = static_cast<Transfer*>(user);
+    try {
+        auto n = (*t->source)(std::span<char>(buffer, size * count));
+        if (!n) {
+            t->error = std::move(n.error());
+            return CURL_READFUNC_ABORT;
+        }
+        return *n;
+    } catch (...) {
+        t->error = Error{Errc::internal, "unexpected exception while sending data", {}};
+        return CURL_READFUNC_ABORT;
     }
 }
 
@@ -182,12 +199,30 @@ struct Client::Impl
         if (!range.empty()) {
             curl_easy_setopt(h, CURLOPT_RANGE, range.c_str());
         }
+        // A string body is sent through the same read callback as a streamed one.
+        std::size_t string_offset = 0;
+        const std::function<Result<std::size_t>(std::span<char>)> string_source =
+            [&](std::span<char> out) -> Result<std::size_t> {
+            const std::size_t n = std::min(out.size(), request.body.size() - string_offset);
+            std::copy_n(request.body.data() + string_offset, n, out.data());
+            string_offset += n;
+            return n;
+        };
         if (request.method == "HEAD") {
             curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-        } else if (request.method == "POST") {
-            curl_easy_setopt(h, CURLOPT_POST, 1L);
-            curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
-            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+        } else if (request.method != "GET") {
+            transfer.source = request.body_source ? &request.body_source : &string_source;
+            const auto size = request.body_source
+                                  ? request.body_size
+                                  : std::optional<std::uint64_t>(request.body.size());
+            curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+            curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+            curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+            curl_easy_setopt(h, CURLOPT_READDATA, &transfer);
+            if (size) {
+                curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(*size));
+            }
+            add_header("Expect:"); // no 100-continue round trip
         }
         curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);

@@ -106,3 +106,18 @@ TEST_CASE("base::human_size")
     CHECK(human_size(1536) == "1.5 KiB");
     CHECK(human_size(5ULL << 30U) == "5.0 GiB");
 }
+
+TEST_CASE("base::parse_size")
+{
+    CHECK(parse_size("4096") == 4096ULL);
+    CHECK(parse_size("64K") == 65536ULL);
+    CHECK(parse_size("32M") == 32ULL << 20U);
+    CHECK(parse_size("4G") == 4ULL << 30U);
+    CHECK(parse_size("4GiB") == 4ULL << 30U);
+    CHECK(parse_size("1TB") == 1ULL << 40U);
+    CHECK_FALSE(parse_size(""));
+    CHECK_FALSE(parse_size("0"));
+    CHECK_FALSE(parse_size("12X"));
+    CHECK_FALSE(parse_size("-1"));
+    CHECK_FALSE(parse_size("99999999999999999T"));
+}

@@ -6,7 +6,7 @@
 #include <airlock/base/reporter.hpp>
 #include <airlock/manifest/bundle_manifest.hpp>
 #include <airlock/manifest/platform.hpp>
-#include <airlock/pack/registry_options.hpp>
+#include <airlock/registry/options.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -19,7 +19,7 @@ namespace airlock::pack {
 struct PackOptions
 {
     std::vector<std::string> sources; // registry references or "oci:DIR[:REF]"
-    RegistryOptions registry;
+    registry::RegistryOptions registry;
     std::vector<manifest::Platform> platforms; // empty: the host's platform
     bool all_platforms = false;                // keep whole indexes, original digests
     std::filesystem::path output;

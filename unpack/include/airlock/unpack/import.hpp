@@ -4,10 +4,12 @@
 #include <airlock/base/error.hpp>
 #include <airlock/base/reporter.hpp>
 #include <airlock/manifest/digest.hpp>
+#include <airlock/registry/options.hpp>
 #include <airlock/unpack/trust.hpp>
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,10 +25,30 @@ enum class LatestPolicy {
     skip, // --no-latest
 };
 
+// A registry to push into: "docker://HOST[:PORT][/PREFIX]".
+struct RegistryTarget
+{
+    std::string host;
+    std::string prefix; // prepended to every repository path
+};
+
+// Parses "docker://HOST[:PORT][/PREFIX]". Errc::usage.
+Result<RegistryTarget> parse_registry_target(std::string_view spec);
+
+// The repository an image named `name` ("mcr.microsoft.com/windows/servercore") gets in
+// `target`: PREFIX/windows/servercore, or PREFIX/mcr.microsoft.com/windows/servercore when
+// `keep_host` (a port becomes "-PORT", as ':' cannot appear in a path).
+Result<std::string>
+target_repository(const std::string& name, const RegistryTarget& target, bool keep_host);
+
 struct ImportOptions
 {
     std::filesystem::path bundle;
-    std::filesystem::path store;
+    std::filesystem::path store;               // oci:DIR store
+    std::optional<RegistryTarget> registry;    // or a registry to push into
+    registry::RegistryOptions registry_access; // auth, TLS, --jobs for the registry
+    bool keep_registry_host = false;
+    std::uint64_t chunk_size = 32ULL << 20U; // larger blobs are pushed in PATCH chunks
     SignaturePolicy signature = SignaturePolicy::require;
     LatestPolicy latest = LatestPolicy::apply;
     std::vector<std::string> extra_tags; // --tag, applied to every image
@@ -57,11 +79,12 @@ struct ImportedImage
 
 struct ImportSummary
 {
-    std::filesystem::path store;
+    std::string store; // "oci:DIR" or "docker://HOST/PREFIX"
     std::vector<std::string> signers;
     std::vector<ImportedImage> images;
     std::uint64_t blobs_written = 0;
     std::uint64_t blobs_present = 0;
+    std::uint64_t blobs_mounted = 0;
     std::uint64_t bytes_written = 0;
     bool index_changed = false;
 };

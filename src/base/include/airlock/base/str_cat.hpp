@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 namespace airlock {
 
@@ -16,5 +18,9 @@ template<class... Args> std::string str_cat(const Args&... args)
 
 // "1.5 MiB": a byte count for people.
 std::string human_size(unsigned long long bytes);
+
+// Parses "4096", "64K", "32M", "4G", "1T" (powers of 1024; a trailing "B" or "iB" is allowed).
+// Nothing for anything else, zero, or overflow.
+std::optional<unsigned long long> parse_size(std::string_view text);
 
 } // namespace airlock

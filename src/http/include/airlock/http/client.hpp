@@ -30,7 +30,11 @@ struct Request
     std::vector<std::string> headers; // "Name: value"
     std::string authorization; // sent only to the host of `url`, never after a redirect elsewhere
     std::optional<std::uint64_t> range_start; // "Range: bytes=N-"
-    std::string body;                         // for POST
+    std::string body; // request body (POST, PUT, PATCH) unless `body_source` is set
+    // A body produced on demand (blob uploads streamed from a bundle): fills the buffer and
+    // returns how many bytes it wrote, 0 at the end. `body_size` is its length when known.
+    std::function<Result<std::size_t>(std::span<char>)> body_source;
+    std::optional<std::uint64_t> body_size;
     TlsOptions tls;
     // Redirects followed (each checked: no https -> http downgrade).
     int max_redirects = 5;

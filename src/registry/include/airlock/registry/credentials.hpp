@@ -2,12 +2,12 @@
 #pragma once
 
 #include <airlock/base/error.hpp>
-#include <airlock/pack/registry_options.hpp>
+#include <airlock/registry/options.hpp>
 
 #include <optional>
 #include <string>
 
-namespace airlock::pack {
+namespace airlock::registry {
 
 struct Credentials
 {
@@ -22,4 +22,4 @@ struct Credentials
 Result<std::optional<Credentials>> find_credentials(const RegistryOptions& options,
                                                     const std::string& host);
 
-} // namespace airlock::pack
+} // namespace airlock::registry

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "credentials.hpp"
-
 #include <airlock/base/encoding.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/manifest/image.hpp>
+#include <airlock/registry/credentials.hpp>
 
 #include <cstdlib>
 
-namespace airlock::pack {
+namespace airlock::registry {
 
 namespace fs = std::filesystem;
 
@@ -100,4 +99,4 @@ Result<std::optional<Credentials>> find_credentials(const RegistryOptions& optio
     return std::optional<Credentials>{};
 }
 
-} // namespace airlock::pack
+} // namespace airlock::registry

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "../scratch.hpp"
-#include "credentials.hpp"
-#include "registry_client.hpp"
 
 #include <airlock/base/file.hpp>
+#include <airlock/registry/client.hpp>
+#include <airlock/registry/credentials.hpp>
 
 #include <doctest/doctest.h>
 
 using namespace airlock;
-using namespace airlock::pack;
+using namespace airlock::registry;
 
-TEST_CASE("pack::parse_challenge")
+TEST_CASE("registry::parse_challenge")
 {
     auto c = parse_challenge(
         R"(Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull")");
@@ -26,7 +26,7 @@ TEST_CASE("pack::parse_challenge")
     CHECK(c["scope"] == "a");
 }
 
-TEST_CASE("pack::find_credentials")
+TEST_CASE("registry::find_credentials")
 {
     const test::Scratch scratch;
     const auto config = scratch.path() / "config.json";
@@ -58,7 +58,7 @@ TEST_CASE("pack::find_credentials")
     CHECK(find_credentials(options, "quay.io").error().code == Errc::not_found);
 }
 
-TEST_CASE("pack::tls_for_host")
+TEST_CASE("registry::tls_for_host")
 {
     const test::Scratch scratch;
     std::filesystem::create_directories(scratch.path() / "r.example.com:5000");

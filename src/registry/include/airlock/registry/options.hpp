@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-namespace airlock::pack {
+namespace airlock::registry {
 
 // How registries are reached. Secrets here are never logged or written anywhere.
 struct RegistryOptions
@@ -25,4 +25,4 @@ struct RegistryOptions
 // $XDG_CACHE_HOME/airlock (default ~/.cache/airlock).
 std::filesystem::path default_cache_dir();
 
-} // namespace airlock::pack
+} // namespace airlock::registry

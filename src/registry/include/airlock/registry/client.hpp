@@ -1,20 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "credentials.hpp"
-
 #include <airlock/base/reporter.hpp>
 #include <airlock/http/client.hpp>
 #include <airlock/manifest/digest.hpp>
-#include <airlock/pack/registry_options.hpp>
+#include <airlock/registry/credentials.hpp>
+#include <airlock/registry/options.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 
-namespace airlock::pack {
+namespace airlock::registry {
 
 // TLS settings for `host` ("name[:port]"): verification on with the system CAs plus
 // `cert_dir/host/ca.crt` or /etc/docker/certs.d/host/ca.crt; off only for --insecure-registry.
@@ -55,6 +56,41 @@ class RegistryClient
                                     std::optional<std::uint64_t> range_start,
                                     const http::BodySink& sink);
 
+    // HEAD /v2/<repository>/blobs/<digest>: whether the registry holds the blob there.
+    Result<bool> blob_exists(http::Client& client,
+                             const std::string& repository,
+                             const manifest::Digest& digest);
+
+    // Cross-repository mount (POST ...?mount=DIGEST&from=FROM). False when the registry would
+    // rather have the bytes uploaded (the upload session it opened is cancelled).
+    Result<bool> mount_blob(http::Client& client,
+                            const std::string& repository,
+                            const manifest::Digest& digest,
+                            const std::string& from);
+
+    // Uploads `size` bytes read from `source` as blob `digest`: one monolithic PUT up to
+    // `chunk_size`, else chunked PATCHes and a closing PUT. The registry checks the digest.
+    // Not retried once bytes were sent (the source is a stream): the caller re-runs.
+    Result<> upload_blob(http::Client& client,
+                         const std::string& repository,
+                         const manifest::Digest& digest,
+                         std::uint64_t size,
+                         const std::function<Result<std::size_t>(std::span<char>)>& source,
+                         std::uint64_t chunk_size);
+
+    // HEAD /v2/<repository>/manifests/<digest>: whether the registry holds that manifest.
+    Result<bool> manifest_exists(http::Client& client,
+                                 const std::string& repository,
+                                 const manifest::Digest& digest);
+
+    // PUT /v2/<repository>/manifests/<reference>; returns the digest the registry reports
+    // (Docker-Content-Digest), which must be the document's own.
+    Result<manifest::Digest> put_manifest(http::Client& client,
+                                          const std::string& repository,
+                                          const std::string& reference,
+                                          const std::string& media_type,
+                                          const std::string& bytes);
+
     const std::string& host() const
     {
         return m_host;
@@ -75,6 +111,10 @@ class RegistryClient
                                 http::Request request,
                                 const std::string& scope,
                                 const http::BodySink* sink);
+    // Starts an upload session; returns its absolute URL.
+    Result<std::string>
+    start_upload(http::Client& client, const std::string& repository, const std::string& query);
+    std::string url(std::string_view location) const;
     Result<std::string> authorization(http::Client& client, const std::string& scope, bool refresh);
     Result<std::string> fetch_token(http::Client& client, const std::string& scope);
 
@@ -92,4 +132,4 @@ class RegistryClient
 // Parses a WWW-Authenticate value: {"scheme": "bearer", "realm": ..., "service": ..., ...}.
 std::map<std::string, std::string> parse_challenge(std::string_view header);
 
-} // namespace airlock::pack
+} // namespace airlock::registry

@@ -6,21 +6,20 @@
 // errors, 429 and 5xx with exponential backoff or the server's Retry-After. Streamed bodies
 // are not retried here once bytes have reached the sink: the blob cache resumes them with Range.
 
-#include "registry_client.hpp"
-
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/encoding.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/image.hpp>
 #include <airlock/manifest/media_types.hpp>
+#include <airlock/registry/client.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <thread>
 
-namespace airlock::pack {
+namespace airlock::registry {
 
 namespace fs = std::filesystem;
 namespace media_type = manifest::media_type;
@@ -244,7 +243,15 @@ Result<std::string> RegistryClient::fetch_token(http::Client& client, const std:
     if (!m_challenge["service"].empty()) {
         url += "service=" + http::url_encode(m_challenge["service"]) + "&";
     }
-    url += "scope=" + http::url_encode(scope);
+    // Several scopes (a mount needs push here and pull at the source) are separate parameters.
+    std::string_view rest = scope;
+    bool first_scope = true;
+    while (!rest.empty()) {
+        const auto space = rest.find(' ');
+        url += (first_scope ? "scope=" : "&scope=") + http::url_encode(rest.substr(0, space));
+        first_scope = false;
+        rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    }
     http::Request request;
     request.url = url;
     // The token service is its own host; without a CA of its own it shares the registry's.
@@ -335,6 +342,9 @@ Result<http::Response> RegistryClient::send(http::Client& client,
                                             const http::BodySink* sink)
 {
     bool refreshed = false;
+    // A streamed request body cannot be sent twice: such requests get one attempt (their
+    // token is already cached by the upload session request that precedes them).
+    const bool replayable = !request.body_source;
     for (int attempt = 0;;) {
         AIRLOCK_TRY_ASSIGN(request.authorization, authorization(client, scope, false));
         auto response =
@@ -346,6 +356,9 @@ Result<http::Response> RegistryClient::send(http::Client& client,
                 AIRLOCK_TRY(backoff(attempt, nullptr));
                 continue;
             }
+            return response;
+        }
+        if (!replayable) {
             return response;
         }
         if (response->status == 401 && !refreshed) {
@@ -454,4 +467,210 @@ Result<http::Response> RegistryClient::get_blob(http::Client& client,
     return send(client, request, str_cat("repository:", repository, ":pull"), &sink);
 }
 
-} // namespace airlock::pack
+std::string RegistryClient::url(std::string_view location) const
+{
+    return http::resolve_url(m_base_url + "/v2/", location);
+}
+
+namespace {
+
+std::string push_scope(const std::string& repository)
+{
+    return str_cat("repository:", repository, ":pull,push");
+}
+
+Error status_error(const http::Response& response, std::string_view what)
+{
+    const std::string detail = registry_error(response);
+    const Errc code =
+        response.status == 401 || response.status == 403 ? Errc::auth : Errc::http_status;
+    return Error{code,
+                 str_cat("registry answered ",
+                         response.status,
+                         " to ",
+                         what,
+                         detail.empty() ? "" : ": " + detail),
+                 {}};
+}
+
+std::string with_query(const std::string& location, std::string_view query)
+{
+    return location + (location.find('?') == std::string::npos ? "?" : "&") + std::string(query);
+}
+
+} // namespace
+
+Result<bool> RegistryClient::blob_exists(http::Client& client,
+                                         const std::string& repository,
+                                         const manifest::Digest& digest)
+{
+    http::Request request;
+    request.method = "HEAD";
+    request.url = str_cat(m_base_url, "/v2/", repository, "/blobs/", digest.str());
+    request.tls = m_tls;
+    AIRLOCK_TRY_ASSIGN(const http::Response response,
+                       send(client, request, push_scope(repository), nullptr));
+    if (response.status == 200) {
+        return true;
+    }
+    if (response.status == 404) {
+        return false;
+    }
+    return std::unexpected(
+        status_error(response, str_cat("HEAD of blob ", digest.str(), " in ", repository)));
+}
+
+Result<std::string> RegistryClient::start_upload(http::Client& client,
+                                                 const std::string& repository,
+                                                 const std::string& query)
+{
+    http::Request request;
+    request.method = "POST";
+    request.url = str_cat(m_base_url, "/v2/", repository, "/blobs/uploads/", query);
+    request.tls = m_tls;
+    request.headers = {"Content-Type: application/octet-stream"};
+    std::string scope = push_scope(repository);
+    if (const auto from = query.find("from="); from != std::string::npos) {
+        scope += str_cat(" repository:", query.substr(from + 5), ":pull");
+    }
+    AIRLOCK_TRY_ASSIGN(const http::Response response, send(client, request, scope, nullptr));
+    if (response.status == 201) {
+        return std::string(); // mounted: no session
+    }
+    if (response.status != 202 || response.header("location").empty()) {
+        return std::unexpected(
+            status_error(response, str_cat("starting an upload to ", repository)));
+    }
+    return url(response.header("location"));
+}
+
+Result<bool> RegistryClient::mount_blob(http::Client& client,
+                                        const std::string& repository,
+                                        const manifest::Digest& digest,
+                                        const std::string& from)
+{
+    AIRLOCK_TRY_ASSIGN(
+        const std::string session,
+        start_upload(client, repository, str_cat("?mount=", digest.str(), "&from=", from)));
+    if (session.empty()) {
+        return true;
+    }
+    http::Request cancel;
+    cancel.method = "DELETE";
+    cancel.url = session;
+    cancel.tls = m_tls;
+    (void)send(client, cancel, push_scope(repository), nullptr);
+    return false;
+}
+
+Result<>
+RegistryClient::upload_blob(http::Client& client,
+                            const std::string& repository,
+                            const manifest::Digest& digest,
+                            std::uint64_t size,
+                            const std::function<Result<std::size_t>(std::span<char>)>& source,
+                            std::uint64_t chunk_size)
+{
+    AIRLOCK_TRY_ASSIGN(std::string location, start_upload(client, repository, ""));
+    const std::string what = str_cat("the upload of blob ", digest.str(), " to ", repository);
+    std::uint64_t sent = 0;
+    // Chunked: PATCH `chunk_size` bytes at a time while more than one chunk remains.
+    while (size - sent > chunk_size) {
+        std::uint64_t in_chunk = 0;
+        http::Request patch;
+        patch.method = "PATCH";
+        patch.url = location;
+        patch.tls = m_tls;
+        patch.headers = {"Content-Type: application/octet-stream",
+                         str_cat("Content-Range: ", sent, "-", sent + chunk_size - 1)};
+        patch.body_size = chunk_size;
+        patch.body_source = [&](std::span<char> out) -> Result<std::size_t> {
+            const auto want = static_cast<std::size_t>(
+                std::min<std::uint64_t>(out.size(), chunk_size - in_chunk));
+            if (want == 0) {
+                return std::size_t{0};
+            }
+            AIRLOCK_TRY_ASSIGN(const std::size_t n, source(out.first(want)));
+            in_chunk += n;
+            return n;
+        };
+        AIRLOCK_TRY_ASSIGN(const http::Response response,
+                           send(client, patch, push_scope(repository), nullptr));
+        if (response.status != 202 || in_chunk != chunk_size) {
+            return std::unexpected(status_error(response, what));
+        }
+        sent += chunk_size;
+        location =
+            url(response.header("location").empty() ? location : response.header("location"));
+    }
+    http::Request put;
+    put.method = "PUT";
+    put.url = with_query(location, "digest=" + http::url_encode(digest.str()));
+    put.tls = m_tls;
+    put.headers = {"Content-Type: application/octet-stream"};
+    put.body_size = size - sent;
+    put.body_source = source;
+    AIRLOCK_TRY_ASSIGN(const http::Response response,
+                       send(client, put, push_scope(repository), nullptr));
+    if (response.status != 201) {
+        return std::unexpected(status_error(response, what));
+    }
+    return {};
+}
+
+Result<bool> RegistryClient::manifest_exists(http::Client& client,
+                                             const std::string& repository,
+                                             const manifest::Digest& digest)
+{
+    http::Request request;
+    request.method = "HEAD";
+    request.url = str_cat(m_base_url, "/v2/", repository, "/manifests/", digest.str());
+    request.tls = m_tls;
+    request.headers = {k_accept};
+    AIRLOCK_TRY_ASSIGN(const http::Response response,
+                       send(client, request, push_scope(repository), nullptr));
+    if (response.status == 200) {
+        return true;
+    }
+    if (response.status == 404) {
+        return false;
+    }
+    return std::unexpected(
+        status_error(response, str_cat("HEAD of manifest ", digest.str(), " in ", repository)));
+}
+
+Result<manifest::Digest> RegistryClient::put_manifest(http::Client& client,
+                                                      const std::string& repository,
+                                                      const std::string& reference,
+                                                      const std::string& media_type,
+                                                      const std::string& bytes)
+{
+    http::Request request;
+    request.method = "PUT";
+    request.url = str_cat(m_base_url, "/v2/", repository, "/manifests/", reference);
+    request.tls = m_tls;
+    request.headers = {"Content-Type: " + media_type};
+    request.body = bytes;
+    AIRLOCK_TRY_ASSIGN(const http::Response response,
+                       send(client, request, push_scope(repository), nullptr));
+    if (response.status != 201) {
+        return std::unexpected(
+            status_error(response, str_cat("pushing ", repository, ":", reference)));
+    }
+    const std::string reported = response.header("docker-content-digest");
+    const auto own = manifest::Digest::sha256(crypto::sha256_hex(bytes));
+    if (!reported.empty() && reported != own.str()) {
+        return fail(Errc::digest_mismatch,
+                    str_cat("registry stored ",
+                            repository,
+                            ":",
+                            reference,
+                            " as ",
+                            reported,
+                            " but the bundle's manifest is ",
+                            own.str()));
+    }
+    return own;
+}
+
+} // namespace airlock::registry

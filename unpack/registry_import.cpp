@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// import --to docker://HOST[/PREFIX]. One pass over the bundle, as for an OCI store, but each
+// blob's bytes flow from the tar reader through a small bounded pipe into an upload running on
+// its own thread, so reading and decompressing overlap the network and no blob is ever held
+// whole. The registry verifies each blob's digest on the closing PUT; we hash it as well. Only
+// when the whole bundle verified are manifests pushed (by digest, children before indexes,
+// checking the digest the registry reports), and tags come last: a bad bundle leaves no new
+// tag behind, only unreferenced blobs.
+
+#include "registry_import.hpp"
+
+#include "image_closure.hpp"
+#include "tagging.hpp"
+
+#include <airlock/base/cancel.hpp>
+#include <airlock/base/file.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/manifest/media_types.hpp>
+#include <airlock/manifest/reference.hpp>
+#include <airlock/manifest/version.hpp>
+#include <airlock/registry/client.hpp>
+#include <airlock/registry/credentials.hpp>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace airlock::unpack {
+
+namespace media_type = manifest::media_type;
+using manifest::Descriptor;
+
+namespace {
+
+constexpr std::size_t k_pipe_chunks = 8;
+
+// Hands chunks from the reader thread to an upload's read callback; bounded, so memory stays
+// at a few MiB whatever the blob size.
+class BoundedPipe
+{
+  public:
+    Result<> push(std::span<const char> data)
+    {
+        std::unique_lock lock(m_mutex);
+        m_space.wait(lock, [&] { return m_chunks.size() < k_pipe_chunks || m_aborted; });
+        if (m_aborted) {
+            return fail(Errc::network, "the upload stopped");
+        }
+        m_chunks.emplace_back(data.begin(), data.end());
+        m_ready.notify_one();
+        return {};
+    }
+
+    void close()
+    {
+        const std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_ready.notify_all();
+    }
+
+    void abort()
+    {
+        const std::lock_guard lock(m_mutex);
+        m_aborted = true;
+        m_ready.notify_all();
+        m_space.notify_all();
+    }
+
+    Result<std::size_t> read(std::span<char> out)
+    {
+        std::unique_lock lock(m_mutex);
+        m_ready.wait(lock, [&] { return !m_chunks.empty() || m_closed || m_aborted; });
+        if (m_aborted) {
+            return fail(Errc::cancelled, "the bundle stream failed");
+        }
+        if (m_chunks.empty()) {
+            return std::size_t{0};
+        }
+        auto& front = m_chunks.front();
+        const std::size_t n = std::min(out.size(), front.size() - m_offset);
+        std::copy_n(front.data() + m_offset, n, out.data());
+        m_offset += n;
+        if (m_offset == front.size()) {
+            m_chunks.pop_front();
+            m_offset = 0;
+            m_space.notify_one();
+        }
+        return n;
+    }
+
+  private:
+    std::mutex m_mutex;
+    std::condition_variable m_ready;
+    std::condition_variable m_space;
+    std::deque<std::vector<char>> m_chunks;
+    std::size_t m_offset = 0;
+    bool m_closed = false;
+    bool m_aborted = false;
+};
+
+// Remembers which repositories of one registry hold which blobs, so that a later import can
+// mount a blob from there instead of uploading it again (Docker keeps the same record). Kept in
+// the cache directory; losing it costs only uploads.
+class PushRecord
+{
+  public:
+    explicit PushRecord(std::filesystem::path file)
+        : m_file(std::move(file))
+    {
+        auto text = read_file(m_file, 64ULL << 20U);
+        if (!text) {
+            return;
+        }
+        auto doc = manifest::parse_json(*text, m_file.string());
+        if (!doc || !doc->is_object()) {
+            return;
+        }
+        for (const auto& [digest, repos] : doc->items()) {
+            if (repos.is_array()) {
+                for (const auto& r : repos) {
+                    if (r.is_string()) {
+                        m_known[digest].push_back(r.get<std::string>());
+                    }
+                }
+            }
+        }
+    }
+
+    const std::vector<std::string>& repositories(const manifest::Digest& digest)
+    {
+        return m_known[digest.str()];
+    }
+
+    void add(const manifest::Digest& digest, const std::string& repository)
+    {
+        auto& list = m_known[digest.str()];
+        if (std::find(list.begin(), list.end(), repository) == list.end()) {
+            list.insert(list.begin(), repository);
+            if (list.size() > 8) {
+                list.pop_back();
+            }
+            m_changed = true;
+        }
+    }
+
+    // Writes the record back atomically (best effort: failing to remember is not an error).
+    void save()
+    {
+        if (!m_changed || !make_directories(m_file.parent_path())) {
+            return;
+        }
+        nlohmann::json doc = nlohmann::json::object();
+        for (const auto& [digest, repos] : m_known) {
+            if (!repos.empty()) {
+                doc[digest] = repos;
+            }
+        }
+        (void)write_file_atomic(m_file, doc.dump());
+    }
+
+  private:
+    std::filesystem::path m_file;
+    std::map<std::string, std::vector<std::string>> m_known;
+    bool m_changed = false;
+};
+
+struct PushCounters
+{
+    std::uint64_t uploaded = 0;
+    std::uint64_t skipped = 0;
+    std::uint64_t mounted = 0;
+    std::uint64_t bytes = 0;
+};
+
+class PushSink final : public DocumentCollector
+{
+  public:
+    PushSink(registry::RegistryClient& client,
+             PushRecord& record,
+             const manifest::BundleManifest& bundle,
+             const std::vector<std::string>& repositories,
+             std::uint64_t chunk_size,
+             Reporter& reporter)
+        : m_client(client)
+        , m_record(record)
+        , m_bundle(bundle)
+        , m_repositories(repositories)
+        , m_chunk_size(chunk_size)
+        , m_reporter(reporter)
+    {
+    }
+
+    PushSink(const PushSink&) = delete;
+    PushSink& operator=(const PushSink&) = delete;
+
+    ~PushSink() override
+    {
+        stop_upload();
+    }
+
+    Result<> begin(const manifest::BundleBlob& blob) override
+    {
+        AIRLOCK_TRY(DocumentCollector::begin(blob));
+        m_blob = &blob;
+        if (media_type::is_index(blob.media_type) || media_type::is_manifest(blob.media_type)) {
+            return {}; // pushed through the manifests endpoint once everything verified
+        }
+        if (!m_needers_known) {
+            map_needers();
+        }
+        const auto it = m_needers.find(blob.digest.str());
+        if (it == m_needers.end() || it->second.empty()) {
+            return {};
+        }
+        const std::string& primary = it->second.front();
+        AIRLOCK_TRY_ASSIGN(const bool exists, m_client.blob_exists(m_http, primary, blob.digest));
+        if (exists) {
+            ++m_counters.skipped;
+            m_record.add(blob.digest, primary);
+            return {};
+        }
+        // Pushed to another repository of this registry before: mount it from there.
+        for (const auto& from : std::vector<std::string>(m_record.repositories(blob.digest))) {
+            if (from == primary) {
+                continue;
+            }
+            AIRLOCK_TRY_ASSIGN(const bool mounted,
+                               m_client.mount_blob(m_http, primary, blob.digest, from));
+            if (mounted) {
+                ++m_counters.mounted;
+                m_record.add(blob.digest, primary);
+                return {};
+            }
+        }
+        m_pipe = std::make_unique<BoundedPipe>();
+        m_upload_result.reset();
+        m_uploader = std::thread([this, primary, digest = blob.digest, size = blob.size] {
+            http::Client http;
+            const auto source = [this](std::span<char> out) { return m_pipe->read(out); };
+            auto result = m_client.upload_blob(http, primary, digest, size, source, m_chunk_size);
+            if (!result) {
+                m_pipe->abort(); // unblock the reader
+            }
+            m_upload_result = std::move(result);
+        });
+        return {};
+    }
+
+    Result<> write(std::span<const char> data) override
+    {
+        AIRLOCK_TRY(DocumentCollector::write(data));
+        if (m_pipe) {
+            if (auto pushed = m_pipe->push(data); !pushed) {
+                stop_upload();
+                return upload_error();
+            }
+        }
+        return {};
+    }
+
+    Result<> end(bool verified) override
+    {
+        AIRLOCK_TRY(DocumentCollector::end(verified));
+        if (m_pipe) {
+            if (!verified) {
+                m_pipe->abort(); // never complete an upload of bytes that did not verify
+                stop_upload();
+                return {}; // the reader reports the mismatch
+            }
+            m_pipe->close();
+            stop_upload();
+            AIRLOCK_TRY(upload_error());
+            ++m_counters.uploaded;
+            m_counters.bytes += m_blob->size;
+            m_record.add(m_blob->digest, m_needers[m_blob->digest.str()].front());
+        }
+        if (!verified || m_blob == nullptr) {
+            return {};
+        }
+        // Every other repository that needs the blob gets it by mount, never by a second upload.
+        const auto it = m_needers.find(m_blob->digest.str());
+        if (it == m_needers.end()) {
+            return {};
+        }
+        for (std::size_t i = 1; i < it->second.size(); ++i) {
+            const std::string& repository = it->second[i];
+            AIRLOCK_TRY_ASSIGN(const bool exists,
+                               m_client.blob_exists(m_http, repository, m_blob->digest));
+            if (exists) {
+                m_record.add(m_blob->digest, repository);
+                continue;
+            }
+            AIRLOCK_TRY_ASSIGN(
+                const bool mounted,
+                m_client.mount_blob(m_http, repository, m_blob->digest, it->second.front()));
+            if (!mounted) {
+                return fail(Errc::unsupported,
+                            str_cat("registry ",
+                                    m_client.host(),
+                                    " did not mount blob ",
+                                    m_blob->digest.str(),
+                                    " into ",
+                                    repository,
+                                    " from ",
+                                    it->second.front(),
+                                    "; import the images of each repository in their own bundle"));
+            }
+            ++m_counters.mounted;
+            m_record.add(m_blob->digest, repository);
+        }
+        return {};
+    }
+
+    const PushCounters& counters() const
+    {
+        return m_counters;
+    }
+
+    http::Client& http()
+    {
+        return m_http;
+    }
+
+  private:
+    // Which repositories need each config and layer, first needer first.
+    void map_needers()
+    {
+        m_needers_known = true;
+        const auto add = [&](const Descriptor& d, const std::string& repository) {
+            auto& list = m_needers[d.digest.str()];
+            if (std::find(list.begin(), list.end(), repository) == list.end()) {
+                list.push_back(repository);
+            }
+        };
+        const auto add_manifest =
+            [&](const std::string& digest, const std::string& type, const std::string& repository) {
+                const auto doc = documents().find(digest);
+                if (doc == documents().end()) {
+                    return;
+                }
+                auto parsed = manifest::parse_image_manifest(doc->second, type);
+                if (!parsed) {
+                    return;
+                }
+                add(parsed->config, repository);
+                for (const auto& layer : parsed->layers) {
+                    add(layer, repository);
+                }
+            };
+        for (std::size_t i = 0; i < m_bundle.images.size(); ++i) {
+            const auto& image = m_bundle.images[i];
+            if (media_type::is_index(image.media_type)) {
+                const auto doc = documents().find(image.digest.str());
+                if (doc == documents().end()) {
+                    continue;
+                }
+                auto index = manifest::parse_image_index(doc->second, image.media_type);
+                if (!index) {
+                    continue;
+                }
+                for (const auto& child : index->manifests) {
+                    add_manifest(child.digest.str(), child.media_type, m_repositories[i]);
+                }
+            } else {
+                add_manifest(image.digest.str(), image.media_type, m_repositories[i]);
+            }
+        }
+    }
+
+    void stop_upload()
+    {
+        if (m_uploader.joinable()) {
+            m_uploader.join();
+        }
+        m_pipe.reset();
+    }
+
+    Result<> upload_error()
+    {
+        if (m_upload_result && !*m_upload_result) {
+            return std::unexpected(m_upload_result->error());
+        }
+        return {};
+    }
+
+    registry::RegistryClient& m_client;
+    PushRecord& m_record;
+    const manifest::BundleManifest& m_bundle;
+    const std::vector<std::string>& m_repositories;
+    std::uint64_t m_chunk_size;
+    Reporter& m_reporter;
+    http::Client m_http;
+    const manifest::BundleBlob* m_blob = nullptr;
+    bool m_needers_known = false;
+    std::map<std::string, std::vector<std::string>> m_needers;
+    std::unique_ptr<BoundedPipe> m_pipe;
+    std::thread m_uploader;
+    std::optional<Result<>> m_upload_result;
+    PushCounters m_counters;
+};
+
+// The version of what `repository:latest` points at in the registry; empty when unknown.
+Result<std::string> registry_version(registry::RegistryClient& client,
+                                     http::Client& http,
+                                     const std::string& repository,
+                                     const registry::FetchedManifest& current)
+{
+    const auto version_of_manifest = [&](const std::string& bytes,
+                                         const std::string& type) -> Result<std::string> {
+        AIRLOCK_TRY_ASSIGN(const manifest::ImageManifest m,
+                           manifest::parse_image_manifest(bytes, type));
+        std::string config_bytes;
+        const http::BodySink sink = [&](const http::Response&,
+                                        std::span<const char> chunk) -> Result<> {
+            if (config_bytes.size() + chunk.size() > (16U << 20U)) {
+                return fail(Errc::format, "config too large");
+            }
+            config_bytes.append(chunk.data(), chunk.size());
+            return {};
+        };
+        AIRLOCK_TRY_ASSIGN(const http::Response response,
+                           client.get_blob(http, repository, m.config.digest, std::nullopt, sink));
+        if (response.status != 200) {
+            return std::string();
+        }
+        AIRLOCK_TRY_ASSIGN(const manifest::ImageConfig config,
+                           manifest::parse_image_config(config_bytes));
+        return manifest::image_version(m, config);
+    };
+    if (!media_type::is_index(current.media_type)) {
+        return version_of_manifest(current.bytes, current.media_type);
+    }
+    AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index,
+                       manifest::parse_image_index(current.bytes, current.media_type));
+    const auto annotation = index.annotations.find(std::string(manifest::k_annotation_version));
+    std::vector<std::string> versions;
+    if (annotation == index.annotations.end()) {
+        for (const auto& child : index.manifests) {
+            AIRLOCK_TRY_ASSIGN(const registry::FetchedManifest m,
+                               client.get_manifest(http, repository, child.digest.str()));
+            AIRLOCK_TRY_ASSIGN(std::string v, version_of_manifest(m.bytes, m.media_type));
+            versions.push_back(std::move(v));
+        }
+    }
+    return manifest::agreed_version(annotation == index.annotations.end() ? "" : annotation->second,
+                                    versions);
+}
+
+// Points `tag` of `repository` at the image; says what changed.
+Result<TagChange> push_tag(registry::RegistryClient& client,
+                           http::Client& http,
+                           const std::string& repository,
+                           const std::string& tag,
+                           const manifest::BundleImage& image,
+                           const std::string& bytes,
+                           bool is_latest)
+{
+    auto current = client.get_manifest(http, repository, tag);
+    if (!current && current.error().code != Errc::not_found) {
+        return std::unexpected(current.error());
+    }
+    TagChange change{tag, TagChange::Action::added, {}};
+    if (current) {
+        if (current->digest == image.digest) {
+            return TagChange{tag, TagChange::Action::unchanged, {}};
+        }
+        if (is_latest) {
+            AIRLOCK_TRY_ASSIGN(const std::string version,
+                               registry_version(client, http, repository, *current));
+            if (std::string why = latest_must_stay(version, image); !why.empty()) {
+                return TagChange{tag, TagChange::Action::kept, std::move(why)};
+            }
+        }
+        change = {tag, TagChange::Action::moved, str_cat("was ", current->digest.str())};
+    }
+    AIRLOCK_TRY(client.put_manifest(http, repository, tag, image.media_type, bytes));
+    return change;
+}
+
+} // namespace
+
+Result<RegistryTarget> parse_registry_target(std::string_view spec)
+{
+    if (!spec.starts_with("docker://") || spec.size() <= 9) {
+        return fail(
+            Errc::usage,
+            str_cat("unsupported store '", spec, "': expected docker://HOST[:PORT][/PREFIX]"));
+    }
+    std::string_view rest = spec.substr(9);
+    while (rest.ends_with('/')) {
+        rest.remove_suffix(1);
+    }
+    RegistryTarget target;
+    const auto slash = rest.find('/');
+    target.host = std::string(rest.substr(0, slash));
+    if (slash != std::string_view::npos) {
+        target.prefix = std::string(rest.substr(slash + 1));
+    }
+    // The prefix must itself be a valid repository path.
+    if (!target.prefix.empty() && !manifest::Reference::parse(target.host + "/" + target.prefix)) {
+        return fail(Errc::usage,
+                    str_cat("invalid repository prefix '", target.prefix, "' in ", spec));
+    }
+    return target;
+}
+
+Result<std::string>
+target_repository(const std::string& name, const RegistryTarget& target, bool keep_host)
+{
+    AIRLOCK_TRY_ASSIGN(const manifest::Reference ref, manifest::Reference::parse(name));
+    std::string path = ref.path();
+    if (keep_host) {
+        std::string host = ref.domain();
+        std::replace(host.begin(), host.end(), ':', '-');
+        std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) {
+            return static_cast<char>(std::tolower(c));
+        });
+        path = host + "/" + path;
+    }
+    return target.prefix.empty() ? path : target.prefix + "/" + path;
+}
+
+Result<ImportSummary> import_to_registry(const ImportOptions& options,
+                                         BundleReader& reader,
+                                         ImportSummary summary,
+                                         Reporter& reporter)
+{
+    const auto& bundle = reader.header().manifest;
+    const RegistryTarget& target = *options.registry;
+    summary.store =
+        str_cat("docker://", target.host, target.prefix.empty() ? "" : "/" + target.prefix);
+    std::vector<std::string> repositories;
+    for (const auto& image : bundle.images) {
+        AIRLOCK_TRY_ASSIGN(std::string repository,
+                           target_repository(image.name, target, options.keep_registry_host));
+        repositories.push_back(std::move(repository));
+    }
+    AIRLOCK_TRY_ASSIGN(
+        const auto client,
+        registry::RegistryClient::connect(target.host, options.registry_access, reporter));
+    std::string record_name = target.host;
+    std::replace(record_name.begin(), record_name.end(), ':', '_');
+    const auto cache = options.registry_access.cache_dir.empty()
+                           ? registry::default_cache_dir()
+                           : options.registry_access.cache_dir;
+    PushRecord record(cache / "pushed" / (record_name + ".json"));
+    PushSink sink(*client, record, bundle, repositories, options.chunk_size, reporter);
+    auto streamed = reader.read_contents(sink, OnMismatch::stop, reporter);
+    record.save(); // what landed stays known even when the import fails later
+    if (!streamed) {
+        return std::unexpected(std::move(streamed.error())
+                                   .with_context(str_cat("while pushing ",
+                                                         options.bundle.string(),
+                                                         " to ",
+                                                         summary.store,
+                                                         "; no tag was changed")));
+    }
+    const auto nothing_else = [](const manifest::Digest&) { return false; };
+    const auto no_lookup = [](const manifest::Digest& d) -> Result<std::string> {
+        return fail(Errc::not_found, "document " + d.str() + " is not in the bundle");
+    };
+    for (const auto& image : bundle.images) {
+        AIRLOCK_TRY(check_image_closure(image, bundle, sink.documents(), nothing_else, no_lookup));
+    }
+
+    http::Client& http = sink.http();
+    const auto& documents = sink.documents();
+    const auto document = [&](const manifest::Digest& d) -> Result<std::string> {
+        const auto it = documents.find(d.str());
+        if (it == documents.end()) {
+            return fail(Errc::format, str_cat("document ", d.str(), " is not in the bundle"));
+        }
+        return it->second;
+    };
+    // Manifests by digest (those the registry lacks): children before their index, so the
+    // registry accepts the index.
+    const auto push_manifest = [&](const std::string& repository, const Descriptor& d) -> Result<> {
+        AIRLOCK_TRY_ASSIGN(const bool exists, client->manifest_exists(http, repository, d.digest));
+        if (exists) {
+            return {};
+        }
+        AIRLOCK_TRY_ASSIGN(const std::string bytes, document(d.digest));
+        AIRLOCK_TRY(client->put_manifest(http, repository, d.digest.str(), d.media_type, bytes));
+        summary.index_changed = true;
+        return {};
+    };
+    for (std::size_t i = 0; i < bundle.images.size(); ++i) {
+        const auto& image = bundle.images[i];
+        AIRLOCK_TRY_ASSIGN(const std::string bytes, document(image.digest));
+        if (media_type::is_index(image.media_type)) {
+            AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index,
+                               manifest::parse_image_index(bytes, image.media_type));
+            for (const auto& child : index.manifests) {
+                AIRLOCK_TRY(push_manifest(repositories[i], child));
+            }
+        }
+        AIRLOCK_TRY(push_manifest(
+            repositories[i], Descriptor{image.media_type, image.digest, image.size, {}, {}, {}}));
+    }
+    // Tags last.
+    const std::set<std::size_t> latest_candidates = newest_per_repository(bundle.images);
+    for (std::size_t i = 0; i < bundle.images.size(); ++i) {
+        const auto& image = bundle.images[i];
+        AIRLOCK_TRY_ASSIGN(const std::string bytes, document(image.digest));
+        ImportedImage imported{
+            str_cat(target.host, "/", repositories[i]), image.digest, image.version, {}};
+        std::vector<std::string> tags = image.tags;
+        tags.insert(tags.end(), options.extra_tags.begin(), options.extra_tags.end());
+        const bool latest = latest_candidates.contains(i) && options.latest == LatestPolicy::apply;
+        if (latest || std::find(tags.begin(), tags.end(), "latest") != tags.end()) {
+            tags.erase(std::remove(tags.begin(), tags.end(), "latest"), tags.end());
+            tags.emplace_back("latest");
+        }
+        std::vector<std::string> done;
+        for (const auto& tag : tags) {
+            if (std::find(done.begin(), done.end(), tag) != done.end()) {
+                continue;
+            }
+            done.push_back(tag);
+            const bool guarded =
+                tag == "latest"
+                && std::find(options.extra_tags.begin(), options.extra_tags.end(), "latest")
+                       == options.extra_tags.end();
+            AIRLOCK_TRY_ASSIGN(
+                TagChange change,
+                push_tag(*client, http, repositories[i], tag, image, bytes, guarded));
+            if (change.action == TagChange::Action::kept) {
+                reporter.warn(str_cat(imported.name, ": ", change.note));
+            }
+            summary.index_changed = summary.index_changed
+                                    || change.action == TagChange::Action::added
+                                    || change.action == TagChange::Action::moved;
+            imported.tags.push_back(std::move(change));
+        }
+        summary.images.push_back(std::move(imported));
+    }
+    summary.blobs_written = sink.counters().uploaded;
+    summary.blobs_present = sink.counters().skipped;
+    summary.blobs_mounted = sink.counters().mounted;
+    summary.bytes_written = sink.counters().bytes;
+    return summary;
+}
+
+} // namespace airlock::unpack
