@@ -9,6 +9,7 @@
 // A failure before 4 removes the staging directory and leaves the store byte-for-byte as it was;
 // blobs land before tags, so a crash inside 4 leaves unreferenced blobs, and a re-run finishes.
 
+#include "engine_import.hpp"
 #include "image_closure.hpp"
 #include "registry_import.hpp"
 #include "tagging.hpp"
@@ -258,6 +259,9 @@ import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter
     }
     if (options.registry) {
         return import_to_registry(options, reader, std::move(summary), reporter);
+    }
+    if (options.engine) {
+        return import_to_engine(options, reader, std::move(summary), reporter);
     }
     OciStore store(options.store);
     const StoreFootprint before = footprint(store);

@@ -36,7 +36,8 @@ constexpr int k_fastest_level = 1;
 
 struct TarWriter::Impl
 {
-    AtomicFile file;
+    std::optional<AtomicFile> file;
+    std::function<Result<>(std::span<const char>)> sink_fn;
     Compression compression;
     std::int64_t mtime = 0;
     ArchiveWritePtr archive;
@@ -50,9 +51,14 @@ struct TarWriter::Impl
     std::optional<Error> callback_error;
     bool abandoned = false;
 
-    explicit Impl(AtomicFile f)
+    explicit Impl(std::optional<AtomicFile> f)
         : file(std::move(f))
     {
+    }
+
+    std::string target() const
+    {
+        return file ? file->path().string() : std::string("the output stream");
     }
 
     Impl(const Impl&) = delete;
@@ -78,7 +84,7 @@ struct TarWriter::Impl
                     str_cat("cannot write ",
                             what,
                             " to ",
-                            file.path().string(),
+                            target(),
                             ": ",
                             archive_error_string(archive.get())));
     }
@@ -86,7 +92,10 @@ struct TarWriter::Impl
     Result<> emit(std::span<const char> data)
     {
         bytes_out += data.size();
-        return file.write(std::string_view(data.data(), data.size()));
+        if (!file) {
+            return sink_fn(data);
+        }
+        return file->write(std::string_view(data.data(), data.size()));
     }
 
     // Feeds `input` to zstd with `mode`, writing whatever it produces.
@@ -178,7 +187,21 @@ Result<TarWriter>
 TarWriter::create(const std::filesystem::path& path, Compression compression, std::int64_t mtime)
 {
     AIRLOCK_TRY_ASSIGN(AtomicFile file, AtomicFile::create(path));
-    auto impl = std::make_unique<Impl>(std::move(file));
+    return start(std::make_unique<Impl>(std::move(file)), compression, mtime);
+}
+
+Result<TarWriter> TarWriter::create_to_sink(std::function<Result<>(std::span<const char>)> sink,
+                                            Compression compression,
+                                            std::int64_t mtime)
+{
+    auto impl = std::make_unique<Impl>(std::nullopt);
+    impl->sink_fn = std::move(sink);
+    return start(std::move(impl), compression, mtime);
+}
+
+Result<TarWriter>
+TarWriter::start(std::unique_ptr<Impl> impl, Compression compression, std::int64_t mtime)
+{
     impl->compression = compression;
     impl->mtime = mtime;
     if (compression.codec == Codec::zstd) {
@@ -269,7 +292,7 @@ Result<> TarWriter::finish()
     if (m_impl->compression.codec == Codec::zstd) {
         AIRLOCK_TRY(m_impl->end_frame());
     }
-    return m_impl->file.commit();
+    return m_impl->file ? m_impl->file->commit() : Result<>{};
 }
 
 std::uint64_t TarWriter::bytes_out() const

@@ -193,6 +193,9 @@ struct Client::Impl
         curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(limits.stall_time.count()));
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, request.tls.verify ? 1L : 0L);
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, request.tls.verify ? 2L : 0L);
+        if (!request.unix_socket.empty()) {
+            curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket.c_str());
+        }
         if (!request.tls.ca_file.empty()) {
             curl_easy_setopt(h, CURLOPT_CAINFO, request.tls.ca_file.c_str());
         }

@@ -27,6 +27,9 @@ finish() {
     for dir in $registries; do
         "$AIRLOCK_SOURCE/scripts/test-registry" stop "$dir" || true
     done
+    for dir in ${services:-}; do
+        "$AIRLOCK_SOURCE/scripts/services" stop "$dir" || true
+    done
     if [ $status -eq 0 ]; then
         rm -rf "$t"
     elif [ $status -ne 77 ]; then
@@ -151,4 +154,12 @@ log_has() {
     file=$1
     shift
     [ -n "$(jq -c "$@" "$file")" ]
+}
+
+# start_service docker|containerd NAME: a private engine (scripts/services) in $t/NAME; sources
+# its env (DOCKER_SOCK / CONTAINERD_SOCK). A service that cannot start fails the test, with why.
+start_service() {
+    services="${services:-} $t/$2"
+    "$AIRLOCK_SOURCE/scripts/services" start "$1" "$t/$2" || fail "$1 could not start (see above)"
+    . "$t/$2/env"
 }

@@ -41,11 +41,22 @@ Result<RegistryTarget> parse_registry_target(std::string_view spec);
 Result<std::string>
 target_repository(const std::string& name, const RegistryTarget& target, bool keep_host);
 
+// A Docker Engine to load into: "docker-engine[:unix:///path/docker.sock]".
+struct EngineTarget
+{
+    std::string socket; // unix socket path
+};
+
+// Parses "docker-engine[:unix:///path]"; without a path, $DOCKER_HOST (unix://) or
+// /var/run/docker.sock. Errc::usage.
+Result<EngineTarget> parse_engine_target(std::string_view spec);
+
 struct ImportOptions
 {
     std::filesystem::path bundle;
     std::filesystem::path store;               // oci:DIR store
     std::optional<RegistryTarget> registry;    // or a registry to push into
+    std::optional<EngineTarget> engine;        // or a Docker Engine to load into
     registry::RegistryOptions registry_access; // auth, TLS, --jobs for the registry
     bool keep_registry_host = false;
     std::uint64_t chunk_size = 32ULL << 20U; // larger blobs are pushed in PATCH chunks

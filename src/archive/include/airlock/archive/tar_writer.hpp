@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -43,6 +44,12 @@ class TarWriter
     static Result<TarWriter>
     create(const std::filesystem::path& path, Compression compression, std::int64_t mtime);
 
+    // Writes the stream to `sink` instead of a file (e.g. an archive built on the fly for an
+    // HTTP upload); `finish()` then only flushes.
+    static Result<TarWriter> create_to_sink(std::function<Result<>(std::span<const char>)> sink,
+                                            Compression compression,
+                                            std::int64_t mtime);
+
     TarWriter(TarWriter&&) noexcept;
     TarWriter& operator=(TarWriter&&) = delete;
     TarWriter(const TarWriter&) = delete;
@@ -70,6 +77,8 @@ class TarWriter
   private:
     struct Impl;
     explicit TarWriter(std::unique_ptr<Impl> impl);
+    static Result<TarWriter>
+    start(std::unique_ptr<Impl> impl, Compression compression, std::int64_t mtime);
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -36,6 +36,7 @@ struct Request
     std::function<Result<std::size_t>(std::span<char>)> body_source;
     std::optional<std::uint64_t> body_size;
     TlsOptions tls;
+    std::string unix_socket; // talk HTTP over this unix socket (the Docker Engine API)
     // Redirects followed (each checked: no https -> http downgrade).
     int max_redirects = 5;
 };

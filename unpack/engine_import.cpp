@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// import --to docker-engine. The Engine API's only way in for image content is POST
+// /images/load with a docker-archive (`docker save` format: manifest.json naming a config file
+// and layer files per image); Docker 20.10 cannot load OCI archives. So the archive is written
+// while the bundle streams: each needed config and layer goes from the tar reader through a
+// TarWriter into a bounded pipe that the HTTP upload drains on its own thread, and
+// manifest.json closes the archive (the engine reads the whole archive before it imports
+// anything, so entry order does not matter). RepoTags stay empty: tags are applied one by one
+// afterwards, with the same rules as every store, once the load reported success.
+//
+// The transport is a unix socket here. Windows hosts expose the same API on the named pipe
+// //./pipe/docker_engine: only `EngineConnection` needs another transport there.
+
+#include "engine_import.hpp"
+
+#include "bounded_pipe.hpp"
+#include "image_closure.hpp"
+#include "tagging.hpp"
+
+#include <airlock/archive/tar_writer.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/http/client.hpp>
+#include <airlock/manifest/media_types.hpp>
+#include <airlock/manifest/reference.hpp>
+#include <airlock/manifest/version.hpp>
+
+#include <cstdlib>
+#include <set>
+#include <thread>
+
+namespace airlock::unpack {
+
+namespace media_type = manifest::media_type;
+using manifest::Descriptor;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view k_api = "http://docker/v1.41";
+
+// The Engine API over its unix socket.
+class EngineConnection
+{
+  public:
+    explicit EngineConnection(std::string socket)
+        : m_socket(std::move(socket))
+    {
+    }
+
+    Result<http::Response>
+    call(http::Client& client, std::string method, const std::string& path, std::string body = {})
+    {
+        http::Request request;
+        request.method = std::move(method);
+        request.url = str_cat(k_api, path);
+        request.unix_socket = m_socket;
+        request.body = std::move(body);
+        auto response = client.fetch(request);
+        if (!response && response.error().code == Errc::network) {
+            return fail(Errc::network,
+                        str_cat("cannot reach the Docker Engine at ",
+                                m_socket,
+                                " (is dockerd running? ",
+                                response.error().message,
+                                ")"));
+        }
+        return response;
+    }
+
+    // The image's inspect document, or nothing when the engine does not know `name`.
+    Result<std::optional<json>> inspect(http::Client& client, const std::string& name)
+    {
+        AIRLOCK_TRY_ASSIGN(
+            const http::Response r,
+            call(client, "GET", str_cat("/images/", http::url_encode(name), "/json")));
+        if (r.status == 404) {
+            return std::optional<json>{};
+        }
+        if (r.status != 200) {
+            return fail(Errc::http_status,
+                        str_cat("Docker Engine answered ", r.status, " inspecting ", name));
+        }
+        AIRLOCK_TRY_ASSIGN(json doc, manifest::parse_json(r.body, "image inspect"));
+        return std::optional<json>(std::move(doc));
+    }
+
+    http::Request load_request() const
+    {
+        http::Request request;
+        request.method = "POST";
+        request.url = str_cat(k_api, "/images/load?quiet=1");
+        request.unix_socket = m_socket;
+        request.headers = {"Content-Type: application/x-tar"};
+        return request;
+    }
+
+    const std::string& socket() const
+    {
+        return m_socket;
+    }
+
+  private:
+    std::string m_socket;
+};
+
+// What the engine gets of one bundle image: one platform's manifest.
+struct EngineImage
+{
+    std::size_t index = 0; // in bundle.images
+    manifest::ImageManifest manifest;
+    bool present = false; // the engine already has this image (by config digest = image ID)
+};
+
+class EngineSink final : public DocumentCollector
+{
+  public:
+    EngineSink(EngineConnection& engine,
+               const manifest::BundleManifest& bundle,
+               manifest::Platform platform,
+               Reporter& reporter)
+        : m_engine(engine)
+        , m_bundle(bundle)
+        , m_platform(std::move(platform))
+        , m_reporter(reporter)
+    {
+    }
+
+    EngineSink(const EngineSink&) = delete;
+    EngineSink& operator=(const EngineSink&) = delete;
+
+    ~EngineSink() override
+    {
+        abort();
+    }
+
+    Result<> begin(const manifest::BundleBlob& blob) override
+    {
+        AIRLOCK_TRY(DocumentCollector::begin(blob));
+        m_in_entry = false;
+        if (media_type::is_index(blob.media_type) || media_type::is_manifest(blob.media_type)) {
+            return {};
+        }
+        if (!m_selected) {
+            AIRLOCK_TRY(select());
+        }
+        if (!m_writer || !m_needed.contains(blob.digest.str())) {
+            return {};
+        }
+        AIRLOCK_TRY(m_writer->begin_entry(
+            blob.digest.layout_path(), blob.size, archive::EntryContent::uncompressed));
+        m_in_entry = true;
+        ++m_blobs_sent;
+        m_bytes_sent += blob.size;
+        return {};
+    }
+
+    Result<> write(std::span<const char> data) override
+    {
+        AIRLOCK_TRY(DocumentCollector::write(data));
+        if (m_in_entry) {
+            if (auto written = m_writer->write(data); !written) {
+                return load_error_or(std::move(written.error()));
+            }
+        }
+        return {};
+    }
+
+    Result<> end(bool verified) override
+    {
+        AIRLOCK_TRY(DocumentCollector::end(verified));
+        if (m_in_entry) {
+            m_in_entry = false;
+            if (!verified) {
+                abort(); // the engine must not load what did not verify
+                return {};
+            }
+            AIRLOCK_TRY(m_writer->end_entry());
+        }
+        return {};
+    }
+
+    // Closes the archive with manifest.json and waits for the engine's verdict.
+    Result<> finish_load()
+    {
+        if (!m_selected) {
+            AIRLOCK_TRY(select());
+        }
+        if (!m_writer) {
+            return {};
+        }
+        json entries = json::array();
+        for (const auto& image : m_images) {
+            if (image.present) {
+                continue;
+            }
+            json layers = json::array();
+            for (const auto& layer : image.manifest.layers) {
+                layers.push_back(layer.digest.layout_path());
+            }
+            entries.push_back({{"Config", image.manifest.config.digest.layout_path()},
+                               {"RepoTags", json::array()},
+                               {"Layers", layers}});
+        }
+        const std::string text = entries.dump();
+        AIRLOCK_TRY(m_writer->add("manifest.json", text, archive::EntryContent::metadata));
+        AIRLOCK_TRY(m_writer->finish());
+        m_pipe->close();
+        m_uploader.join();
+        m_writer.reset();
+        AIRLOCK_TRY(load_error_or(Error{Errc::internal, "", {}}));
+        return {};
+    }
+
+    const std::vector<EngineImage>& images() const
+    {
+        return m_images;
+    }
+
+    std::uint64_t blobs_sent() const
+    {
+        return m_blobs_sent;
+    }
+
+    std::uint64_t bytes_sent() const
+    {
+        return m_bytes_sent;
+    }
+
+  private:
+    // Picks each image's manifest for the engine's platform and starts the load if anything
+    // is missing from the engine. All manifests precede the configs and layers in a bundle.
+    Result<> select()
+    {
+        m_selected = true;
+        http::Client http;
+        for (std::size_t i = 0; i < m_bundle.images.size(); ++i) {
+            const auto& image = m_bundle.images[i];
+            const auto doc = documents().find(image.digest.str());
+            if (doc == documents().end()) {
+                return fail(Errc::format,
+                            str_cat("image ", image.name, ": its manifest is not in the bundle"));
+            }
+            Descriptor chosen{image.media_type, image.digest, image.size, {}, {}, {}};
+            if (media_type::is_index(image.media_type)) {
+                AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index,
+                                   manifest::parse_image_index(doc->second, image.media_type));
+                const auto it = std::find_if(
+                    index.manifests.begin(), index.manifests.end(), [&](const Descriptor& d) {
+                        return d.platform && m_platform.accepts(*d.platform);
+                    });
+                if (it == index.manifests.end()) {
+                    m_reporter.warn(str_cat(image.name,
+                                            ": no ",
+                                            m_platform.str(),
+                                            " image in this bundle; not loaded"));
+                    continue;
+                }
+                chosen = *it;
+            }
+            const auto bytes = documents().find(chosen.digest.str());
+            if (bytes == documents().end()) {
+                return fail(Errc::format,
+                            str_cat("image ",
+                                    image.name,
+                                    ": manifest ",
+                                    chosen.digest.str(),
+                                    " is not in the bundle"));
+            }
+            AIRLOCK_TRY_ASSIGN(manifest::ImageManifest m,
+                               manifest::parse_image_manifest(bytes->second, chosen.media_type));
+            AIRLOCK_TRY_ASSIGN(const auto existing, m_engine.inspect(http, m.config.digest.str()));
+            EngineImage engine_image{i, std::move(m), existing.has_value()};
+            if (!engine_image.present) {
+                m_needed.insert(engine_image.manifest.config.digest.str());
+                for (const auto& layer : engine_image.manifest.layers) {
+                    m_needed.insert(layer.digest.str());
+                }
+                ++m_loaded;
+            }
+            m_images.push_back(std::move(engine_image));
+        }
+        if (m_needed.empty()) {
+            return {};
+        }
+        m_pipe = std::make_unique<BoundedPipe>();
+        AIRLOCK_TRY_ASSIGN(archive::TarWriter writer,
+                           archive::TarWriter::create_to_sink(
+                               [this](std::span<const char> data) { return m_pipe->push(data); },
+                               archive::Compression{archive::Codec::none, 0, 1},
+                               0));
+        m_writer.emplace(std::move(writer));
+        m_uploader = std::thread([this] {
+            http::Client client(
+                http::Limits{std::chrono::seconds(30), std::chrono::seconds(3600), 1});
+            http::Request request = m_engine.load_request();
+            request.body_source = [this](std::span<char> out) { return m_pipe->read(out); };
+            auto response = client.fetch(request, 16U << 20U);
+            if (!response) {
+                m_pipe->abort();
+                m_load_result = std::unexpected(std::move(response.error()));
+                return;
+            }
+            m_load_result = check_load_response(*response);
+            if (!*m_load_result) {
+                m_pipe->abort();
+            }
+        });
+        return {};
+    }
+
+    // /images/load answers 200 and puts errors inside its JSON stream: read the stream.
+    static Result<> check_load_response(const http::Response& response)
+    {
+        if (response.status != 200) {
+            return fail(Errc::http_status,
+                        str_cat("Docker Engine refused the load (",
+                                response.status,
+                                "): ",
+                                response.body.substr(0, 300)));
+        }
+        std::size_t start = 0;
+        while (start < response.body.size()) {
+            const auto end = response.body.find('\n', start);
+            const std::string_view line(response.body.data() + start,
+                                        (end == std::string::npos ? response.body.size() : end)
+                                            - start);
+            auto doc = manifest::parse_json(line, "load response");
+            if (doc && doc->is_object() && doc->contains("error")) {
+                return fail(
+                    Errc::http_status,
+                    str_cat("Docker Engine could not load the images: ", (*doc)["error"].dump()));
+            }
+            start = end == std::string::npos ? response.body.size() : end + 1;
+        }
+        return {};
+    }
+
+    void abort()
+    {
+        if (m_pipe) {
+            m_pipe->abort();
+        }
+        if (m_uploader.joinable()) {
+            m_uploader.join();
+        }
+        m_writer.reset();
+    }
+
+    Result<> load_error_or(Error fallback)
+    {
+        if (m_uploader.joinable() && m_load_result.has_value()) {
+            m_uploader.join();
+        }
+        if (m_load_result && !*m_load_result) {
+            return std::unexpected(m_load_result->error());
+        }
+        if (!fallback.message.empty()) {
+            return std::unexpected(std::move(fallback));
+        }
+        return {};
+    }
+
+    EngineConnection& m_engine;
+    const manifest::BundleManifest& m_bundle;
+    manifest::Platform m_platform;
+    Reporter& m_reporter;
+    bool m_selected = false;
+    bool m_in_entry = false;
+    std::vector<EngineImage> m_images;
+    std::set<std::string> m_needed;
+    std::uint64_t m_loaded = 0;
+    std::uint64_t m_blobs_sent = 0;
+    std::uint64_t m_bytes_sent = 0;
+    std::unique_ptr<BoundedPipe> m_pipe;
+    std::optional<archive::TarWriter> m_writer;
+    std::thread m_uploader;
+    std::optional<Result<>> m_load_result;
+};
+
+// The version the engine's image declares (Windows OsVersion, else the version label).
+std::string engine_version(const json& inspect)
+{
+    if (inspect.value("Os", std::string()) == "windows"
+        && !inspect.value("OsVersion", std::string()).empty()) {
+        return inspect.value("OsVersion", std::string());
+    }
+    const auto config = inspect.find("Config");
+    if (config != inspect.end() && config->is_object()) {
+        const auto labels = config->find("Labels");
+        if (labels != config->end() && labels->is_object()) {
+            return labels->value(std::string(manifest::k_annotation_version), std::string());
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+Result<EngineTarget> parse_engine_target(std::string_view spec)
+{
+    if (spec != "docker-engine" && !spec.starts_with("docker-engine:")) {
+        return fail(Errc::usage, str_cat("unsupported store '", spec, "'"));
+    }
+    std::string_view address = spec.size() > 14 ? spec.substr(14) : std::string_view();
+    std::string from_env;
+    if (address.empty()) {
+        if (const char* host = std::getenv("DOCKER_HOST"); host != nullptr && *host != '\0') {
+            from_env = host;
+            address = from_env;
+        }
+    }
+    if (address.empty()) {
+        return EngineTarget{"/var/run/docker.sock"};
+    }
+    if (!address.starts_with("unix://") || address.size() <= 7) {
+        return fail(Errc::unsupported,
+                    str_cat("Docker Engine address '",
+                            address,
+                            "': only unix:///path sockets are supported"));
+    }
+    return EngineTarget{std::string(address.substr(7))};
+}
+
+Result<ImportSummary> import_to_engine(const ImportOptions& options,
+                                       BundleReader& reader,
+                                       ImportSummary summary,
+                                       Reporter& reporter)
+{
+    const auto& bundle = reader.header().manifest;
+    EngineConnection engine(options.engine->socket);
+    summary.store = "docker-engine:unix://" + engine.socket();
+    http::Client http;
+    AIRLOCK_TRY_ASSIGN(const http::Response version, engine.call(http, "GET", "/version"));
+    if (version.status != 200) {
+        return fail(
+            Errc::network,
+            str_cat("no Docker Engine API at ", engine.socket(), " (", version.status, ")"));
+    }
+    AIRLOCK_TRY_ASSIGN(const json info, manifest::parse_json(version.body, "engine version"));
+    manifest::Platform platform;
+    platform.os = info.value("Os", std::string("linux"));
+    platform.architecture = info.value("Arch", std::string("amd64"));
+
+    EngineSink sink(engine, bundle, platform, reporter);
+    AIRLOCK_TRY(reader.read_contents(sink, OnMismatch::stop, reporter));
+    auto loaded = sink.finish_load();
+    if (!loaded) {
+        return std::unexpected(
+            std::move(loaded.error())
+                .with_context(
+                    str_cat("while loading ", options.bundle.string(), " into ", summary.store)));
+    }
+
+    const std::set<std::size_t> latest_candidates = newest_per_repository(bundle.images);
+    for (const auto& engine_image : sink.images()) {
+        const auto& image = bundle.images[engine_image.index];
+        AIRLOCK_TRY_ASSIGN(const manifest::Reference ref, manifest::Reference::parse(image.name));
+        const std::string repo = ref.familiar_name();
+        const std::string id = engine_image.manifest.config.digest.str();
+        ImportedImage imported{repo, image.digest, image.version, {}};
+        std::vector<std::string> tags = image.tags;
+        tags.insert(tags.end(), options.extra_tags.begin(), options.extra_tags.end());
+        const bool explicit_latest =
+            std::find(options.extra_tags.begin(), options.extra_tags.end(), "latest")
+            != options.extra_tags.end();
+        if (latest_candidates.contains(engine_image.index)
+            && options.latest == LatestPolicy::apply) {
+            tags.emplace_back("latest");
+        }
+        std::set<std::string> done;
+        for (const auto& tag : tags) {
+            if (!done.insert(tag).second) {
+                continue;
+            }
+            AIRLOCK_TRY_ASSIGN(const auto current, engine.inspect(http, repo + ":" + tag));
+            TagChange change{tag, TagChange::Action::added, {}};
+            if (current) {
+                if (current->value("Id", std::string()) == id) {
+                    imported.tags.push_back({tag, TagChange::Action::unchanged, {}});
+                    continue;
+                }
+                if (tag == "latest" && !explicit_latest) {
+                    if (std::string why = latest_must_stay(engine_version(*current), image);
+                        !why.empty()) {
+                        reporter.warn(str_cat(repo, ": ", why));
+                        imported.tags.push_back({tag, TagChange::Action::kept, std::move(why)});
+                        continue;
+                    }
+                }
+                change = {tag,
+                          TagChange::Action::moved,
+                          str_cat("was ", current->value("Id", std::string()))};
+            }
+            AIRLOCK_TRY_ASSIGN(const http::Response r,
+                               engine.call(http,
+                                           "POST",
+                                           str_cat("/images/",
+                                                   id,
+                                                   "/tag?repo=",
+                                                   http::url_encode(repo),
+                                                   "&tag=",
+                                                   http::url_encode(tag))));
+            if (r.status != 201 && r.status != 200) {
+                return fail(Errc::http_status,
+                            str_cat("Docker Engine refused tag ",
+                                    repo,
+                                    ":",
+                                    tag,
+                                    " (",
+                                    r.status,
+                                    "): ",
+                                    r.body.substr(0, 200)));
+            }
+            summary.index_changed = true;
+            imported.tags.push_back(std::move(change));
+        }
+        summary.images.push_back(std::move(imported));
+    }
+    summary.blobs_written = sink.blobs_sent();
+    summary.bytes_written = sink.bytes_sent();
+    return summary;
+}
+
+} // namespace airlock::unpack
