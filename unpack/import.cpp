@@ -9,6 +9,7 @@
 // A failure before 4 removes the staging directory and leaves the store byte-for-byte as it was;
 // blobs land before tags, so a crash inside 4 leaves unreferenced blobs, and a re-run finishes.
 
+#include "containerd_import.hpp"
 #include "engine_import.hpp"
 #include "image_closure.hpp"
 #include "registry_import.hpp"
@@ -262,6 +263,9 @@ import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter
     }
     if (options.engine) {
         return import_to_engine(options, reader, std::move(summary), reporter);
+    }
+    if (options.containerd) {
+        return import_to_containerd(options, reader, std::move(summary), reporter);
     }
     OciStore store(options.store);
     const StoreFootprint before = footprint(store);

@@ -58,6 +58,12 @@ int run_import(const ImportCommandOptions& o, Context& ctx)
     options.bundle = o.bundle;
     if (o.store.empty()) {
         options.store = unpack::default_store_path();
+    } else if (o.store.starts_with("containerd")) {
+        auto target = unpack::parse_containerd_target(o.store);
+        if (!target) {
+            return report_error(target.error(), ctx.global);
+        }
+        options.containerd = *target;
     } else if (o.store == "docker-engine" || o.store.starts_with("docker-engine:")) {
         auto target = unpack::parse_engine_target(o.store);
         if (!target) {

@@ -51,13 +51,24 @@ struct EngineTarget
 // /var/run/docker.sock. Errc::usage.
 Result<EngineTarget> parse_engine_target(std::string_view spec);
 
+// A containerd to import into: "containerd[:/run/containerd/containerd.sock][?namespace=NS]".
+struct ContainerdTarget
+{
+    std::string socket = "/run/containerd/containerd.sock";
+    std::string namespace_name = "default"; // Kubernetes nodes use k8s.io
+};
+
+// Parses the containerd store syntax. Errc::usage.
+Result<ContainerdTarget> parse_containerd_target(std::string_view spec);
+
 struct ImportOptions
 {
     std::filesystem::path bundle;
-    std::filesystem::path store;               // oci:DIR store
-    std::optional<RegistryTarget> registry;    // or a registry to push into
-    std::optional<EngineTarget> engine;        // or a Docker Engine to load into
-    registry::RegistryOptions registry_access; // auth, TLS, --jobs for the registry
+    std::filesystem::path store;                // oci:DIR store
+    std::optional<RegistryTarget> registry;     // or a registry to push into
+    std::optional<EngineTarget> engine;         // or a Docker Engine to load into
+    std::optional<ContainerdTarget> containerd; // or a containerd namespace
+    registry::RegistryOptions registry_access;  // auth, TLS, --jobs for the registry
     bool keep_registry_host = false;
     std::uint64_t chunk_size = 32ULL << 20U; // larger blobs are pushed in PATCH chunks
     SignaturePolicy signature = SignaturePolicy::require;

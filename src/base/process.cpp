@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/process.hpp>
+#include <airlock/base/str_cat.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+extern char** environ;
+
+namespace airlock {
+
+namespace {
+
+// An anonymous temporary file for a child's output.
+Result<Fd> temporary_output()
+{
+    std::array<char, 32> name{"/tmp/airlock-child-XXXXXX"};
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0) {
+        return fail(Errc::io, str_cat("cannot create a temporary file: ", std::strerror(errno)));
+    }
+    ::unlink(name.data());
+    return Fd(fd);
+}
+
+std::string read_all(const Fd& fd)
+{
+    std::string out;
+    ::lseek(fd.get(), 0, SEEK_SET);
+    std::array<char, 65536> buffer{};
+    while (true) {
+        const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+        if (n <= 0) {
+            return out;
+        }
+        out.append(buffer.data(), static_cast<std::size_t>(n));
+    }
+}
+
+} // namespace
+
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : m_pid(other.m_pid)
+    , m_stdin(std::move(other.m_stdin))
+    , m_stdout(std::move(other.m_stdout))
+    , m_stderr(std::move(other.m_stderr))
+    , m_name(std::move(other.m_name))
+{
+    other.m_pid = -1;
+}
+
+ChildProcess::~ChildProcess()
+{
+    kill();
+}
+
+Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv)
+{
+    ChildProcess child;
+    child.m_name = argv.empty() ? std::string() : argv.front();
+    std::array<int, 2> in{};
+    if (::pipe2(in.data(), O_CLOEXEC) != 0) {
+        return fail(Errc::io, str_cat("cannot create a pipe: ", std::strerror(errno)));
+    }
+    Fd read_end(in[0]);
+    child.m_stdin = Fd(in[1]);
+    AIRLOCK_TRY_ASSIGN(child.m_stdout, temporary_output());
+    AIRLOCK_TRY_ASSIGN(child.m_stderr, temporary_output());
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, read_end.get(), 0);
+    posix_spawn_file_actions_adddup2(&actions, child.m_stdout.get(), 1);
+    posix_spawn_file_actions_adddup2(&actions, child.m_stderr.get(), 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) {
+        args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    const int rc = ::posix_spawnp(&child.m_pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+        child.m_pid = -1;
+        return fail(rc == ENOENT ? Errc::not_found : Errc::io,
+                    str_cat("cannot run ", child.m_name, ": ", std::strerror(rc)));
+    }
+    return child;
+}
+
+Result<> ChildProcess::write(std::span<const char> data)
+{
+    auto written = write_all(m_stdin, data, str_cat("to ", m_name));
+    if (!written) {
+        return fail(Errc::io, str_cat(m_name, " stopped reading its input"));
+    }
+    return {};
+}
+
+Result<std::string> ChildProcess::finish()
+{
+    m_stdin = Fd();
+    int status = 0;
+    while (::waitpid(m_pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            return fail(Errc::io, str_cat("cannot wait for ", m_name, ": ", std::strerror(errno)));
+        }
+    }
+    m_pid = -1;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        std::string err = read_all(m_stderr);
+        while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) {
+            err.pop_back();
+        }
+        return fail(Errc::io,
+                    str_cat(m_name,
+                            " failed (",
+                            WIFEXITED(status) ? str_cat("exit ", WEXITSTATUS(status))
+                                              : std::string("killed"),
+                            ")",
+                            err.empty() ? "" : ": " + err));
+    }
+    return read_all(m_stdout);
+}
+
+void ChildProcess::kill()
+{
+    if (m_pid > 0) {
+        ::kill(m_pid, SIGKILL);
+        int status = 0;
+        ::waitpid(m_pid, &status, 0);
+        m_pid = -1;
+    }
+}
+
+Result<std::string> run_command(const std::vector<std::string>& argv)
+{
+    AIRLOCK_TRY_ASSIGN(ChildProcess child, ChildProcess::spawn(argv));
+    return child.finish();
+}
+
+} // namespace airlock

@@ -1,0 +1,48 @@
+# import --to containerd: a private containerd (scripts/services); `ctr -n k8s.io images ls`
+# shows every tag with the bundle's digests, latest never backwards, idempotent re-import, and
+# a tampered bundle creates no image.
+. "$(dirname "$0")/common.sh"
+
+make_key k
+airlock pack "oci:$images/sample:1.0" -o a.bundle --sign-key k.key -q > /dev/null
+airlock pack "oci:$images/sample:2.0" "oci:$images/multi:ltsc" --all-platforms -o b.bundle --sign-key k.key -q > /dev/null
+start_service containerd containerd
+ctr_ls() { ctr -a "$CONTAINERD_SOCK" -n k8s.io images ls | awk 'NR > 1 { print $1, $3 }' | sort; }
+to="containerd:$CONTAINERD_SOCK?namespace=k8s.io"
+
+step "import and list"
+airlock import b.bundle --to "$to" --trusted-key k.pub --json > b.json
+assert_eq "$(jq -r .store b.json)" "$to"
+airlock inspect b.bundle --json > b-inspect.json
+sample=$(jq -r '.images[0].digest' b-inspect.json)
+multi=$(jq -r '.images[1].digest' b-inspect.json)
+ctr_ls > images.txt
+cat > want.txt << WANT
+localhost/multi:latest $multi
+localhost/multi:ltsc $multi
+localhost/sample:2.0 $sample
+localhost/sample:2.0.0 $sample
+localhost/sample:latest $sample
+WANT
+diff want.txt images.txt || fail "containerd does not hold the bundle's tags and digests"
+ctr -a "$CONTAINERD_SOCK" -n k8s.io content ls | grep -q "${sample}" || fail "the manifest is not in the content store"
+
+step "re-import changes nothing; an older bundle does not move latest"
+airlock import b.bundle --to "$to" --trusted-key k.pub > again.txt
+grep -q "nothing changed" again.txt || fail "re-import changed something: $(cat again.txt)"
+airlock import a.bundle --to "$to" --trusted-key k.pub > older.txt 2> older.err
+grep -q "latest stays at the newer version 2.0.0" older.err || fail "latest moved back"
+assert_eq "$(ctr_ls | awk '$1 == "localhost/sample:latest" { print $2 }')" "$sample"
+ctr_ls | grep -q "^localhost/sample:1.0.3 " || fail "the older image's own tags are missing"
+
+step "a tampered bundle creates no image"
+before=$(ctr_ls | tr '\n' ' ')
+airlock pack "oci:$images/docker:1.0" -o plain.bundle --sign-key k.key --compression none -q > /dev/null
+$tamper plain.bundle flipped.bundle flip-layer
+expect_fail 4 "does not match its digest" airlock import flipped.bundle --to "$to" --trusted-key k.pub
+assert_eq "$(ctr_ls | tr '\n' ' ')" "$before" "containerd images after a tampered import"
+airlock import plain.bundle --to "$to" --trusted-key k.pub -q > /dev/null
+ctr_ls | grep -q "^localhost/docker:1.0 " || fail "the intact bundle was not imported"
+
+step "a containerd that is not there"
+expect_fail 3 "cannot list containerd images at $t/nowhere.sock" airlock import a.bundle --to "containerd:$t/nowhere.sock" --trusted-key k.pub
