@@ -199,19 +199,8 @@ Result<ImportSummary> import_to_containerd(const ImportOptions& options,
     for (std::size_t i = 0; i < bundle.images.size(); ++i) {
         const auto& image = bundle.images[i];
         ImportedImage imported{image.name, image.digest, image.version, {}};
-        std::vector<std::string> tags = image.tags;
-        tags.insert(tags.end(), options.extra_tags.begin(), options.extra_tags.end());
-        const bool explicit_latest =
-            std::find(options.extra_tags.begin(), options.extra_tags.end(), "latest")
-            != options.extra_tags.end();
-        if (latest_candidates.contains(i) && options.latest == LatestPolicy::apply) {
-            tags.emplace_back("latest");
-        }
-        std::set<std::string> done;
-        for (const auto& tag : tags) {
-            if (!done.insert(tag).second) {
-                continue;
-            }
+        for (const auto& [tag, guarded] :
+             plan_tags(image, options.extra_tags, latest_candidates.contains(i), options.latest)) {
             const std::string ref = image.name + ":" + tag;
             TagChange change{tag, TagChange::Action::added, {}};
             if (const auto it = held.find(ref); it != held.end()) {
@@ -219,7 +208,7 @@ Result<ImportSummary> import_to_containerd(const ImportOptions& options,
                     imported.tags.push_back({tag, TagChange::Action::unchanged, {}});
                     continue;
                 }
-                if (tag == "latest" && !explicit_latest) {
+                if (guarded) {
                     AIRLOCK_TRY_ASSIGN(const std::string version,
                                        containerd_version(ctr, it->second));
                     if (std::string why = latest_must_stay(version, image); !why.empty()) {

@@ -459,20 +459,10 @@ Result<ImportSummary> import_to_engine(const ImportOptions& options,
         const std::string repo = ref.familiar_name();
         const std::string id = engine_image.manifest.config.digest.str();
         ImportedImage imported{repo, image.digest, image.version, {}};
-        std::vector<std::string> tags = image.tags;
-        tags.insert(tags.end(), options.extra_tags.begin(), options.extra_tags.end());
-        const bool explicit_latest =
-            std::find(options.extra_tags.begin(), options.extra_tags.end(), "latest")
-            != options.extra_tags.end();
-        if (latest_candidates.contains(engine_image.index)
-            && options.latest == LatestPolicy::apply) {
-            tags.emplace_back("latest");
-        }
-        std::set<std::string> done;
-        for (const auto& tag : tags) {
-            if (!done.insert(tag).second) {
-                continue;
-            }
+        for (const auto& [tag, guarded] : plan_tags(image,
+                                                    options.extra_tags,
+                                                    latest_candidates.contains(engine_image.index),
+                                                    options.latest)) {
             AIRLOCK_TRY_ASSIGN(const auto current, engine.inspect(http, repo + ":" + tag));
             TagChange change{tag, TagChange::Action::added, {}};
             if (current) {
@@ -480,7 +470,7 @@ Result<ImportSummary> import_to_engine(const ImportOptions& options,
                     imported.tags.push_back({tag, TagChange::Action::unchanged, {}});
                     continue;
                 }
-                if (tag == "latest" && !explicit_latest) {
+                if (guarded) {
                     if (std::string why = latest_must_stay(engine_version(*current), image);
                         !why.empty()) {
                         reporter.warn(str_cat(repo, ": ", why));

@@ -543,23 +543,8 @@ Result<ImportSummary> import_to_registry(const ImportOptions& options,
         AIRLOCK_TRY_ASSIGN(const std::string bytes, document(image.digest));
         ImportedImage imported{
             str_cat(target.host, "/", repositories[i]), image.digest, image.version, {}};
-        std::vector<std::string> tags = image.tags;
-        tags.insert(tags.end(), options.extra_tags.begin(), options.extra_tags.end());
-        const bool latest = latest_candidates.contains(i) && options.latest == LatestPolicy::apply;
-        if (latest || std::find(tags.begin(), tags.end(), "latest") != tags.end()) {
-            tags.erase(std::remove(tags.begin(), tags.end(), "latest"), tags.end());
-            tags.emplace_back("latest");
-        }
-        std::vector<std::string> done;
-        for (const auto& tag : tags) {
-            if (std::find(done.begin(), done.end(), tag) != done.end()) {
-                continue;
-            }
-            done.push_back(tag);
-            const bool guarded =
-                tag == "latest"
-                && std::find(options.extra_tags.begin(), options.extra_tags.end(), "latest")
-                       == options.extra_tags.end();
+        for (const auto& [tag, guarded] :
+             plan_tags(image, options.extra_tags, latest_candidates.contains(i), options.latest)) {
             AIRLOCK_TRY_ASSIGN(
                 TagChange change,
                 push_tag(*client, http, repositories[i], tag, image, bytes, guarded));

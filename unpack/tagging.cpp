@@ -75,6 +75,33 @@ std::vector<TagChange> apply_tags(std::vector<Descriptor>& entries,
     return changes;
 }
 
+std::vector<TagPlan> plan_tags(const manifest::BundleImage& image,
+                               const std::vector<std::string>& extra_tags,
+                               bool latest_candidate,
+                               LatestPolicy latest)
+{
+    const bool named_latest =
+        std::find(extra_tags.begin(), extra_tags.end(), k_latest) != extra_tags.end();
+    std::vector<TagPlan> plan;
+    const auto add = [&](const std::string& tag) {
+        if (tag != k_latest && std::none_of(plan.begin(), plan.end(), [&](const TagPlan& p) {
+                return p.tag == tag;
+            })) {
+            plan.push_back({tag, false});
+        }
+    };
+    for (const auto& tag : image.tags) {
+        add(tag);
+    }
+    for (const auto& tag : extra_tags) {
+        add(tag);
+    }
+    if (named_latest || (latest_candidate && latest == LatestPolicy::apply)) {
+        plan.push_back({std::string(k_latest), !named_latest});
+    }
+    return plan;
+}
+
 std::string latest_must_stay(const std::string& current_version, const manifest::BundleImage& image)
 {
     if (current_version.empty()) {

@@ -19,6 +19,21 @@ std::vector<TagChange> apply_tags(std::vector<manifest::Descriptor>& entries,
                                   const std::vector<std::string>& tags,
                                   LatestPolicy latest);
 
+// One tag a store should point at an image.
+struct TagPlan
+{
+    std::string tag;
+    bool guarded = false; // `latest` that must not move to an older version
+};
+
+// The tags to apply to `image`, each once: the bundle's tags, then `extra_tags` (--tag), then
+// `latest` when `latest_candidate` (the newest of its repository in the bundle) and `latest` is
+// apply. `latest` comes last and is guarded unless the operator named it with --tag.
+std::vector<TagPlan> plan_tags(const manifest::BundleImage& image,
+                               const std::vector<std::string>& extra_tags,
+                               bool latest_candidate,
+                               LatestPolicy latest);
+
 // Why `latest`, now at an image of version `current_version`, must not move to `image`; empty
 // when it may (no current version, or `image` is at least as new).
 std::string latest_must_stay(const std::string& current_version,

@@ -106,3 +106,21 @@ TEST_CASE("unpack::parse_store_spec")
     CHECK(parse_store_spec("docker://x").error().code == Errc::usage);
     CHECK(parse_store_spec("oci:").error().code == Errc::usage);
 }
+
+TEST_CASE("unpack::plan_tags")
+{
+    auto i = image('a', "1.2");
+    i.tags = {"1", "1.2", "latest"};
+    auto plan = plan_tags(i, {"site", "1"}, true, LatestPolicy::apply);
+    REQUIRE(plan.size() == 4);
+    CHECK(plan[0].tag == "1");
+    CHECK(plan[1].tag == "1.2");
+    CHECK(plan[2].tag == "site");
+    CHECK(plan[3].tag == "latest");
+    CHECK(plan[3].guarded);
+    CHECK(plan_tags(i, {}, false, LatestPolicy::apply).size() == 2); // not the newest: no latest
+    CHECK(plan_tags(i, {}, true, LatestPolicy::skip).size() == 2);   // --no-latest
+    plan = plan_tags(i, {"latest"}, false, LatestPolicy::skip);      // --tag latest: unguarded
+    REQUIRE(plan.size() == 3);
+    CHECK_FALSE(plan.back().guarded);
+}
