@@ -17,6 +17,7 @@
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/pack/pack.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <map>
@@ -210,7 +211,9 @@ Result<> resolve_tag_conflicts(std::vector<PlannedImage>& images, Reporter& repo
                 kept.push_back(image.tags[i]);
                 continue;
             }
-            const bool source_tag = i == 0 && image.tags[i] != image.version;
+            // Tags someone named (source tag, image list tags) must not clash; a derived
+            // version tag yields.
+            const bool source_tag = image.tags[i] != image.version;
             if (source_tag) {
                 return fail(Errc::usage,
                             str_cat(ref,
@@ -245,8 +248,13 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
     std::vector<std::unique_ptr<ImageSource>> sources;
     std::vector<PlannedImage> images;
     SourceFactory factory(options.registry, reporter);
-    const PlatformSelection selection{options.platforms, options.all_platforms};
-    for (const auto& reference : options.sources) {
+    for (const auto& request : options.sources) {
+        const std::string& reference = request.reference;
+        // A line of an image list may name its own platforms.
+        const PlatformSelection selection =
+            request.all_platforms || !request.platforms.empty()
+                ? PlatformSelection{request.platforms, request.all_platforms}
+                : PlatformSelection{options.platforms, options.all_platforms};
         auto source = factory.make(reference);
         if (!source) {
             return std::unexpected(
@@ -270,6 +278,12 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
                                   ? str_cat(" +", planned->image.platforms.size() - 1)
                                   : "",
                               "]"));
+        for (const auto& tag : request.tags) {
+            if (std::find(planned->image.tags.begin(), planned->image.tags.end(), tag)
+                == planned->image.tags.end()) {
+                planned->image.tags.push_back(tag);
+            }
+        }
         sources.push_back(std::move(*source));
         images.push_back(std::move(*planned));
     }

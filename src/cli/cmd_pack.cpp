@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "registry_flags.hpp"
 
+#include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/pack/pack.hpp>
 
@@ -16,6 +17,7 @@ namespace {
 struct PackCommandOptions
 {
     std::vector<std::string> sources;
+    std::vector<std::string> lists;
     std::string output;
     std::vector<std::string> sign_keys;
     std::string compression = "zstd";
@@ -78,12 +80,29 @@ nlohmann::json summary_json(const pack::PackSummary& summary, const std::string&
 int run_pack(const PackCommandOptions& o, Context& ctx)
 {
     ConsoleReporter reporter(ctx.global);
+    if (o.sources.empty() && o.lists.empty()) {
+        return report_error(Error{Errc::usage, "nothing to pack: name images or give -f LIST", {}},
+                            ctx.global);
+    }
     auto compression = parse_compression(o.compression, o.threads);
     if (!compression) {
         return report_error(compression.error(), ctx.global);
     }
     pack::PackOptions options;
-    options.sources = o.sources;
+    for (const auto& reference : o.sources) {
+        options.sources.push_back(pack::ImageRequest{reference, {}, false, {}});
+    }
+    for (const auto& list : o.lists) {
+        auto text = read_file(list, 16U << 20U);
+        if (!text) {
+            return report_error(text.error(), ctx.global);
+        }
+        auto requests = pack::parse_image_list(*text, list);
+        if (!requests) {
+            return report_error(requests.error(), ctx.global);
+        }
+        options.sources.insert(options.sources.end(), requests->begin(), requests->end());
+    }
     options.output = o.output;
     options.sign_keys.assign(o.sign_keys.begin(), o.sign_keys.end());
     options.compression = *compression;
@@ -130,10 +149,13 @@ void register_pack(CLI::App& app, Context& ctx)
     auto options = std::make_shared<PackCommandOptions>();
     auto* cmd = app.add_subcommand("pack", "Pack images into one signed bundle file");
     cmd->add_option(
-           "images",
-           options->sources,
-           "Images: registry references (alpine:3.19, mcr.microsoft.com/...) or oci:DIR[:REF]")
-        ->required();
+        "images",
+        options->sources,
+        "Images: registry references (alpine:3.19, mcr.microsoft.com/...) or oci:DIR[:REF]");
+    cmd->add_option(
+        "-f,--file",
+        options->lists,
+        "Image list: one reference per line, optional platform=... tags=... (see docs/usage.md)");
     cmd->add_option("-o,--output", options->output, "Bundle file to write")->required();
     cmd->add_option("--sign-key", options->sign_keys, "Private key (PEM) to sign with; repeatable")
         ->required();

@@ -26,6 +26,20 @@ void install_signal_handlers()
     std::signal(SIGPIPE, SIG_IGN);
 }
 
+// Repeatable options take one value per occurrence, so `--trusted-key K BUNDLE` does not
+// swallow BUNDLE (CLI11 lets vector options consume every following argument otherwise).
+void one_value_per_flag(CLI::App& app)
+{
+    for (CLI::Option* option : app.get_options()) {
+        if (option->nonpositional()) {
+            option->allow_extra_args(false);
+        }
+    }
+    for (CLI::App* sub : app.get_subcommands({})) {
+        one_value_per_flag(*sub);
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -45,6 +59,7 @@ int main(int argc, char** argv)
     register_inspect(app, ctx);
     register_import(app, ctx);
     register_images(app, ctx);
+    one_value_per_flag(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

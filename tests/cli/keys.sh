@@ -20,6 +20,7 @@ airlock pack "oci:$images/sample:1.0" -o s.bundle --sign-key ec.key -q > /dev/nu
 mkdir trusted
 cp ec.pub trusted/release.pub
 airlock verify s.bundle --trusted-keys-dir trusted > /dev/null
+airlock verify --trusted-key ec.pub s.bundle > /dev/null # a repeatable option before the bundle
 AIRLOCK_TRUSTED_KEYS_DIR=$t/trusted airlock verify s.bundle > /dev/null
 expect_fail 5 "no signature by a trusted key" airlock verify s.bundle --trusted-key site.pub --trusted-keys-dir "$t/none"
 echo "garbage" > trusted/broken.pub

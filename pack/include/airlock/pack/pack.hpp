@@ -6,6 +6,7 @@
 #include <airlock/base/reporter.hpp>
 #include <airlock/manifest/bundle_manifest.hpp>
 #include <airlock/manifest/platform.hpp>
+#include <airlock/pack/image_list.hpp>
 #include <airlock/registry/options.hpp>
 
 #include <cstdint>
@@ -18,7 +19,7 @@ namespace airlock::pack {
 
 struct PackOptions
 {
-    std::vector<std::string> sources; // registry references or "oci:DIR[:REF]"
+    std::vector<ImageRequest> sources; // registry references or "oci:DIR[:REF]", with overrides
     registry::RegistryOptions registry;
     std::vector<manifest::Platform> platforms; // empty: the host's platform
     bool all_platforms = false;                // keep whole indexes, original digests
