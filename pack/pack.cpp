@@ -71,6 +71,19 @@ std::int64_t bundle_time(const PackOptions& options, const std::vector<PlannedIm
     return newest;
 }
 
+// When this pack happens: SOURCE_DATE_EPOCH when set (reproducible builds), else now.
+std::int64_t pack_time()
+{
+    if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+        char* end = nullptr;
+        const long long value = std::strtoll(epoch, &end, 10);
+        if (end != nullptr && *end == '\0' && value >= 0) {
+            return value;
+        }
+    }
+    return now_seconds();
+}
+
 archive::EntryContent entry_content(const manifest::BundleBlob& blob)
 {
     if (manifest::media_type::is_json_document(blob.media_type)) {
@@ -314,6 +327,9 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
     bundle.tool = str_cat("airlock ", AIRLOCK_VERSION);
     bundle.channel = options.channel;
     bundle.sequence = options.sequence;
+    if (options.expires_after) {
+        bundle.expires = format_rfc3339_utc(pack_time() + *options.expires_after);
+    }
     for (const auto& image : images) {
         bundle.images.push_back(image.image);
     }

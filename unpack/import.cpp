@@ -9,6 +9,7 @@
 // A failure before 4 removes the staging directory and leaves the store byte-for-byte as it was;
 // blobs land before tags, so a crash inside 4 leaves unreferenced blobs, and a re-run finishes.
 
+#include "bundle_policy.hpp"
 #include "containerd_import.hpp"
 #include "engine_import.hpp"
 #include "image_closure.hpp"
@@ -17,6 +18,8 @@
 
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/base/time.hpp>
+#include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/reference.hpp>
 #include <airlock/manifest/version.hpp>
 #include <airlock/unpack/bundle_reader.hpp>
@@ -221,6 +224,12 @@ Result<ImportSummary> run_import(const ImportOptions& options,
 
 } // namespace
 
+std::string store_name(const ImportOptions& options);
+Result<ImportSummary> import_into_store(const ImportOptions& options,
+                                        BundleReader& reader,
+                                        ImportSummary summary,
+                                        Reporter& reporter);
+
 const char* tag_action_name(TagChange::Action action)
 {
     switch (action) {
@@ -252,6 +261,44 @@ import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter
         reporter.warn(
             str_cat("importing ", options.bundle.string(), " WITHOUT checking its signature"));
     }
+    // Site policy, before anything is touched: expiry and the channel's sequence.
+    const auto& bundle_manifest = reader.header().manifest;
+    AIRLOCK_TRY(check_expiry(bundle_manifest, now_seconds(), options.allow_expired));
+    const std::string bundle_digest =
+        "sha256:" + crypto::sha256_hex(reader.header().manifest_bytes);
+    const ChannelLedger ledger(ledger_path(options, store_name(options)));
+    AIRLOCK_TRY(ledger.check(bundle_manifest, bundle_digest, options.allow_downgrade));
+    auto result = import_into_store(options, reader, std::move(summary), reporter);
+    if (result) {
+        if (auto recorded = ledger.record(bundle_manifest, bundle_digest); !recorded) {
+            reporter.warn(
+                str_cat("could not record the channel sequence: ", recorded.error().message));
+        }
+    }
+    return result;
+}
+
+// A stable name for the store `options` imports into (used to keep its channel ledger).
+std::string store_name(const ImportOptions& options)
+{
+    if (options.registry) {
+        return "docker-" + options.registry->host + "-" + options.registry->prefix;
+    }
+    if (options.engine) {
+        return "docker-engine-" + options.engine->socket;
+    }
+    if (options.containerd) {
+        return "containerd-" + options.containerd->socket + "-"
+               + options.containerd->namespace_name;
+    }
+    return "oci-" + options.store.string();
+}
+
+Result<ImportSummary> import_into_store(const ImportOptions& options,
+                                        BundleReader& reader,
+                                        ImportSummary summary,
+                                        Reporter& reporter)
+{
     if (!reader.header().manifest.required.empty()) {
         // Checked blob by blob below; named here so the operator knows why an import may fail.
         reporter.info(str_cat("differential bundle: needs ",

@@ -28,6 +28,8 @@ const char* errc_name(Errc code)
         return "unsafe_entry";
     case Errc::unsupported:
         return "unsupported";
+    case Errc::policy:
+        return "policy";
     case Errc::cancelled:
         return "cancelled";
     case Errc::internal:

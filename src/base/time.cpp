@@ -81,6 +81,40 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view text)
     return static_cast<std::int64_t>(timegm(&tm)) - offset;
 }
 
+std::optional<std::int64_t> parse_duration(std::string_view text)
+{
+    std::int64_t unit = 1;
+    if (!text.empty()) {
+        switch (text.back()) {
+        case 'd':
+            unit = 86400;
+            break;
+        case 'h':
+            unit = 3600;
+            break;
+        case 'm':
+            unit = 60;
+            break;
+        case 's':
+            unit = 1;
+            break;
+        default:
+            unit = 0;
+            break;
+        }
+        if (unit != 0) {
+            text.remove_suffix(1);
+        } else {
+            unit = 1;
+        }
+    }
+    const auto value = digits(text, 0, text.size());
+    if (text.empty() || text.size() > 9 || !value || *value <= 0) {
+        return std::nullopt;
+    }
+    return static_cast<std::int64_t>(*value) * unit;
+}
+
 std::int64_t now_seconds()
 {
     return std::chrono::duration_cast<std::chrono::seconds>(

@@ -20,6 +20,8 @@ struct ImportCommandOptions
     TrustOptions trust;
     bool no_latest = false;
     bool skip_signature = false;
+    bool allow_downgrade = false;
+    bool allow_expired = false;
     std::vector<std::string> tags;
     RegistryFlags access;
     bool keep_registry_host = false;
@@ -98,6 +100,8 @@ int run_import(const ImportCommandOptions& o, Context& ctx)
         o.skip_signature ? unpack::SignaturePolicy::skip : unpack::SignaturePolicy::require;
     options.latest = o.no_latest ? unpack::LatestPolicy::skip : unpack::LatestPolicy::apply;
     options.extra_tags = o.tags;
+    options.allow_downgrade = o.allow_downgrade;
+    options.allow_expired = o.allow_expired;
     auto keys = load_trusted_keys(o.trust);
     if (!keys) {
         return report_error(keys.error(), ctx.global);
@@ -151,6 +155,10 @@ void register_import(CLI::App& app, Context& ctx)
     cmd->add_flag("--insecure-skip-signature",
                   options->skip_signature,
                   "Import without a trusted signature (digests are still checked)");
+    cmd->add_flag("--allow-downgrade",
+                  options->allow_downgrade,
+                  "Import a bundle older than (or replacing) the last one of its channel");
+    cmd->add_flag("--allow-expired", options->allow_expired, "Import a bundle past its expiry");
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback([options, &ctx] { ctx.exit_code = run_import(*options, ctx); });
 }

@@ -60,6 +60,9 @@ inspect_json(const unpack::BundleHeader& header, const std::string& path, std::u
     if (m.sequence) {
         out["sequence"] = *m.sequence;
     }
+    if (!m.expires.empty()) {
+        out["expires"] = m.expires;
+    }
     return out;
 }
 
@@ -82,6 +85,9 @@ int run_inspect(const std::string& path, Context& ctx)
     if (!m.channel.empty()) {
         std::cout << "Channel:   " << m.channel << (m.sequence ? str_cat(" #", *m.sequence) : "")
                   << '\n';
+    }
+    if (!m.expires.empty()) {
+        std::cout << "Expires:   " << m.expires << '\n';
     }
     for (const auto& s : reader->header().signatures) {
         std::cout << "Signed by: " << s.key_id << " (" << s.algorithm << ")\n";

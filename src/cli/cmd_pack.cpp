@@ -4,6 +4,7 @@
 
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/base/time.hpp>
 #include <airlock/pack/pack.hpp>
 
 #include <charconv>
@@ -24,6 +25,7 @@ struct PackCommandOptions
     unsigned threads = 0;
     std::string channel;
     std::optional<std::uint64_t> sequence;
+    std::string expires;
     std::vector<std::string> platforms;
     bool all_platforms = false;
     RegistryFlags access;
@@ -108,6 +110,19 @@ int run_pack(const PackCommandOptions& o, Context& ctx)
     options.compression = *compression;
     options.channel = o.channel;
     options.sequence = o.sequence;
+    if (!o.expires.empty()) {
+        options.expires_after = parse_duration(o.expires);
+        if (!options.expires_after) {
+            return report_error(
+                Error{Errc::usage,
+                      str_cat("invalid --expires '", o.expires, "': use e.g. 45d, 12h"),
+                      {}},
+                ctx.global);
+        }
+    }
+    if (o.sequence && o.channel.empty()) {
+        return report_error(Error{Errc::usage, "--sequence needs --channel", {}}, ctx.global);
+    }
     options.registry = o.registry;
     apply_registry_flags(o.access, options.registry);
     options.registry.cache_dir = o.cache;
@@ -165,7 +180,12 @@ void register_pack(CLI::App& app, Context& ctx)
                     options->threads,
                     "zstd worker threads (default: one per CPU; output is the same)");
     cmd->add_option("--channel", options->channel, "Release channel recorded in the bundle");
-    cmd->add_option("--sequence", options->sequence, "Sequence number within the channel");
+    cmd->add_option("--sequence",
+                    options->sequence,
+                    "Sequence number within the channel (importers refuse going back)");
+    cmd->add_option("--expires",
+                    options->expires,
+                    "Importers refuse the bundle this long after packing (45d, 12h)");
     cmd->add_option("--platform",
                     options->platforms,
                     "os/arch[/variant][:os.version] to keep from multi-platform images; repeatable "

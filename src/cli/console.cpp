@@ -28,6 +28,8 @@ int exit_code_for(Errc code)
         return k_exit_signature;
     case Errc::cancelled:
         return k_exit_interrupted;
+    case Errc::policy:
+        return k_exit_policy;
     case Errc::io:
     case Errc::not_found:
     case Errc::unsupported:

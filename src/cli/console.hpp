@@ -20,6 +20,7 @@ enum ExitCode : int {
     k_exit_network = 3,
     k_exit_verification = 4,
     k_exit_signature = 5,
+    k_exit_policy = 6,
     k_exit_interrupted = 130,
 };
 

@@ -121,3 +121,16 @@ TEST_CASE("base::parse_size")
     CHECK_FALSE(parse_size("-1"));
     CHECK_FALSE(parse_size("99999999999999999T"));
 }
+
+TEST_CASE("base::parse_duration")
+{
+    CHECK(parse_duration("45d") == 45 * 86400);
+    CHECK(parse_duration("12h") == 12 * 3600);
+    CHECK(parse_duration("30m") == 1800);
+    CHECK(parse_duration("90s") == 90);
+    CHECK(parse_duration("90") == 90);
+    CHECK_FALSE(parse_duration("d"));
+    CHECK_FALSE(parse_duration("0d"));
+    CHECK_FALSE(parse_duration("-1d"));
+    CHECK_FALSE(parse_duration("1w"));
+}

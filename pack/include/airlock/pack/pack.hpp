@@ -28,6 +28,9 @@ struct PackOptions
     archive::Compression compression;
     std::string channel;
     std::optional<std::uint64_t> sequence;
+    // Seconds after the pack time (SOURCE_DATE_EPOCH when set, else now) when importers refuse
+    // the bundle; nothing: no expiry.
+    std::optional<std::int64_t> expires_after;
     // Bundle creation time; default: SOURCE_DATE_EPOCH, else the newest image's "created".
     std::optional<std::int64_t> created;
 };

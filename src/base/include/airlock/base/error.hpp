@@ -21,6 +21,7 @@ enum class Errc {
     format,            // malformed bundle, manifest or JSON
     unsafe_entry,      // an archive entry that would escape or is not a plain file
     unsupported,       // valid input that airlock does not handle
+    policy,            // refused by site policy: rollback of a channel, an expired bundle
     cancelled,         // interrupted by a signal
     internal,          // a bug in airlock
 };

@@ -15,6 +15,9 @@ std::string format_rfc3339_utc(std::int64_t seconds);
 // nothing when `text` is not one.
 std::optional<std::int64_t> parse_rfc3339(std::string_view text);
 
+// Seconds in "45d", "12h", "30m", "90s" (a bare number is seconds); nothing otherwise.
+std::optional<std::int64_t> parse_duration(std::string_view text);
+
 // Current time in seconds since the epoch.
 std::int64_t now_seconds();
 

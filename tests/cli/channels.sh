@@ -1,0 +1,35 @@
+# Channels and expiry: a replayed older bundle and a different bundle with the same sequence are
+# refused (exit 6) unless --allow-downgrade; an expired bundle is refused unless --allow-expired;
+# refusals leave the store unchanged.
+. "$(dirname "$0")/common.sh"
+
+make_key k
+airlock pack "oci:$images/sample:1.0" --channel monthly --sequence 5 -o s5.bundle --sign-key k.key -q > /dev/null
+airlock pack "oci:$images/sample:2.0" --channel monthly --sequence 6 -o s6.bundle --sign-key k.key -q > /dev/null
+airlock pack "oci:$images/multi:ltsc" --channel monthly --sequence 6 -o s6-other.bundle --sign-key k.key -q > /dev/null
+airlock inspect s5.bundle --json | jq -e '.channel == "monthly" and .sequence == 5' > /dev/null
+
+step "sequences move forward only"
+airlock import s5.bundle --to oci:store --trusted-key k.pub -q > /dev/null
+airlock import s6.bundle --to oci:store --trusted-key k.pub -q > /dev/null
+jq -e '.monthly.sequence == 6' store/.airlock/channels.json > /dev/null
+snapshot=$(tree_digest store)
+expect_fail 6 "channel 'monthly' is at sequence 6 in this store; this bundle is 5 .*rollback refused" \
+    airlock import s5.bundle --to oci:store --trusted-key k.pub
+expect_fail 6 "channel 'monthly' sequence 6 was imported from a different bundle" \
+    airlock import s6-other.bundle --to oci:store --trusted-key k.pub
+assert_eq "$(tree_digest store)" "$snapshot" "store after refused bundles"
+airlock import s6.bundle --to oci:store --trusted-key k.pub -q > /dev/null # the same bundle again is fine
+airlock import s5.bundle --to oci:store --trusted-key k.pub --allow-downgrade -q > /dev/null
+jq -e '.monthly.sequence == 6' store/.airlock/channels.json > /dev/null || fail "a forced downgrade lowered the mark"
+expect_fail 2 "--sequence needs --channel" airlock pack "oci:$images/sample:1.0" --sequence 3 -o x.bundle --sign-key k.key
+
+step "expiry"
+SOURCE_DATE_EPOCH=1000000000 airlock pack "oci:$images/sample:1.0" --expires 45d -o old.bundle --sign-key k.key -q > /dev/null
+assert_eq "$(airlock inspect old.bundle --json | jq -r .expires)" "2001-10-24T01:46:40Z"
+expect_fail 6 "the bundle expired at 2001-10-24T01:46:40Z" airlock import old.bundle --to oci:fresh --trusted-key k.pub
+test ! -e fresh || fail "an expired bundle created a store"
+airlock import old.bundle --to oci:fresh --trusted-key k.pub --allow-expired -q > /dev/null
+airlock pack "oci:$images/sample:1.0" --expires 30d -o new.bundle --sign-key k.key -q > /dev/null
+airlock import new.bundle --to oci:fresh2 --trusted-key k.pub -q > /dev/null
+expect_fail 2 "invalid --expires '3w'" airlock pack "oci:$images/sample:1.0" --expires 3w -o x.bundle --sign-key k.key
