@@ -6,10 +6,12 @@
 // the listed size; its bytes are hashed as they pass to the sink.
 
 #include <airlock/base/cancel.hpp>
+#include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/unpack/bundle_reader.hpp>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <vector>
@@ -126,6 +128,11 @@ expect_entry(archive::TarReader& reader, std::string_view name, const fs::path& 
 
 } // namespace
 
+fs::path cosignature_path(const fs::path& bundle)
+{
+    return fs::path(bundle.string() + ".cosign.json");
+}
+
 BundleReader::BundleReader(fs::path path, archive::TarReader reader, BundleHeader header)
     : m_path(std::move(path))
     , m_reader(std::move(reader))
@@ -157,6 +164,26 @@ Result<BundleReader> BundleReader::open(const fs::path& path)
             std::move(signatures.error()).with_context(str_cat("in ", path.string())));
     }
     header.signatures = std::move(*signatures);
+    const auto cosign_file = cosignature_path(path);
+    std::error_code ec;
+    if (std::filesystem::exists(cosign_file, ec)) {
+        AIRLOCK_TRY_ASSIGN(const std::string text, read_file(cosign_file, k_max_signatures_json));
+        auto extra = manifest::parse_signatures(text);
+        if (!extra) {
+            return std::unexpected(
+                std::move(extra.error()).with_context(str_cat("in ", cosign_file.string())));
+        }
+        for (auto& signature : *extra) {
+            const bool known = std::any_of(
+                header.signatures.begin(),
+                header.signatures.end(),
+                [&](const manifest::Signature& s) { return s.key_id == signature.key_id; });
+            if (!known) {
+                header.signatures.push_back(std::move(signature));
+                ++header.cosignatures;
+            }
+        }
+    }
     return BundleReader(path, std::move(reader), std::move(header));
 }
 

@@ -253,9 +253,11 @@ import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter
     ImportSummary summary;
     summary.store = "oci:" + options.store.string();
     if (options.signature == SignaturePolicy::require) {
-        AIRLOCK_TRY_ASSIGN(
-            const SignatureCheck check,
-            check_signatures(reader.header().manifest_bytes, reader.header().signatures, trusted));
+        AIRLOCK_TRY_ASSIGN(const SignatureCheck check,
+                           check_signatures(reader.header().manifest_bytes,
+                                            reader.header().signatures,
+                                            trusted,
+                                            options.required_signatures));
         summary.signers = check.trusted_signers;
     } else {
         reporter.warn(

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/unpack/bundle_reader.hpp>
 #include <airlock/unpack/trust.hpp>
 
 #include <algorithm>
@@ -50,7 +51,8 @@ const crypto::PublicKey* TrustedKeys::find(std::string_view id) const
 
 Result<SignatureCheck> check_signatures(std::string_view bundle_json,
                                         const std::vector<manifest::Signature>& signatures,
-                                        const TrustedKeys& trusted)
+                                        const TrustedKeys& trusted,
+                                        std::size_t required)
 {
     if (trusted.empty()) {
         return fail(Errc::signature_invalid,
@@ -75,7 +77,10 @@ Result<SignatureCheck> check_signatures(std::string_view bundle_json,
                         signature.key_id,
                         " does not match bundle.json (the bundle was altered after signing)"));
         }
-        check.trusted_signers.push_back(signature.key_id);
+        if (std::find(check.trusted_signers.begin(), check.trusted_signers.end(), signature.key_id)
+            == check.trusted_signers.end()) {
+            check.trusted_signers.push_back(signature.key_id);
+        }
     }
     if (check.trusted_signers.empty()) {
         std::string ids;
@@ -85,7 +90,38 @@ Result<SignatureCheck> check_signatures(std::string_view bundle_json,
         return fail(Errc::signature_invalid,
                     str_cat("no signature by a trusted key; signed by: ", ids));
     }
+    if (check.trusted_signers.size() < required) {
+        return fail(Errc::signature_invalid,
+                    str_cat("the bundle needs signatures by ",
+                            required,
+                            " trusted keys and has ",
+                            check.trusted_signers.size(),
+                            " (add one with 'airlock sign')"));
+    }
     return check;
+}
+
+Result<std::string> cosign_bundle(const fs::path& bundle, const fs::path& key_file)
+{
+    AIRLOCK_TRY_ASSIGN(const std::string pem, read_file(key_file, 1U << 20U));
+    AIRLOCK_TRY_ASSIGN(const crypto::PrivateKey key,
+                       crypto::PrivateKey::from_pem(pem, key_file.string()));
+    AIRLOCK_TRY_ASSIGN(const crypto::PublicKey pub, key.public_key());
+    AIRLOCK_TRY_ASSIGN(const BundleReader reader, BundleReader::open(bundle));
+    AIRLOCK_TRY_ASSIGN(std::string value, key.sign(reader.header().manifest_bytes));
+    const fs::path file = cosignature_path(bundle);
+    std::vector<manifest::Signature> cosignatures;
+    std::error_code ec;
+    if (fs::exists(file, ec)) {
+        AIRLOCK_TRY_ASSIGN(const std::string text, read_file(file, 1U << 20U));
+        AIRLOCK_TRY_ASSIGN(cosignatures, manifest::parse_signatures(text));
+    }
+    std::erase_if(cosignatures, [&](const manifest::Signature& s) { return s.key_id == pub.id(); });
+    cosignatures.push_back(
+        {std::string(crypto::key_type_name(key.type())), pub.id(), std::move(value)});
+    AIRLOCK_TRY_ASSIGN(const std::string json, manifest::signatures_to_json(cosignatures));
+    AIRLOCK_TRY(write_file_atomic(file, json));
+    return pub.id();
 }
 
 } // namespace airlock::unpack

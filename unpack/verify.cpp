@@ -8,14 +8,18 @@
 
 namespace airlock::unpack {
 
-Result<VerifyReport>
-verify_bundle(const std::filesystem::path& bundle, const TrustedKeys& trusted, Reporter& reporter)
+Result<VerifyReport> verify_bundle(const std::filesystem::path& bundle,
+                                   const TrustedKeys& trusted,
+                                   Reporter& reporter,
+                                   std::size_t required_signatures)
 {
     AIRLOCK_TRY_ASSIGN(BundleReader reader, BundleReader::open(bundle));
     VerifyReport report;
-    AIRLOCK_TRY_ASSIGN(
-        report.signatures,
-        check_signatures(reader.header().manifest_bytes, reader.header().signatures, trusted));
+    AIRLOCK_TRY_ASSIGN(report.signatures,
+                       check_signatures(reader.header().manifest_bytes,
+                                        reader.header().signatures,
+                                        trusted,
+                                        required_signatures));
     DocumentCollector documents;
     AIRLOCK_TRY_ASSIGN(report.content,
                        reader.read_contents(documents, OnMismatch::collect, reporter));

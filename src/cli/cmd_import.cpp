@@ -100,6 +100,7 @@ int run_import(const ImportCommandOptions& o, Context& ctx)
         o.skip_signature ? unpack::SignaturePolicy::skip : unpack::SignaturePolicy::require;
     options.latest = o.no_latest ? unpack::LatestPolicy::skip : unpack::LatestPolicy::apply;
     options.extra_tags = o.tags;
+    options.required_signatures = o.trust.required;
     options.allow_downgrade = o.allow_downgrade;
     options.allow_expired = o.allow_expired;
     auto keys = load_trusted_keys(o.trust);

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 
 #include <airlock/base/str_cat.hpp>
+#include <airlock/crypto/sha256.hpp>
 #include <airlock/unpack/bundle_reader.hpp>
 
 #include <filesystem>
@@ -74,13 +75,20 @@ int run_inspect(const std::string& path, Context& ctx)
     }
     std::error_code ec;
     const std::uint64_t file_size = std::filesystem::file_size(path, ec);
-    const nlohmann::json doc = inspect_json(reader->header(), path, file_size);
+    nlohmann::json doc = inspect_json(reader->header(), path, file_size);
+    // The whole file's digest, so that two release engineers can compare their bundles.
+    auto digest = crypto::sha256_file(path);
+    if (!digest) {
+        return report_error(digest.error(), ctx.global);
+    }
+    doc["sha256"] = *digest;
     if (ctx.global.json) {
         print_json(doc);
         return k_exit_ok;
     }
     const auto& m = reader->header().manifest;
     std::cout << "Bundle:    " << path << " (" << human_size(file_size) << ")\n"
+              << "SHA-256:   " << *digest << '\n'
               << "Created:   " << m.created << " by " << m.tool << '\n';
     if (!m.channel.empty()) {
         std::cout << "Channel:   " << m.channel << (m.sequence ? str_cat(" #", *m.sequence) : "")
@@ -89,8 +97,11 @@ int run_inspect(const std::string& path, Context& ctx)
     if (!m.expires.empty()) {
         std::cout << "Expires:   " << m.expires << '\n';
     }
-    for (const auto& s : reader->header().signatures) {
-        std::cout << "Signed by: " << s.key_id << " (" << s.algorithm << ")\n";
+    const auto& signatures = reader->header().signatures;
+    const std::size_t embedded = signatures.size() - reader->header().cosignatures;
+    for (std::size_t i = 0; i < signatures.size(); ++i) {
+        std::cout << "Signed by: " << signatures[i].key_id << " (" << signatures[i].algorithm
+                  << (i >= embedded ? ", co-signature" : "") << ")\n";
     }
     std::cout << "Content:   " << m.blobs.size() << " blobs, "
               << human_size(doc["contentBytes"].get<std::uint64_t>())

@@ -24,7 +24,7 @@ int run_verify(const VerifyCommandOptions& o, Context& ctx)
     if (!keys) {
         return report_error(keys.error(), ctx.global);
     }
-    auto report = unpack::verify_bundle(o.bundle, *keys, reporter);
+    auto report = unpack::verify_bundle(o.bundle, *keys, reporter, o.trust.required);
     if (!report) {
         return report_error(report.error(), ctx.global);
     }
@@ -55,7 +55,9 @@ int run_verify(const VerifyCommandOptions& o, Context& ctx)
     }
     if (!ctx.global.json) {
         std::cout << o.bundle << ": OK\n"
-                  << "  signature: valid, by " << report->signatures.trusted_signers.front() << '\n'
+                  << "  signature: valid, by " << report->signatures.trusted_signers.size()
+                  << " trusted key(s): " << report->signatures.trusted_signers.front()
+                  << (report->signatures.trusted_signers.size() > 1 ? ", ..." : "") << '\n'
                   << "  content:   " << report->content.blobs << " blobs, "
                   << human_size(report->content.blob_bytes) << ", every digest and size matches\n"
                   << "  images:    " << manifest.images.size() << '\n';

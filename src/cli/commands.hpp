@@ -21,5 +21,6 @@ void register_verify(CLI::App& app, Context& ctx);
 void register_inspect(CLI::App& app, Context& ctx);
 void register_import(CLI::App& app, Context& ctx);
 void register_images(CLI::App& app, Context& ctx);
+void register_sign(CLI::App& app, Context& ctx);
 
 } // namespace airlock::cli

@@ -59,6 +59,7 @@ int main(int argc, char** argv)
     register_inspect(app, ctx);
     register_import(app, ctx);
     register_images(app, ctx);
+    register_sign(app, ctx);
     one_value_per_flag(app);
     try {
         app.parse(argc, argv);

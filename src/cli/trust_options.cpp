@@ -9,6 +9,11 @@ void add_trust_options(CLI::App& command, TrustOptions& options)
 {
     command.add_option(
         "--trusted-key", options.keys, "Public key (PEM) whose signature is accepted; repeatable");
+    command
+        .add_option("--require-signatures",
+                    options.required,
+                    "Distinct trusted keys that must have signed (default 1)")
+        ->check(CLI::Range(1, 64));
     command.add_option("--trusted-keys-dir",
                        options.dir,
                        "Directory of trusted *.pub keys (default $AIRLOCK_TRUSTED_KEYS_DIR or "

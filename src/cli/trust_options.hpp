@@ -15,6 +15,7 @@ struct TrustOptions
 {
     std::vector<std::string> keys;
     std::string dir;
+    std::size_t required = 1; // --require-signatures
 };
 
 void add_trust_options(CLI::App& command, TrustOptions& options);

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/c_deleter.hpp>
 #include <airlock/base/encoding.hpp>
+#include <airlock/base/file.hpp>
 #include <airlock/crypto/sha256.hpp>
 
 #include <openssl/evp.h>
 
 #include <array>
 #include <stdexcept>
+#include <vector>
 
 namespace airlock::crypto {
 
@@ -54,6 +56,20 @@ std::string Sha256::finish_raw()
 std::string Sha256::finish_hex()
 {
     return hex_encode(finish_raw());
+}
+
+Result<std::string> sha256_file(const std::filesystem::path& path)
+{
+    AIRLOCK_TRY_ASSIGN(const Fd fd, open_for_reading(path));
+    Sha256 hasher;
+    std::vector<char> buffer(1U << 20U);
+    while (true) {
+        AIRLOCK_TRY_ASSIGN(const std::size_t n, read_some(fd, buffer, path.string()));
+        if (n == 0) {
+            return hasher.finish_hex();
+        }
+        hasher.update(std::string_view(buffer.data(), n));
+    }
 }
 
 std::string sha256_hex(std::string_view data)

@@ -18,8 +18,13 @@ struct BundleHeader
 {
     std::string manifest_bytes; // exact bytes of bundle.json: what signatures cover
     manifest::BundleManifest manifest;
-    std::vector<manifest::Signature> signatures;
+    std::vector<manifest::Signature> signatures; // embedded, then co-signatures
+    std::size_t cosignatures = 0;                // how many came from BUNDLE.cosign.json
 };
+
+// Where co-signatures added by `airlock sign` live: beside the bundle, so that adding one never
+// rewrites the bundle. Same format as signatures.json.
+std::filesystem::path cosignature_path(const std::filesystem::path& bundle);
 
 // Receives each listed blob's bytes while the reader hashes them.
 class BlobSink

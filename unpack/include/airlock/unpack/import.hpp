@@ -72,8 +72,9 @@ struct ImportOptions
     bool keep_registry_host = false;
     std::uint64_t chunk_size = 32ULL << 20U; // larger blobs are pushed in PATCH chunks
     SignaturePolicy signature = SignaturePolicy::require;
-    bool allow_downgrade = false; // import an older sequence of a channel
-    bool allow_expired = false;   // import a bundle past its expiry
+    std::size_t required_signatures = 1; // distinct trusted keys that must have signed
+    bool allow_downgrade = false;        // import an older sequence of a channel
+    bool allow_expired = false;          // import a bundle past its expiry
     LatestPolicy latest = LatestPolicy::apply;
     std::vector<std::string> extra_tags; // --tag, applied to every image
 };

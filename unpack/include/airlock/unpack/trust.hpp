@@ -47,11 +47,17 @@ struct SignatureCheck
     std::vector<std::string> unknown_signers; // key ids we do not trust (ignored)
 };
 
-// Checks `signatures` over the exact `bundle_json` bytes: at least one must be a valid
-// signature by a trusted key, and no signature by a trusted key may be invalid.
+// Checks `signatures` over the exact `bundle_json` bytes: at least `required` distinct trusted
+// keys must have signed validly, and no signature by a trusted key may be invalid.
 // Errc::signature_invalid naming the keys concerned.
 Result<SignatureCheck> check_signatures(std::string_view bundle_json,
                                         const std::vector<manifest::Signature>& signatures,
-                                        const TrustedKeys& trusted);
+                                        const TrustedKeys& trusted,
+                                        std::size_t required = 1);
+
+// Adds a signature by the private key in `key_file` to BUNDLE.cosign.json, without touching
+// the bundle; replaces an earlier co-signature by the same key. Returns the key id.
+Result<std::string> cosign_bundle(const std::filesystem::path& bundle,
+                                  const std::filesystem::path& key_file);
 
 } // namespace airlock::unpack

@@ -28,7 +28,9 @@ struct VerifyReport
 // Checks the signature (Errc::signature_invalid as the error), then reads the whole bundle and
 // reports every digest, size and structure problem in the report rather than stopping at the
 // first. Stream damage (truncation) is the error. Writes nothing anywhere.
-Result<VerifyReport>
-verify_bundle(const std::filesystem::path& bundle, const TrustedKeys& trusted, Reporter& reporter);
+Result<VerifyReport> verify_bundle(const std::filesystem::path& bundle,
+                                   const TrustedKeys& trusted,
+                                   Reporter& reporter,
+                                   std::size_t required_signatures = 1);
 
 } // namespace airlock::unpack

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <airlock/base/error.hpp>
+
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,5 +37,8 @@ class Sha256
 
 // SHA-256 of `data` as 64 hex digits.
 std::string sha256_hex(std::string_view data);
+
+// SHA-256 of a whole file, streamed, as 64 hex digits. Errc::not_found, Errc::io.
+Result<std::string> sha256_file(const std::filesystem::path& path);
 
 } // namespace airlock::crypto
