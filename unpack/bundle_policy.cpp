@@ -5,6 +5,7 @@
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
 #include <airlock/manifest/image.hpp>
+#include <airlock/manifest/windows.hpp>
 
 #include <unistd.h>
 
@@ -45,6 +46,62 @@ Result<> check_expiry(const manifest::BundleManifest& bundle, std::int64_t now, 
                             " (now ",
                             format_rfc3339_utc(now),
                             "); import it anyway only with --allow-expired"));
+    }
+    return {};
+}
+
+Result<> check_windows_hosts(const manifest::BundleManifest& bundle,
+                             const std::string& host_os_version,
+                             bool require_compatible,
+                             Reporter& reporter)
+{
+    if (host_os_version.empty()) {
+        return {};
+    }
+    if (!manifest::windows_build(host_os_version)) {
+        return fail(Errc::usage,
+                    str_cat("invalid --host-os-version '",
+                            host_os_version,
+                            "': expected e.g. 10.0.20348.2849"));
+    }
+    for (const auto& image : bundle.images) {
+        std::optional<manifest::WindowsFit> best;
+        std::string best_version;
+        for (const auto& platform : image.platforms) {
+            const auto colon = platform.find(':');
+            if (!platform.starts_with("windows/") || colon == std::string::npos) {
+                continue;
+            }
+            const std::string version = platform.substr(colon + 1);
+            const auto fit = manifest::windows_fit(version, host_os_version);
+            if (fit && (!best || *fit < *best)) {
+                best = fit;
+                best_version = version;
+            }
+        }
+        if (!best || *best == manifest::WindowsFit::process_isolation) {
+            continue;
+        }
+        if (*best == manifest::WindowsFit::hyperv_only) {
+            reporter.warn(str_cat(image.name,
+                                  " (Windows ",
+                                  best_version,
+                                  ") runs on hosts of build ",
+                                  host_os_version,
+                                  " only with Hyper-V isolation (process isolation needs the same "
+                                  "build before 20348)"));
+            continue;
+        }
+        const std::string why = str_cat(image.name,
+                                        " (Windows ",
+                                        best_version,
+                                        ") is newer than the host build ",
+                                        host_os_version,
+                                        " and cannot run there");
+        if (require_compatible) {
+            return fail(Errc::policy, why + " (--require-compatible)");
+        }
+        reporter.warn(why);
     }
     return {};
 }

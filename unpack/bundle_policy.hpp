@@ -2,6 +2,7 @@
 #pragma once
 
 #include <airlock/base/error.hpp>
+#include <airlock/base/reporter.hpp>
 #include <airlock/manifest/bundle_manifest.hpp>
 #include <airlock/unpack/import.hpp>
 
@@ -13,6 +14,14 @@ namespace airlock::unpack {
 
 // Refuses a bundle whose `expires` time passed (Errc::policy), unless `allow_expired`.
 Result<> check_expiry(const manifest::BundleManifest& bundle, std::int64_t now, bool allow_expired);
+
+// Compares every Windows image's os.version with the host build `host_os_version` (nothing to
+// do when empty): warns when an image runs there only with Hyper-V isolation, and when it is
+// newer than the host and cannot run at all, which is Errc::policy with `require_compatible`.
+Result<> check_windows_hosts(const manifest::BundleManifest& bundle,
+                             const std::string& host_os_version,
+                             bool require_compatible,
+                             Reporter& reporter);
 
 // The highest sequence imported per channel into one store, with the SHA-256 of that bundle's
 // bundle.json: a replay of an older bundle (rollback) or a different bundle with the same

@@ -270,6 +270,8 @@ import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter
         "sha256:" + crypto::sha256_hex(reader.header().manifest_bytes);
     const ChannelLedger ledger(ledger_path(options, store_name(options)));
     AIRLOCK_TRY(ledger.check(bundle_manifest, bundle_digest, options.allow_downgrade));
+    AIRLOCK_TRY(check_windows_hosts(
+        bundle_manifest, options.host_os_version, options.require_compatible, reporter));
     auto result = import_into_store(options, reader, std::move(summary), reporter);
     if (result) {
         if (auto recorded = ledger.record(bundle_manifest, bundle_digest); !recorded) {

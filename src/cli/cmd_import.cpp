@@ -22,6 +22,8 @@ struct ImportCommandOptions
     bool skip_signature = false;
     bool allow_downgrade = false;
     bool allow_expired = false;
+    std::string host_os_version;
+    bool require_compatible = false;
     std::vector<std::string> tags;
     RegistryFlags access;
     bool keep_registry_host = false;
@@ -101,6 +103,8 @@ int run_import(const ImportCommandOptions& o, Context& ctx)
     options.latest = o.no_latest ? unpack::LatestPolicy::skip : unpack::LatestPolicy::apply;
     options.extra_tags = o.tags;
     options.required_signatures = o.trust.required;
+    options.host_os_version = o.host_os_version;
+    options.require_compatible = o.require_compatible;
     options.allow_downgrade = o.allow_downgrade;
     options.allow_expired = o.allow_expired;
     auto keys = load_trusted_keys(o.trust);
@@ -160,6 +164,13 @@ void register_import(CLI::App& app, Context& ctx)
                   options->allow_downgrade,
                   "Import a bundle older than (or replacing) the last one of its channel");
     cmd->add_flag("--allow-expired", options->allow_expired, "Import a bundle past its expiry");
+    cmd->add_option("--host-os-version",
+                    options->host_os_version,
+                    "Windows build of the hosts that will run the images (10.0.20348.2849): warn "
+                    "about images they cannot run");
+    cmd->add_flag("--require-compatible",
+                  options->require_compatible,
+                  "With --host-os-version: refuse Windows images newer than the host build");
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback([options, &ctx] { ctx.exit_code = run_import(*options, ctx); });
 }

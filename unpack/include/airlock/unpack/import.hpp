@@ -73,6 +73,8 @@ struct ImportOptions
     std::uint64_t chunk_size = 32ULL << 20U; // larger blobs are pushed in PATCH chunks
     SignaturePolicy signature = SignaturePolicy::require;
     std::size_t required_signatures = 1; // distinct trusted keys that must have signed
+    std::string host_os_version;         // Windows build of the hosts that will run the images
+    bool require_compatible = false;     // refuse Windows images those hosts cannot run
     bool allow_downgrade = false;        // import an older sequence of a channel
     bool allow_expired = false;          // import a bundle past its expiry
     LatestPolicy latest = LatestPolicy::apply;
