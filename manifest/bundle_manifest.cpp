@@ -212,6 +212,9 @@ Result<std::string> bundle_manifest_to_json(const BundleManifest& m)
         blobs.push_back(blob_to_json(b));
     }
     doc["blobs"] = std::move(blobs);
+    if (!m.since.empty()) {
+        doc["since"] = m.since;
+    }
     if (!m.required.empty()) {
         json required = json::array();
         for (const auto& b : m.required) {
@@ -264,6 +267,7 @@ Result<BundleManifest> parse_bundle_manifest(std::string_view bytes)
     }
     AIRLOCK_TRY_ASSIGN(m.blobs, get_blobs(doc, "blobs"));
     AIRLOCK_TRY_ASSIGN(m.required, get_blobs(doc, "required"));
+    AIRLOCK_TRY_ASSIGN(m.since, get_string(doc, "since", "document", false));
     if (const auto files = doc.find("layoutFiles"); files != doc.end()) {
         if (!files->is_array()) {
             return fail(Errc::format, "bundle.json: \"layoutFiles\" is not an array");

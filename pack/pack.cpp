@@ -8,6 +8,7 @@
 #include "layout_files.hpp"
 #include "registry_source.hpp"
 
+#include <airlock/archive/tar_reader.hpp>
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
@@ -18,10 +19,12 @@
 #include <airlock/pack/pack.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -209,6 +212,71 @@ Result<> prefetch(const std::vector<const PlannedBlob*>& blobs, unsigned jobs, R
     return {};
 }
 
+// What the target already holds, from an inventory or a previous bundle: digests, and a line
+// for bundle.json saying what the assumption was based on.
+struct TargetHoldings
+{
+    std::set<std::string> digests;
+    std::string description;
+};
+
+Result<TargetHoldings> load_holdings(const fs::path& path)
+{
+    TargetHoldings out;
+    AIRLOCK_TRY_ASSIGN(const Fd probe, open_for_reading(path));
+    std::array<char, 1> head{};
+    AIRLOCK_TRY_ASSIGN(const std::size_t got_head, read_some(probe, head, path.string()));
+    const bool json_file = got_head == 1 && head[0] == '{';
+    if (!json_file) {
+        AIRLOCK_TRY_ASSIGN(archive::TarReader reader, archive::TarReader::open(path));
+        AIRLOCK_TRY_ASSIGN(const auto first, reader.next());
+        if (!first || first->path != manifest::k_bundle_manifest_name
+            || first->size >= (64U << 20U)) {
+            return fail(Errc::format,
+                        str_cat(path.string(), " is neither an airlock bundle nor an inventory"));
+        }
+        // A previous bundle: what it delivered, and what it in turn required.
+        std::string bytes(first->size, '\0');
+        std::size_t got = 0;
+        while (got < bytes.size()) {
+            AIRLOCK_TRY_ASSIGN(
+                const std::size_t n,
+                reader.read(std::span<char>(bytes.data() + got, bytes.size() - got)));
+            if (n == 0) {
+                return fail(Errc::format, str_cat(path.string(), ": bundle.json is truncated"));
+            }
+            got += n;
+        }
+        AIRLOCK_TRY_ASSIGN(const manifest::BundleManifest previous,
+                           manifest::parse_bundle_manifest(bytes));
+        for (const auto& b : previous.blobs) {
+            out.digests.insert(b.digest.str());
+        }
+        for (const auto& b : previous.required) {
+            out.digests.insert(b.digest.str());
+        }
+        out.description =
+            str_cat("bundle sha256:", crypto::sha256_hex(bytes), " created ", previous.created);
+        return out;
+    }
+    AIRLOCK_TRY_ASSIGN(const std::string text, read_file(path, 256ULL << 20U));
+    AIRLOCK_TRY_ASSIGN(const nlohmann::json doc, manifest::parse_json(text, path.string()));
+    if (!doc.is_object() || doc.value("format", std::string()) != "airlock-inventory"
+        || !doc.contains("blobs")) {
+        return fail(
+            Errc::format,
+            str_cat(path.string(),
+                    " is neither an airlock bundle nor an inventory (airlock inventory -o FILE)"));
+    }
+    for (const auto& b : doc["blobs"]) {
+        if (b.is_object() && b.contains("digest") && b["digest"].is_string()) {
+            out.digests.insert(b["digest"].get<std::string>());
+        }
+    }
+    out.description = str_cat("inventory of ", doc.value("store", std::string("a store")));
+    return out;
+}
+
 // One bundle must not point a tag two ways: a source tag named twice for different images is
 // an error; a derived version tag that collides is dropped from the later image.
 Result<> resolve_tag_conflicts(std::vector<PlannedImage>& images, Reporter& reporter)
@@ -303,14 +371,28 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
 
     AIRLOCK_TRY(resolve_tag_conflicts(images, reporter));
 
+    TargetHoldings holdings;
+    if (!options.since.empty()) {
+        AIRLOCK_TRY_ASSIGN(holdings, load_holdings(options.since));
+    }
+
     // Stream order: every index and manifest, then every config, then every layer; each once.
     manifest::BundleManifest bundle;
+    bundle.since = holdings.description;
     std::vector<const PlannedBlob*> order;
     std::map<std::string, std::size_t> position;
     for (const BlobRole role : {BlobRole::document, BlobRole::config, BlobRole::layer}) {
         for (const auto& image : images) {
             for (const auto& blob : image.blobs) {
                 if (blob.role != role || position.contains(blob.descriptor.digest.str())) {
+                    continue;
+                }
+                if (role == BlobRole::layer
+                    && holdings.digests.contains(blob.descriptor.digest.str())) {
+                    // The target has it: a differential bundle only names it.
+                    position.emplace(blob.descriptor.digest.str(), order.size());
+                    bundle.required.push_back(
+                        {blob.descriptor.digest, blob.descriptor.size, blob.descriptor.media_type});
                     continue;
                 }
                 position.emplace(blob.descriptor.digest.str(), order.size());

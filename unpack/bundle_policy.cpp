@@ -106,6 +106,25 @@ Result<> check_windows_hosts(const manifest::BundleManifest& bundle,
     return {};
 }
 
+Error missing_required_blob(const manifest::BundleManifest& bundle,
+                            const std::string& image,
+                            const manifest::BundleBlob& blob,
+                            const std::string& store)
+{
+    return Error{Errc::not_found,
+                 str_cat("differential bundle needs blob ",
+                         blob.digest.str(),
+                         " (",
+                         blob.media_type,
+                         image.empty() ? "" : ", used by " + image,
+                         "), which ",
+                         store,
+                         " does not hold",
+                         bundle.since.empty() ? "" : "; it was packed against " + bundle.since,
+                         "; import the bundle that delivered it first"),
+                 {}};
+}
+
 Result<> ChannelLedger::check(const manifest::BundleManifest& bundle,
                               const std::string& bundle_digest,
                               bool allow_downgrade) const

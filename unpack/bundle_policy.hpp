@@ -23,6 +23,13 @@ Result<> check_windows_hosts(const manifest::BundleManifest& bundle,
                              bool require_compatible,
                              Reporter& reporter);
 
+// The error for a blob a differential bundle requires but the target lacks: names the digest,
+// the image that needs it and what the bundle assumed the target held.
+Error missing_required_blob(const manifest::BundleManifest& bundle,
+                            const std::string& image,
+                            const manifest::BundleBlob& blob,
+                            const std::string& store);
+
 // The highest sequence imported per channel into one store, with the SHA-256 of that bundle's
 // bundle.json: a replay of an older bundle (rollback) or a different bundle with the same
 // sequence (freeze / equivocation) is refused.

@@ -5,6 +5,8 @@
 #include <airlock/manifest/image.hpp>
 #include <airlock/manifest/media_types.hpp>
 
+#include <algorithm>
+
 namespace airlock::unpack {
 
 namespace media_type = manifest::media_type;
@@ -39,6 +41,44 @@ Result<> DocumentCollector::end(bool verified)
     }
     m_buffer.clear();
     m_capturing = false;
+    return {};
+}
+
+std::string image_using(const manifest::BundleManifest& bundle,
+                        const std::map<std::string, std::string>& documents,
+                        const manifest::Digest& digest)
+{
+    const auto uses = [&](const std::string& manifest_digest, const std::string& type) {
+        const auto doc = documents.find(manifest_digest);
+        if (doc == documents.end()) {
+            return false;
+        }
+        auto m = manifest::parse_image_manifest(doc->second, type);
+        return m
+               && (m->config.digest == digest
+                   || std::any_of(m->layers.begin(), m->layers.end(), [&](const Descriptor& l) {
+                          return l.digest == digest;
+                      }));
+    };
+    for (const auto& image : bundle.images) {
+        if (!media_type::is_index(image.media_type)) {
+            if (uses(image.digest.str(), image.media_type)) {
+                return image.name;
+            }
+            continue;
+        }
+        const auto doc = documents.find(image.digest.str());
+        auto index = doc == documents.end()
+                         ? Result<manifest::ImageIndex>(fail(Errc::format, ""))
+                         : manifest::parse_image_index(doc->second, image.media_type);
+        if (index) {
+            for (const auto& child : index->manifests) {
+                if (uses(child.digest.str(), child.media_type)) {
+                    return image.name;
+                }
+            }
+        }
+    }
     return {};
 }
 

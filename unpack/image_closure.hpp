@@ -34,6 +34,11 @@ class DocumentCollector : public BlobSink
     std::map<std::string, std::string> m_documents;
 };
 
+// The first image of `bundle` whose manifests (in `documents`) use blob `digest`, or empty.
+std::string image_using(const manifest::BundleManifest& bundle,
+                        const std::map<std::string, std::string>& documents,
+                        const manifest::Digest& digest);
+
 // Looks up a document that is not in the bundle (differential bundles: from the store).
 using DocumentLookup = std::function<Result<std::string>(const manifest::Digest&)>;
 

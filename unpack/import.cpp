@@ -177,6 +177,15 @@ Result<ImportSummary> run_import(const ImportOptions& options,
     StagingSink sink(store, staging.path());
     AIRLOCK_TRY(reader.read_contents(sink, OnMismatch::stop, reporter));
 
+    for (const auto& blob : bundle.required) {
+        if (!store.has_blob(blob.digest)) {
+            return std::unexpected(
+                missing_required_blob(bundle,
+                                      image_using(bundle, sink.documents(), blob.digest),
+                                      blob,
+                                      "oci:" + store.root().string()));
+        }
+    }
     const auto in_store = [&](const manifest::Digest& d) { return store.has_blob(d); };
     const auto from_store = [&](const manifest::Digest& d) { return store.read_document(d); };
     for (const auto& image : bundle.images) {
@@ -311,6 +320,15 @@ Result<ImportSummary> import_into_store(const ImportOptions& options,
     }
     if (options.registry) {
         return import_to_registry(options, reader, std::move(summary), reporter);
+    }
+    if ((options.engine || options.containerd) && !reader.header().manifest.required.empty()) {
+        return fail(Errc::unsupported,
+                    str_cat(options.bundle.string(),
+                            " is a differential bundle (",
+                            reader.header().manifest.required.size(),
+                            " layers left out); engines load whole images: import a full bundle, "
+                            "or this one into "
+                            "an oci: or docker:// store that holds the rest"));
     }
     if (options.engine) {
         return import_to_engine(options, reader, std::move(summary), reporter);

@@ -11,6 +11,7 @@
 #include "registry_import.hpp"
 
 #include "bounded_pipe.hpp"
+#include "bundle_policy.hpp"
 #include "image_closure.hpp"
 #include "tagging.hpp"
 
@@ -246,6 +247,38 @@ class PushSink final : public DocumentCollector
             }
             ++m_counters.mounted;
             m_record.add(m_blob->digest, repository);
+        }
+        return {};
+    }
+
+    // Blobs a differential bundle left out must already be in every repository that needs them
+    // (or mountable from where this registry got them before).
+    Result<> ensure_required(const std::string& store)
+    {
+        if (!m_needers_known) {
+            map_needers();
+        }
+        for (const auto& blob : m_bundle.required) {
+            for (const auto& repository : m_needers[blob.digest.str()]) {
+                AIRLOCK_TRY_ASSIGN(bool present,
+                                   m_client.blob_exists(m_http, repository, blob.digest));
+                for (const auto& from :
+                     std::vector<std::string>(m_record.repositories(blob.digest))) {
+                    if (present) {
+                        break;
+                    }
+                    if (from != repository) {
+                        AIRLOCK_TRY_ASSIGN(
+                            present, m_client.mount_blob(m_http, repository, blob.digest, from));
+                        m_counters.mounted += present ? 1 : 0;
+                    }
+                }
+                if (!present) {
+                    return std::unexpected(
+                        missing_required_blob(m_bundle, repository, blob, store));
+                }
+                m_record.add(blob.digest, repository);
+            }
         }
         return {};
     }
@@ -494,7 +527,13 @@ Result<ImportSummary> import_to_registry(const ImportOptions& options,
                                                          summary.store,
                                                          "; no tag was changed")));
     }
-    const auto nothing_else = [](const manifest::Digest&) { return false; };
+    AIRLOCK_TRY(sink.ensure_required(summary.store));
+    record.save();
+    const auto nothing_else = [&](const manifest::Digest& d) { // required blobs were ensured above
+        return std::any_of(bundle.required.begin(),
+                           bundle.required.end(),
+                           [&](const manifest::BundleBlob& b) { return b.digest == d; });
+    };
     const auto no_lookup = [](const manifest::Digest& d) -> Result<std::string> {
         return fail(Errc::not_found, "document " + d.str() + " is not in the bundle");
     };

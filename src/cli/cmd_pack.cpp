@@ -26,6 +26,7 @@ struct PackCommandOptions
     std::string channel;
     std::optional<std::uint64_t> sequence;
     std::string expires;
+    std::string since;
     std::vector<std::string> platforms;
     bool all_platforms = false;
     RegistryFlags access;
@@ -120,6 +121,7 @@ int run_pack(const PackCommandOptions& o, Context& ctx)
                 ctx.global);
         }
     }
+    options.since = o.since;
     if (o.sequence && o.channel.empty()) {
         return report_error(Error{Errc::usage, "--sequence needs --channel", {}}, ctx.global);
     }
@@ -183,6 +185,10 @@ void register_pack(CLI::App& app, Context& ctx)
     cmd->add_option("--sequence",
                     options->sequence,
                     "Sequence number within the channel (importers refuse going back)");
+    cmd->add_option("--since",
+                    options->since,
+                    "Differential: leave out layers that this inventory (airlock inventory) or "
+                    "previous bundle holds");
     cmd->add_option("--expires",
                     options->expires,
                     "Importers refuse the bundle this long after packing (45d, 12h)");

@@ -60,6 +60,7 @@ int main(int argc, char** argv)
     register_import(app, ctx);
     register_images(app, ctx);
     register_sign(app, ctx);
+    register_inventory(app, ctx);
     one_value_per_flag(app);
     try {
         app.parse(argc, argv);

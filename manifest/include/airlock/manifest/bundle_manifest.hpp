@@ -61,6 +61,8 @@ struct BundleManifest
     std::vector<LayoutFile> layout_files; // in stream order, before the blobs
     std::vector<BundleBlob> blobs;        // in stream order
     std::vector<BundleBlob> required;     // differential bundles: blobs the target must hold
+    std::string
+        since; // differential bundles: what the target was assumed to hold ("bundle sha256:...")
 
     // The listed blob with `digest`, or nullptr.
     const BundleBlob* find_blob(const Digest& digest) const;

@@ -31,6 +31,9 @@ struct PackOptions
     // Seconds after the pack time (SOURCE_DATE_EPOCH when set, else now) when importers refuse
     // the bundle; nothing: no expiry.
     std::optional<std::int64_t> expires_after;
+    // Differential: an inventory of the target store (airlock inventory) or the previous bundle;
+    // layers it holds are left out and listed as required.
+    std::filesystem::path since;
     // Bundle creation time; default: SOURCE_DATE_EPOCH, else the newest image's "created".
     std::optional<std::int64_t> created;
 };
