@@ -16,11 +16,13 @@
 #include <airlock/crypto/keys.hpp>
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/media_types.hpp>
+#include <airlock/manifest/parts_manifest.hpp>
 #include <airlock/pack/pack.hpp>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -211,6 +213,87 @@ Result<> prefetch(const std::vector<const PlannedBlob*>& blobs, unsigned jobs, R
     }
     return {};
 }
+
+// Cuts the bundle stream into numbered parts of at most `max` bytes for media, hashing each
+// part and the whole on the way. Parts appear only when `finish()` commits them all.
+class PartWriter
+{
+  public:
+    PartWriter(fs::path base, std::uint64_t max)
+        : m_base(std::move(base))
+        , m_max(max)
+    {
+    }
+
+    Result<> write(std::span<const char> data)
+    {
+        while (!data.empty()) {
+            if (m_files.empty() || m_current_size == m_max) {
+                AIRLOCK_TRY(rotate());
+            }
+            const auto n = static_cast<std::size_t>(
+                std::min<std::uint64_t>(data.size(), m_max - m_current_size));
+            const std::string_view chunk(data.data(), n);
+            AIRLOCK_TRY(m_files.back().write(chunk));
+            m_part_hash.update(chunk);
+            m_whole_hash.update(chunk);
+            m_current_size += n;
+            m_total += n;
+            data = data.subspan(n);
+        }
+        return {};
+    }
+
+    // Commits every part; returns them with the whole stream's size and SHA-256.
+    Result<std::vector<manifest::BundlePart>> finish()
+    {
+        close_part();
+        for (auto& file : m_files) {
+            AIRLOCK_TRY(file.commit());
+        }
+        return m_parts;
+    }
+
+    std::uint64_t total() const
+    {
+        return m_total;
+    }
+
+    std::string whole_sha256()
+    {
+        return m_whole_hash.finish_hex();
+    }
+
+  private:
+    void close_part()
+    {
+        if (!m_files.empty() && m_parts.size() < m_files.size()) {
+            m_parts.push_back({m_files.back().path().filename().string(),
+                               m_current_size,
+                               m_part_hash.finish_hex()});
+        }
+    }
+
+    Result<> rotate()
+    {
+        close_part();
+        std::array<char, 16> suffix{};
+        std::snprintf(suffix.data(), suffix.size(), ".%03zu", m_files.size() + 1);
+        AIRLOCK_TRY_ASSIGN(AtomicFile file, AtomicFile::create(m_base.string() + suffix.data()));
+        m_files.push_back(std::move(file));
+        m_current_size = 0;
+        return {};
+    }
+
+    fs::path m_base;
+    std::uint64_t m_max;
+    std::vector<AtomicFile> m_files;
+    std::vector<manifest::BundlePart> m_parts;
+    std::uint64_t m_current_size = 0;
+    std::uint64_t m_total = 0;
+    crypto::Sha256 m_part_hash;
+    crypto::Sha256 m_whole_hash;
+};
 
 // What the target already holds, from an inventory or a previous bundle: digests, and a line
 // for bundle.json saying what the assumption was based on.
@@ -434,8 +517,17 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
     }
     AIRLOCK_TRY_ASSIGN(const std::string signatures_json, manifest::signatures_to_json(signatures));
 
-    AIRLOCK_TRY_ASSIGN(archive::TarWriter writer,
-                       archive::TarWriter::create(options.output, options.compression, created));
+    std::optional<PartWriter> parts;
+    if (options.split_size) {
+        parts.emplace(options.output, *options.split_size);
+    }
+    AIRLOCK_TRY_ASSIGN(
+        archive::TarWriter writer,
+        parts ? archive::TarWriter::create_to_sink(
+                    [&](std::span<const char> data) { return parts->write(data); },
+                    options.compression,
+                    created)
+              : archive::TarWriter::create(options.output, options.compression, created));
     AIRLOCK_TRY(
         writer.add(manifest::k_bundle_manifest_name, bundle_json, archive::EntryContent::metadata));
     AIRLOCK_TRY(
@@ -457,6 +549,30 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
         }
     }
     AIRLOCK_TRY(writer.finish());
+    if (parts) {
+        // The parts file names every part with its size and SHA-256, signed like bundle.json,
+        // so that each stick can be checked on its own.
+        manifest::PartsManifest list;
+        list.bundle = options.output.filename().string();
+        list.size = parts->total();
+        list.bundle_json_sha256 = crypto::sha256_hex(bundle_json);
+        AIRLOCK_TRY_ASSIGN(list.parts, parts->finish());
+        list.sha256 = parts->whole_sha256();
+        AIRLOCK_TRY_ASSIGN(const std::string signed_bytes, manifest::parts_manifest_to_json(list));
+        std::vector<manifest::Signature> part_signatures;
+        for (const auto& key : keys) {
+            AIRLOCK_TRY_ASSIGN(std::string value, key.sign(signed_bytes));
+            AIRLOCK_TRY_ASSIGN(const crypto::PublicKey pub, key.public_key());
+            part_signatures.push_back(
+                {std::string(crypto::key_type_name(key.type())), pub.id(), std::move(value)});
+        }
+        AIRLOCK_TRY_ASSIGN(const std::string parts_json,
+                           manifest::parts_file_to_json(list, part_signatures));
+        AIRLOCK_TRY(write_file_atomic(options.output.string() + ".parts.json", parts_json));
+        for (const auto& part : list.parts) {
+            summary.parts.push_back(part.name);
+        }
+    }
     summary.content_bytes = total;
     summary.bundle_bytes = writer.bytes_out();
     summary.manifest = std::move(bundle);

@@ -10,6 +10,7 @@
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/unpack/bundle_reader.hpp>
+#include <airlock/unpack/parts.hpp>
 
 #include <algorithm>
 #include <map>
@@ -142,7 +143,23 @@ BundleReader::BundleReader(fs::path path, archive::TarReader reader, BundleHeade
 
 Result<BundleReader> BundleReader::open(const fs::path& path)
 {
-    AIRLOCK_TRY_ASSIGN(archive::TarReader reader, archive::TarReader::open(path));
+    return open(path, {});
+}
+
+Result<BundleReader> BundleReader::open(const fs::path& path,
+                                        const std::vector<fs::path>& parts_dirs)
+{
+    AIRLOCK_TRY_ASSIGN(const std::optional<PartsSet> parts, find_parts(path, parts_dirs));
+    std::optional<archive::TarReader> opened;
+    if (parts) {
+        AIRLOCK_TRY_ASSIGN(const std::vector<fs::path> files, complete_parts(*parts));
+        AIRLOCK_TRY_ASSIGN(archive::TarReader r, archive::TarReader::open_parts(files));
+        opened.emplace(std::move(r));
+    } else {
+        AIRLOCK_TRY_ASSIGN(archive::TarReader r, archive::TarReader::open(path));
+        opened.emplace(std::move(r));
+    }
+    archive::TarReader reader = std::move(*opened);
     BundleHeader header;
     AIRLOCK_TRY_ASSIGN(const TarEntry manifest_entry,
                        expect_entry(reader, manifest::k_bundle_manifest_name, path));
@@ -164,7 +181,9 @@ Result<BundleReader> BundleReader::open(const fs::path& path)
             std::move(signatures.error()).with_context(str_cat("in ", path.string())));
     }
     header.signatures = std::move(*signatures);
-    const auto cosign_file = cosignature_path(path);
+    const auto cosign_file =
+        parts ? cosignature_path(parts->parts_file.parent_path() / parts->file.manifest.bundle)
+              : cosignature_path(path);
     std::error_code ec;
     if (std::filesystem::exists(cosign_file, ec)) {
         AIRLOCK_TRY_ASSIGN(const std::string text, read_file(cosign_file, k_max_signatures_json));

@@ -258,7 +258,7 @@ Result<ImportSummary>
 import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter& reporter)
 {
     AIRLOCK_TRY(validate_tags(options.extra_tags));
-    AIRLOCK_TRY_ASSIGN(BundleReader reader, BundleReader::open(options.bundle));
+    AIRLOCK_TRY_ASSIGN(BundleReader reader, BundleReader::open(options.bundle, options.parts_dirs));
     ImportSummary summary;
     summary.store = "oci:" + options.store.string();
     if (options.signature == SignaturePolicy::require) {

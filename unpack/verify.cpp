@@ -11,9 +11,10 @@ namespace airlock::unpack {
 Result<VerifyReport> verify_bundle(const std::filesystem::path& bundle,
                                    const TrustedKeys& trusted,
                                    Reporter& reporter,
-                                   std::size_t required_signatures)
+                                   std::size_t required_signatures,
+                                   const std::vector<std::filesystem::path>& parts_dirs)
 {
-    AIRLOCK_TRY_ASSIGN(BundleReader reader, BundleReader::open(bundle));
+    AIRLOCK_TRY_ASSIGN(BundleReader reader, BundleReader::open(bundle, parts_dirs));
     VerifyReport report;
     AIRLOCK_TRY_ASSIGN(report.signatures,
                        check_signatures(reader.header().manifest_bytes,

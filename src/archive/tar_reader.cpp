@@ -8,6 +8,10 @@
 #include <archive_entry.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
 
 namespace airlock::archive {
 
@@ -24,7 +28,33 @@ struct TarReader::Impl
     std::filesystem::path path;
     Fd fd;
     std::uint64_t size = 0;
+    std::vector<Fd> parts; // a split bundle, read in order
+    std::size_t current_part = 0;
+    std::vector<char> block;
     ArchiveReadPtr archive;
+
+    static la_ssize_t read_parts(struct archive* a, void* client, const void** buffer) noexcept
+    {
+        auto* self = static_cast<Impl*>(client);
+        while (self->current_part < self->parts.size()) {
+            const ssize_t n = ::read(
+                self->parts[self->current_part].get(), self->block.data(), self->block.size());
+            if (n < 0) {
+                if (errno == EINTR) {
+                    continue;
+                }
+                archive_set_error(a, errno, "cannot read a part of the bundle");
+                return -1;
+            }
+            if (n == 0) {
+                ++self->current_part;
+                continue;
+            }
+            *buffer = self->block.data();
+            return n;
+        }
+        return 0;
+    }
 
     Error corrupt(std::string_view what) const
     {
@@ -113,6 +143,41 @@ Result<std::size_t> TarReader::read(std::span<char> buffer)
         return std::unexpected(m_impl->corrupt("cannot read entry data"));
     }
     return static_cast<std::size_t>(n);
+}
+
+Result<TarReader> TarReader::open_parts(const std::vector<std::filesystem::path>& parts)
+{
+    if (parts.empty()) {
+        return fail(Errc::usage, "no parts to read");
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->path = parts.front();
+    for (const auto& part : parts) {
+        auto fd = open_for_reading(part);
+        if (!fd) {
+            return fail(Errc::not_found,
+                        str_cat("part ", part.string(), " cannot be opened: ", fd.error().message));
+        }
+        struct stat info{};
+        if (::fstat(fd->get(), &info) == 0) {
+            impl->size += static_cast<std::uint64_t>(info.st_size);
+        }
+        impl->parts.push_back(std::move(*fd));
+    }
+    impl->block.resize(k_read_block);
+    impl->archive.reset(archive_read_new());
+    if (!impl->archive) {
+        return fail(Errc::internal, "cannot create a libarchive reader");
+    }
+    struct archive* a = impl->archive.get();
+    archive_read_support_filter_zstd(a);
+    archive_read_support_format_tar(a);
+    // One logical stream over all parts, fed by our own callback: libarchive's multi-file
+    // reader (archive_read_open_filenames) mishandles switching files under a filter in 3.6.
+    if (archive_read_open(a, impl.get(), nullptr, &Impl::read_parts, nullptr) != ARCHIVE_OK) {
+        return std::unexpected(impl->corrupt("not a tar or tar.zst stream"));
+    }
+    return TarReader(std::move(impl));
 }
 
 std::uint64_t TarReader::bytes_in() const

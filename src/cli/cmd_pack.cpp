@@ -27,6 +27,7 @@ struct PackCommandOptions
     std::optional<std::uint64_t> sequence;
     std::string expires;
     std::string since;
+    std::string split;
     std::vector<std::string> platforms;
     bool all_platforms = false;
     RegistryFlags access;
@@ -122,6 +123,21 @@ int run_pack(const PackCommandOptions& o, Context& ctx)
         }
     }
     options.since = o.since;
+    if (!o.split.empty()) {
+        // Media presets: FAT32's largest file is 2^32 - 1 bytes ("4G" would be one too many);
+        // a single-layer DVD holds 4,700,000,000 bytes.
+        options.split_size = o.split == "fat32"
+                                 ? std::optional<unsigned long long>((1ULL << 32U) - 1)
+                             : o.split == "dvd" ? std::optional<unsigned long long>(4700000000ULL)
+                                                : parse_size(o.split);
+        if (!options.split_size) {
+            return report_error(
+                Error{Errc::usage,
+                      str_cat("invalid --split '", o.split, "': use e.g. 4G, 700M, fat32 or dvd"),
+                      {}},
+                ctx.global);
+        }
+    }
     if (o.sequence && o.channel.empty()) {
         return report_error(Error{Errc::usage, "--sequence needs --channel", {}}, ctx.global);
     }
@@ -153,6 +169,11 @@ int run_pack(const PackCommandOptions& o, Context& ctx)
     std::cout << "wrote " << o.output << ": " << summary->manifest.images.size() << " image(s), "
               << summary->manifest.blobs.size() << " blobs, " << human_size(summary->content_bytes)
               << " of content in " << human_size(summary->bundle_bytes) << '\n';
+    if (!summary->parts.empty()) {
+        std::cout << "in " << summary->parts.size() << " parts: " << summary->parts.front()
+                  << " ... " << summary->parts.back() << ", listed in " << o.output
+                  << ".parts.json\n";
+    }
     for (const auto& id : summary->signer_key_ids) {
         std::cout << "signed by " << id << '\n';
     }
@@ -203,6 +224,10 @@ void register_pack(CLI::App& app, Context& ctx)
         ->check(CLI::Range(1, 64));
     cmd->add_option(
         "--cache", options->cache, "Blob cache directory (default $XDG_CACHE_HOME/airlock)");
+    cmd->add_option(
+        "--split",
+        options->split,
+        "Write OUT.001, OUT.002, ... of at most SIZE (4G, 700M, fat32, dvd) and OUT.parts.json");
     cmd->add_option("--stall-timeout",
                     options->stall_seconds,
                     "Seconds without progress before a transfer is retried (default 60)")

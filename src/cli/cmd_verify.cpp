@@ -3,6 +3,7 @@
 #include "trust_options.hpp"
 
 #include <airlock/base/str_cat.hpp>
+#include <airlock/unpack/parts.hpp>
 #include <airlock/unpack/verify.hpp>
 
 #include <iostream>
@@ -24,7 +25,54 @@ int run_verify(const VerifyCommandOptions& o, Context& ctx)
     if (!keys) {
         return report_error(keys.error(), ctx.global);
     }
-    auto report = unpack::verify_bundle(o.bundle, *keys, reporter, o.trust.required);
+    const std::vector<std::filesystem::path> dirs(o.trust.parts_dirs.begin(),
+                                                  o.trust.parts_dirs.end());
+    // A split bundle: check the signed parts file and every part on this media first, so that
+    // each stick can be checked on its own.
+    auto parts = unpack::find_parts(o.bundle, dirs);
+    if (!parts) {
+        return report_error(parts.error(), ctx.global);
+    }
+    if (*parts) {
+        const auto& set = **parts;
+        auto signed_ok = unpack::check_signatures(
+            set.file.manifest_bytes, set.file.signatures, *keys, o.trust.required);
+        if (!signed_ok) {
+            return report_error(
+                std::move(signed_ok.error()).with_context("in " + set.parts_file.string()),
+                ctx.global);
+        }
+        auto checks = unpack::check_parts(set);
+        if (!checks) {
+            return report_error(checks.error(), ctx.global);
+        }
+        std::size_t intact = 0;
+        std::size_t damaged = 0;
+        for (const auto& c : *checks) {
+            intact += c.state == unpack::PartCheck::State::intact ? 1 : 0;
+            damaged += c.state == unpack::PartCheck::State::damaged ? 1 : 0;
+            const char* state = c.state == unpack::PartCheck::State::intact    ? "OK"
+                                : c.state == unpack::PartCheck::State::damaged ? "DAMAGED"
+                                                                               : "missing";
+            (c.state == unpack::PartCheck::State::damaged ? std::cerr : std::cout)
+                << (c.state == unpack::PartCheck::State::damaged ? "airlock: error: part "
+                                                                 : "part ")
+                << c.name << ": " << state
+                << (c.state == unpack::PartCheck::State::intact ? "" : " (" + c.detail + ")")
+                << '\n';
+        }
+        if (damaged > 0) {
+            std::cerr << "airlock: error: " << damaged << " damaged part(s) of "
+                      << set.file.manifest.bundle << '\n';
+            return k_exit_verification;
+        }
+        if (intact < checks->size()) {
+            std::cout << intact << " of " << checks->size() << " parts present here and intact; "
+                      << "the content is verified when all parts are present (--parts-dir)\n";
+            return k_exit_ok;
+        }
+    }
+    auto report = unpack::verify_bundle(o.bundle, *keys, reporter, o.trust.required, dirs);
     if (!report) {
         return report_error(report.error(), ctx.global);
     }

@@ -14,6 +14,8 @@ void add_trust_options(CLI::App& command, TrustOptions& options)
                     options.required,
                     "Distinct trusted keys that must have signed (default 1)")
         ->check(CLI::Range(1, 64));
+    command.add_option(
+        "--parts-dir", options.parts_dirs, "Directory holding parts of a split bundle; repeatable");
     command.add_option("--trusted-keys-dir",
                        options.dir,
                        "Directory of trusted *.pub keys (default $AIRLOCK_TRUSTED_KEYS_DIR or "

@@ -15,7 +15,8 @@ struct TrustOptions
 {
     std::vector<std::string> keys;
     std::string dir;
-    std::size_t required = 1; // --require-signatures
+    std::size_t required = 1;            // --require-signatures
+    std::vector<std::string> parts_dirs; // --parts-dir (split bundles)
 };
 
 void add_trust_options(CLI::App& command, TrustOptions& options);

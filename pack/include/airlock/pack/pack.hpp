@@ -34,6 +34,8 @@ struct PackOptions
     // Differential: an inventory of the target store (airlock inventory) or the previous bundle;
     // layers it holds are left out and listed as required.
     std::filesystem::path since;
+    // Write OUT.001, OUT.002, ... of at most this many bytes plus a signed OUT.parts.json.
+    std::optional<std::uint64_t> split_size;
     // Bundle creation time; default: SOURCE_DATE_EPOCH, else the newest image's "created".
     std::optional<std::int64_t> created;
 };
@@ -43,7 +45,8 @@ struct PackSummary
     manifest::BundleManifest manifest;
     std::vector<std::string> signer_key_ids;
     std::uint64_t content_bytes = 0; // blob bytes in the stream
-    std::uint64_t bundle_bytes = 0;  // size of the written file
+    std::uint64_t bundle_bytes = 0;  // size of the written file (all parts together)
+    std::vector<std::string> parts;  // part files, when split
 };
 
 // Resolves every source, verifies every blob it reads and writes one signed bundle to

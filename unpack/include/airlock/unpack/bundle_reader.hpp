@@ -64,6 +64,11 @@ class BundleReader
     // an airlock bundle; Errc::unsupported for a newer format.
     static Result<BundleReader> open(const std::filesystem::path& path);
 
+    // Same, where `path` may also be a parts file or a part of a split bundle; the parts are
+    // found beside it and in `parts_dirs`, and read as one stream.
+    static Result<BundleReader> open(const std::filesystem::path& path,
+                                     const std::vector<std::filesystem::path>& parts_dirs);
+
     const BundleHeader& header() const
     {
         return m_header;

@@ -64,11 +64,12 @@ Result<ContainerdTarget> parse_containerd_target(std::string_view spec);
 struct ImportOptions
 {
     std::filesystem::path bundle;
-    std::filesystem::path store;                // oci:DIR store
-    std::optional<RegistryTarget> registry;     // or a registry to push into
-    std::optional<EngineTarget> engine;         // or a Docker Engine to load into
-    std::optional<ContainerdTarget> containerd; // or a containerd namespace
-    registry::RegistryOptions registry_access;  // auth, TLS, --jobs for the registry
+    std::vector<std::filesystem::path> parts_dirs; // where parts of a split bundle may be
+    std::filesystem::path store;                   // oci:DIR store
+    std::optional<RegistryTarget> registry;        // or a registry to push into
+    std::optional<EngineTarget> engine;            // or a Docker Engine to load into
+    std::optional<ContainerdTarget> containerd;    // or a containerd namespace
+    registry::RegistryOptions registry_access;     // auth, TLS, --jobs for the registry
     bool keep_registry_host = false;
     std::uint64_t chunk_size = 32ULL << 20U; // larger blobs are pushed in PATCH chunks
     SignaturePolicy signature = SignaturePolicy::require;

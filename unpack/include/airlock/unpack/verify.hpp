@@ -31,6 +31,7 @@ struct VerifyReport
 Result<VerifyReport> verify_bundle(const std::filesystem::path& bundle,
                                    const TrustedKeys& trusted,
                                    Reporter& reporter,
-                                   std::size_t required_signatures = 1);
+                                   std::size_t required_signatures = 1,
+                                   const std::vector<std::filesystem::path>& parts_dirs = {});
 
 } // namespace airlock::unpack

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace airlock::archive {
 
@@ -34,6 +35,9 @@ class TarReader
   public:
     // Opens `path` read-only. Errc::not_found, Errc::io.
     static Result<TarReader> open(const std::filesystem::path& path);
+
+    // Opens numbered parts as one stream, in order (a bundle split for media). Errc::not_found.
+    static Result<TarReader> open_parts(const std::vector<std::filesystem::path>& parts);
 
     TarReader(TarReader&&) noexcept;
     TarReader& operator=(TarReader&&) = delete;

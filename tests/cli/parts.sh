@@ -1,0 +1,36 @@
+# Split bundles for media: --split writes parts and a signed parts file; each stick verifies on
+# its own; a missing or damaged part is named; import reads the parts from several directories
+# as one stream; two packs give byte-identical parts.
+. "$(dirname "$0")/common.sh"
+
+make_key k
+airlock pack "oci:$images/sample:1.0" "oci:$images/sample:2.0" -o site.bundle --sign-key k.key --split 100K -q > pack.txt
+grep -q "in 3 parts: site.bundle.001 ... site.bundle.003" pack.txt || fail "unexpected parts: $(cat pack.txt)"
+airlock pack "oci:$images/sample:1.0" "oci:$images/sample:2.0" -o whole.bundle --sign-key k.key -q > /dev/null
+cat site.bundle.00? | cmp - whole.bundle
+assert_eq "$(jq -r '.manifest.sha256' site.bundle.parts.json)" "$(sha256sum whole.bundle | cut -d' ' -f1)"
+test "$(stat -c %s site.bundle.001)" -eq 102400 || fail "a part is not 100K"
+expect_fail 2 "invalid --split '4X'" airlock pack "oci:$images/sample:1.0" -o x.bundle --sign-key k.key --split 4X
+
+step "two sticks"
+mkdir -p stick1 stick2
+mv site.bundle.parts.json site.bundle.001 stick1/
+mv site.bundle.002 site.bundle.003 stick2/
+airlock verify stick1/site.bundle.parts.json --trusted-key k.pub > s1.txt
+grep -q "1 of 3 parts present here and intact" s1.txt || fail "stick 1: $(cat s1.txt)"
+grep -q "part site.bundle.002: missing" s1.txt || fail "the missing part was not named"
+airlock verify stick1/site.bundle.001 --parts-dir stick2 --trusted-key k.pub > all.txt
+grep -q "every digest and size matches" all.txt || fail "the whole split bundle was not verified"
+expect_fail 1 "missing part\(s\) of site.bundle: site.bundle.002, site.bundle.003" \
+    airlock import stick1/site.bundle.parts.json --to oci:store --trusted-key k.pub
+airlock import stick1/site.bundle.parts.json --parts-dir stick2 --to oci:store --trusted-key k.pub -q > /dev/null
+skopeo inspect oci:store:localhost/sample:2.0 > /dev/null
+
+step "a damaged part is named"
+printf 'X' | dd of=stick2/site.bundle.002 bs=1 seek=500 conv=notrunc 2> /dev/null
+expect_fail 4 "part site.bundle.002: DAMAGED" airlock verify stick1/site.bundle.parts.json --parts-dir stick2 --trusted-key k.pub
+
+step "the parts file is signed"
+jq -c '.manifest.parts[0].size = 1' stick1/site.bundle.parts.json > forged.json
+mv forged.json stick1/site.bundle.parts.json
+expect_fail 5 "altered after signing" airlock verify stick1/site.bundle.parts.json --parts-dir stick2 --trusted-key k.pub

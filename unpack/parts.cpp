@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/file.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/unpack/parts.hpp>
+
+namespace airlock::unpack {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// "x.bundle.003" -> "x.bundle"; empty when the name has no numeric part suffix.
+std::string part_base(const std::string& name)
+{
+    const auto dot = name.rfind('.');
+    if (dot == std::string::npos || name.size() - dot != 4) {
+        return {};
+    }
+    for (std::size_t i = dot + 1; i < name.size(); ++i) {
+        if (name[i] < '0' || name[i] > '9') {
+            return {};
+        }
+    }
+    return name.substr(0, dot);
+}
+
+} // namespace
+
+Result<std::optional<PartsSet>> find_parts(const fs::path& argument,
+                                           const std::vector<fs::path>& dirs)
+{
+    const std::string name = argument.filename().string();
+    fs::path parts_file;
+    if (name.ends_with(".parts.json")) {
+        parts_file = argument;
+    } else if (const std::string base = part_base(name); !base.empty()) {
+        parts_file = argument.parent_path() / (base + ".parts.json");
+        std::error_code ec;
+        if (!fs::exists(parts_file, ec)) {
+            for (const auto& dir : dirs) {
+                if (fs::exists(dir / (base + ".parts.json"), ec)) {
+                    parts_file = dir / (base + ".parts.json");
+                    break;
+                }
+            }
+        }
+    } else {
+        return std::optional<PartsSet>{};
+    }
+    auto text = read_file(parts_file, 4U << 20U);
+    if (!text) {
+        return fail(Errc::not_found,
+                    str_cat("cannot read the parts file ",
+                            parts_file.string(),
+                            " (",
+                            text.error().message,
+                            "); it lists the parts and must travel with them"));
+    }
+    PartsSet set;
+    set.parts_file = parts_file;
+    auto parsed = manifest::parse_parts_file(*text);
+    if (!parsed) {
+        return std::unexpected(
+            std::move(parsed.error()).with_context(str_cat("in ", parts_file.string())));
+    }
+    set.file = std::move(*parsed);
+    std::vector<fs::path> search = {parts_file.parent_path().empty() ? fs::path(".")
+                                                                     : parts_file.parent_path()};
+    search.insert(search.end(), dirs.begin(), dirs.end());
+    for (const auto& part : set.file.manifest.parts) {
+        std::optional<fs::path> found;
+        for (const auto& dir : search) {
+            std::error_code ec;
+            if (fs::is_regular_file(dir / part.name, ec)) {
+                found = dir / part.name;
+                break;
+            }
+        }
+        set.paths.push_back(found);
+    }
+    return std::optional<PartsSet>(std::move(set));
+}
+
+Result<std::vector<fs::path>> complete_parts(const PartsSet& parts)
+{
+    std::vector<fs::path> out;
+    std::string missing;
+    for (std::size_t i = 0; i < parts.paths.size(); ++i) {
+        const auto& part = parts.file.manifest.parts[i];
+        if (!parts.paths[i]) {
+            missing += (missing.empty() ? "" : ", ") + part.name;
+            continue;
+        }
+        std::error_code ec;
+        const auto size = fs::file_size(*parts.paths[i], ec);
+        if (ec || size != part.size) {
+            return fail(Errc::digest_mismatch,
+                        str_cat("part ",
+                                parts.paths[i]->string(),
+                                " has ",
+                                size,
+                                " bytes, the parts file says ",
+                                part.size,
+                                " (a damaged or truncated copy)"));
+        }
+        out.push_back(*parts.paths[i]);
+    }
+    if (!missing.empty()) {
+        return fail(Errc::not_found,
+                    str_cat("missing part(s) of ",
+                            parts.file.manifest.bundle,
+                            ": ",
+                            missing,
+                            " (give the directories that hold them with --parts-dir)"));
+    }
+    return out;
+}
+
+Result<std::vector<PartCheck>> check_parts(const PartsSet& parts)
+{
+    std::vector<PartCheck> out;
+    for (std::size_t i = 0; i < parts.paths.size(); ++i) {
+        const auto& part = parts.file.manifest.parts[i];
+        PartCheck check{part.name, PartCheck::State::missing, "not on this media"};
+        if (parts.paths[i]) {
+            std::error_code ec;
+            const auto size = fs::file_size(*parts.paths[i], ec);
+            AIRLOCK_TRY_ASSIGN(const std::string digest, crypto::sha256_file(*parts.paths[i]));
+            if (size != part.size || digest != part.sha256) {
+                check = {part.name,
+                         PartCheck::State::damaged,
+                         str_cat(parts.paths[i]->string(),
+                                 ": ",
+                                 size,
+                                 " bytes hashing to ",
+                                 digest,
+                                 ", expected ",
+                                 part.size,
+                                 " bytes hashing to ",
+                                 part.sha256)};
+            } else {
+                check = {part.name, PartCheck::State::intact, parts.paths[i]->string()};
+            }
+        }
+        out.push_back(std::move(check));
+    }
+    return out;
+}
+
+} // namespace airlock::unpack
