@@ -214,6 +214,19 @@ Result<> prefetch(const std::vector<const PlannedBlob*>& blobs, unsigned jobs, R
     return {};
 }
 
+// Signatures by every key over `bytes` (bundle.json, or a parts manifest).
+Result<std::vector<manifest::Signature>> sign_all(const std::vector<crypto::PrivateKey>& keys,
+                                                  std::string_view bytes)
+{
+    std::vector<manifest::Signature> out;
+    for (const auto& key : keys) {
+        AIRLOCK_TRY_ASSIGN(std::string value, key.sign(bytes));
+        AIRLOCK_TRY_ASSIGN(const crypto::PublicKey pub, key.public_key());
+        out.push_back({std::string(crypto::key_type_name(key.type())), pub.id(), std::move(value)});
+    }
+    return out;
+}
+
 // Cuts the bundle stream into numbered parts of at most `max` bytes for media, hashing each
 // part and the whole on the way. Parts appear only when `finish()` commits them all.
 class PartWriter
@@ -507,13 +520,10 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
     AIRLOCK_TRY_ASSIGN(const std::string bundle_json, manifest::bundle_manifest_to_json(bundle));
 
     PackSummary summary;
-    std::vector<manifest::Signature> signatures;
-    for (const auto& key : keys) {
-        AIRLOCK_TRY_ASSIGN(std::string value, key.sign(bundle_json));
-        AIRLOCK_TRY_ASSIGN(const crypto::PublicKey pub, key.public_key());
-        signatures.push_back(
-            {std::string(crypto::key_type_name(key.type())), pub.id(), std::move(value)});
-        summary.signer_key_ids.push_back(pub.id());
+    AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Signature> signatures,
+                       sign_all(keys, bundle_json));
+    for (const auto& signature : signatures) {
+        summary.signer_key_ids.push_back(signature.key_id);
     }
     AIRLOCK_TRY_ASSIGN(const std::string signatures_json, manifest::signatures_to_json(signatures));
 
@@ -559,13 +569,8 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
         AIRLOCK_TRY_ASSIGN(list.parts, parts->finish());
         list.sha256 = parts->whole_sha256();
         AIRLOCK_TRY_ASSIGN(const std::string signed_bytes, manifest::parts_manifest_to_json(list));
-        std::vector<manifest::Signature> part_signatures;
-        for (const auto& key : keys) {
-            AIRLOCK_TRY_ASSIGN(std::string value, key.sign(signed_bytes));
-            AIRLOCK_TRY_ASSIGN(const crypto::PublicKey pub, key.public_key());
-            part_signatures.push_back(
-                {std::string(crypto::key_type_name(key.type())), pub.id(), std::move(value)});
-        }
+        AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Signature> part_signatures,
+                           sign_all(keys, signed_bytes));
         AIRLOCK_TRY_ASSIGN(const std::string parts_json,
                            manifest::parts_file_to_json(list, part_signatures));
         AIRLOCK_TRY(write_file_atomic(options.output.string() + ".parts.json", parts_json));

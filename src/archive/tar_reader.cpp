@@ -33,6 +33,18 @@ struct TarReader::Impl
     std::vector<char> block;
     ArchiveReadPtr archive;
 
+    // A reader for what bundles use, tar plain or zstd: fewer decoders, less attack surface.
+    Result<> start()
+    {
+        archive.reset(archive_read_new());
+        if (!archive) {
+            return fail(Errc::internal, "cannot create a libarchive reader");
+        }
+        archive_read_support_filter_zstd(archive.get());
+        archive_read_support_format_tar(archive.get());
+        return {};
+    }
+
     static la_ssize_t read_parts(struct archive* a, void* client, const void** buffer) noexcept
     {
         auto* self = static_cast<Impl*>(client);
@@ -86,15 +98,8 @@ Result<TarReader> TarReader::open(const std::filesystem::path& path)
     if (::fstat(impl->fd.get(), &info) == 0) {
         impl->size = static_cast<std::uint64_t>(info.st_size);
     }
-    impl->archive.reset(archive_read_new());
-    if (!impl->archive) {
-        return fail(Errc::internal, "cannot create a libarchive reader");
-    }
-    struct archive* a = impl->archive.get();
-    // Only what bundles use: tar, plain or zstd. Fewer decoders, less attack surface.
-    archive_read_support_filter_zstd(a);
-    archive_read_support_format_tar(a);
-    if (archive_read_open_fd(a, impl->fd.get(), k_read_block) != ARCHIVE_OK) {
+    AIRLOCK_TRY(impl->start());
+    if (archive_read_open_fd(impl->archive.get(), impl->fd.get(), k_read_block) != ARCHIVE_OK) {
         return std::unexpected(impl->corrupt("not a tar or tar.zst stream"));
     }
     return TarReader(std::move(impl));
@@ -165,13 +170,8 @@ Result<TarReader> TarReader::open_parts(const std::vector<std::filesystem::path>
         impl->parts.push_back(std::move(*fd));
     }
     impl->block.resize(k_read_block);
-    impl->archive.reset(archive_read_new());
-    if (!impl->archive) {
-        return fail(Errc::internal, "cannot create a libarchive reader");
-    }
+    AIRLOCK_TRY(impl->start());
     struct archive* a = impl->archive.get();
-    archive_read_support_filter_zstd(a);
-    archive_read_support_format_tar(a);
     // One logical stream over all parts, fed by our own callback: libarchive's multi-file
     // reader (archive_read_open_filenames) mishandles switching files under a filter in 3.6.
     if (archive_read_open(a, impl.get(), nullptr, &Impl::read_parts, nullptr) != ARCHIVE_OK) {
