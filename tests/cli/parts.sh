@@ -10,6 +10,11 @@ airlock pack "oci:$images/sample:1.0" "oci:$images/sample:2.0" -o whole.bundle -
 cat site.bundle.00? | cmp - whole.bundle
 assert_eq "$(jq -r '.manifest.sha256' site.bundle.parts.json)" "$(sha256sum whole.bundle | cut -d' ' -f1)"
 test "$(stat -c %s site.bundle.001)" -eq 102400 || fail "a part is not 100K"
+mkdir again
+airlock pack "oci:$images/sample:1.0" "oci:$images/sample:2.0" -o again/site.bundle --sign-key k.key --split 100K -q > /dev/null
+for part in site.bundle.001 site.bundle.002 site.bundle.003 site.bundle.parts.json; do
+    cmp "$part" "again/$part" || fail "$part differs between two packs of the same inputs"
+done
 expect_fail 2 "invalid --split '4X'" airlock pack "oci:$images/sample:1.0" -o x.bundle --sign-key k.key --split 4X
 
 step "two sticks"
