@@ -504,20 +504,7 @@ Result<bool> RegistryClient::blob_exists(http::Client& client,
                                          const std::string& repository,
                                          const manifest::Digest& digest)
 {
-    http::Request request;
-    request.method = "HEAD";
-    request.url = str_cat(m_base_url, "/v2/", repository, "/blobs/", digest.str());
-    request.tls = m_tls;
-    AIRLOCK_TRY_ASSIGN(const http::Response response,
-                       send(client, request, push_scope(repository), nullptr));
-    if (response.status == 200) {
-        return true;
-    }
-    if (response.status == 404) {
-        return false;
-    }
-    return std::unexpected(
-        status_error(response, str_cat("HEAD of blob ", digest.str(), " in ", repository)));
+    return exists(client, repository, "blobs", digest);
 }
 
 Result<std::string> RegistryClient::start_upload(http::Client& client,
@@ -622,11 +609,19 @@ Result<bool> RegistryClient::manifest_exists(http::Client& client,
                                              const std::string& repository,
                                              const manifest::Digest& digest)
 {
+    return exists(client, repository, "manifests", digest);
+}
+
+Result<bool> RegistryClient::exists(http::Client& client,
+                                    const std::string& repository,
+                                    std::string_view kind,
+                                    const manifest::Digest& digest)
+{
     http::Request request;
     request.method = "HEAD";
-    request.url = str_cat(m_base_url, "/v2/", repository, "/manifests/", digest.str());
+    request.url = str_cat(m_base_url, "/v2/", repository, "/", kind, "/", digest.str());
     request.tls = m_tls;
-    request.headers = {k_accept};
+    request.headers = {k_accept}; // ignored for blobs; for manifests it names every type we take
     AIRLOCK_TRY_ASSIGN(const http::Response response,
                        send(client, request, push_scope(repository), nullptr));
     if (response.status == 200) {
@@ -636,7 +631,7 @@ Result<bool> RegistryClient::manifest_exists(http::Client& client,
         return false;
     }
     return std::unexpected(
-        status_error(response, str_cat("HEAD of manifest ", digest.str(), " in ", repository)));
+        status_error(response, str_cat("HEAD of ", kind, " ", digest.str(), " in ", repository)));
 }
 
 Result<manifest::Digest> RegistryClient::put_manifest(http::Client& client,

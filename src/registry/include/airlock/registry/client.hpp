@@ -111,6 +111,11 @@ class RegistryClient
                                 http::Request request,
                                 const std::string& scope,
                                 const http::BodySink* sink);
+    // HEAD /v2/<repository>/<kind>/<digest>: true on 200, false on 404.
+    Result<bool> exists(http::Client& client,
+                        const std::string& repository,
+                        std::string_view kind,
+                        const manifest::Digest& digest);
     // Starts an upload session; returns its absolute URL.
     Result<std::string>
     start_upload(http::Client& client, const std::string& repository, const std::string& query);
