@@ -55,17 +55,28 @@ Result<std::vector<crypto::PrivateKey>> load_signing_keys(const std::vector<fs::
     return keys;
 }
 
+// SOURCE_DATE_EPOCH, the reproducible-builds convention for "the time of this build", if set.
+std::optional<std::int64_t> source_date_epoch()
+{
+    const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+    if (epoch == nullptr || *epoch == '\0') {
+        return std::nullopt;
+    }
+    char* end = nullptr;
+    const long long value = std::strtoll(epoch, &end, 10);
+    if (end == nullptr || *end != '\0' || value < 0) {
+        return std::nullopt;
+    }
+    return value;
+}
+
 std::int64_t bundle_time(const PackOptions& options, const std::vector<PlannedImage>& images)
 {
     if (options.created) {
         return *options.created;
     }
-    if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
-        char* end = nullptr;
-        const long long value = std::strtoll(epoch, &end, 10);
-        if (end != nullptr && *end == '\0' && value >= 0) {
-            return value;
-        }
+    if (const auto epoch = source_date_epoch()) {
+        return *epoch;
     }
     std::int64_t newest = 0;
     for (const auto& image : images) {
@@ -79,14 +90,7 @@ std::int64_t bundle_time(const PackOptions& options, const std::vector<PlannedIm
 // When this pack happens: SOURCE_DATE_EPOCH when set (reproducible builds), else now.
 std::int64_t pack_time()
 {
-    if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
-        char* end = nullptr;
-        const long long value = std::strtoll(epoch, &end, 10);
-        if (end != nullptr && *end == '\0' && value >= 0) {
-            return value;
-        }
-    }
-    return now_seconds();
+    return source_date_epoch().value_or(now_seconds());
 }
 
 archive::EntryContent entry_content(const manifest::BundleBlob& blob)

@@ -2,6 +2,7 @@
 #include "bundle_policy.hpp"
 
 #include <airlock/base/file.hpp>
+#include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
 #include <airlock/manifest/image.hpp>
@@ -186,15 +187,7 @@ fs::path ledger_path(const ImportOptions& options, const std::string& store_name
     if (!options.registry && !options.engine && !options.containerd) {
         return options.store / ".airlock" / "channels.json";
     }
-    fs::path state;
-    if (::geteuid() == 0) {
-        state = "/var/lib/airlock/state";
-    } else if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg == '/') {
-        state = fs::path(xdg) / "airlock" / "state";
-    } else {
-        const char* home = std::getenv("HOME");
-        state = fs::path(home != nullptr ? home : "/") / ".local" / "share" / "airlock" / "state";
-    }
+    const fs::path state = data_dir() / "state";
     std::string name;
     for (const char c : store_name) {
         const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/manifest/canonical_json.hpp>
 #include <airlock/manifest/media_types.hpp>
@@ -23,14 +24,7 @@ constexpr std::uint64_t k_max_document = 16ULL << 20U;
 
 fs::path default_store_path()
 {
-    if (::geteuid() == 0) {
-        return "/var/lib/airlock/store";
-    }
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg == '/') {
-        return fs::path(xdg) / "airlock" / "store";
-    }
-    const char* home = std::getenv("HOME");
-    return fs::path(home != nullptr ? home : "/") / ".local" / "share" / "airlock" / "store";
+    return data_dir() / "store";
 }
 
 Result<fs::path> parse_store_spec(std::string_view spec)

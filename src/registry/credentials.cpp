@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/encoding.hpp>
 #include <airlock/base/file.hpp>
+#include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/manifest/image.hpp>
 #include <airlock/registry/credentials.hpp>
@@ -41,11 +42,7 @@ std::vector<fs::path> auth_files(const RegistryOptions& options)
 
 fs::path default_cache_dir()
 {
-    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg == '/') {
-        return fs::path(xdg) / "airlock";
-    }
-    const char* home = std::getenv("HOME");
-    return fs::path(home != nullptr ? home : "/") / ".cache" / "airlock";
+    return cache_dir();
 }
 
 Result<std::optional<Credentials>> find_credentials(const RegistryOptions& options,
