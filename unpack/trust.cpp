@@ -49,10 +49,11 @@ const crypto::PublicKey* TrustedKeys::find(std::string_view id) const
     return nullptr;
 }
 
-Result<SignatureCheck> check_signatures(std::string_view bundle_json,
+Result<SignatureCheck> check_signatures(std::string_view signed_bytes,
                                         const std::vector<manifest::Signature>& signatures,
                                         const TrustedKeys& trusted,
-                                        std::size_t required)
+                                        std::size_t required,
+                                        std::string_view document)
 {
     if (trusted.empty()) {
         return fail(Errc::signature_invalid,
@@ -70,12 +71,13 @@ Result<SignatureCheck> check_signatures(std::string_view bundle_json,
             continue;
         }
         if (crypto::key_type_name(key->type()) != signature.algorithm
-            || !key->verify(bundle_json, signature.value)) {
-            return fail(
-                Errc::signature_invalid,
-                str_cat("signature by trusted key ",
-                        signature.key_id,
-                        " does not match bundle.json (the bundle was altered after signing)"));
+            || !key->verify(signed_bytes, signature.value)) {
+            return fail(Errc::signature_invalid,
+                        str_cat("signature by trusted key ",
+                                signature.key_id,
+                                " does not match ",
+                                document,
+                                " (it was altered after signing)"));
         }
         if (std::find(check.trusted_signers.begin(), check.trusted_signers.end(), signature.key_id)
             == check.trusted_signers.end()) {

@@ -35,8 +35,11 @@ int run_verify(const VerifyCommandOptions& o, Context& ctx)
     }
     if (*parts) {
         const auto& set = **parts;
-        auto signed_ok = unpack::check_signatures(
-            set.file.manifest_bytes, set.file.signatures, *keys, o.trust.required);
+        auto signed_ok = unpack::check_signatures(set.file.manifest_bytes,
+                                                  set.file.signatures,
+                                                  *keys,
+                                                  o.trust.required,
+                                                  set.parts_file.filename().string());
         if (!signed_ok) {
             return report_error(
                 std::move(signed_ok.error()).with_context("in " + set.parts_file.string()),

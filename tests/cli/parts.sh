@@ -38,4 +38,4 @@ expect_fail 4 "part site.bundle.002: DAMAGED" airlock verify stick1/site.bundle.
 step "the parts file is signed"
 jq -c '.manifest.parts[0].size = 1' stick1/site.bundle.parts.json > forged.json
 mv forged.json stick1/site.bundle.parts.json
-expect_fail 5 "altered after signing" airlock verify stick1/site.bundle.parts.json --parts-dir stick2 --trusted-key k.pub
+expect_fail 5 "does not match site.bundle.parts.json \(it was altered after signing\)" airlock verify stick1/site.bundle.parts.json --parts-dir stick2 --trusted-key k.pub

@@ -47,13 +47,15 @@ struct SignatureCheck
     std::vector<std::string> unknown_signers; // key ids we do not trust (ignored)
 };
 
-// Checks `signatures` over the exact `bundle_json` bytes: at least `required` distinct trusted
+// Checks `signatures` over the exact `signed_bytes` of `document` (bundle.json, or a parts
+// file's manifest): at least `required` distinct trusted
 // keys must have signed validly, and no signature by a trusted key may be invalid.
 // Errc::signature_invalid naming the keys concerned.
-Result<SignatureCheck> check_signatures(std::string_view bundle_json,
+Result<SignatureCheck> check_signatures(std::string_view signed_bytes,
                                         const std::vector<manifest::Signature>& signatures,
                                         const TrustedKeys& trusted,
-                                        std::size_t required = 1);
+                                        std::size_t required = 1,
+                                        std::string_view document = "bundle.json");
 
 // Adds a signature by the private key in `key_file` to BUNDLE.cosign.json, without touching
 // the bundle; replaces an earlier co-signature by the same key. Returns the key id.
