@@ -199,29 +199,25 @@ Result<ImportSummary> import_to_containerd(const ImportOptions& options,
     for (std::size_t i = 0; i < bundle.images.size(); ++i) {
         const auto& image = bundle.images[i];
         ImportedImage imported{image.name, image.digest, image.version, {}};
-        for (const auto& [tag, guarded] :
+        for (const auto& plan :
              plan_tags(image, options.extra_tags, latest_candidates.contains(i), options.latest)) {
-            const std::string ref = image.name + ":" + tag;
-            TagChange change{tag, TagChange::Action::added, {}};
-            if (const auto it = held.find(ref); it != held.end()) {
-                if (it->second == image.digest.str()) {
-                    imported.tags.push_back({tag, TagChange::Action::unchanged, {}});
-                    continue;
-                }
-                if (guarded) {
-                    AIRLOCK_TRY_ASSIGN(const std::string version,
-                                       containerd_version(ctr, it->second));
-                    if (std::string why = latest_must_stay(version, image); !why.empty()) {
-                        reporter.warn(str_cat(image.name, ": ", why));
-                        imported.tags.push_back({tag, TagChange::Action::kept, std::move(why)});
-                        continue;
-                    }
-                }
-                change = {tag, TagChange::Action::moved, str_cat("was ", it->second)};
+            const std::string ref = image.name + ":" + plan.tag;
+            const auto it = held.find(ref);
+            const auto current =
+                it == held.end() ? std::nullopt : std::optional<std::string>(it->second);
+            AIRLOCK_TRY_ASSIGN(TagChange change,
+                               decide_tag(plan, image, image.digest.str(), current, [&] {
+                                   return containerd_version(ctr, *current);
+                               }));
+            if (change.action == TagChange::Action::kept) {
+                reporter.warn(str_cat(image.name, ": ", change.note));
             }
-            entries.push_back(manifest::tagged_descriptor(image, ref));
+            if (change.action == TagChange::Action::added
+                || change.action == TagChange::Action::moved) {
+                entries.push_back(manifest::tagged_descriptor(image, ref));
+                anything = true;
+            }
             imported.tags.push_back(std::move(change));
-            anything = true;
         }
         summary.images.push_back(std::move(imported));
     }

@@ -459,28 +459,27 @@ Result<ImportSummary> import_to_engine(const ImportOptions& options,
         const std::string repo = ref.familiar_name();
         const std::string id = engine_image.manifest.config.digest.str();
         ImportedImage imported{repo, image.digest, image.version, {}};
-        for (const auto& [tag, guarded] : plan_tags(image,
-                                                    options.extra_tags,
-                                                    latest_candidates.contains(engine_image.index),
-                                                    options.latest)) {
+        for (const auto& plan : plan_tags(image,
+                                          options.extra_tags,
+                                          latest_candidates.contains(engine_image.index),
+                                          options.latest)) {
+            const std::string& tag = plan.tag;
             AIRLOCK_TRY_ASSIGN(const auto current, engine.inspect(http, repo + ":" + tag));
-            TagChange change{tag, TagChange::Action::added, {}};
-            if (current) {
-                if (current->value("Id", std::string()) == id) {
-                    imported.tags.push_back({tag, TagChange::Action::unchanged, {}});
-                    continue;
+            const auto current_id =
+                current ? std::optional<std::string>(current->value("Id", std::string()))
+                        : std::nullopt;
+            AIRLOCK_TRY_ASSIGN(
+                TagChange change,
+                decide_tag(plan, image, id, current_id, [&]() -> Result<std::string> {
+                    return engine_version(*current);
+                }));
+            if (change.action == TagChange::Action::unchanged
+                || change.action == TagChange::Action::kept) {
+                if (change.action == TagChange::Action::kept) {
+                    reporter.warn(str_cat(repo, ": ", change.note));
                 }
-                if (guarded) {
-                    if (std::string why = latest_must_stay(engine_version(*current), image);
-                        !why.empty()) {
-                        reporter.warn(str_cat(repo, ": ", why));
-                        imported.tags.push_back({tag, TagChange::Action::kept, std::move(why)});
-                        continue;
-                    }
-                }
-                change = {tag,
-                          TagChange::Action::moved,
-                          str_cat("was ", current->value("Id", std::string()))};
+                imported.tags.push_back(std::move(change));
+                continue;
             }
             AIRLOCK_TRY_ASSIGN(const http::Response r,
                                engine.call(http,

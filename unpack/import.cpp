@@ -206,12 +206,15 @@ Result<ImportSummary> run_import(const ImportOptions& options,
     const std::set<std::size_t> latest_candidates = newest_per_repository(bundle.images);
     for (std::size_t i = 0; i < bundle.images.size(); ++i) {
         const auto& image = bundle.images[i];
-        std::vector<std::string> tags = image.tags;
-        tags.insert(tags.end(), options.extra_tags.begin(), options.extra_tags.end());
-        const LatestPolicy latest =
-            latest_candidates.contains(i) ? options.latest : LatestPolicy::skip;
-        ImportedImage imported{
-            image.name, image.digest, image.version, apply_tags(entries, image, tags, latest)};
+        ImportedImage imported{image.name,
+                               image.digest,
+                               image.version,
+                               apply_plan(entries,
+                                          image,
+                                          plan_tags(image,
+                                                    options.extra_tags,
+                                                    latest_candidates.contains(i),
+                                                    options.latest))};
         for (const auto& change : imported.tags) {
             changed = changed || change.action == TagChange::Action::added
                       || change.action == TagChange::Action::moved;

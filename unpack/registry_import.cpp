@@ -95,7 +95,7 @@ class PushRecord
                 doc[digest] = repos;
             }
         }
-        (void)write_file_atomic(m_file, doc.dump());
+        m_changed = !write_file_atomic(m_file, doc.dump());
     }
 
   private:
@@ -418,34 +418,25 @@ Result<std::string> registry_version(registry::RegistryClient& client,
                                     versions);
 }
 
-// Points `tag` of `repository` at the image; says what changed.
+// Points planned tag `plan` of `repository` at the image, unless the rules say otherwise.
 Result<TagChange> push_tag(registry::RegistryClient& client,
                            http::Client& http,
                            const std::string& repository,
-                           const std::string& tag,
+                           const TagPlan& plan,
                            const manifest::BundleImage& image,
-                           const std::string& bytes,
-                           bool is_latest)
+                           const std::string& bytes)
 {
-    auto current = client.get_manifest(http, repository, tag);
+    auto current = client.get_manifest(http, repository, plan.tag);
     if (!current && current.error().code != Errc::not_found) {
         return std::unexpected(current.error());
     }
-    TagChange change{tag, TagChange::Action::added, {}};
-    if (current) {
-        if (current->digest == image.digest) {
-            return TagChange{tag, TagChange::Action::unchanged, {}};
-        }
-        if (is_latest) {
-            AIRLOCK_TRY_ASSIGN(const std::string version,
-                               registry_version(client, http, repository, *current));
-            if (std::string why = latest_must_stay(version, image); !why.empty()) {
-                return TagChange{tag, TagChange::Action::kept, std::move(why)};
-            }
-        }
-        change = {tag, TagChange::Action::moved, str_cat("was ", current->digest.str())};
+    const auto digest = current ? std::optional<std::string>(current->digest.str()) : std::nullopt;
+    AIRLOCK_TRY_ASSIGN(TagChange change, decide_tag(plan, image, image.digest.str(), digest, [&] {
+                           return registry_version(client, http, repository, *current);
+                       }));
+    if (change.action == TagChange::Action::added || change.action == TagChange::Action::moved) {
+        AIRLOCK_TRY(client.put_manifest(http, repository, plan.tag, image.media_type, bytes));
     }
-    AIRLOCK_TRY(client.put_manifest(http, repository, tag, image.media_type, bytes));
     return change;
 }
 
@@ -582,11 +573,10 @@ Result<ImportSummary> import_to_registry(const ImportOptions& options,
         AIRLOCK_TRY_ASSIGN(const std::string bytes, document(image.digest));
         ImportedImage imported{
             str_cat(target.host, "/", repositories[i]), image.digest, image.version, {}};
-        for (const auto& [tag, guarded] :
+        for (const auto& plan :
              plan_tags(image, options.extra_tags, latest_candidates.contains(i), options.latest)) {
-            AIRLOCK_TRY_ASSIGN(
-                TagChange change,
-                push_tag(*client, http, repositories[i], tag, image, bytes, guarded));
+            AIRLOCK_TRY_ASSIGN(TagChange change,
+                               push_tag(*client, http, repositories[i], plan, image, bytes));
             if (change.action == TagChange::Action::kept) {
                 reporter.warn(str_cat(imported.name, ": ", change.note));
             }

@@ -23,56 +23,42 @@ std::vector<Descriptor>::iterator find_ref(std::vector<Descriptor>& entries,
     });
 }
 
-TagChange set_tag(std::vector<Descriptor>& entries,
-                  const manifest::BundleImage& image,
-                  const std::string& tag)
-{
-    const std::string ref_name = image.name + ":" + tag;
-    const auto it = find_ref(entries, ref_name);
-    if (it == entries.end()) {
-        entries.push_back(manifest::tagged_descriptor(image, ref_name));
-        return {tag, TagChange::Action::added, {}};
-    }
-    if (it->digest == image.digest) {
-        return {tag, TagChange::Action::unchanged, {}};
-    }
-    std::string note = str_cat("was ", it->digest.str());
-    *it = manifest::tagged_descriptor(image, ref_name);
-    return {tag, TagChange::Action::moved, std::move(note)};
-}
-
 } // namespace
+
+std::vector<TagChange> apply_plan(std::vector<Descriptor>& entries,
+                                  const manifest::BundleImage& image,
+                                  const std::vector<TagPlan>& plan)
+{
+    std::vector<TagChange> changes;
+    for (const auto& planned : plan) {
+        const std::string ref_name = image.name + ":" + planned.tag;
+        const auto it = find_ref(entries, ref_name);
+        const auto current =
+            it == entries.end() ? std::nullopt : std::optional<std::string>(it->digest.str());
+        // The store keeps each tag's version in its index entry: no lookup can fail.
+        auto change =
+            decide_tag(planned, image, image.digest.str(), current, [&]() -> Result<std::string> {
+                return it->annotation(manifest::k_annotation_version);
+            });
+        if (change->action == TagChange::Action::added) {
+            entries.push_back(manifest::tagged_descriptor(image, ref_name));
+        } else if (change->action == TagChange::Action::moved) {
+            *it = manifest::tagged_descriptor(image, ref_name);
+        }
+        changes.push_back(std::move(*change));
+    }
+    return changes;
+}
 
 std::vector<TagChange> apply_tags(std::vector<Descriptor>& entries,
                                   const manifest::BundleImage& image,
                                   const std::vector<std::string>& tags,
                                   LatestPolicy latest)
 {
-    std::vector<TagChange> changes;
-    std::vector<std::string> seen;
-    for (const auto& tag : tags) {
-        if (tag == k_latest || std::find(seen.begin(), seen.end(), tag) != seen.end()) {
-            continue;
-        }
-        seen.push_back(tag);
-        changes.push_back(set_tag(entries, image, tag));
-    }
-    const bool explicit_latest = std::find(tags.begin(), tags.end(), k_latest) != tags.end();
-    if (latest == LatestPolicy::skip && !explicit_latest) {
-        return changes;
-    }
-    const std::string ref_name = image.name + ":" + std::string(k_latest);
-    const auto it = find_ref(entries, ref_name);
-    if (it != entries.end() && it->digest != image.digest && !explicit_latest) {
-        if (std::string why =
-                latest_must_stay(it->annotation(manifest::k_annotation_version), image);
-            !why.empty()) {
-            changes.push_back({std::string(k_latest), TagChange::Action::kept, std::move(why)});
-            return changes;
-        }
-    }
-    changes.push_back(set_tag(entries, image, std::string(k_latest)));
-    return changes;
+    // `tags` are all named by someone: a "latest" among them is the operator's choice.
+    manifest::BundleImage unnamed = image;
+    unnamed.tags.clear();
+    return apply_plan(entries, image, plan_tags(unnamed, tags, true, latest));
 }
 
 std::vector<TagPlan> plan_tags(const manifest::BundleImage& image,
@@ -100,6 +86,27 @@ std::vector<TagPlan> plan_tags(const manifest::BundleImage& image,
         plan.push_back({std::string(k_latest), !named_latest});
     }
     return plan;
+}
+
+Result<TagChange> decide_tag(const TagPlan& plan,
+                             const manifest::BundleImage& image,
+                             const std::string& image_id,
+                             const std::optional<std::string>& current,
+                             const std::function<Result<std::string>()>& current_version)
+{
+    if (!current) {
+        return TagChange{plan.tag, TagChange::Action::added, {}};
+    }
+    if (*current == image_id) {
+        return TagChange{plan.tag, TagChange::Action::unchanged, {}};
+    }
+    if (plan.guarded) {
+        AIRLOCK_TRY_ASSIGN(const std::string version, current_version());
+        if (std::string why = latest_must_stay(version, image); !why.empty()) {
+            return TagChange{plan.tag, TagChange::Action::kept, std::move(why)};
+        }
+    }
+    return TagChange{plan.tag, TagChange::Action::moved, str_cat("was ", *current)};
 }
 
 std::string latest_must_stay(const std::string& current_version, const manifest::BundleImage& image)

@@ -5,11 +5,21 @@
 #include <airlock/manifest/image.hpp>
 #include <airlock/unpack/import.hpp>
 
+#include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 namespace airlock::unpack {
+
+struct TagPlan;
+
+// Points every planned tag of `image` at its digest in the store index `entries` (one entry per
+// "name:tag"), following `decide_tag`. Returns what changed for each tag.
+std::vector<TagChange> apply_plan(std::vector<manifest::Descriptor>& entries,
+                                  const manifest::BundleImage& image,
+                                  const std::vector<TagPlan>& plan);
 
 // Points `tags` of `image` at its digest in the store index `entries` (one entry per
 // "name:tag"), and `latest` too when `latest` is apply and that does not move it to an older
@@ -33,6 +43,16 @@ std::vector<TagPlan> plan_tags(const manifest::BundleImage& image,
                                const std::vector<std::string>& extra_tags,
                                bool latest_candidate,
                                LatestPolicy latest);
+
+// What should happen to planned tag `plan` of `image`, known in the store as `image_id`:
+// `current` is what the tag points at now (nothing: absent); `current_version` is asked only
+// when a guarded `latest` would move, for the version of what it points at now. The caller sets
+// the tag for `added` and `moved`, and nothing else.
+Result<TagChange> decide_tag(const TagPlan& plan,
+                             const manifest::BundleImage& image,
+                             const std::string& image_id,
+                             const std::optional<std::string>& current,
+                             const std::function<Result<std::string>()>& current_version);
 
 // Why `latest`, now at an image of version `current_version`, must not move to `image`; empty
 // when it may (no current version, or `image` is at least as new).
