@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <span>
+#include <thread>
 #include <vector>
 
 namespace airlock::unpack {
@@ -76,6 +78,72 @@ class BoundedPipe
     std::size_t m_offset = 0;
     bool m_closed = false;
     bool m_aborted = false;
+};
+
+// An upload running on its own thread whose body the caller feeds through a BoundedPipe, so
+// that reading the bundle and sending overlap with a few MiB in flight. The result is read only
+// after the thread has been joined.
+class PipedUpload
+{
+  public:
+    using Source = std::function<Result<std::size_t>(std::span<char>)>;
+
+    // Starts `upload`, which reads its body from the source it is given and returns its result.
+    explicit PipedUpload(std::function<Result<>(const Source&)> upload)
+        : m_thread([this, upload = std::move(upload)] {
+            const Source source = [this](std::span<char> out) { return m_pipe.read(out); };
+            m_result = upload(source);
+            if (!m_result) {
+                m_pipe.abort(); // unblock the feeder
+            }
+        })
+    {
+    }
+
+    PipedUpload(const PipedUpload&) = delete;
+    PipedUpload& operator=(const PipedUpload&) = delete;
+
+    ~PipedUpload()
+    {
+        abort();
+    }
+
+    // Feeds bytes; once the upload has stopped, its error.
+    Result<> push(std::span<const char> data)
+    {
+        if (auto pushed = m_pipe.push(data); !pushed) {
+            join();
+            return m_result ? std::move(pushed) : std::move(m_result);
+        }
+        return {};
+    }
+
+    // Ends the body and returns the upload's result.
+    Result<> finish()
+    {
+        m_pipe.close();
+        join();
+        return m_result;
+    }
+
+    // Cuts the body (the upload fails) and waits for the thread.
+    void abort()
+    {
+        m_pipe.abort();
+        join();
+    }
+
+  private:
+    void join()
+    {
+        if (m_thread.joinable()) {
+            m_thread.join();
+        }
+    }
+
+    BoundedPipe m_pipe;
+    Result<> m_result;
+    std::thread m_thread; // last: starts once the pipe and result exist
 };
 
 } // namespace airlock::unpack

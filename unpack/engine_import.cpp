@@ -159,9 +159,7 @@ class EngineSink final : public DocumentCollector
     {
         AIRLOCK_TRY(DocumentCollector::write(data));
         if (m_in_entry) {
-            if (auto written = m_writer->write(data); !written) {
-                return load_error_or(std::move(written.error()));
-            }
+            AIRLOCK_TRY(m_writer->write(data)); // carries the engine's error when the load stopped
         }
         return {};
     }
@@ -205,11 +203,8 @@ class EngineSink final : public DocumentCollector
         const std::string text = entries.dump();
         AIRLOCK_TRY(m_writer->add("manifest.json", text, archive::EntryContent::metadata));
         AIRLOCK_TRY(m_writer->finish());
-        m_pipe->close();
-        m_uploader.join();
         m_writer.reset();
-        AIRLOCK_TRY(load_error_or(Error{Errc::internal, "", {}}));
-        return {};
+        return m_upload->finish();
     }
 
     const std::vector<EngineImage>& images() const
@@ -276,36 +271,29 @@ class EngineSink final : public DocumentCollector
                 for (const auto& layer : engine_image.manifest.layers) {
                     m_needed.insert(layer.digest.str());
                 }
-                ++m_loaded;
             }
             m_images.push_back(std::move(engine_image));
         }
         if (m_needed.empty()) {
             return {};
         }
-        m_pipe = std::make_unique<BoundedPipe>();
+        m_upload =
+            std::make_unique<PipedUpload>([this](const PipedUpload::Source& source) -> Result<> {
+                // No stall limit that a large load could hit while the engine unpacks.
+                http::Client client(
+                    http::Limits{std::chrono::seconds(30), std::chrono::seconds(3600), 1});
+                http::Request request = m_engine.load_request();
+                request.body_source = source;
+                AIRLOCK_TRY_ASSIGN(const http::Response response,
+                                   client.fetch(request, 16U << 20U));
+                return check_load_response(response);
+            });
         AIRLOCK_TRY_ASSIGN(archive::TarWriter writer,
                            archive::TarWriter::create_to_sink(
-                               [this](std::span<const char> data) { return m_pipe->push(data); },
+                               [this](std::span<const char> data) { return m_upload->push(data); },
                                archive::Compression{archive::Codec::none, 0, 1},
                                0));
         m_writer.emplace(std::move(writer));
-        m_uploader = std::thread([this] {
-            http::Client client(
-                http::Limits{std::chrono::seconds(30), std::chrono::seconds(3600), 1});
-            http::Request request = m_engine.load_request();
-            request.body_source = [this](std::span<char> out) { return m_pipe->read(out); };
-            auto response = client.fetch(request, 16U << 20U);
-            if (!response) {
-                m_pipe->abort();
-                m_load_result = std::unexpected(std::move(response.error()));
-                return;
-            }
-            m_load_result = check_load_response(*response);
-            if (!*m_load_result) {
-                m_pipe->abort();
-            }
-        });
         return {};
     }
 
@@ -338,27 +326,10 @@ class EngineSink final : public DocumentCollector
 
     void abort()
     {
-        if (m_pipe) {
-            m_pipe->abort();
-        }
-        if (m_uploader.joinable()) {
-            m_uploader.join();
-        }
         m_writer.reset();
-    }
-
-    Result<> load_error_or(Error fallback)
-    {
-        if (m_uploader.joinable() && m_load_result.has_value()) {
-            m_uploader.join();
+        if (m_upload) {
+            m_upload->abort();
         }
-        if (m_load_result && !*m_load_result) {
-            return std::unexpected(m_load_result->error());
-        }
-        if (!fallback.message.empty()) {
-            return std::unexpected(std::move(fallback));
-        }
-        return {};
     }
 
     EngineConnection& m_engine;
@@ -369,13 +340,10 @@ class EngineSink final : public DocumentCollector
     bool m_in_entry = false;
     std::vector<EngineImage> m_images;
     std::set<std::string> m_needed;
-    std::uint64_t m_loaded = 0;
     std::uint64_t m_blobs_sent = 0;
     std::uint64_t m_bytes_sent = 0;
-    std::unique_ptr<BoundedPipe> m_pipe;
+    std::unique_ptr<PipedUpload> m_upload; // the load, while the archive is being written
     std::optional<archive::TarWriter> m_writer;
-    std::thread m_uploader;
-    std::optional<Result<>> m_load_result;
 };
 
 // The version the engine's image declares (Windows OsVersion, else the version label).

@@ -133,11 +133,6 @@ class PushSink final : public DocumentCollector
     PushSink(const PushSink&) = delete;
     PushSink& operator=(const PushSink&) = delete;
 
-    ~PushSink() override
-    {
-        stop_upload();
-    }
-
     Result<> begin(const manifest::BundleBlob& blob) override
     {
         AIRLOCK_TRY(DocumentCollector::begin(blob));
@@ -172,28 +167,20 @@ class PushSink final : public DocumentCollector
                 return {};
             }
         }
-        m_pipe = std::make_unique<BoundedPipe>();
-        m_upload_result.reset();
-        m_uploader = std::thread([this, primary, digest = blob.digest, size = blob.size] {
-            http::Client http;
-            const auto source = [this](std::span<char> out) { return m_pipe->read(out); };
-            auto result = m_client.upload_blob(http, primary, digest, size, source, m_chunk_size);
-            if (!result) {
-                m_pipe->abort(); // unblock the reader
-            }
-            m_upload_result = std::move(result);
-        });
+        m_upload =
+            std::make_unique<PipedUpload>([this, primary, digest = blob.digest, size = blob.size](
+                                              const PipedUpload::Source& source) {
+                http::Client http;
+                return m_client.upload_blob(http, primary, digest, size, source, m_chunk_size);
+            });
         return {};
     }
 
     Result<> write(std::span<const char> data) override
     {
         AIRLOCK_TRY(DocumentCollector::write(data));
-        if (m_pipe) {
-            if (auto pushed = m_pipe->push(data); !pushed) {
-                stop_upload();
-                return upload_error();
-            }
+        if (m_upload) {
+            AIRLOCK_TRY(m_upload->push(data));
         }
         return {};
     }
@@ -201,15 +188,13 @@ class PushSink final : public DocumentCollector
     Result<> end(bool verified) override
     {
         AIRLOCK_TRY(DocumentCollector::end(verified));
-        if (m_pipe) {
+        if (m_upload) {
+            const std::unique_ptr<PipedUpload> upload = std::move(m_upload);
             if (!verified) {
-                m_pipe->abort(); // never complete an upload of bytes that did not verify
-                stop_upload();
-                return {}; // the reader reports the mismatch
+                upload->abort(); // never complete an upload of bytes that did not verify
+                return {};       // the reader reports the mismatch
             }
-            m_pipe->close();
-            stop_upload();
-            AIRLOCK_TRY(upload_error());
+            AIRLOCK_TRY(upload->finish());
             ++m_counters.uploaded;
             m_counters.bytes += m_blob->size;
             m_record.add(m_blob->digest, m_needers[m_blob->digest.str()].front());
@@ -339,22 +324,6 @@ class PushSink final : public DocumentCollector
         }
     }
 
-    void stop_upload()
-    {
-        if (m_uploader.joinable()) {
-            m_uploader.join();
-        }
-        m_pipe.reset();
-    }
-
-    Result<> upload_error()
-    {
-        if (m_upload_result && !*m_upload_result) {
-            return std::unexpected(m_upload_result->error());
-        }
-        return {};
-    }
-
     registry::RegistryClient& m_client;
     PushRecord& m_record;
     const manifest::BundleManifest& m_bundle;
@@ -365,9 +334,7 @@ class PushSink final : public DocumentCollector
     const manifest::BundleBlob* m_blob = nullptr;
     bool m_needers_known = false;
     std::map<std::string, std::vector<std::string>> m_needers;
-    std::unique_ptr<BoundedPipe> m_pipe;
-    std::thread m_uploader;
-    std::optional<Result<>> m_upload_result;
+    std::unique_ptr<PipedUpload> m_upload; // of the current blob
     PushCounters m_counters;
 };
 
