@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <airlock/base/bounded_queue.hpp>
 #include <airlock/base/error.hpp>
 
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
 #include <functional>
-#include <mutex>
+#include <optional>
 #include <span>
 #include <thread>
 #include <vector>
@@ -23,61 +22,46 @@ class BoundedPipe
   public:
     Result<> push(std::span<const char> data)
     {
-        std::unique_lock lock(m_mutex);
-        m_space.wait(lock, [&] { return m_chunks.size() < k_pipe_chunks || m_aborted; });
-        if (m_aborted) {
+        if (!m_chunks.push(std::vector<char>(data.begin(), data.end()))) {
             return fail(Errc::network, "the upload stopped");
         }
-        m_chunks.emplace_back(data.begin(), data.end());
-        m_ready.notify_one();
         return {};
     }
 
     void close()
     {
-        const std::lock_guard lock(m_mutex);
-        m_closed = true;
-        m_ready.notify_all();
+        m_chunks.close();
     }
 
     void abort()
     {
-        const std::lock_guard lock(m_mutex);
-        m_aborted = true;
-        m_ready.notify_all();
-        m_space.notify_all();
+        m_chunks.cancel();
     }
 
+    // Called by the upload's thread only.
     Result<std::size_t> read(std::span<char> out)
     {
-        std::unique_lock lock(m_mutex);
-        m_ready.wait(lock, [&] { return !m_chunks.empty() || m_closed || m_aborted; });
-        if (m_aborted) {
-            return fail(Errc::cancelled, "the bundle stream failed");
-        }
-        if (m_chunks.empty()) {
-            return std::size_t{0};
-        }
-        auto& front = m_chunks.front();
-        const std::size_t n = std::min(out.size(), front.size() - m_offset);
-        std::copy_n(front.data() + m_offset, n, out.data());
-        m_offset += n;
-        if (m_offset == front.size()) {
-            m_chunks.pop_front();
+        while (m_offset == m_current.size()) { // an empty chunk is not the end
+            std::optional<std::vector<char>> next = m_chunks.pop();
+            if (!next) {
+                if (m_chunks.cancelled()) {
+                    return fail(Errc::cancelled, "the bundle stream failed");
+                }
+                return std::size_t{0};
+            }
+            m_current = std::move(*next);
             m_offset = 0;
-            m_space.notify_one();
         }
+        const std::size_t n = std::min(out.size(), m_current.size() - m_offset);
+        std::copy_n(m_current.data() + m_offset, n, out.data());
+        m_offset += n;
         return n;
     }
 
   private:
-    std::mutex m_mutex;
-    std::condition_variable m_ready;
-    std::condition_variable m_space;
-    std::deque<std::vector<char>> m_chunks;
+    BoundedQueue<std::vector<char>> m_chunks{k_pipe_chunks};
+    std::vector<char> m_current; // being read by the upload
     std::size_t m_offset = 0;
-    bool m_closed = false;
-    bool m_aborted = false;
 };
 
 // An upload running on its own thread whose body the caller feeds through a BoundedPipe, so

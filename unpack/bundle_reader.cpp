@@ -5,6 +5,8 @@
 // and every entry must be a regular file whose name is one bundle.json expects, seen once, with
 // the listed size; its bytes are hashed as they pass to the sink.
 
+#include "blob_pipeline.hpp"
+
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
@@ -28,7 +30,6 @@ namespace {
 constexpr std::uint64_t k_max_bundle_json = 64ULL << 20U;
 constexpr std::uint64_t k_max_signatures_json = 1ULL << 20U;
 constexpr std::uint64_t k_max_layout_file = 64ULL << 20U;
-constexpr std::size_t k_chunk = 1U << 20U;
 
 const char* type_name(EntryType type)
 {
@@ -206,15 +207,20 @@ Result<BundleReader> BundleReader::open(const fs::path& path,
     return BundleReader(path, std::move(reader), std::move(header));
 }
 
-Result<ContentReport>
-BundleReader::read_contents(BlobSink& sink, OnMismatch mode, Reporter& reporter)
+namespace {
+
+// The producer side of the pass: decodes entries, refuses what bundle.json does not expect and
+// hands blob bytes to the pipeline in whole chunks. An error is a stream the pass cannot go on
+// reading; a `false` from the pipeline means it stopped, and finish() tells why.
+Result<> feed(archive::TarReader& reader,
+              const fs::path& path,
+              const manifest::BundleManifest& manifest,
+              BlobPipeline& pipeline,
+              OnMismatch mode)
 {
-    const auto& manifest = m_header.manifest;
     std::map<std::string, const manifest::BundleBlob*> blobs;
-    std::uint64_t total = 0;
     for (const auto& blob : manifest.blobs) {
         blobs.emplace(blob.digest.layout_path(), &blob);
-        total += blob.size;
     }
     std::map<std::string, const manifest::LayoutFile*> layout_files;
     for (const auto& file : manifest.layout_files) {
@@ -222,122 +228,141 @@ BundleReader::read_contents(BlobSink& sink, OnMismatch mode, Reporter& reporter)
     }
     std::set<std::string> seen{std::string(manifest::k_bundle_manifest_name),
                                std::string(manifest::k_signatures_name)};
-    ContentReport report;
-    std::vector<char> buffer(k_chunk);
-    crypto::Sha256 hasher;
-
-    // A mismatch either ends the pass or is noted, depending on `mode`.
-    const auto problem = [&](Error error) -> Result<> {
-        if (mode == OnMismatch::stop) {
-            return std::unexpected(std::move(error));
-        }
-        report.problems.push_back(std::move(error));
-        return {};
+    // Whether the pass goes on after `error`: only when collecting, and while the pipeline runs.
+    const auto go_on_after = [&](Error error) {
+        return pipeline.problem(std::move(error)) && mode == OnMismatch::collect;
     };
 
     while (true) {
         AIRLOCK_TRY(check_cancel());
-        AIRLOCK_TRY_ASSIGN(const std::optional<TarEntry> entry, m_reader.next());
+        AIRLOCK_TRY_ASSIGN(const std::optional<TarEntry> entry, reader.next());
         if (!entry) {
             break;
         }
-        if (auto safe = check_entry_is_safe(*entry, m_path); !safe) {
-            AIRLOCK_TRY(problem(std::move(safe.error())));
+        if (auto safe = check_entry_is_safe(*entry, path); !safe) {
+            if (!go_on_after(std::move(safe.error()))) {
+                return {};
+            }
             continue;
         }
         if (!seen.insert(entry->path).second) {
-            AIRLOCK_TRY(
-                problem(Error{Errc::format,
-                              str_cat(m_path.string(), ": duplicate entry '", entry->path, "'"),
-                              {}}));
+            if (!go_on_after(Error{Errc::format,
+                                   str_cat(path.string(), ": duplicate entry '", entry->path, "'"),
+                                   {}})) {
+                return {};
+            }
             continue;
         }
         if (const auto file = layout_files.find(entry->path); file != layout_files.end()) {
             AIRLOCK_TRY_ASSIGN(const std::string content,
-                               read_small_entry(m_reader, *entry, k_max_layout_file, m_path));
+                               read_small_entry(reader, *entry, k_max_layout_file, path));
             if (content.size() != file->second->size
                 || crypto::sha256_hex(content) != file->second->digest.hex()) {
-                AIRLOCK_TRY(problem(Error{
-                    Errc::digest_mismatch,
-                    str_cat(m_path.string(), ": ", entry->path, " does not match bundle.json"),
-                    {}}));
+                if (!go_on_after(Error{
+                        Errc::digest_mismatch,
+                        str_cat(path.string(), ": ", entry->path, " does not match bundle.json"),
+                        {}})) {
+                    return {};
+                }
             }
             continue;
         }
         const auto listed = blobs.find(entry->path);
         if (listed == blobs.end()) {
             const bool blob_like = entry->path.starts_with("blobs/");
-            AIRLOCK_TRY(problem(Error{
-                Errc::format,
-                blob_like
-                    ? str_cat(
-                          m_path.string(), ": blob ", entry->path, " is not listed in bundle.json")
-                    : str_cat(m_path.string(), ": unexpected entry '", entry->path, "'"),
-                {}}));
+            if (!go_on_after(Error{
+                    Errc::format,
+                    blob_like ? str_cat(path.string(),
+                                        ": blob ",
+                                        entry->path,
+                                        " is not listed in bundle.json")
+                              : str_cat(path.string(), ": unexpected entry '", entry->path, "'"),
+                    {}})) {
+                return {};
+            }
             continue;
         }
         const manifest::BundleBlob& blob = *listed->second;
         if (entry->size != blob.size) {
-            AIRLOCK_TRY(problem(Error{Errc::digest_mismatch,
-                                      str_cat(m_path.string(),
-                                              ": blob ",
-                                              blob.digest.str(),
-                                              " has ",
-                                              entry->size,
-                                              " bytes in the stream, bundle.json says ",
-                                              blob.size),
-                                      {}}));
+            if (!go_on_after(Error{Errc::digest_mismatch,
+                                   str_cat(path.string(),
+                                           ": blob ",
+                                           blob.digest.str(),
+                                           " has ",
+                                           entry->size,
+                                           " bytes in the stream, bundle.json says ",
+                                           blob.size),
+                                   {}})) {
+                return {};
+            }
             continue;
         }
-        AIRLOCK_TRY(sink.begin(blob));
-        std::uint64_t got = 0;
-        while (true) {
-            AIRLOCK_TRY(check_cancel());
-            AIRLOCK_TRY_ASSIGN(const std::size_t n, m_reader.read(buffer));
-            if (n == 0) {
-                break;
-            }
-            const std::span<const char> chunk(buffer.data(), n);
-            hasher.update(std::string_view(chunk.data(), chunk.size()));
-            AIRLOCK_TRY(sink.write(chunk));
-            got += n;
-            report.blob_bytes += n;
-            reporter.progress("reading bundle", report.blob_bytes, total);
+        if (!pipeline.begin(blob)) {
+            return {};
         }
-        const std::string actual = hasher.finish_hex();
-        const bool verified = got == blob.size && actual == blob.digest.hex();
-        AIRLOCK_TRY(sink.end(verified));
-        ++report.blobs;
-        if (!verified) {
-            AIRLOCK_TRY(
-                problem(Error{Errc::digest_mismatch,
-                              str_cat(m_path.string(),
-                                      ": blob ",
-                                      blob.digest.str(),
-                                      " (",
-                                      blob.media_type,
-                                      ") does not match its digest: content hashes to sha256:",
-                                      actual),
-                              {}}));
+        std::uint64_t got = 0;
+        while (got < blob.size) {
+            AIRLOCK_TRY(check_cancel());
+            std::optional<BlobPipeline::Chunk> chunk = pipeline.free_chunk();
+            if (!chunk) {
+                return {};
+            }
+            // Whole chunks (but the last) keep the sink's writes page-aligned for direct I/O.
+            const std::size_t want = static_cast<std::size_t>(
+                std::min<std::uint64_t>(chunk->buffer.size(), blob.size - got));
+            while (chunk->size < want) {
+                AIRLOCK_TRY_ASSIGN(
+                    const std::size_t n,
+                    reader.read(chunk->buffer.span().subspan(chunk->size, want - chunk->size)));
+                if (n == 0) {
+                    return fail(
+                        Errc::format,
+                        str_cat(path.string(), ": blob ", blob.digest.str(), " is truncated"));
+                }
+                chunk->size += n;
+            }
+            got += chunk->size;
+            if (!pipeline.data(std::move(*chunk))) {
+                return {};
+            }
+        }
+        if (!pipeline.end()) {
+            return {};
         }
     }
     for (const auto& file : manifest.layout_files) {
-        if (!seen.contains(file.path)) {
-            AIRLOCK_TRY(
-                problem(Error{Errc::format,
-                              str_cat(m_path.string(), ": listed file ", file.path, " is missing"),
-                              {}}));
+        if (!seen.contains(file.path)
+            && !go_on_after(
+                Error{Errc::format,
+                      str_cat(path.string(), ": listed file ", file.path, " is missing"),
+                      {}})) {
+            return {};
         }
     }
     for (const auto& blob : manifest.blobs) {
-        if (!seen.contains(blob.digest.layout_path())) {
-            AIRLOCK_TRY(problem(
+        if (!seen.contains(blob.digest.layout_path())
+            && !go_on_after(
                 Error{Errc::format,
-                      str_cat(m_path.string(), ": listed blob ", blob.digest.str(), " is missing"),
-                      {}}));
+                      str_cat(path.string(), ": listed blob ", blob.digest.str(), " is missing"),
+                      {}})) {
+            return {};
         }
     }
-    return report;
+    return {};
+}
+
+} // namespace
+
+Result<ContentReport>
+BundleReader::read_contents(BlobSink& sink, OnMismatch mode, Reporter& reporter)
+{
+    std::uint64_t total = 0;
+    for (const auto& blob : m_header.manifest.blobs) {
+        total += blob.size;
+    }
+    BlobPipeline pipeline(sink, mode, reporter, m_path.string(), total);
+    auto fed = feed(m_reader, m_path, m_header.manifest, pipeline, mode);
+    return pipeline.finish(fed ? std::nullopt : std::optional<Error>(std::move(fed.error())));
 }
 
 } // namespace airlock::unpack

@@ -17,6 +17,7 @@
 #include "tagging.hpp"
 
 #include <airlock/base/file.hpp>
+#include <airlock/base/sequential_file.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
 #include <airlock/crypto/sha256.hpp>
@@ -26,12 +27,8 @@
 #include <airlock/unpack/import.hpp>
 #include <airlock/unpack/oci_store.hpp>
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace airlock::unpack {
@@ -58,13 +55,9 @@ class StagingSink final : public DocumentCollector
             ++m_present;
             return {};
         }
-        const fs::path path = m_staging / blob.digest.hex();
-        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (fd < 0) {
-            return fail(Errc::io,
-                        str_cat("cannot create ", path.string(), ": ", std::strerror(errno)));
-        }
-        m_file = Fd(fd);
+        AIRLOCK_TRY_ASSIGN(SequentialFileWriter file,
+                           SequentialFileWriter::create(m_staging / blob.digest.hex()));
+        m_file.emplace(std::move(file));
         return {};
     }
 
@@ -72,8 +65,7 @@ class StagingSink final : public DocumentCollector
     {
         AIRLOCK_TRY(DocumentCollector::write(data));
         if (m_file) {
-            AIRLOCK_TRY(write_all(
-                m_file, data, str_cat("blob ", m_digest.str(), " in ", m_staging.string())));
+            AIRLOCK_TRY(m_file->write(data));
             m_bytes += data.size();
         }
         return {};
@@ -85,11 +77,10 @@ class StagingSink final : public DocumentCollector
         if (!m_file) {
             return {};
         }
-        if (verified && ::fsync(m_file.get()) != 0) {
-            return fail(Errc::io,
-                        str_cat("cannot sync blob ", m_digest.str(), ": ", std::strerror(errno)));
+        if (verified) {
+            AIRLOCK_TRY(m_file->sync_and_close());
         }
-        m_file = Fd();
+        m_file.reset();
         if (verified) {
             m_staged.push_back(m_digest);
         }
@@ -115,7 +106,7 @@ class StagingSink final : public DocumentCollector
     const OciStore& m_store;
     fs::path m_staging;
     manifest::Digest m_digest = manifest::Digest::sha256(std::string(64, '0'));
-    Fd m_file;
+    std::optional<SequentialFileWriter> m_file;
     std::vector<manifest::Digest> m_staged;
     std::uint64_t m_present = 0;
     std::uint64_t m_bytes = 0;
