@@ -26,7 +26,9 @@ struct BundleHeader
 // rewrites the bundle. Same format as signatures.json.
 std::filesystem::path cosignature_path(const std::filesystem::path& bundle);
 
-// Receives each listed blob's bytes while the reader hashes them.
+// Receives each listed blob's bytes, in stream order, with the verdict of its hash at end().
+// All calls come from one thread of the pass, not the caller's (and so may the Reporter's
+// calls during the pass); the caller reads the sink again once read_contents has returned.
 class BlobSink
 {
   public:
