@@ -4,6 +4,7 @@
 // (indexes and manifests, then configs, then layers; each blob once), write bundle.json and
 // its signatures, then stream every blob from its source into the bundle, hashing as it goes.
 
+#include "hashing_reader.hpp"
 #include "image_plan.hpp"
 #include "layout_files.hpp"
 #include "registry_source.hpp"
@@ -35,8 +36,6 @@ namespace airlock::pack {
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr std::size_t k_copy_chunk = 1U << 20U;
 
 Result<std::vector<crypto::PrivateKey>> load_signing_keys(const std::vector<fs::path>& paths)
 {
@@ -124,17 +123,13 @@ Result<> copy_blob(archive::TarWriter& writer,
         return {};
     }
     AIRLOCK_TRY_ASSIGN(const fs::path path, planned.source->blob_file(planned.descriptor));
-    AIRLOCK_TRY_ASSIGN(const Fd fd, open_for_reading(path));
+    AIRLOCK_TRY_ASSIGN(Fd fd, open_for_reading(path));
     AIRLOCK_TRY(writer.begin_entry(blob.digest.layout_path(), blob.size, entry_content(blob)));
-    crypto::Sha256 hasher;
-    std::vector<char> buffer(k_copy_chunk);
+    HashingReader reader(std::move(fd), path.string());
     std::uint64_t copied = 0;
-    while (true) {
+    while (std::optional<HashingReader::Chunk> chunk = reader.next()) {
         AIRLOCK_TRY(check_cancel());
-        AIRLOCK_TRY_ASSIGN(const std::size_t n, read_some(fd, buffer, path.string()));
-        if (n == 0) {
-            break;
-        }
+        const std::size_t n = chunk->size();
         if (copied + n > blob.size) {
             return fail(Errc::digest_mismatch,
                         str_cat("blob ",
@@ -145,13 +140,13 @@ Result<> copy_blob(archive::TarWriter& writer,
                                 blob.size,
                                 " bytes"));
         }
-        const std::span<const char> chunk(buffer.data(), n);
-        hasher.update(std::string_view(chunk.data(), chunk.size()));
-        AIRLOCK_TRY(writer.write(chunk));
+        AIRLOCK_TRY(writer.write(*chunk));
+        reader.recycle(std::move(*chunk));
         copied += n;
         done += n;
         reporter.progress("writing bundle", done, total);
     }
+    AIRLOCK_TRY_ASSIGN(const std::string actual, reader.finish());
     if (copied != blob.size) {
         return fail(Errc::digest_mismatch,
                     str_cat("blob ",
@@ -163,7 +158,7 @@ Result<> copy_blob(archive::TarWriter& writer,
                             " bytes, its descriptor says ",
                             blob.size));
     }
-    if (hasher.finish_hex() != blob.digest.hex()) {
+    if (actual != blob.digest.hex()) {
         return fail(Errc::digest_mismatch,
                     str_cat("blob ",
                             blob.digest.str(),

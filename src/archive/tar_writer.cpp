@@ -30,7 +30,7 @@ using ArchiveWritePtr = std::unique_ptr<struct archive, CDeleter<archive_write_f
 using ArchiveEntryPtr = std::unique_ptr<struct archive_entry, CDeleter<archive_entry_free>>;
 using ZstdCCtxPtr = std::unique_ptr<ZSTD_CCtx, CDeleter<ZSTD_freeCCtx>>;
 
-constexpr int k_fastest_level = 1;
+constexpr int k_fastest_level = -1;
 
 } // namespace
 

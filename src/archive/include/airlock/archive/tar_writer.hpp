@@ -26,8 +26,9 @@ struct Compression
     unsigned threads = 0; // 0: one per hardware thread
 };
 
-// What an entry holds, which decides its zstd level: recompressing gzip/zstd layers gains about
-// 1% and costs CPU on both sides, so they get the fastest level; everything else the chosen one.
+// What an entry holds, which decides its zstd level: recompressing gzip/zstd layers saves well
+// under 1% at any level (docs/benchmarks.md), so they get zstd's fastest regular level (-1);
+// everything else the chosen one.
 enum class EntryContent {
     metadata,
     compressed,
