@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/file.hpp>
+#include <airlock/base/sequential_file.hpp>
 #include <airlock/base/str_cat.hpp>
 
 #include <fcntl.h>
@@ -149,14 +150,14 @@ Result<> fsync_directory(const fs::path& dir)
 AtomicFile::AtomicFile(fs::path path, fs::path temp_path, Fd fd)
     : m_path(std::move(path))
     , m_temp_path(std::move(temp_path))
-    , m_fd(std::move(fd))
+    , m_writer(std::make_unique<SequentialFileWriter>(std::move(fd), m_temp_path))
 {
 }
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
     : m_path(std::move(other.m_path))
     , m_temp_path(std::move(other.m_temp_path))
-    , m_fd(std::move(other.m_fd))
+    , m_writer(std::move(other.m_writer))
     , m_committed(other.m_committed)
 {
     other.m_committed = true; // the moved-from object owns nothing to clean up
@@ -197,16 +198,12 @@ Result<AtomicFile> AtomicFile::create(const fs::path& path, unsigned mode)
 
 Result<> AtomicFile::write(std::string_view data)
 {
-    return write_all(m_fd, std::span<const char>(data.data(), data.size()), m_temp_path.string());
+    return m_writer->write(std::span<const char>(data.data(), data.size()));
 }
 
 Result<> AtomicFile::commit()
 {
-    if (::fsync(m_fd.get()) != 0) {
-        return fail(Errc::io,
-                    str_cat("cannot sync ", m_temp_path.string(), ": ", errno_text(errno)));
-    }
-    m_fd = Fd();
+    AIRLOCK_TRY(m_writer->sync_and_close());
     if (::rename(m_temp_path.c_str(), m_path.c_str()) != 0) {
         return fail(Errc::io,
                     str_cat("cannot rename ",

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <airlock/base/aligned_buffer.hpp>
 #include <airlock/base/sequential_file.hpp>
 #include <airlock/base/str_cat.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -13,6 +13,9 @@
 namespace airlock {
 
 namespace {
+
+// Below this a file is not worth direct I/O; above it, writes are this large at least.
+constexpr std::size_t k_gather_bytes = 1U << 20U;
 
 bool is_aligned(std::span<const char> data)
 {
@@ -22,10 +25,9 @@ bool is_aligned(std::span<const char> data)
 
 } // namespace
 
-SequentialFileWriter::SequentialFileWriter(Fd fd, std::filesystem::path path, bool direct)
+SequentialFileWriter::SequentialFileWriter(Fd fd, std::filesystem::path path)
     : m_fd(std::move(fd))
     , m_path(std::move(path))
-    , m_direct(direct)
 {
 }
 
@@ -35,56 +37,73 @@ Result<SequentialFileWriter> SequentialFileWriter::create(const std::filesystem:
     if (fd < 0) {
         return fail(Errc::io, str_cat("cannot create ", path.string(), ": ", std::strerror(errno)));
     }
-    Fd owned(fd);
-    // Set after creating, not at open: some filesystems refuse O_DIRECT only after creating.
-    const int flags = ::fcntl(fd, F_GETFL);
-    const bool direct = flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_DIRECT) == 0;
-    return SequentialFileWriter(std::move(owned), path, direct);
+    return SequentialFileWriter(Fd(fd), path);
 }
 
-void SequentialFileWriter::stop_direct()
+bool SequentialFileWriter::set_direct(bool on)
 {
+    // Set on the open file, not at open: some filesystems refuse O_DIRECT only after creating.
     const int flags = ::fcntl(m_fd.get(), F_GETFL);
-    if (flags >= 0) {
-        ::fcntl(m_fd.get(), F_SETFL, flags & ~O_DIRECT);
-    }
-    m_direct = false;
+    return flags >= 0
+           && ::fcntl(m_fd.get(), F_SETFL, on ? (flags | O_DIRECT) : (flags & ~O_DIRECT)) == 0;
 }
 
 Result<> SequentialFileWriter::write_buffered(std::span<const char> data)
 {
-    AIRLOCK_TRY(write_all(m_fd, data, m_path.string()));
-    m_written += data.size();
-    return {};
+    if (m_direct == Direct::on) {
+        set_direct(false);
+    }
+    m_direct = Direct::off; // every later write would be at an unaligned offset
+    return write_all(m_fd, data, m_path.string());
 }
 
-Result<> SequentialFileWriter::write(std::span<const char> data)
+Result<> SequentialFileWriter::write_direct(std::span<const char> data)
 {
-    if (m_direct && !is_aligned(data)) {
-        stop_direct(); // a tail: every later write would be at an unaligned offset anyway
+    if (m_direct == Direct::untried) {
+        m_direct = set_direct(true) ? Direct::on : Direct::off;
     }
-    if (!m_direct) {
-        return write_buffered(data);
-    }
-    while (!data.empty()) {
+    while (m_direct == Direct::on && !data.empty()) {
         const ssize_t n = ::write(m_fd.get(), data.data(), data.size());
         if (n < 0 && errno == EINTR) {
             continue;
         }
-        if (n < 0 && errno == EINVAL) {
-            // The filesystem wants a larger alignment than a page: the page cache it is.
-            stop_direct();
-            return write_buffered(data);
-        }
-        if (n < 0) {
+        if (n < 0 && errno != EINVAL) {
             return fail(Errc::io,
                         str_cat("cannot write ", m_path.string(), ": ", std::strerror(errno)));
         }
-        m_written += static_cast<std::uint64_t>(n);
+        if (n < 0 || !is_aligned(data.subspan(static_cast<std::size_t>(n)))) {
+            // EINVAL: the filesystem wants more alignment than a page; or a short write left
+            // the rest unaligned. The page cache takes it from here.
+            return write_buffered(data.subspan(n < 0 ? 0 : static_cast<std::size_t>(n)));
+        }
         data = data.subspan(static_cast<std::size_t>(n));
-        if (!is_aligned(data)) {
-            stop_direct();
-            return write_buffered(data);
+    }
+    return data.empty() ? Result<>{} : write_buffered(data);
+}
+
+Result<> SequentialFileWriter::write(std::span<const char> data)
+{
+    m_size += data.size();
+    if (m_direct == Direct::off) {
+        return write_buffered(data);
+    }
+    if (m_gathered == 0 && is_aligned(data)) {
+        return write_direct(data); // whole pages in page-aligned memory: no copy needed
+    }
+    while (!data.empty()) {
+        if (m_gather.size() == 0) {
+            m_gather = AlignedBuffer(k_gather_bytes);
+        }
+        const std::size_t n = std::min(data.size(), m_gather.size() - m_gathered);
+        std::memcpy(m_gather.data() + m_gathered, data.data(), n);
+        m_gathered += n;
+        data = data.subspan(n);
+        if (m_gathered == m_gather.size()) {
+            m_gathered = 0;
+            AIRLOCK_TRY(write_direct(m_gather.span()));
+            if (m_direct == Direct::off) {
+                return write_buffered(data);
+            }
         }
     }
     return {};
@@ -92,6 +111,10 @@ Result<> SequentialFileWriter::write(std::span<const char> data)
 
 Result<> SequentialFileWriter::sync_and_close()
 {
+    if (m_gathered > 0) {
+        AIRLOCK_TRY(write_buffered(std::span<const char>(m_gather.data(), m_gathered)));
+        m_gathered = 0;
+    }
     if (::fsync(m_fd.get()) != 0) {
         return fail(Errc::io, str_cat("cannot sync ", m_path.string(), ": ", std::strerror(errno)));
     }

@@ -33,7 +33,7 @@ void check_round_trip(const std::filesystem::path& dir, const std::vector<std::s
         REQUIRE(writer->write(std::span<const char>(source.data() + offset, size)).has_value());
         offset += size;
     }
-    CHECK(writer->bytes_written() == total);
+    CHECK(writer->size() == total);
     REQUIRE(writer->sync_and_close().has_value());
     const auto back = read_file(path);
     REQUIRE(back.has_value());
@@ -59,6 +59,10 @@ TEST_CASE("base::SequentialFileWriter")
     SUBCASE("a tail first, then chunks that would be aligned in memory")
     {
         check_round_trip(scratch.path(), {100, 4096, 8192});
+    }
+    SUBCASE("small unaligned writes gathered into direct megabytes, then a tail")
+    {
+        check_round_trip(scratch.path(), std::vector<std::size_t>(25, 100000));
     }
     SUBCASE("unaligned everywhere")
     {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,8 +62,11 @@ Result<> make_directories(const std::filesystem::path& dir);
 // Flushes a directory's entries to disk so that renames into it survive a crash.
 Result<> fsync_directory(const std::filesystem::path& dir);
 
+class SequentialFileWriter;
+
 // A file written under a temporary name beside its destination and renamed into place by an
 // explicit `commit()`; removed on destruction otherwise, so readers never see it half-written.
+// Written through a SequentialFileWriter, so that a large one (a bundle) bypasses the page cache.
 class AtomicFile
 {
   public:
@@ -91,7 +95,7 @@ class AtomicFile
 
     std::filesystem::path m_path;
     std::filesystem::path m_temp_path;
-    Fd m_fd;
+    std::unique_ptr<SequentialFileWriter> m_writer;
     bool m_committed = false;
 };
 

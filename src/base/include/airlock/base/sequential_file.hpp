@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <airlock/base/aligned_buffer.hpp>
 #include <airlock/base/error.hpp>
 #include <airlock/base/file.hpp>
 
@@ -10,35 +11,44 @@
 
 namespace airlock {
 
-// A new file written front to back, for blobs of any size. Chunks that are page-aligned in
-// address and length go straight to the disk (O_DIRECT): importing many GiB then neither copies
-// every byte into the page cache nor evicts what the host had cached. Anything else (a short
-// tail, a filesystem without direct I/O such as tmpfs) goes through the page cache.
+// A file written front to back, for blobs and bundles of any size. Once a whole megabyte has
+// come, data goes straight to the disk (O_DIRECT): writing many GiB then neither copies every
+// byte into the page cache nor evicts what the host had cached there. Page-aligned chunks go
+// through without a copy; other writes are gathered into an aligned buffer first. Small files,
+// the tail, and filesystems without direct I/O (tmpfs) use the page cache.
 class SequentialFileWriter
 {
   public:
     // Creates `path`, which must not exist (mode 0644). Errc::io naming the path.
     static Result<SequentialFileWriter> create(const std::filesystem::path& path);
 
+    // Takes over a new, empty file opened for writing; `path` names it in messages.
+    SequentialFileWriter(Fd fd, std::filesystem::path path);
+
     Result<> write(std::span<const char> data);
 
-    // Makes the content durable (fsync) and closes the file.
+    // Writes what is still gathered, makes the content durable (fsync) and closes the file.
     Result<> sync_and_close();
 
-    std::uint64_t bytes_written() const
+    // Bytes accepted so far.
+    std::uint64_t size() const
     {
-        return m_written;
+        return m_size;
     }
 
   private:
-    SequentialFileWriter(Fd fd, std::filesystem::path path, bool direct);
+    enum class Direct { untried, on, off };
+
+    Result<> write_direct(std::span<const char> data);
     Result<> write_buffered(std::span<const char> data);
-    void stop_direct();
+    bool set_direct(bool on);
 
     Fd m_fd;
     std::filesystem::path m_path;
-    bool m_direct = false;
-    std::uint64_t m_written = 0;
+    Direct m_direct = Direct::untried;
+    AlignedBuffer m_gather; // allocated on the first write that needs it
+    std::size_t m_gathered = 0;
+    std::uint64_t m_size = 0;
 };
 
 } // namespace airlock
