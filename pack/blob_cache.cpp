@@ -148,7 +148,7 @@ Result<fs::path> BlobCache::fetch_locked(const manifest::Descriptor& d,
                                       " bytes; resuming (",
                                       response.error().message,
                                       ")"));
-                AIRLOCK_TRY(registry::RegistryClient::backoff(attempt, nullptr));
+                AIRLOCK_TRY(registry::RegistryClient::backoff(attempt + 1, nullptr));
                 continue;
             }
             return std::unexpected(response.error());

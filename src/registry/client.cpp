@@ -146,23 +146,47 @@ RegistryClient::RegistryClient(std::string host, const RegistryOptions& options,
 {
 }
 
-Result<> RegistryClient::backoff(int attempt, const http::Response* response)
+std::chrono::milliseconds RegistryClient::retry_delay(int retry, const http::Response* response)
 {
-    auto delay = std::chrono::milliseconds(std::min(8000, 500 << std::min(attempt, 4)));
     if (response != nullptr) {
         const std::string retry_after = response->header("retry-after");
         if (!retry_after.empty() && std::all_of(retry_after.begin(), retry_after.end(), [](char c) {
                 return c >= '0' && c <= '9';
             })) {
-            delay = std::chrono::seconds(std::min(60L, std::atol(retry_after.c_str())));
+            return std::chrono::seconds(std::min(60L, std::atol(retry_after.c_str())));
         }
     }
-    const auto until = std::chrono::steady_clock::now() + delay;
+    return std::chrono::milliseconds(std::min(8000, 500 << std::clamp(retry - 1, 0, 4)));
+}
+
+Result<> RegistryClient::backoff(int retry, const http::Response* response)
+{
+    const auto until = std::chrono::steady_clock::now() + retry_delay(retry, response);
     while (std::chrono::steady_clock::now() < until) {
         AIRLOCK_TRY(check_cancel());
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return {};
+}
+
+Result<>
+RegistryClient::retry_after_failure(int retry, const http::Response* response, const Error* error)
+{
+    // Said, not silent: a registry that is down would otherwise look like a hang.
+    m_reporter.info(str_cat("registry ",
+                            m_host,
+                            ": ",
+                            response != nullptr ? str_cat("answered ", response->status)
+                            : error != nullptr  ? error->message
+                                                : std::string("no answer"),
+                            "; retry ",
+                            retry,
+                            " of ",
+                            m_options.attempts - 1,
+                            " in ",
+                            retry_delay(retry, response).count(),
+                            " ms"));
+    return backoff(retry, response);
 }
 
 Result<std::shared_ptr<RegistryClient>>
@@ -195,14 +219,14 @@ RegistryClient::connect(const std::string& host, const RegistryOptions& options,
                     break; // an insecure registry may speak plain HTTP: try that
                 }
                 if (attempt + 1 < options.attempts && response.error().code == Errc::network) {
-                    AIRLOCK_TRY(backoff(attempt, nullptr));
+                    AIRLOCK_TRY(client->retry_after_failure(attempt + 1, nullptr, &last));
                     continue;
                 }
                 return std::unexpected(
                     std::move(last).with_context(str_cat("while contacting registry ", host)));
             }
             if (retryable_status(response->status) && attempt + 1 < options.attempts) {
-                AIRLOCK_TRY(backoff(attempt, &*response));
+                AIRLOCK_TRY(client->retry_after_failure(attempt + 1, &*response, nullptr));
                 continue;
             }
             if (response->status == 401) {
@@ -267,7 +291,7 @@ Result<std::string> RegistryClient::fetch_token(http::Client& client, const std:
         auto response = client.fetch(request, 1U << 20U);
         if (!response) {
             if (response.error().code == Errc::network && attempt + 1 < m_options.attempts) {
-                AIRLOCK_TRY(backoff(attempt, nullptr));
+                AIRLOCK_TRY(retry_after_failure(attempt + 1, nullptr, &response.error()));
                 continue;
             }
             return std::unexpected(
@@ -275,7 +299,7 @@ Result<std::string> RegistryClient::fetch_token(http::Client& client, const std:
                     .with_context(str_cat("while getting a token for ", m_host)));
         }
         if (retryable_status(response->status) && attempt + 1 < m_options.attempts) {
-            AIRLOCK_TRY(backoff(attempt, &*response));
+            AIRLOCK_TRY(retry_after_failure(attempt + 1, &*response, nullptr));
             continue;
         }
         if (response->status == 401 || response->status == 403) {
@@ -353,7 +377,7 @@ Result<http::Response> RegistryClient::send(http::Client& client,
             // A streamed body may already be partly delivered: its owner resumes, not us.
             if (sink == nullptr && response.error().code == Errc::network
                 && ++attempt < m_options.attempts) {
-                AIRLOCK_TRY(backoff(attempt, nullptr));
+                AIRLOCK_TRY(retry_after_failure(attempt, nullptr, &response.error()));
                 continue;
             }
             return response;
@@ -383,8 +407,7 @@ Result<http::Response> RegistryClient::send(http::Client& client,
                                 " (wrong username or password?)"));
         }
         if (retryable_status(response->status) && ++attempt < m_options.attempts) {
-            m_reporter.info(str_cat(m_host, " answered ", response->status, "; retrying"));
-            AIRLOCK_TRY(backoff(attempt, &*response));
+            AIRLOCK_TRY(retry_after_failure(attempt, &*response, nullptr));
             continue;
         }
         return response;

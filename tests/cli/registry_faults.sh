@@ -1,11 +1,13 @@
 # Faults a real registry will not produce on purpose, injected by scripts/fault_proxy.py in
 # front of a real one: a corrupted blob, a transfer cut half way (resumed with Range), a stalled
-# transfer, 429/503 with Retry-After, and a redirect to another origin (no credentials follow).
+# transfer, 429/503 with Retry-After, and a redirect to another origin (no credentials follow);
+# and a real registry that is down when pack starts and comes back.
 . "$(dirname "$0")/common.sh"
 
 make_key k
 start_registry plain reg
 push sample:1.0 library/sample:1.0 --dest-tls-verify=false
+plain_registry=$REGISTRY
 layer=$(skopeo inspect --tls-verify=false --raw "docker://$REGISTRY/library/sample:1.0" | jq -r '.layers[0].digest')
 layer_size=$(skopeo inspect --tls-verify=false --raw "docker://$REGISTRY/library/sample:1.0" | jq -r '.layers[0].size')
 
@@ -58,8 +60,8 @@ airlock verify c-slow.bundle --trusted-key k.pub -q > /dev/null
 step "429 and 503 are retried, honouring Retry-After"
 start_proxy throttle "http://$REGISTRY"
 pack_via "$PROXY" c-throttle > throttle.out 2> throttle.err
-grep -q "answered 429; retrying" throttle.err || fail "429 not retried"
-grep -q "answered 503; retrying" throttle.err || fail "503 not retried"
+grep -Eq "answered 429; retry [0-9] of 4" throttle.err || fail "429 not retried"
+grep -Eq "answered 503; retry [0-9] of 4" throttle.err || fail "503 not retried"
 airlock verify c-throttle.bundle --trusted-key k.pub -q > /dev/null
 
 step "a redirect to another origin gets no credentials"
@@ -74,3 +76,14 @@ if log_has "$PROXY_LOG" 'select(.server == "storage" and .authorization)'; then
     fail "credentials followed the redirect to another origin"
 fi
 airlock verify c-redirect.bundle --trusted-key k.pub -q > /dev/null
+
+step "a registry that is down when pack starts is retried, and pack succeeds once it is back"
+"$AIRLOCK_SOURCE/scripts/test-registry" stop "$t/reg"
+airlock pack "$plain_registry/library/sample:1.0" -o c-down.bundle --sign-key k.key --cache c-down \
+    --insecure-registry "$plain_registry" > down.out 2> down.err &
+pack_pid=$!
+sleep 1
+REGISTRY_PORT=${plain_registry##*:} "$AIRLOCK_SOURCE/scripts/test-registry" start plain "$t/reg"
+wait "$pack_pid" || fail "pack did not outlast the registry's absence: $(cat down.err)"
+grep -Eq "registry $plain_registry: .*; retry 1 of 4 in 500 ms" down.err || fail "no retry said: $(cat down.err)"
+airlock verify c-down.bundle --trusted-key k.pub -q > /dev/null

@@ -7,6 +7,7 @@
 #include <airlock/registry/credentials.hpp>
 #include <airlock/registry/options.hpp>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -101,10 +102,17 @@ class RegistryClient
         return m_options;
     }
 
-    // Waits before retry `attempt` (exponential, or the server's Retry-After).
-    static Result<> backoff(int attempt, const http::Response* response);
+    // How long to wait before retry `retry` (from 1): exponential from 0.5 s up to 8 s, or the
+    // server's Retry-After (up to 60 s).
+    static std::chrono::milliseconds retry_delay(int retry, const http::Response* response);
+
+    // Waits that long; Errc::cancelled on an interrupt.
+    static Result<> backoff(int retry, const http::Response* response);
 
   private:
+    // Says why and how long, then waits (backoff).
+    Result<> retry_after_failure(int retry, const http::Response* response, const Error* error);
+
     RegistryClient(std::string host, const RegistryOptions& options, Reporter& reporter);
 
     Result<http::Response> send(http::Client& client,
