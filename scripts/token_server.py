@@ -38,6 +38,7 @@ def main():
     parser = argparse.ArgumentParser()
     for name in ("port", "key", "cert", "tls-cert", "tls-key", "user", "password", "issuer", "log"):
         parser.add_argument("--" + name, required=True)
+    parser.add_argument("--lifetime", type=int, default=300, help="seconds a token is valid")
     args = parser.parse_args()
     with open(args.key, "rb") as f:
         key = serialization.load_pem_private_key(f.read(), password=None)
@@ -79,12 +80,12 @@ def main():
             now = int(time.time())
             header = {"typ": "JWT", "alg": "RS256", "kid": kid}
             claims = {"iss": args.issuer, "sub": args.user, "aud": query.get("service", [""])[0],
-                      "exp": now + 300, "nbf": now - 10, "iat": now, "jti": b64url(os.urandom(12)),
+                      "exp": now + args.lifetime, "nbf": now - 10, "iat": now, "jti": b64url(os.urandom(12)),
                       "access": access}
             signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())
             signature = key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
             token = signing_input + "." + b64url(signature)
-            self.reply(200, {"token": token, "access_token": token, "expires_in": 300})
+            self.reply(200, {"token": token, "access_token": token, "expires_in": args.lifetime})
 
     server = ThreadingHTTPServer(("127.0.0.1", int(args.port)), Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
