@@ -159,6 +159,15 @@ std::chrono::milliseconds RegistryClient::retry_delay(int retry, const http::Res
     return std::chrono::milliseconds(std::min(8000, 500 << std::clamp(retry - 1, 0, 4)));
 }
 
+http::Request RegistryClient::request_to(std::string method, std::string url) const
+{
+    http::Request request;
+    request.method = std::move(method);
+    request.url = std::move(url);
+    request.tls = m_tls;
+    return request;
+}
+
 Result<> RegistryClient::backoff(int retry, const http::Response* response)
 {
     const auto until = std::chrono::steady_clock::now() + retry_delay(retry, response);
@@ -418,10 +427,9 @@ Result<FetchedManifest> RegistryClient::get_manifest(http::Client& client,
                                                      const std::string& repository,
                                                      const std::string& reference)
 {
-    http::Request request;
-    request.url = str_cat(m_base_url, "/v2/", repository, "/manifests/", reference);
+    http::Request request =
+        request_to("GET", str_cat(m_base_url, "/v2/", repository, "/manifests/", reference));
     request.headers = {k_accept};
-    request.tls = m_tls;
     const std::string what =
         str_cat(m_host, "/", repository, reference.starts_with("sha256:") ? "@" : ":", reference);
     AIRLOCK_TRY_ASSIGN(const http::Response response,
@@ -483,9 +491,8 @@ Result<http::Response> RegistryClient::get_blob(http::Client& client,
                                                 std::optional<std::uint64_t> range_start,
                                                 const http::BodySink& sink)
 {
-    http::Request request;
-    request.url = str_cat(m_base_url, "/v2/", repository, "/blobs/", digest.str());
-    request.tls = m_tls;
+    http::Request request =
+        request_to("GET", str_cat(m_base_url, "/v2/", repository, "/blobs/", digest.str()));
     request.range_start = range_start;
     return send(client, request, str_cat("repository:", repository, ":pull"), &sink);
 }
@@ -534,10 +541,8 @@ Result<std::string> RegistryClient::start_upload(http::Client& client,
                                                  const std::string& repository,
                                                  const std::string& query)
 {
-    http::Request request;
-    request.method = "POST";
-    request.url = str_cat(m_base_url, "/v2/", repository, "/blobs/uploads/", query);
-    request.tls = m_tls;
+    http::Request request =
+        request_to("POST", str_cat(m_base_url, "/v2/", repository, "/blobs/uploads/", query));
     request.headers = {"Content-Type: application/octet-stream"};
     std::string scope = push_scope(repository);
     if (const auto from = query.find("from="); from != std::string::npos) {
@@ -565,11 +570,7 @@ Result<bool> RegistryClient::mount_blob(http::Client& client,
     if (session.empty()) {
         return true;
     }
-    http::Request cancel;
-    cancel.method = "DELETE";
-    cancel.url = session;
-    cancel.tls = m_tls;
-    (void)send(client, cancel, push_scope(repository), nullptr);
+    (void)send(client, request_to("DELETE", session), push_scope(repository), nullptr);
     return false;
 }
 
@@ -587,10 +588,7 @@ RegistryClient::upload_blob(http::Client& client,
     // Chunked: PATCH `chunk_size` bytes at a time while more than one chunk remains.
     while (size - sent > chunk_size) {
         std::uint64_t in_chunk = 0;
-        http::Request patch;
-        patch.method = "PATCH";
-        patch.url = location;
-        patch.tls = m_tls;
+        http::Request patch = request_to("PATCH", location);
         patch.headers = {"Content-Type: application/octet-stream",
                          str_cat("Content-Range: ", sent, "-", sent + chunk_size - 1)};
         patch.body_size = chunk_size;
@@ -613,10 +611,8 @@ RegistryClient::upload_blob(http::Client& client,
         location =
             url(response.header("location").empty() ? location : response.header("location"));
     }
-    http::Request put;
-    put.method = "PUT";
-    put.url = with_query(location, "digest=" + http::url_encode(digest.str()));
-    put.tls = m_tls;
+    http::Request put =
+        request_to("PUT", with_query(location, "digest=" + http::url_encode(digest.str())));
     put.headers = {"Content-Type: application/octet-stream"};
     put.body_size = size - sent;
     put.body_source = source;
@@ -640,10 +636,8 @@ Result<bool> RegistryClient::exists(http::Client& client,
                                     std::string_view kind,
                                     const manifest::Digest& digest)
 {
-    http::Request request;
-    request.method = "HEAD";
-    request.url = str_cat(m_base_url, "/v2/", repository, "/", kind, "/", digest.str());
-    request.tls = m_tls;
+    http::Request request =
+        request_to("HEAD", str_cat(m_base_url, "/v2/", repository, "/", kind, "/", digest.str()));
     request.headers = {k_accept}; // ignored for blobs; for manifests it names every type we take
     AIRLOCK_TRY_ASSIGN(const http::Response response,
                        send(client, request, push_scope(repository), nullptr));
@@ -663,10 +657,8 @@ Result<manifest::Digest> RegistryClient::put_manifest(http::Client& client,
                                                       const std::string& media_type,
                                                       const std::string& bytes)
 {
-    http::Request request;
-    request.method = "PUT";
-    request.url = str_cat(m_base_url, "/v2/", repository, "/manifests/", reference);
-    request.tls = m_tls;
+    http::Request request =
+        request_to("PUT", str_cat(m_base_url, "/v2/", repository, "/manifests/", reference));
     request.headers = {"Content-Type: " + media_type};
     request.body = bytes;
     AIRLOCK_TRY_ASSIGN(const http::Response response,

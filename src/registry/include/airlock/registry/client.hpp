@@ -110,6 +110,9 @@ class RegistryClient
     static Result<> backoff(int retry, const http::Response* response);
 
   private:
+    // A request to this registry (its TLS settings) with `method` and absolute `url`.
+    http::Request request_to(std::string method, std::string url) const;
+
     // Says why and how long, then waits (backoff).
     Result<> retry_after_failure(int retry, const http::Response* response, const Error* error);
 
