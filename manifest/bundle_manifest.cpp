@@ -10,6 +10,7 @@
 #include <airlock/manifest/bundle_manifest.hpp>
 #include <airlock/manifest/canonical_json.hpp>
 #include <airlock/manifest/image.hpp>
+#include <airlock/manifest/reference.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -118,6 +119,35 @@ get_string_array(const json& o, std::string_view key, std::string_view what)
     return out;
 }
 
+// Names and tags become store keys and terminal output: they must be what `pack` writes, a
+// fully qualified repository name and tags of Docker's grammar, nothing else.
+Result<> check_names(const BundleImage& image)
+{
+    const auto ref = Reference::parse(image.name);
+    if (!ref || ref->name() != image.name) {
+        return fail(Errc::format,
+                    str_cat("bundle.json: image name '",
+                            image.name,
+                            "' is not a fully qualified repository name"));
+    }
+    for (const auto& tag : image.tags) {
+        if (!is_valid_tag(tag)) {
+            return fail(
+                Errc::format,
+                str_cat("bundle.json: image ", image.name, " has an invalid tag '", tag, "'"));
+        }
+    }
+    if (!image.version.empty() && !is_valid_tag(image.version)) {
+        return fail(Errc::format,
+                    str_cat("bundle.json: image ",
+                            image.name,
+                            " has an invalid version '",
+                            image.version,
+                            "'"));
+    }
+    return {};
+}
+
 Result<BundleImage> get_image(const json& o)
 {
     if (!o.is_object()) {
@@ -135,6 +165,7 @@ Result<BundleImage> get_image(const json& o)
     AIRLOCK_TRY_ASSIGN(image.platforms, get_string_array(o, "platforms", what));
     AIRLOCK_TRY_ASSIGN(image.created, get_string(o, "created", what, false));
     AIRLOCK_TRY_ASSIGN(image.total_size, get_size(o, "totalSize", what));
+    AIRLOCK_TRY(check_names(image));
     return image;
 }
 
@@ -237,19 +268,19 @@ Result<BundleManifest> parse_bundle_manifest(std::string_view bytes)
                     str_cat("bundle.json: format is '", format, "', not ", k_bundle_format));
     }
     BundleManifest m;
-    const auto version = doc.find("formatVersion");
-    if (version == doc.end() || !version->is_number_integer()) {
+    const auto version = json_integer(doc, "formatVersion");
+    if (!version) {
         return fail(Errc::format, "bundle.json: missing formatVersion");
     }
-    m.format_version = version->get<int>();
-    if (m.format_version != k_bundle_format_version) {
+    if (*version != k_bundle_format_version) {
         return fail(Errc::unsupported,
                     str_cat("bundle.json: format version ",
-                            m.format_version,
+                            *version,
                             " is not supported by this airlock (supports ",
                             k_bundle_format_version,
                             "); upgrade airlock"));
     }
+    m.format_version = k_bundle_format_version;
     AIRLOCK_TRY_ASSIGN(m.created, get_string(doc, "created", "document"));
     AIRLOCK_TRY_ASSIGN(m.tool, get_string(doc, "tool", "document"));
     AIRLOCK_TRY_ASSIGN(m.channel, get_string(doc, "channel", "document", false));

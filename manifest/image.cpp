@@ -86,15 +86,6 @@ std::string Descriptor::annotation(std::string_view key) const
     return it == annotations.end() ? std::string() : it->second;
 }
 
-Result<json> parse_json(std::string_view bytes, std::string_view what)
-{
-    json doc = json::parse(bytes.begin(), bytes.end(), nullptr, false);
-    if (doc.is_discarded()) {
-        return fail(Errc::format, str_cat(what, " is not valid JSON"));
-    }
-    return doc;
-}
-
 Result<Descriptor> parse_descriptor(const json& object)
 {
     if (!object.is_object()) {

@@ -5,6 +5,8 @@
 #include <airlock/manifest/image.hpp>
 #include <airlock/manifest/parts_manifest.hpp>
 
+#include <algorithm>
+
 namespace airlock::manifest {
 
 using nlohmann::json;
@@ -26,9 +28,16 @@ json manifest_json(const PartsManifest& p)
             {"parts", parts}};
 }
 
+// A name that can only mean a file in the directory at hand, on Linux and on Windows.
 bool safe_name(const std::string& name)
 {
-    return !name.empty() && name.find('/') == std::string::npos && name != "." && name != "..";
+    if (name.empty() || name.size() > 255 || name == "." || name == "..") {
+        return false;
+    }
+    return std::none_of(name.begin(), name.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return c == '/' || c == '\\' || c == ':' || u < 0x20 || u == 0x7f;
+    });
 }
 
 } // namespace
@@ -50,37 +59,50 @@ Result<std::string> parts_file_to_json(const PartsManifest& parts,
 Result<PartsFile> parse_parts_file(std::string_view bytes)
 {
     AIRLOCK_TRY_ASSIGN(const json doc, parse_json(bytes, "parts file"));
-    if (!doc.is_object() || !doc.contains("manifest") || !doc["manifest"].is_object()
-        || !doc.contains("signatures")) {
+    const auto m = doc.is_object() ? doc.find("manifest") : doc.end();
+    const auto signatures = doc.is_object() ? doc.find("signatures") : doc.end();
+    if (m == doc.end() || !m->is_object() || signatures == doc.end()) {
         return fail(Errc::format, "parts file: expected {\"manifest\": ..., \"signatures\": ...}");
     }
-    const json& m = doc["manifest"];
-    if (m.value("format", std::string()) != "airlock-parts" || m.value("formatVersion", 0) != 1) {
+    if (json_string(*m, "format") != "airlock-parts" || json_integer(*m, "formatVersion") != 1) {
         return fail(Errc::format, "parts file: not an airlock parts file of format version 1");
     }
     PartsFile out;
-    AIRLOCK_TRY_ASSIGN(out.manifest_bytes, canonical_dump(m));
-    try {
-        out.manifest.bundle = m.at("bundle").get<std::string>();
-        out.manifest.size = m.at("size").get<std::uint64_t>();
-        out.manifest.sha256 = m.at("sha256").get<std::string>();
-        out.manifest.bundle_json_sha256 = m.at("bundleJson").get<std::string>();
-        for (const auto& part : m.at("parts")) {
-            BundlePart p{part.at("name").get<std::string>(),
-                         part.at("size").get<std::uint64_t>(),
-                         part.at("sha256").get<std::string>()};
-            if (!safe_name(p.name)) {
-                return fail(
-                    Errc::unsafe_entry,
-                    str_cat("parts file: part name '", p.name, "' is not a plain file name"));
-            }
-            out.manifest.parts.push_back(std::move(p));
-        }
-    } catch (const json::exception& e) {
-        return fail(Errc::format, str_cat("parts file: ", e.what()));
+    AIRLOCK_TRY_ASSIGN(out.manifest_bytes, canonical_dump(*m));
+    const auto bundle = json_string(*m, "bundle");
+    const auto size = json_unsigned(*m, "size");
+    const auto sha256 = json_string(*m, "sha256");
+    const auto bundle_json = json_string(*m, "bundleJson");
+    const auto parts = m->find("parts");
+    if (!bundle || !size || !sha256 || !bundle_json || parts == m->end() || !parts->is_array()) {
+        return fail(Errc::format,
+                    "parts file: manifest needs \"bundle\", \"size\", \"sha256\", "
+                    "\"bundleJson\" and a \"parts\" array of the right types");
     }
-    AIRLOCK_TRY_ASSIGN(out.signatures,
-                       parse_signatures(json{{"signatures", doc["signatures"]}}.dump()));
+    if (!safe_name(*bundle)) {
+        return fail(Errc::unsafe_entry,
+                    str_cat("parts file: bundle name '", *bundle, "' is not a plain file name"));
+    }
+    out.manifest.bundle = *bundle;
+    out.manifest.size = *size;
+    out.manifest.sha256 = *sha256;
+    out.manifest.bundle_json_sha256 = *bundle_json;
+    for (const auto& part : *parts) {
+        const auto name = json_string(part, "name");
+        const auto part_size = json_unsigned(part, "size");
+        const auto part_sha256 = json_string(part, "sha256");
+        if (!name || !part_size || !part_sha256) {
+            return fail(Errc::format,
+                        "parts file: a part needs \"name\", \"size\" and \"sha256\" of the "
+                        "right types");
+        }
+        if (!safe_name(*name)) {
+            return fail(Errc::unsafe_entry,
+                        str_cat("parts file: part name '", *name, "' is not a plain file name"));
+        }
+        out.manifest.parts.push_back(BundlePart{*name, *part_size, *part_sha256});
+    }
+    AIRLOCK_TRY_ASSIGN(out.signatures, parse_signatures(json{{"signatures", *signatures}}.dump()));
     return out;
 }
 

@@ -16,6 +16,7 @@
 #include <airlock/base/time.hpp>
 #include <airlock/crypto/keys.hpp>
 #include <airlock/crypto/sha256.hpp>
+#include <airlock/manifest/json.hpp>
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/manifest/parts_manifest.hpp>
 #include <airlock/pack/pack.hpp>
@@ -356,19 +357,21 @@ Result<TargetHoldings> load_holdings(const fs::path& path)
     }
     AIRLOCK_TRY_ASSIGN(const std::string text, read_file(path, 256ULL << 20U));
     AIRLOCK_TRY_ASSIGN(const nlohmann::json doc, manifest::parse_json(text, path.string()));
-    if (!doc.is_object() || doc.value("format", std::string()) != "airlock-inventory"
-        || !doc.contains("blobs")) {
+    const auto blobs = doc.is_object() ? doc.find("blobs") : doc.end();
+    if (manifest::json_string(doc, "format") != "airlock-inventory" || blobs == doc.end()
+        || !blobs->is_array()) {
         return fail(
             Errc::format,
             str_cat(path.string(),
                     " is neither an airlock bundle nor an inventory (airlock inventory -o FILE)"));
     }
-    for (const auto& b : doc["blobs"]) {
-        if (b.is_object() && b.contains("digest") && b["digest"].is_string()) {
-            out.digests.insert(b["digest"].get<std::string>());
+    for (const auto& b : *blobs) {
+        if (auto digest = manifest::json_string(b, "digest")) {
+            out.digests.insert(std::move(*digest));
         }
     }
-    out.description = str_cat("inventory of ", doc.value("store", std::string("a store")));
+    out.description =
+        str_cat("inventory of ", manifest::json_string(doc, "store").value_or("a store"));
     return out;
 }
 

@@ -159,7 +159,12 @@ Result<> BlobPipeline::note(Error error)
     if (m_mode == OnMismatch::stop) {
         return std::unexpected(std::move(error));
     }
-    m_report.problems.push_back(std::move(error));
+    // A damaged bundle can hold any number of problems; the first ones name the damage.
+    if (m_report.problems.size() < k_max_kept_problems) {
+        m_report.problems.push_back(std::move(error));
+    } else {
+        ++m_report.problems_not_kept;
+    }
     return {};
 }
 

@@ -27,7 +27,8 @@ using archive::TarEntry;
 
 namespace {
 
-constexpr std::uint64_t k_max_bundle_json = 64ULL << 20U;
+// bundle.json of a 10,000-image catalog is about 10 MiB (docs/format.md).
+constexpr std::uint64_t k_max_bundle_json = 16ULL << 20U;
 constexpr std::uint64_t k_max_signatures_json = 1ULL << 20U;
 constexpr std::uint64_t k_max_layout_file = 64ULL << 20U;
 
@@ -170,23 +171,18 @@ Result<BundleReader> BundleReader::open(const fs::path& path,
                        expect_entry(reader, manifest::k_signatures_name, path));
     AIRLOCK_TRY_ASSIGN(const std::string sig_bytes,
                        read_small_entry(reader, sig_entry, k_max_signatures_json, path));
-    auto parsed = manifest::parse_bundle_manifest(header.manifest_bytes);
-    if (!parsed) {
-        return std::unexpected(
-            std::move(parsed.error()).with_context(str_cat("in ", path.string())));
-    }
-    header.manifest = std::move(*parsed);
     auto signatures = manifest::parse_signatures(sig_bytes);
     if (!signatures) {
         return std::unexpected(
             std::move(signatures.error()).with_context(str_cat("in ", path.string())));
     }
     header.signatures = std::move(*signatures);
-    const auto cosign_file =
+    header.cosignature_file =
         parts ? cosignature_path(parts->parts_file.parent_path() / parts->file.manifest.bundle)
               : cosignature_path(path);
+    const fs::path& cosign_file = header.cosignature_file;
     std::error_code ec;
-    if (std::filesystem::exists(cosign_file, ec)) {
+    if (fs::exists(fs::symlink_status(cosign_file, ec))) {
         AIRLOCK_TRY_ASSIGN(const std::string text, read_file(cosign_file, k_max_signatures_json));
         auto extra = manifest::parse_signatures(text);
         if (!extra) {
@@ -205,6 +201,33 @@ Result<BundleReader> BundleReader::open(const fs::path& path,
         }
     }
     return BundleReader(path, std::move(reader), std::move(header));
+}
+
+Result<SignatureCheck> BundleReader::authenticate(const TrustedKeys& trusted, std::size_t required)
+{
+    AIRLOCK_TRY_ASSIGN(SignatureCheck check,
+                       check_signatures(m_header.manifest_bytes,
+                                        m_header.signatures,
+                                        trusted,
+                                        required,
+                                        manifest::k_bundle_manifest_name));
+    AIRLOCK_TRY(parse_unauthenticated());
+    return check;
+}
+
+Result<> BundleReader::parse_unauthenticated()
+{
+    if (m_parsed) {
+        return {};
+    }
+    auto parsed = manifest::parse_bundle_manifest(m_header.manifest_bytes);
+    if (!parsed) {
+        return std::unexpected(
+            std::move(parsed.error()).with_context(str_cat("in ", m_path.string())));
+    }
+    m_header.manifest = std::move(*parsed);
+    m_parsed = true;
+    return {};
 }
 
 namespace {
@@ -232,6 +255,12 @@ Result<> feed(archive::TarReader& reader,
     const auto go_on_after = [&](Error error) {
         return pipeline.problem(std::move(error)) && mode == OnMismatch::collect;
     };
+    // An entry that cannot belong to the signed bundle: what follows it is not worth reading
+    // (it may be a million more such entries, or gigabytes to decompress only to skip them).
+    const auto cannot_belong = [&](Error error) {
+        pipeline.problem(std::move(error));
+        return false;
+    };
 
     while (true) {
         AIRLOCK_TRY(check_cancel());
@@ -240,15 +269,16 @@ Result<> feed(archive::TarReader& reader,
             break;
         }
         if (auto safe = check_entry_is_safe(*entry, path); !safe) {
-            if (!go_on_after(std::move(safe.error()))) {
+            if (!cannot_belong(std::move(safe.error()))) {
                 return {};
             }
             continue;
         }
         if (!seen.insert(entry->path).second) {
-            if (!go_on_after(Error{Errc::format,
-                                   str_cat(path.string(), ": duplicate entry '", entry->path, "'"),
-                                   {}})) {
+            if (!cannot_belong(
+                    Error{Errc::format,
+                          str_cat(path.string(), ": duplicate entry '", entry->path, "'"),
+                          {}})) {
                 return {};
             }
             continue;
@@ -270,7 +300,7 @@ Result<> feed(archive::TarReader& reader,
         const auto listed = blobs.find(entry->path);
         if (listed == blobs.end()) {
             const bool blob_like = entry->path.starts_with("blobs/");
-            if (!go_on_after(Error{
+            if (!cannot_belong(Error{
                     Errc::format,
                     blob_like ? str_cat(path.string(),
                                         ": blob ",
@@ -284,15 +314,15 @@ Result<> feed(archive::TarReader& reader,
         }
         const manifest::BundleBlob& blob = *listed->second;
         if (entry->size != blob.size) {
-            if (!go_on_after(Error{Errc::digest_mismatch,
-                                   str_cat(path.string(),
-                                           ": blob ",
-                                           blob.digest.str(),
-                                           " has ",
-                                           entry->size,
-                                           " bytes in the stream, bundle.json says ",
-                                           blob.size),
-                                   {}})) {
+            if (!cannot_belong(Error{Errc::digest_mismatch,
+                                     str_cat(path.string(),
+                                             ": blob ",
+                                             blob.digest.str(),
+                                             " has ",
+                                             entry->size,
+                                             " bytes in the stream, bundle.json says ",
+                                             blob.size),
+                                     {}})) {
                 return {};
             }
             continue;
@@ -356,6 +386,9 @@ Result<> feed(archive::TarReader& reader,
 Result<ContentReport>
 BundleReader::read_contents(BlobSink& sink, OnMismatch mode, Reporter& reporter)
 {
+    if (!m_parsed) {
+        return fail(Errc::internal, "bundle contents read before bundle.json was checked");
+    }
     std::uint64_t total = 0;
     for (const auto& blob : m_header.manifest.blobs) {
         total += blob.size;

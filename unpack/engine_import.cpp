@@ -21,6 +21,7 @@
 #include <airlock/archive/tar_writer.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/http/client.hpp>
+#include <airlock/manifest/json.hpp>
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/manifest/reference.hpp>
 #include <airlock/manifest/version.hpp>
@@ -349,9 +350,9 @@ class EngineSink final : public DocumentCollector
 // The version the engine's image declares (Windows OsVersion, else the version label).
 std::string engine_version(const json& inspect)
 {
-    if (inspect.value("Os", std::string()) == "windows"
-        && !inspect.value("OsVersion", std::string()).empty()) {
-        return inspect.value("OsVersion", std::string());
+    if (manifest::json_string(inspect, "Os") == "windows"
+        && !manifest::json_string(inspect, "OsVersion").value_or("").empty()) {
+        return *manifest::json_string(inspect, "OsVersion");
     }
     const auto config = inspect.find("Config");
     if (config != inspect.end() && config->is_object()) {
@@ -407,8 +408,8 @@ Result<ImportSummary> import_to_engine(const ImportOptions& options,
     }
     AIRLOCK_TRY_ASSIGN(const json info, manifest::parse_json(version.body, "engine version"));
     manifest::Platform platform;
-    platform.os = info.value("Os", std::string("linux"));
-    platform.architecture = info.value("Arch", std::string("amd64"));
+    platform.os = manifest::json_string(info, "Os").value_or("linux");
+    platform.architecture = manifest::json_string(info, "Arch").value_or("amd64");
 
     EngineSink sink(engine, bundle, platform, reporter);
     AIRLOCK_TRY(reader.read_contents(sink, OnMismatch::stop, reporter));

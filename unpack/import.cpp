@@ -257,14 +257,12 @@ import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter
     summary.store = "oci:" + options.store.string();
     if (options.signature == SignaturePolicy::require) {
         AIRLOCK_TRY_ASSIGN(const SignatureCheck check,
-                           check_signatures(reader.header().manifest_bytes,
-                                            reader.header().signatures,
-                                            trusted,
-                                            options.required_signatures));
+                           reader.authenticate(trusted, options.required_signatures));
         summary.signers = check.trusted_signers;
     } else {
         reporter.warn(
             str_cat("importing ", options.bundle.string(), " WITHOUT checking its signature"));
+        AIRLOCK_TRY(reader.parse_unauthenticated());
     }
     // Site policy, before anything is touched: expiry and the channel's sequence.
     const auto& bundle_manifest = reader.header().manifest;

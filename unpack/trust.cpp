@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
-#include <airlock/unpack/bundle_reader.hpp>
 #include <airlock/unpack/trust.hpp>
 
 #include <algorithm>
@@ -101,29 +100,6 @@ Result<SignatureCheck> check_signatures(std::string_view signed_bytes,
                             " (add one with 'airlock sign')"));
     }
     return check;
-}
-
-Result<std::string> cosign_bundle(const fs::path& bundle, const fs::path& key_file)
-{
-    AIRLOCK_TRY_ASSIGN(const std::string pem, read_file(key_file, 1U << 20U));
-    AIRLOCK_TRY_ASSIGN(const crypto::PrivateKey key,
-                       crypto::PrivateKey::from_pem(pem, key_file.string()));
-    AIRLOCK_TRY_ASSIGN(const crypto::PublicKey pub, key.public_key());
-    AIRLOCK_TRY_ASSIGN(const BundleReader reader, BundleReader::open(bundle));
-    AIRLOCK_TRY_ASSIGN(std::string value, key.sign(reader.header().manifest_bytes));
-    const fs::path file = cosignature_path(bundle);
-    std::vector<manifest::Signature> cosignatures;
-    std::error_code ec;
-    if (fs::exists(file, ec)) {
-        AIRLOCK_TRY_ASSIGN(const std::string text, read_file(file, 1U << 20U));
-        AIRLOCK_TRY_ASSIGN(cosignatures, manifest::parse_signatures(text));
-    }
-    std::erase_if(cosignatures, [&](const manifest::Signature& s) { return s.key_id == pub.id(); });
-    cosignatures.push_back(
-        {std::string(crypto::key_type_name(key.type())), pub.id(), std::move(value)});
-    AIRLOCK_TRY_ASSIGN(const std::string json, manifest::signatures_to_json(cosignatures));
-    AIRLOCK_TRY(write_file_atomic(file, json));
-    return pub.id();
 }
 
 } // namespace airlock::unpack

@@ -16,11 +16,7 @@ Result<VerifyReport> verify_bundle(const std::filesystem::path& bundle,
 {
     AIRLOCK_TRY_ASSIGN(BundleReader reader, BundleReader::open(bundle, parts_dirs));
     VerifyReport report;
-    AIRLOCK_TRY_ASSIGN(report.signatures,
-                       check_signatures(reader.header().manifest_bytes,
-                                        reader.header().signatures,
-                                        trusted,
-                                        required_signatures));
+    AIRLOCK_TRY_ASSIGN(report.signatures, reader.authenticate(trusted, required_signatures));
     DocumentCollector documents;
     AIRLOCK_TRY_ASSIGN(report.content,
                        reader.read_contents(documents, OnMismatch::collect, reporter));

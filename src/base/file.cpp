@@ -102,9 +102,33 @@ Result<> write_all(const Fd& fd, std::span<const char> data, std::string_view wh
     return {};
 }
 
+Result<Fd> open_regular_for_reading(const fs::path& path)
+{
+    // O_NONBLOCK: opening a FIFO must not wait for a writer that never comes.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        const int err = errno;
+        return fail(err == ENOENT ? Errc::not_found : Errc::io,
+                    str_cat("cannot open ", path.string(), ": ", errno_text(err)));
+    }
+    Fd owned(fd);
+    struct stat st{};
+    if (::fstat(owned.get(), &st) != 0) {
+        return fail(Errc::io, str_cat("cannot stat ", path.string(), ": ", errno_text(errno)));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return fail(Errc::io, str_cat(path.string(), " is not a regular file"));
+    }
+    const int flags = ::fcntl(owned.get(), F_GETFL);
+    if (flags < 0 || ::fcntl(owned.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        return fail(Errc::io, str_cat("cannot read ", path.string(), ": ", errno_text(errno)));
+    }
+    return owned;
+}
+
 Result<std::string> read_file(const fs::path& path, std::uint64_t max_size)
 {
-    AIRLOCK_TRY_ASSIGN(Fd fd, open_for_reading(path));
+    AIRLOCK_TRY_ASSIGN(Fd fd, open_regular_for_reading(path));
     std::string content;
     std::array<char, 65536> buffer{};
     while (true) {

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "trust_options.hpp"
 
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/unpack/bundle_reader.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 namespace airlock::cli {
 
@@ -67,15 +70,45 @@ inspect_json(const unpack::BundleHeader& header, const std::string& path, std::u
     return out;
 }
 
-int run_inspect(const std::string& path, Context& ctx)
+struct InspectOptions
 {
-    auto reader = unpack::BundleReader::open(path);
+    std::string bundle;
+    TrustOptions trust;
+};
+
+int run_inspect(const InspectOptions& o, Context& ctx)
+{
+    const std::string& path = o.bundle;
+    const std::vector<std::filesystem::path> dirs(o.trust.parts_dirs.begin(),
+                                                  o.trust.parts_dirs.end());
+    auto reader = unpack::BundleReader::open(path, dirs);
     if (!reader) {
         return report_error(reader.error(), ctx.global);
+    }
+    // Without keys, what bundle.json claims is shown but vouched for by nobody; with keys it is
+    // shown only once its signature checks out.
+    const bool check = !o.trust.keys.empty() || !o.trust.dir.empty();
+    std::optional<unpack::SignatureCheck> checked;
+    if (check) {
+        auto keys = load_trusted_keys(o.trust);
+        if (!keys) {
+            return report_error(keys.error(), ctx.global);
+        }
+        auto signers = reader->authenticate(*keys, o.trust.required);
+        if (!signers) {
+            return report_error(signers.error(), ctx.global);
+        }
+        checked = std::move(*signers);
+    } else if (auto parsed = reader->parse_unauthenticated(); !parsed) {
+        return report_error(parsed.error(), ctx.global);
     }
     std::error_code ec;
     const std::uint64_t file_size = std::filesystem::file_size(path, ec);
     nlohmann::json doc = inspect_json(reader->header(), path, file_size);
+    doc["signaturesChecked"] = checked.has_value();
+    if (checked) {
+        doc["trustedSigners"] = checked->trusted_signers;
+    }
     // The whole file's digest, so that two release engineers can compare their bundles.
     auto digest = crypto::sha256_file(path);
     if (!digest) {
@@ -87,21 +120,33 @@ int run_inspect(const std::string& path, Context& ctx)
         return k_exit_ok;
     }
     const auto& m = reader->header().manifest;
-    std::cout << "Bundle:    " << path << " (" << human_size(file_size) << ")\n"
+    std::cout << "Bundle:    " << printable(path) << " (" << human_size(file_size) << ")\n"
               << "SHA-256:   " << *digest << '\n'
-              << "Created:   " << m.created << " by " << m.tool << '\n';
+              << "Created:   " << printable(m.created) << " by " << printable(m.tool) << '\n';
     if (!m.channel.empty()) {
-        std::cout << "Channel:   " << m.channel << (m.sequence ? str_cat(" #", *m.sequence) : "")
-                  << '\n';
+        std::cout << "Channel:   " << printable(m.channel)
+                  << (m.sequence ? str_cat(" #", *m.sequence) : "") << '\n';
     }
     if (!m.expires.empty()) {
-        std::cout << "Expires:   " << m.expires << '\n';
+        std::cout << "Expires:   " << printable(m.expires) << '\n';
     }
     const auto& signatures = reader->header().signatures;
     const std::size_t embedded = signatures.size() - reader->header().cosignatures;
     for (std::size_t i = 0; i < signatures.size(); ++i) {
-        std::cout << "Signed by: " << signatures[i].key_id << " (" << signatures[i].algorithm
-                  << (i >= embedded ? ", co-signature" : "") << ")\n";
+        const auto& id = signatures[i].key_id;
+        const bool valid =
+            checked
+            && std::find(checked->trusted_signers.begin(), checked->trusted_signers.end(), id)
+                   != checked->trusted_signers.end();
+        const char* verdict = !checked ? "signature not checked"
+                              : valid  ? "valid, trusted key"
+                                       : "not a trusted key";
+        std::cout << "Signature: " << printable(id) << " (" << printable(signatures[i].algorithm)
+                  << (i >= embedded ? ", co-signature" : "") << "): " << verdict << '\n';
+    }
+    if (!checked) {
+        std::cout << "           (nothing here is vouched for: give --trusted-key to check the "
+                     "signatures, or run 'airlock verify')\n";
     }
     std::cout << "Content:   " << m.blobs.size() << " blobs, "
               << human_size(doc["contentBytes"].get<std::uint64_t>())
@@ -124,11 +169,12 @@ int run_inspect(const std::string& path, Context& ctx)
 
 void register_inspect(CLI::App& app, Context& ctx)
 {
-    auto path = std::make_shared<std::string>();
+    auto options = std::make_shared<InspectOptions>();
     auto* cmd = app.add_subcommand("inspect", "Show what a bundle holds and who signed it");
-    cmd->add_option("bundle", *path, "Bundle file")->required();
+    cmd->add_option("bundle", options->bundle, "Bundle file")->required();
+    add_trust_options(*cmd, options->trust);
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
-    cmd->callback([path, &ctx] { ctx.exit_code = run_inspect(*path, ctx); });
+    cmd->callback([options, &ctx] { ctx.exit_code = run_inspect(*options, ctx); });
 }
 
 } // namespace airlock::cli

@@ -94,13 +94,19 @@ int run_verify(const VerifyCommandOptions& o, Context& ctx)
                     {"images", manifest.images.size()},
                     {"blobs", report->content.blobs},
                     {"blobBytes", report->content.blob_bytes},
-                    {"problems", list}});
+                    {"problems", list},
+                    {"problemsNotShown", report->content.problems_not_kept}});
     }
     if (!problems.empty()) {
         for (const auto& p : problems) {
-            std::cerr << "airlock: error: " << p.message << '\n';
+            std::cerr << "airlock: error: " << printable(p.message) << '\n';
         }
-        std::cerr << "airlock: error: " << o.bundle << " FAILED verification: " << problems.size()
+        if (report->content.problems_not_kept > 0) {
+            std::cerr << "airlock: error: ... and " << report->content.problems_not_kept
+                      << " more problem(s) not shown\n";
+        }
+        std::cerr << "airlock: error: " << printable(o.bundle)
+                  << " FAILED verification: " << problems.size() + report->content.problems_not_kept
                   << " problem(s)\n";
         return k_exit_verification;
     }

@@ -68,6 +68,12 @@ void print_json(const nlohmann::json& doc);
 void print_table(const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows);
 
+// `text` made safe for a terminal: control characters (C0, DEL, C1), bidirectional overrides
+// and bytes that are not UTF-8 are shown as \xHH / \u{HHHH}, so that a name from a bundle or a
+// store cannot move the cursor, retitle the window or hide text. Everything printed as text that
+// came from outside goes through this.
+std::string printable(std::string_view text);
+
 // A digest shortened for tables: "sha256:0123456789ab".
 std::string short_digest(const std::string& digest);
 

@@ -5,6 +5,7 @@
 #include <airlock/http/client.hpp>
 
 #include <csignal>
+#include <exception>
 #include <iostream>
 
 namespace {
@@ -67,6 +68,13 @@ int main(int argc, char** argv)
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
         return code == 0 ? 0 : k_exit_usage;
+    } catch (const std::exception& e) {
+        // Errors travel as Results; an exception here is a bug, reported rather than aborting.
+        std::cerr << "airlock: error: internal error: " << printable(e.what()) << '\n';
+        return k_exit_failure;
+    } catch (...) {
+        std::cerr << "airlock: error: internal error: unknown exception\n";
+        return k_exit_failure;
     }
     return ctx.exit_code;
 }

@@ -79,7 +79,26 @@ TEST_CASE("manifest::parse_bundle_manifest_rejects")
            Errc::format,
            "unexpected layout file");
     reject([](auto& d) { d.erase("images"); }, Errc::format, "images");
+    reject([](auto& d) { d["formatVersion"] = "1"; }, Errc::format, "formatVersion");
+    reject([](auto& d) { d["sequence"] = "7"; }, Errc::format, "sequence");
+    reject([](auto& d) { d["images"][0]["tags"] = {"1.0\n"}; }, Errc::format, "invalid tag");
+    reject([](auto& d) { d["images"][0]["tags"] = {".."}; }, Errc::format, "invalid tag");
+    reject([](auto& d) { d["images"][0]["tags"] = {""}; }, Errc::format, "invalid tag");
+    reject([](auto& d) { d["images"][0]["version"] = "a/b"; }, Errc::format, "invalid version");
+    reject([](auto& d) { d["images"][0]["name"] = "localhost/../x"; },
+           Errc::format,
+           "not a fully qualified repository name");
+    reject([](auto& d) { d["images"][0]["name"] = "sample"; },
+           Errc::format,
+           "not a fully qualified repository name");
+    reject([](auto& d) { d["images"][0]["name"] = "localhost/sample:1.0"; },
+           Errc::format,
+           "not a fully qualified repository name");
+    reject([](auto& d) { d["images"][0]["name"] = "localhost/sample\u001b[2J"; },
+           Errc::format,
+           "not a fully qualified repository name");
     CHECK(parse_bundle_manifest("[]").error().code == Errc::format);
+    CHECK(parse_bundle_manifest(std::string(100000, '[')).error().code == Errc::format);
 }
 
 TEST_CASE("manifest::signatures_round_trip")

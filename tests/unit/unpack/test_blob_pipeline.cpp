@@ -183,3 +183,23 @@ TEST_CASE("unpack::BlobPipeline")
 }
 
 } // namespace airlock::unpack
+
+namespace airlock::unpack {
+
+TEST_CASE("unpack::BlobPipeline keeps the first problems and counts the rest")
+{
+    RecordingSink sink;
+    NullReporter reporter;
+    BlobPipeline pipeline(sink, OnMismatch::collect, reporter, "b.bundle", 0);
+    const std::size_t problems = k_max_kept_problems + 50;
+    for (std::size_t i = 0; i < problems; ++i) {
+        REQUIRE(pipeline.problem(Error{Errc::format, "problem " + std::to_string(i), {}}));
+    }
+    const auto report = pipeline.finish(std::nullopt);
+    REQUIRE(report);
+    CHECK(report->problems.size() == k_max_kept_problems);
+    CHECK(report->problems.front().message == "problem 0");
+    CHECK(report->problems_not_kept == 50);
+}
+
+} // namespace airlock::unpack

@@ -3,6 +3,7 @@
 
 #include <airlock/base/error.hpp>
 #include <airlock/manifest/digest.hpp>
+#include <airlock/manifest/json.hpp>
 #include <airlock/manifest/platform.hpp>
 
 #include <nlohmann/json.hpp>
@@ -80,8 +81,5 @@ Result<ImageConfig> parse_image_config(std::string_view bytes);
 
 // JSON for a descriptor, with only the fields that are set (OCI field names).
 nlohmann::json descriptor_to_json(const Descriptor& descriptor);
-
-// Parses `bytes` as JSON without throwing; `what` names the document in errors.
-Result<nlohmann::json> parse_json(std::string_view bytes, std::string_view what);
 
 } // namespace airlock::manifest

@@ -5,6 +5,7 @@
 #include <airlock/base/error.hpp>
 #include <airlock/base/reporter.hpp>
 #include <airlock/manifest/bundle_manifest.hpp>
+#include <airlock/unpack/trust.hpp>
 
 #include <filesystem>
 #include <span>
@@ -16,10 +17,11 @@ namespace airlock::unpack {
 // The signed table of contents, read from the first two entries of a bundle.
 struct BundleHeader
 {
-    std::string manifest_bytes; // exact bytes of bundle.json: what signatures cover
-    manifest::BundleManifest manifest;
+    std::string manifest_bytes;        // exact bytes of bundle.json: what signatures cover
+    manifest::BundleManifest manifest; // parsed only once the reader was authenticated
     std::vector<manifest::Signature> signatures; // embedded, then co-signatures
     std::size_t cosignatures = 0;                // how many came from BUNDLE.cosign.json
+    std::filesystem::path cosignature_file;      // where co-signatures of this bundle live
 };
 
 // Where co-signatures added by `airlock sign` live: beside the bundle, so that adding one never
@@ -49,9 +51,13 @@ enum class OnMismatch {
     collect, // go on and report every problem (verify)
 };
 
+// How many problems verify keeps and shows; the rest are only counted.
+inline constexpr std::size_t k_max_kept_problems = 100;
+
 struct ContentReport
 {
-    std::vector<Error> problems; // only with OnMismatch::collect
+    std::vector<Error> problems;         // only with OnMismatch::collect: the first ones
+    std::uint64_t problems_not_kept = 0; // problems beyond k_max_kept_problems
     std::uint64_t blobs = 0;
     std::uint64_t blob_bytes = 0;
 };
@@ -59,11 +65,14 @@ struct ContentReport
 // Reads a bundle in one pass: the header first, then (on request) every other entry, each
 // checked against bundle.json: only regular files at expected paths, each once, with the
 // listed size and digest, and every listed blob present.
+//
+// bundle.json is kept as raw bytes until its signature is checked (authenticate): nothing an
+// unsigned document says is parsed, so a hostile one costs no more than its capped size.
 class BundleReader
 {
   public:
-    // Opens `path` and reads bundle.json and signatures.json. Errc::format when the file is not
-    // an airlock bundle; Errc::unsupported for a newer format.
+    // Opens `path` and reads the bytes of bundle.json and the signatures (embedded and from the
+    // co-signature file). Errc::format when the file is not an airlock bundle.
     static Result<BundleReader> open(const std::filesystem::path& path);
 
     // Same, where `path` may also be a parts file or a part of a split bundle; the parts are
@@ -71,6 +80,15 @@ class BundleReader
     static Result<BundleReader> open(const std::filesystem::path& path,
                                      const std::vector<std::filesystem::path>& parts_dirs);
 
+    // Checks the signatures over the raw bundle.json (see check_signatures), and only then
+    // parses it. Errc::signature_invalid; Errc::format / unsupported for the document.
+    Result<SignatureCheck> authenticate(const TrustedKeys& trusted, std::size_t required = 1);
+
+    // Parses bundle.json without checking who signed it: for showing what a bundle claims
+    // (inspect) and for an import told to skip the check.
+    Result<> parse_unauthenticated();
+
+    // The header; `manifest` is empty until authenticate or parse_unauthenticated succeeded.
     const BundleHeader& header() const
     {
         return m_header;
@@ -82,8 +100,10 @@ class BundleReader
     }
 
     // Streams every remaining entry into `sink`. With OnMismatch::stop the first problem is the
-    // error; with ::collect mismatches are gathered in the report and only stream damage
-    // (truncation, corruption) ends the pass early.
+    // error; with ::collect mismatches of listed content (a blob or layout file whose bytes do
+    // not hash as listed) are gathered in the report, and the pass ends early at stream damage
+    // (truncation, corruption) and at the first entry that cannot belong to the signed bundle
+    // (unlisted, duplicate, unsafe, or of another size than listed), which is reported too.
     Result<ContentReport> read_contents(BlobSink& sink, OnMismatch mode, Reporter& reporter);
 
   private:
@@ -92,6 +112,7 @@ class BundleReader
     std::filesystem::path m_path;
     archive::TarReader m_reader;
     BundleHeader m_header;
+    bool m_parsed = false;
 };
 
 } // namespace airlock::unpack

@@ -57,9 +57,4 @@ Result<SignatureCheck> check_signatures(std::string_view signed_bytes,
                                         std::size_t required = 1,
                                         std::string_view document = "bundle.json");
 
-// Adds a signature by the private key in `key_file` to BUNDLE.cosign.json, without touching
-// the bundle; replaces an earlier co-signature by the same key. Returns the key id.
-Result<std::string> cosign_bundle(const std::filesystem::path& bundle,
-                                  const std::filesystem::path& key_file);
-
 } // namespace airlock::unpack

@@ -46,13 +46,18 @@ class Fd
 // Opens `path` read-only. Errc::not_found or Errc::io naming the path.
 Result<Fd> open_for_reading(const std::filesystem::path& path);
 
+// Opens a file that must be a regular file (not a FIFO, device or directory), without waiting
+// on a FIFO. Errc::not_found, Errc::io ("... is not a regular file").
+Result<Fd> open_regular_for_reading(const std::filesystem::path& path);
+
 // Reads up to `buffer.size()` bytes; 0 at end of file. Errc::io naming `what`.
 Result<std::size_t> read_some(const Fd& fd, std::span<char> buffer, std::string_view what);
 
 // Writes all of `data`. Errc::io naming `what`.
 Result<> write_all(const Fd& fd, std::span<const char> data, std::string_view what);
 
-// Reads a whole file of at most `max_size` bytes (Errc::format when larger).
+// Reads a whole regular file of at most `max_size` bytes (Errc::format when larger; Errc::io for
+// a FIFO, device or directory, see open_regular_for_reading).
 Result<std::string> read_file(const std::filesystem::path& path,
                               std::uint64_t max_size = 64ULL << 20U);
 

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/base/error.hpp>
+#include <airlock/base/reporter.hpp>
+#include <airlock/unpack/trust.hpp>
+#include <airlock/unpack/verify.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace airlock::unpack {
+
+struct CosignResult
+{
+    VerifyReport verified;       // what was signed: the bundle as verify saw it
+    std::string key_id;          // the co-signer's key
+    bool already_signed = false; // the key had signed before: nothing was written
+    std::filesystem::path file;  // where the co-signature is kept
+};
+
+// Adds a signature by the private key in `key_file` over the bundle's bundle.json, kept beside
+// the bundle (BUNDLE.cosign.json) so that the bundle is never rewritten. A co-signature vouches
+// for content, so the bundle is verified first exactly as `verify` does: an existing signature
+// by `required_signatures` keys in `trusted`, every digest and every image's closure.
+// Errc::signature_invalid, Errc::digest_mismatch / Errc::format (the first problem found) when it
+// does not verify.
+Result<CosignResult> cosign_bundle(const std::filesystem::path& bundle,
+                                   const std::filesystem::path& key_file,
+                                   const TrustedKeys& trusted,
+                                   Reporter& reporter,
+                                   std::size_t required_signatures = 1,
+                                   const std::vector<std::filesystem::path>& parts_dirs = {});
+
+} // namespace airlock::unpack
