@@ -5,6 +5,8 @@
 #include <airlock/crypto/sha256.hpp>
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -19,6 +21,8 @@ namespace {
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, CDeleter<EVP_PKEY_free>>;
 using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, CDeleter<EVP_MD_CTX_free>>;
 using BioPtr = std::unique_ptr<BIO, CDeleter<BIO_free>>;
+using BignumPtr = std::unique_ptr<BIGNUM, CDeleter<BN_free>>;
+using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, CDeleter<EVP_PKEY_CTX_free>>;
 
 // Drains OpenSSL's error queue into one line, so errors never leak into later calls.
 std::string openssl_errors()
@@ -111,8 +115,7 @@ void openssl_free(unsigned char* data)
     OPENSSL_free(data);
 }
 
-// Key IDs hash the DER SubjectPublicKeyInfo, which is the same for a key however it is encoded.
-Result<std::string> public_key_id(EVP_PKEY* key)
+Result<std::string> spki_der(const EVP_PKEY* key)
 {
     unsigned char* der = nullptr;
     const int length = i2d_PUBKEY(key, &der);
@@ -120,9 +123,67 @@ Result<std::string> public_key_id(EVP_PKEY* key)
         return fail(Errc::internal, str_cat("cannot encode public key: ", openssl_errors()));
     }
     const std::unique_ptr<unsigned char, CDeleter<openssl_free>> owned(der);
-    return "sha256:"
-           + sha256_hex(std::string_view(reinterpret_cast<const char*>(owned.get()),
-                                         static_cast<std::size_t>(length)));
+    return std::string(reinterpret_cast<const char*>(owned.get()),
+                       static_cast<std::size_t>(length));
+}
+
+// The same public key rebuilt from its bare key material, so that it encodes one way only. A
+// P-256 key can arrive with a compressed or uncompressed point and with named or explicit curve
+// parameters, each giving other DER bytes (and, hashed as given, another key id for one key);
+// rebuilt, it is always the named curve prime256v1 with an uncompressed point. An Ed25519 key
+// has one encoding already and is rebuilt from its 32 raw bytes all the same.
+Result<EvpPkeyPtr> canonical_public_key(const EVP_PKEY* key, KeyType type)
+{
+    if (type == KeyType::ed25519) {
+        std::array<unsigned char, 32> raw{};
+        std::size_t length = raw.size();
+        if (EVP_PKEY_get_raw_public_key(key, raw.data(), &length) != 1 || length != raw.size()) {
+            return fail(Errc::format,
+                        str_cat("cannot read an Ed25519 public key: ", openssl_errors()));
+        }
+        EvpPkeyPtr out(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, raw.data(), length));
+        if (!out) {
+            return fail(Errc::internal, str_cat("cannot rebuild a public key: ", openssl_errors()));
+        }
+        return out;
+    }
+    BIGNUM* x = nullptr;
+    BIGNUM* y = nullptr;
+    const int got_x = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, &x);
+    const int got_y = EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, &y);
+    const BignumPtr owned_x(x);
+    const BignumPtr owned_y(y);
+    // 0x04 || X || Y: SEC 1's uncompressed point, each coordinate 32 bytes big-endian.
+    std::array<unsigned char, 65> point{};
+    point[0] = 0x04;
+    if (got_x != 1 || got_y != 1 || BN_bn2binpad(x, point.data() + 1, 32) != 32
+        || BN_bn2binpad(y, point.data() + 33, 32) != 32) {
+        return fail(Errc::format, str_cat("cannot read a P-256 public point: ", openssl_errors()));
+    }
+    std::array<char, 16> group = {"prime256v1"};
+    const std::array<OSSL_PARAM, 3> params = {
+        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group.data(), 0),
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()),
+        OSSL_PARAM_construct_end(),
+    };
+    const EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+    EVP_PKEY* rebuilt = nullptr;
+    if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1
+        || EVP_PKEY_fromdata(
+               ctx.get(), &rebuilt, EVP_PKEY_PUBLIC_KEY, const_cast<OSSL_PARAM*>(params.data()))
+               != 1) {
+        return fail(Errc::internal, str_cat("cannot rebuild a public key: ", openssl_errors()));
+    }
+    return EvpPkeyPtr(rebuilt);
+}
+
+// A key id is the SHA-256 of the canonical DER SubjectPublicKeyInfo (above): one key, one id,
+// however its file is encoded. Keys written by `key generate` are already in canonical form.
+Result<std::string> public_key_id(const EVP_PKEY* key, KeyType type)
+{
+    AIRLOCK_TRY_ASSIGN(const EvpPkeyPtr canonical, canonical_public_key(key, type));
+    AIRLOCK_TRY_ASSIGN(const std::string der, spki_der(canonical.get()));
+    return "sha256:" + sha256_hex(der);
 }
 
 } // namespace
@@ -235,7 +296,7 @@ Result<PublicKey> PublicKey::from_pem(std::string_view pem, std::string_view sou
         return fail(Errc::format, str_cat(source, ": not a PEM public key"));
     }
     AIRLOCK_TRY_ASSIGN(const KeyType type, type_of(key.get(), source));
-    AIRLOCK_TRY_ASSIGN(std::string id, public_key_id(key.get()));
+    AIRLOCK_TRY_ASSIGN(std::string id, public_key_id(key.get(), type));
     auto impl = std::make_unique<Impl>();
     impl->key = std::move(key);
     impl->type = type;

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/encoding.hpp>
+#include <airlock/base/file.hpp>
 #include <airlock/crypto/keys.hpp>
 #include <airlock/crypto/sha256.hpp>
 
 #include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
 
 using namespace airlock;
 using namespace airlock::crypto;
@@ -72,6 +77,72 @@ TEST_CASE("crypto::key_id")
     const auto id = key->public_key()->id();
     CHECK(id.starts_with("sha256:"));
     CHECK(id.size() == 7 + 64);
+}
+
+namespace {
+
+// The DER bytes inside a one-block PEM file.
+std::string pem_body(const std::string& pem)
+{
+    const auto begin = pem.find('\n') + 1;
+    const auto end = pem.find("-----END");
+    std::string base64;
+    for (const char c : pem.substr(begin, end - begin)) {
+        if (c != '\n') {
+            base64.push_back(c);
+        }
+    }
+    return base64_decode(base64).value();
+}
+
+std::filesystem::path test_data(const char* name)
+{
+    const char* dir = std::getenv("AIRLOCK_TEST_DATA");
+    REQUIRE(dir != nullptr);
+    return std::filesystem::path(dir) / "crypto" / name;
+}
+
+} // namespace
+
+TEST_CASE("crypto::key_id_is_canonical")
+{
+    // One P-256 key written four ways by the openssl CLI (tests/data/crypto/README).
+    const auto load = [](const char* name) {
+        const auto pem = read_file(test_data(name));
+        REQUIRE(pem);
+        auto key = PublicKey::from_pem(*pem, name);
+        REQUIRE(key);
+        return std::move(*key);
+    };
+    const PublicKey named = load("p256-named-uncompressed.pub");
+    CHECK(named.type() == KeyType::ecdsa_p256);
+    // The named-curve, uncompressed form is the canonical one: its id is the hash of its DER,
+    // as it always was.
+    CHECK(named.id() == "sha256:fc0d984793e50b6a44acbb6b3ecac082545094c45f1e44cc799eb1c89747f013");
+    for (const char* other : {"p256-named-compressed.pub",
+                              "p256-explicit-uncompressed.pub",
+                              "p256-explicit-compressed.pub"}) {
+        CAPTURE(other);
+        const PublicKey key = load(other);
+        CHECK(key.type() == KeyType::ecdsa_p256);
+        CHECK(key.id() == named.id());
+    }
+}
+
+TEST_CASE("crypto::key_id_of_generated_keys")
+{
+    // Generated keys are written in canonical form, so their id is the hash of their PEM's DER
+    // (ids of existing keys did not change when ids became canonical).
+    for (const KeyType type : {KeyType::ed25519, KeyType::ecdsa_p256}) {
+        CAPTURE(key_type_name(type));
+        const auto key = PrivateKey::generate(type);
+        REQUIRE(key);
+        const auto pub = key->public_key();
+        REQUIRE(pub);
+        const auto pem = pub->to_pem();
+        REQUIRE(pem);
+        CHECK(pub->id() == "sha256:" + sha256_hex(pem_body(*pem)));
+    }
 }
 
 TEST_CASE("crypto::bad_keys")

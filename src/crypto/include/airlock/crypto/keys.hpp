@@ -72,7 +72,9 @@ class PublicKey
 
     KeyType type() const;
 
-    // "sha256:<hex>" of the DER SubjectPublicKeyInfo: how signatures name their key.
+    // "sha256:<hex>" of the canonical DER SubjectPublicKeyInfo (P-256: named curve, uncompressed
+    // point), so that one key has one id however its PEM file encodes it: how signatures name
+    // their key, and how trusted keys are counted.
     const std::string& id() const;
 
     // SPKI PEM text.
