@@ -50,8 +50,8 @@ class StagingSink final : public DocumentCollector
     Result<> begin(const manifest::BundleBlob& blob) override
     {
         AIRLOCK_TRY(DocumentCollector::begin(blob));
-        m_digest = blob.digest;
-        if (m_store.has_blob(blob.digest)) {
+        m_blob = blob;
+        if (m_store.has_blob(blob.digest, blob.size)) {
             ++m_present;
             return {};
         }
@@ -82,12 +82,12 @@ class StagingSink final : public DocumentCollector
         }
         m_file.reset();
         if (verified) {
-            m_staged.push_back(m_digest);
+            m_staged.push_back(m_blob);
         }
         return {};
     }
 
-    const std::vector<manifest::Digest>& staged() const
+    const std::vector<manifest::BundleBlob>& staged() const
     {
         return m_staged;
     }
@@ -105,9 +105,9 @@ class StagingSink final : public DocumentCollector
   private:
     const OciStore& m_store;
     fs::path m_staging;
-    manifest::Digest m_digest = manifest::Digest::sha256(std::string(64, '0'));
+    manifest::BundleBlob m_blob;
     std::optional<SequentialFileWriter> m_file;
-    std::vector<manifest::Digest> m_staged;
+    std::vector<manifest::BundleBlob> m_staged;
     std::uint64_t m_present = 0;
     std::uint64_t m_bytes = 0;
 };
@@ -129,10 +129,12 @@ struct StoreFootprint
     bool state = false;
 };
 
+// lstat-based: a symlink counts as there, so that clean-up never reaches through one.
 StoreFootprint footprint(const OciStore& store)
 {
     std::error_code ec;
-    return {fs::exists(store.root(), ec), fs::exists(store.root() / ".airlock", ec)};
+    return {fs::exists(fs::symlink_status(store.root(), ec)),
+            fs::exists(fs::symlink_status(store.root() / ".airlock", ec))};
 }
 
 // Undoes the directories that a failed import created (never anything another run made).
@@ -169,7 +171,7 @@ Result<ImportSummary> run_import(const ImportOptions& options,
     AIRLOCK_TRY(reader.read_contents(sink, OnMismatch::stop, reporter));
 
     for (const auto& blob : bundle.required) {
-        if (!store.has_blob(blob.digest)) {
+        if (!store.has_blob(blob.digest, blob.size)) {
             return std::unexpected(
                 missing_required_blob(bundle,
                                       image_using(bundle, sink.documents(), blob.digest),
@@ -185,8 +187,8 @@ Result<ImportSummary> run_import(const ImportOptions& options,
 
     AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock());
     AIRLOCK_TRY(store.ensure_layout());
-    for (const auto& digest : sink.staged()) {
-        AIRLOCK_TRY(store.adopt_blob(staging.path() / digest.hex(), digest));
+    for (const auto& blob : sink.staged()) {
+        AIRLOCK_TRY(store.adopt_blob(staging.path() / blob.digest.hex(), blob.digest, blob.size));
     }
     if (!sink.staged().empty()) {
         AIRLOCK_TRY(fsync_directory(store.root() / "blobs" / "sha256"));

@@ -61,13 +61,24 @@ fs::path OciStore::blob_path(const manifest::Digest& digest) const
 
 bool OciStore::has_blob(const manifest::Digest& digest) const
 {
-    std::error_code ec;
-    return fs::is_regular_file(blob_path(digest), ec);
+    return regular_file_size(blob_path(digest)).has_value();
+}
+
+bool OciStore::has_blob(const manifest::Digest& digest, std::uint64_t size) const
+{
+    return regular_file_size(blob_path(digest)) == size;
+}
+
+Result<> OciStore::check_directories() const
+{
+    AIRLOCK_TRY(refuse_symlinked_directory(m_root / k_state_dir));
+    AIRLOCK_TRY(refuse_symlinked_directory(m_root / "blobs"));
+    return refuse_symlinked_directory(m_root / "blobs" / "sha256");
 }
 
 Result<std::string> OciStore::read_document(const manifest::Digest& digest) const
 {
-    auto bytes = read_file(blob_path(digest), k_max_document);
+    auto bytes = read_file(blob_path(digest), k_max_document, FollowSymlinks::no);
     if (!bytes) {
         return fail(
             bytes.error().code,
@@ -84,7 +95,8 @@ Result<std::vector<manifest::Descriptor>> OciStore::read_index() const
     if (!fs::exists(path, ec)) {
         return std::vector<manifest::Descriptor>{};
     }
-    AIRLOCK_TRY_ASSIGN(const std::string bytes, read_file(path, k_max_document * 4));
+    AIRLOCK_TRY_ASSIGN(const std::string bytes,
+                       read_file(path, k_max_document * 4, FollowSymlinks::no));
     auto index = manifest::parse_image_index(bytes, manifest::media_type::oci_index);
     if (!index) {
         return std::unexpected(
@@ -95,6 +107,7 @@ Result<std::vector<manifest::Descriptor>> OciStore::read_index() const
 
 Result<> OciStore::prepare()
 {
+    AIRLOCK_TRY(check_directories());
     return make_directories(m_root / k_state_dir);
 }
 
@@ -110,6 +123,7 @@ Result<ScopedDirectory> OciStore::make_staging() const
 
 Result<> OciStore::ensure_layout()
 {
+    AIRLOCK_TRY(check_directories());
     AIRLOCK_TRY(make_directories(m_root / "blobs" / "sha256"));
     if (!exists()) {
         AIRLOCK_TRY(write_file_atomic(m_root / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})"));
@@ -117,12 +131,15 @@ Result<> OciStore::ensure_layout()
     return {};
 }
 
-Result<> OciStore::adopt_blob(const fs::path& file, const manifest::Digest& digest)
+Result<>
+OciStore::adopt_blob(const fs::path& file, const manifest::Digest& digest, std::uint64_t size)
 {
     const fs::path target = blob_path(digest);
-    if (has_blob(digest)) {
+    if (has_blob(digest, size)) {
         return {}; // content-addressed: what is there is the same bytes
     }
+    // Anything else under that name (a symlink, a truncated file) is replaced: rename() swaps
+    // the name itself and never writes through a symlink.
     if (::rename(file.c_str(), target.c_str()) != 0) {
         return fail(Errc::io,
                     str_cat("cannot move blob ",

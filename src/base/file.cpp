@@ -63,15 +63,58 @@ Fd::~Fd()
     }
 }
 
-Result<Fd> open_for_reading(const fs::path& path)
+namespace {
+
+Result<Fd> open_with_flags(const fs::path& path, int flags, FollowSymlinks follow)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(path.c_str(), flags | (follow == FollowSymlinks::no ? O_NOFOLLOW : 0));
     if (fd < 0) {
         const int err = errno;
+        if (err == ELOOP && follow == FollowSymlinks::no) {
+            return fail(Errc::io,
+                        str_cat("cannot open ", path.string(), ": it is a symbolic link"));
+        }
         return fail(err == ENOENT ? Errc::not_found : Errc::io,
                     str_cat("cannot open ", path.string(), ": ", errno_text(err)));
     }
     return Fd(fd);
+}
+
+} // namespace
+
+Result<Fd> open_for_reading(const fs::path& path, FollowSymlinks follow)
+{
+    return open_with_flags(path, O_RDONLY | O_CLOEXEC, follow);
+}
+
+std::optional<std::uint64_t> regular_file_size(const fs::path& path)
+{
+    struct stat info{};
+    if (::lstat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(info.st_size);
+}
+
+Result<> refuse_symlinked_directory(const fs::path& dir)
+{
+    struct stat info{};
+    if (::lstat(dir.c_str(), &info) != 0) {
+        if (errno == ENOENT) {
+            return {};
+        }
+        return fail(Errc::io, str_cat("cannot inspect ", dir.string(), ": ", errno_text(errno)));
+    }
+    if (S_ISLNK(info.st_mode)) {
+        return fail(Errc::io,
+                    str_cat(dir.string(),
+                            " is a symbolic link; refusing to write through it (make it a real "
+                            "directory)"));
+    }
+    if (!S_ISDIR(info.st_mode)) {
+        return fail(Errc::io, str_cat(dir.string(), " is not a directory"));
+    }
+    return {};
 }
 
 Result<std::size_t> read_some(const Fd& fd, std::span<char> buffer, std::string_view what)
@@ -102,33 +145,27 @@ Result<> write_all(const Fd& fd, std::span<const char> data, std::string_view wh
     return {};
 }
 
-Result<Fd> open_regular_for_reading(const fs::path& path)
+Result<Fd> open_regular_for_reading(const fs::path& path, FollowSymlinks follow)
 {
     // O_NONBLOCK: opening a FIFO must not wait for a writer that never comes.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        const int err = errno;
-        return fail(err == ENOENT ? Errc::not_found : Errc::io,
-                    str_cat("cannot open ", path.string(), ": ", errno_text(err)));
-    }
-    Fd owned(fd);
+    AIRLOCK_TRY_ASSIGN(Fd fd, open_with_flags(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, follow));
     struct stat st{};
-    if (::fstat(owned.get(), &st) != 0) {
+    if (::fstat(fd.get(), &st) != 0) {
         return fail(Errc::io, str_cat("cannot stat ", path.string(), ": ", errno_text(errno)));
     }
     if (!S_ISREG(st.st_mode)) {
         return fail(Errc::io, str_cat(path.string(), " is not a regular file"));
     }
-    const int flags = ::fcntl(owned.get(), F_GETFL);
-    if (flags < 0 || ::fcntl(owned.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    const int flags = ::fcntl(fd.get(), F_GETFL);
+    if (flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) {
         return fail(Errc::io, str_cat("cannot read ", path.string(), ": ", errno_text(errno)));
     }
-    return owned;
+    return fd;
 }
 
-Result<std::string> read_file(const fs::path& path, std::uint64_t max_size)
+Result<std::string> read_file(const fs::path& path, std::uint64_t max_size, FollowSymlinks follow)
 {
-    AIRLOCK_TRY_ASSIGN(Fd fd, open_regular_for_reading(path));
+    AIRLOCK_TRY_ASSIGN(Fd fd, open_regular_for_reading(path, follow));
     std::string content;
     std::array<char, 65536> buffer{};
     while (true) {

@@ -12,7 +12,7 @@ namespace airlock {
 
 Result<FileLock> FileLock::acquire(const std::filesystem::path& path)
 {
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) {
         return fail(Errc::io,
                     str_cat("cannot open lock file ", path.string(), ": ", std::strerror(errno)));

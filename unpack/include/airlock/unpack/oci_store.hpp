@@ -43,16 +43,26 @@ class OciStore
     // The file a blob lives in.
     std::filesystem::path blob_path(const manifest::Digest& digest) const;
 
-    // True when the store holds `digest`.
+    // True when the store holds `digest` as a regular file (a symlink does not count).
     bool has_blob(const manifest::Digest& digest) const;
 
-    // Reads a small JSON blob (manifest, index, config) from the store. Errc::not_found.
+    // True when the store holds `digest` as a regular file of `size` bytes. Anything else under
+    // its name (a symlink, a file of another size) counts as absent, so that import rewrites it.
+    bool has_blob(const manifest::Digest& digest, std::uint64_t size) const;
+
+    // Succeeds when `.airlock/`, `blobs/` and `blobs/sha256/` are real directories or absent;
+    // Errc::io naming the one that is a symbolic link (writes would land where it points).
+    Result<> check_directories() const;
+
+    // Reads a small JSON blob (manifest, index, config) from the store, never through a
+    // symlink. Errc::not_found, Errc::io.
     Result<std::string> read_document(const manifest::Digest& digest) const;
 
     // The descriptors of index.json; empty when the store has none yet. Errc::format.
     Result<std::vector<manifest::Descriptor>> read_index() const;
 
-    // Creates the directory, `.airlock/` and its lock file when missing. Errc::io.
+    // Checks the store's directories (check_directories), then creates the directory and
+    // `.airlock/` when missing. Errc::io.
     Result<> prepare();
 
     // Locks the store against other writers until the returned lock dies. Errc::io.
@@ -61,11 +71,15 @@ class OciStore
     // A private staging directory inside the store (same file system, so blobs rename in).
     Result<ScopedDirectory> make_staging() const;
 
-    // Creates `oci-layout` and `blobs/sha256/` when missing. Call with the lock held.
+    // Checks the store's directories again, then creates `oci-layout` and `blobs/sha256/` when
+    // missing. Call with the lock held. Errc::io.
     Result<> ensure_layout();
 
-    // Moves a verified file into the blob directory (replacing nothing that is there).
-    Result<> adopt_blob(const std::filesystem::path& file, const manifest::Digest& digest);
+    // Moves a verified file of `size` bytes into the blob directory, unless that blob is
+    // already there (has_blob with `size`); replaces a symlink or a file of another size.
+    Result<> adopt_blob(const std::filesystem::path& file,
+                        const manifest::Digest& digest,
+                        std::uint64_t size);
 
     // Replaces index.json atomically. Call with the lock held.
     Result<> write_index(const std::vector<manifest::Descriptor>& manifests);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -43,12 +44,21 @@ class Fd
     int m_fd = -1;
 };
 
-// Opens `path` read-only. Errc::not_found or Errc::io naming the path.
-Result<Fd> open_for_reading(const std::filesystem::path& path);
+// Whether opening a file may follow a symbolic link in its last component.
+enum class FollowSymlinks {
+    yes,
+    no, // O_NOFOLLOW: files inside a store, which a symlink must not redirect
+};
+
+// Opens `path` read-only. Errc::not_found or Errc::io naming the path (a symlink refused by
+// FollowSymlinks::no is Errc::io).
+Result<Fd> open_for_reading(const std::filesystem::path& path,
+                            FollowSymlinks follow = FollowSymlinks::yes);
 
 // Opens a file that must be a regular file (not a FIFO, device or directory), without waiting
 // on a FIFO. Errc::not_found, Errc::io ("... is not a regular file").
-Result<Fd> open_regular_for_reading(const std::filesystem::path& path);
+Result<Fd> open_regular_for_reading(const std::filesystem::path& path,
+                                    FollowSymlinks follow = FollowSymlinks::yes);
 
 // Reads up to `buffer.size()` bytes; 0 at end of file. Errc::io naming `what`.
 Result<std::size_t> read_some(const Fd& fd, std::span<char> buffer, std::string_view what);
@@ -59,7 +69,15 @@ Result<> write_all(const Fd& fd, std::span<const char> data, std::string_view wh
 // Reads a whole regular file of at most `max_size` bytes (Errc::format when larger; Errc::io for
 // a FIFO, device or directory, see open_regular_for_reading).
 Result<std::string> read_file(const std::filesystem::path& path,
-                              std::uint64_t max_size = 64ULL << 20U);
+                              std::uint64_t max_size = 64ULL << 20U,
+                              FollowSymlinks follow = FollowSymlinks::yes);
+
+// The size of `path` when it is a regular file itself (lstat: a symlink is not), else nothing.
+std::optional<std::uint64_t> regular_file_size(const std::filesystem::path& path);
+
+// Succeeds when `dir` is absent or a real directory; Errc::io naming it when it is a symbolic
+// link (which would redirect writes elsewhere) or something else.
+Result<> refuse_symlinked_directory(const std::filesystem::path& dir);
 
 // Creates `dir` and its missing parents. Errc::io naming the directory.
 Result<> make_directories(const std::filesystem::path& dir);
