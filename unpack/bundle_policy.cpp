@@ -1,35 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "bundle_policy.hpp"
 
-#include <airlock/base/file.hpp>
-#include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
 #include <airlock/manifest/image.hpp>
 #include <airlock/manifest/windows.hpp>
 
-#include <unistd.h>
-
-#include <cstdlib>
-
 namespace airlock::unpack {
-
-namespace fs = std::filesystem;
-using nlohmann::json;
-
-namespace {
-
-json load(const fs::path& file)
-{
-    auto text = read_file(file, 4U << 20U);
-    if (!text) {
-        return json::object();
-    }
-    auto doc = manifest::parse_json(*text, file.string());
-    return doc && doc->is_object() ? *doc : json::object();
-}
-
-} // namespace
 
 Result<> check_expiry(const manifest::BundleManifest& bundle, std::int64_t now, bool allow_expired)
 {
@@ -124,77 +101,6 @@ Error missing_required_blob(const manifest::BundleManifest& bundle,
                          bundle.since.empty() ? "" : "; it was packed against " + bundle.since,
                          "; import the bundle that delivered it first"),
                  {}};
-}
-
-Result<> ChannelLedger::check(const manifest::BundleManifest& bundle,
-                              const std::string& bundle_digest,
-                              bool allow_downgrade) const
-{
-    if (bundle.channel.empty() || !bundle.sequence || allow_downgrade) {
-        return {};
-    }
-    const json doc = load(m_file);
-    const auto entry = doc.find(bundle.channel);
-    if (entry == doc.end() || !entry->is_object()) {
-        return {};
-    }
-    const auto seen = entry->value("sequence", std::uint64_t{0});
-    const auto seen_digest = entry->value("bundle", std::string());
-    if (*bundle.sequence < seen) {
-        return fail(Errc::policy,
-                    str_cat("channel '",
-                            bundle.channel,
-                            "' is at sequence ",
-                            seen,
-                            " in this store; this bundle is ",
-                            *bundle.sequence,
-                            " (an older bundle: rollback refused; --allow-downgrade to force)"));
-    }
-    if (*bundle.sequence == seen && bundle_digest != seen_digest) {
-        return fail(Errc::policy,
-                    str_cat("channel '",
-                            bundle.channel,
-                            "' sequence ",
-                            seen,
-                            " was imported from a different bundle (bundle.json ",
-                            seen_digest,
-                            "); refused (--allow-downgrade to force)"));
-    }
-    return {};
-}
-
-Result<> ChannelLedger::record(const manifest::BundleManifest& bundle,
-                               const std::string& bundle_digest) const
-{
-    if (bundle.channel.empty() || !bundle.sequence) {
-        return {};
-    }
-    json doc = load(m_file);
-    const auto entry = doc.find(bundle.channel);
-    if (entry != doc.end() && entry->is_object()
-        && entry->value("sequence", std::uint64_t{0}) > *bundle.sequence) {
-        return {}; // a forced downgrade does not lower the mark
-    }
-    doc[bundle.channel] = {{"sequence", *bundle.sequence},
-                           {"bundle", bundle_digest},
-                           {"imported", format_rfc3339_utc(now_seconds())}};
-    AIRLOCK_TRY(make_directories(m_file.parent_path()));
-    return write_file_atomic(m_file, doc.dump(2) + "\n");
-}
-
-fs::path ledger_path(const ImportOptions& options, const std::string& store_name)
-{
-    if (!options.registry && !options.engine && !options.containerd) {
-        return options.store / ".airlock" / "channels.json";
-    }
-    const fs::path state = data_dir() / "state";
-    std::string name;
-    for (const char c : store_name) {
-        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                           || (c >= '0' && c <= '9') || c == '.' || c == '-';
-        name.push_back(plain ? c : '_');
-    }
-    return state / "channels" / (name + ".json");
 }
 
 } // namespace airlock::unpack

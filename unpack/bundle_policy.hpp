@@ -4,10 +4,8 @@
 #include <airlock/base/error.hpp>
 #include <airlock/base/reporter.hpp>
 #include <airlock/manifest/bundle_manifest.hpp>
-#include <airlock/unpack/import.hpp>
 
 #include <cstdint>
-#include <filesystem>
 #include <string>
 
 namespace airlock::unpack {
@@ -29,33 +27,5 @@ Error missing_required_blob(const manifest::BundleManifest& bundle,
                             const std::string& image,
                             const manifest::BundleBlob& blob,
                             const std::string& store);
-
-// The highest sequence imported per channel into one store, with the SHA-256 of that bundle's
-// bundle.json: a replay of an older bundle (rollback) or a different bundle with the same
-// sequence (freeze / equivocation) is refused.
-class ChannelLedger
-{
-  public:
-    explicit ChannelLedger(std::filesystem::path file)
-        : m_file(std::move(file))
-    {
-    }
-
-    // Errc::policy naming the channel and both sequences, unless `allow_downgrade`.
-    Result<> check(const manifest::BundleManifest& bundle,
-                   const std::string& bundle_digest,
-                   bool allow_downgrade) const;
-
-    // Remembers a successful import (keeps the highest sequence). Errc::io.
-    Result<> record(const manifest::BundleManifest& bundle, const std::string& bundle_digest) const;
-
-  private:
-    std::filesystem::path m_file;
-};
-
-// Where the channel ledger of the store `options` imports into lives: DIR/.airlock/ for an OCI
-// store, else airlock's state directory (/var/lib/airlock/state as root, else
-// $XDG_DATA_HOME/airlock/state), one file per store.
-std::filesystem::path ledger_path(const ImportOptions& options, const std::string& store_name);
 
 } // namespace airlock::unpack

@@ -5,15 +5,18 @@
 //   2. stream every blob into a private staging directory inside the store, hashing as it is
 //      written; blobs the store already has are hashed and dropped, never rewritten;
 //   3. check each image's closure (every manifest, config and layer present);
-//   4. under the store lock: rename the staged blobs in, then replace index.json atomically.
+//   4. under the store lock: check the channel ledger again and record this bundle in it, rename
+//      the staged blobs in, then replace index.json atomically.
 // A failure before 4 removes the staging directory and leaves the store byte-for-byte as it was;
 // blobs land before tags, so a crash inside 4 leaves unreferenced blobs, and a re-run finishes.
 
 #include "bundle_policy.hpp"
+#include "channel_state.hpp"
 #include "containerd_import.hpp"
 #include "engine_import.hpp"
 #include "image_closure.hpp"
 #include "registry_import.hpp"
+#include "store_identity.hpp"
 #include "tagging.hpp"
 
 #include <airlock/base/file.hpp>
@@ -162,6 +165,7 @@ Result<ImportSummary> run_import(const ImportOptions& options,
                                  BundleReader& reader,
                                  OciStore& store,
                                  ImportSummary summary,
+                                 ChannelGuard& channel,
                                  Reporter& reporter)
 {
     const auto& bundle = reader.header().manifest;
@@ -187,6 +191,10 @@ Result<ImportSummary> run_import(const ImportOptions& options,
 
     AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock());
     AIRLOCK_TRY(store.ensure_layout());
+    // Checked again and recorded under the lock, so that two imports of one channel cannot
+    // both pass; recorded before anything becomes visible, so the mark is never behind.
+    AIRLOCK_TRY(channel.check());
+    AIRLOCK_TRY(channel.record());
     for (const auto& blob : sink.staged()) {
         AIRLOCK_TRY(store.adopt_blob(staging.path() / blob.digest.hex(), blob.digest, blob.size));
     }
@@ -229,10 +237,10 @@ Result<ImportSummary> run_import(const ImportOptions& options,
 
 } // namespace
 
-std::string store_name(const ImportOptions& options);
 Result<ImportSummary> import_into_store(const ImportOptions& options,
                                         BundleReader& reader,
                                         ImportSummary summary,
+                                        ChannelGuard& channel,
                                         Reporter& reporter);
 
 const char* tag_action_name(TagChange::Action action)
@@ -271,39 +279,34 @@ import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter
     AIRLOCK_TRY(check_expiry(bundle_manifest, now_seconds(), options.allow_expired));
     const std::string bundle_digest =
         "sha256:" + crypto::sha256_hex(reader.header().manifest_bytes);
-    const ChannelLedger ledger(ledger_path(options, store_name(options)));
-    AIRLOCK_TRY(ledger.check(bundle_manifest, bundle_digest, options.allow_downgrade));
+    ChannelGuard channel(bundle_manifest, bundle_digest, options.allow_downgrade);
+    const bool oci = !options.registry && !options.engine && !options.containerd;
+    std::optional<FileLock> ledger_lock;
+    if (oci) {
+        // A symlinked directory is refused before its ledger is read through it.
+        AIRLOCK_TRY(OciStore(options.store).check_directories());
+        channel.add(
+            std::make_unique<ChannelLedgerFile>(options.store / ".airlock" / "channels.json"));
+    } else if (channel.applies()) {
+        // This machine's ledger of the store, locked from check to record: the store has no
+        // lock of its own that airlock could take.
+        const fs::path file = local_ledger_path(options);
+        AIRLOCK_TRY(make_directories(file.parent_path()));
+        AIRLOCK_TRY_ASSIGN(FileLock lock, FileLock::acquire(fs::path(file.string() + ".lock")));
+        ledger_lock.emplace(std::move(lock));
+        channel.add(std::make_unique<ChannelLedgerFile>(file));
+    }
+    AIRLOCK_TRY(channel.check()); // before anything is touched
     AIRLOCK_TRY(check_windows_hosts(
         bundle_manifest, options.host_os_version, options.require_compatible, reporter));
-    auto result = import_into_store(options, reader, std::move(summary), reporter);
-    if (result) {
-        if (auto recorded = ledger.record(bundle_manifest, bundle_digest); !recorded) {
-            reporter.warn(
-                str_cat("could not record the channel sequence: ", recorded.error().message));
-        }
-    }
-    return result;
+    return import_into_store(options, reader, std::move(summary), channel, reporter);
 }
 
-// A stable name for the store `options` imports into (used to keep its channel ledger).
-std::string store_name(const ImportOptions& options)
-{
-    if (options.registry) {
-        return "docker-" + options.registry->host + "-" + options.registry->prefix;
-    }
-    if (options.engine) {
-        return "docker-engine-" + options.engine->socket;
-    }
-    if (options.containerd) {
-        return "containerd-" + options.containerd->socket + "-"
-               + options.containerd->namespace_name;
-    }
-    return "oci-" + options.store.string();
-}
-
+// The channel's mark is recorded by each store at its commit point, and only on success.
 Result<ImportSummary> import_into_store(const ImportOptions& options,
                                         BundleReader& reader,
                                         ImportSummary summary,
+                                        ChannelGuard& channel,
                                         Reporter& reporter)
 {
     if (!reader.header().manifest.required.empty()) {
@@ -313,7 +316,7 @@ Result<ImportSummary> import_into_store(const ImportOptions& options,
                               " blobs already in the store"));
     }
     if (options.registry) {
-        return import_to_registry(options, reader, std::move(summary), reporter);
+        return import_to_registry(options, reader, std::move(summary), channel, reporter);
     }
     if ((options.engine || options.containerd) && !reader.header().manifest.required.empty()) {
         return fail(Errc::unsupported,
@@ -324,15 +327,25 @@ Result<ImportSummary> import_into_store(const ImportOptions& options,
                             "or this one into "
                             "an oci: or docker:// store that holds the rest"));
     }
-    if (options.engine) {
-        return import_to_engine(options, reader, std::move(summary), reporter);
-    }
-    if (options.containerd) {
-        return import_to_containerd(options, reader, std::move(summary), reporter);
+    if (options.engine || options.containerd) {
+        auto result = options.engine
+                          ? import_to_engine(options, reader, std::move(summary), reporter)
+                          : import_to_containerd(options, reader, std::move(summary), reporter);
+        if (result) {
+            if (auto recorded = channel.record(); !recorded) {
+                return std::unexpected(
+                    std::move(recorded.error())
+                        .with_context(str_cat("the images were imported, but channel '",
+                                              reader.header().manifest.channel,
+                                              "' was not recorded; re-run the same import to "
+                                              "record it")));
+            }
+        }
+        return result;
     }
     OciStore store(options.store);
     const StoreFootprint before = footprint(store);
-    auto result = run_import(options, reader, store, std::move(summary), reporter);
+    auto result = run_import(options, reader, store, std::move(summary), channel, reporter);
     if (!result) {
         remove_created(store, before);
         return std::unexpected(std::move(result.error())

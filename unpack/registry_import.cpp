@@ -453,6 +453,7 @@ target_repository(const std::string& name, const RegistryTarget& target, bool ke
 Result<ImportSummary> import_to_registry(const ImportOptions& options,
                                          BundleReader& reader,
                                          ImportSummary summary,
+                                         ChannelGuard& channel,
                                          Reporter& reporter)
 {
     const auto& bundle = reader.header().manifest;
@@ -553,6 +554,15 @@ Result<ImportSummary> import_to_registry(const ImportOptions& options,
             imported.tags.push_back(std::move(change));
         }
         summary.images.push_back(std::move(imported));
+    }
+    if (auto recorded = channel.record(); !recorded) {
+        return std::unexpected(
+            std::move(recorded.error())
+                .with_context(str_cat("the images were pushed and tagged, but channel '",
+                                      bundle.channel,
+                                      "' sequence ",
+                                      bundle.sequence.value_or(0),
+                                      " was not recorded; re-run the same import to record it")));
     }
     summary.blobs_written = sink.counters().uploaded;
     summary.blobs_present = sink.counters().skipped;

@@ -33,3 +33,34 @@ airlock import old.bundle --to oci:fresh --trusted-key k.pub --allow-expired -q 
 airlock pack "oci:$images/sample:1.0" --expires 30d -o new.bundle --sign-key k.key -q > /dev/null
 airlock import new.bundle --to oci:fresh2 --trusted-key k.pub -q > /dev/null
 expect_fail 2 "invalid --expires '3w'" airlock pack "oci:$images/sample:1.0" --expires 3w -o x.bundle --sign-key k.key
+
+step "an unusable ledger refuses channel bundles (exit 6), unchanged, until repaired"
+airlock pack "oci:$images/sample:1.0" --channel weekly --sequence 2 -o w2.bundle --sign-key k.key -q > /dev/null
+airlock import w2.bundle --to oci:store --trusted-key k.pub -q > /dev/null
+jq -e '.monthly.sequence == 6 and .weekly.sequence == 2' store/.airlock/channels.json > /dev/null
+cp store/.airlock/channels.json good-ledger.json
+for damage in garbage strings wrong-types oversized; do
+    case $damage in
+    garbage) printf '{"monthly": {"sequ' > store/.airlock/channels.json ;;
+    strings) echo '["monthly", "6"]' > store/.airlock/channels.json ;;
+    wrong-types) jq '.monthly.sequence = "6"' good-ledger.json > store/.airlock/channels.json ;;
+    oversized) { cat good-ledger.json; head -c 5000000 /dev/zero | tr '\0' ' '; } > store/.airlock/channels.json ;;
+    esac
+    ledger=$(sha256sum < store/.airlock/channels.json)
+    snapshot=$(tree_digest store)
+    expect_fail 6 "channel ledger .*store/.airlock/channels.json cannot be used .*restore it from a backup, or remove it deliberately" \
+        airlock import s5.bundle --to oci:store --trusted-key k.pub
+    expect_fail 6 "channel ledger .*cannot be used" \
+        airlock import s5.bundle --to oci:store --trusted-key k.pub --allow-downgrade
+    assert_eq "$(sha256sum < store/.airlock/channels.json)" "$ledger" "ledger bytes after refusing ($damage)"
+    assert_eq "$(tree_digest store)" "$snapshot" "store after refusing ($damage)"
+done
+cp good-ledger.json store/.airlock/channels.json
+airlock pack "oci:$images/sample:2.0" --channel monthly --sequence 7 -o s7.bundle --sign-key k.key -q > /dev/null
+airlock import s7.bundle --to oci:store --trusted-key k.pub -q > /dev/null
+jq -e '.monthly.sequence == 7 and .weekly.sequence == 2' store/.airlock/channels.json > /dev/null ||
+    fail "a good import dropped another channel: $(cat store/.airlock/channels.json)"
+step "a bundle without a channel does not need the ledger"
+echo garbage > store/.airlock/channels.json
+airlock pack "oci:$images/sample:1.0" -o plain.bundle --sign-key k.key -q > /dev/null
+airlock import plain.bundle --to oci:store --trusted-key k.pub -q > /dev/null
