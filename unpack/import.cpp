@@ -289,7 +289,8 @@ import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter
             std::make_unique<ChannelLedgerFile>(options.store / ".airlock" / "channels.json"));
     } else if (channel.applies()) {
         // This machine's ledger of the store, locked from check to record: the store has no
-        // lock of its own that airlock could take.
+        // lock of its own that airlock could take. A registry store's own record (unless
+        // --channel-state local) is added by the registry import, and both must agree.
         const fs::path file = local_ledger_path(options);
         AIRLOCK_TRY(make_directories(file.parent_path()));
         AIRLOCK_TRY_ASSIGN(FileLock lock, FileLock::acquire(fs::path(file.string() + ".lock")));

@@ -13,6 +13,7 @@
 #include "bounded_pipe.hpp"
 #include "bundle_policy.hpp"
 #include "image_closure.hpp"
+#include "registry_channel_state.hpp"
 #include "tagging.hpp"
 
 #include <airlock/base/cancel.hpp>
@@ -466,9 +467,21 @@ Result<ImportSummary> import_to_registry(const ImportOptions& options,
                            target_repository(image.name, target, options.keep_registry_host));
         repositories.push_back(std::move(repository));
     }
+    const std::string state_repository = channel_state_repository(target.prefix);
+    if (std::find(repositories.begin(), repositories.end(), state_repository)
+        != repositories.end()) {
+        return fail(Errc::usage,
+                    str_cat(state_repository,
+                            " is reserved for airlock's channel records; import into another "
+                            "prefix"));
+    }
     AIRLOCK_TRY_ASSIGN(
         const auto client,
         registry::RegistryClient::connect(target.host, options.registry_access, reporter));
+    if (options.channel_state == ChannelStatePlace::registry && channel.applies()) {
+        channel.add(std::make_unique<RegistryChannelState>(client, state_repository));
+        AIRLOCK_TRY(channel.check());
+    }
     std::string record_name = target.host;
     std::replace(record_name.begin(), record_name.end(), ':', '_');
     const auto cache = options.registry_access.cache_dir.empty()

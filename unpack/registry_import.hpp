@@ -11,7 +11,8 @@ namespace airlock::unpack {
 // Pushes a bundle whose signature was checked into `options.registry`: blobs streamed from the
 // bundle (HEAD-skipped, mounted across repositories, uploaded and checked by digest), then
 // manifests by digest, then tags. Nothing is tagged unless every blob verified and landed.
-// `channel` is recorded after the tags.
+// `channel` is checked before any blob is pushed (with the registry's own record added unless
+// --channel-state local) and recorded after the tags.
 Result<ImportSummary> import_to_registry(const ImportOptions& options,
                                          BundleReader& reader,
                                          ImportSummary summary,

@@ -22,6 +22,7 @@ struct ImportCommandOptions
     bool skip_signature = false;
     bool allow_downgrade = false;
     bool allow_expired = false;
+    std::string channel_state;
     std::string host_os_version;
     bool require_compatible = false;
     std::vector<std::string> tags;
@@ -108,6 +109,23 @@ int run_import(const ImportCommandOptions& o, Context& ctx)
     options.require_compatible = o.require_compatible;
     options.allow_downgrade = o.allow_downgrade;
     options.allow_expired = o.allow_expired;
+    if (!o.channel_state.empty()) {
+        if (!options.registry) {
+            return report_error(
+                Error{Errc::usage, "--channel-state applies to docker:// stores only", {}},
+                ctx.global);
+        }
+        if (o.channel_state != "registry" && o.channel_state != "local") {
+            return report_error(Error{Errc::usage,
+                                      str_cat("invalid --channel-state '",
+                                              o.channel_state,
+                                              "': use registry or local"),
+                                      {}},
+                                ctx.global);
+        }
+        options.channel_state = o.channel_state == "local" ? unpack::ChannelStatePlace::local
+                                                           : unpack::ChannelStatePlace::registry;
+    }
     auto keys = load_trusted_keys(o.trust);
     if (!keys) {
         return report_error(keys.error(), ctx.global);
@@ -165,6 +183,10 @@ void register_import(CLI::App& app, Context& ctx)
                   options->allow_downgrade,
                   "Import a bundle older than (or replacing) the last one of its channel");
     cmd->add_flag("--allow-expired", options->allow_expired, "Import a bundle past its expiry");
+    cmd->add_option("--channel-state",
+                    options->channel_state,
+                    "docker:// stores: keep channel marks in the registry (default) or only "
+                    "locally (local)");
     cmd->add_option("--host-os-version",
                     options->host_os_version,
                     "Windows build of the hosts that will run the images (10.0.20348.2849): warn "

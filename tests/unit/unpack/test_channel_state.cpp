@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "../scratch.hpp"
 #include "channel_state.hpp"
+#include "registry_channel_state.hpp"
 #include "store_identity.hpp"
 
 #include <airlock/base/file.hpp>
@@ -122,4 +123,13 @@ TEST_CASE("unpack::store_identity")
     ImportOptions c;
     c.registry = RegistryTarget{"localhost:5000", "other"};
     CHECK(local_ledger_path(c) != local_ledger_path(b));
+}
+
+TEST_CASE("unpack::channel_record_tag")
+{
+    CHECK(channel_record_tag("monthly") == "channel-monthly");
+    CHECK(channel_record_tag("a/b").starts_with("channel-sha256-"));
+    CHECK(channel_record_tag("a/b").size() == 15 + 40);
+    CHECK(channel_state_repository("") == "airlock-state");
+    CHECK(channel_state_repository("mirror") == "mirror/airlock-state");
 }

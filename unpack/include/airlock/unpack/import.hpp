@@ -20,6 +20,12 @@ enum class SignaturePolicy {
     skip, // --insecure-skip-signature
 };
 
+// Where a registry store's channel marks are kept.
+enum class ChannelStatePlace {
+    registry, // in the registry (PREFIX/airlock-state), seen by every importing machine
+    local,    // --channel-state local: only in this machine's state directory
+};
+
 enum class LatestPolicy {
     apply,
     skip, // --no-latest
@@ -78,6 +84,7 @@ struct ImportOptions
     bool require_compatible = false;     // refuse Windows images those hosts cannot run
     bool allow_downgrade = false;        // import an older sequence of a channel
     bool allow_expired = false;          // import a bundle past its expiry
+    ChannelStatePlace channel_state = ChannelStatePlace::registry; // docker:// stores only
     LatestPolicy latest = LatestPolicy::apply;
     std::vector<std::string> extra_tags; // --tag, applied to every image
 };
