@@ -22,7 +22,9 @@ assert_eq "$(airlock verify b.bundle --trusted-keys-dir trusted --json | jq -r '
 
 step "a co-signature by the same private key in another encoding is not a second signer"
 openssl ec -in k.key -conv_form compressed -out k-compressed.key 2> /dev/null
-airlock sign b.bundle --key k-compressed.key -q > /dev/null
+airlock sign b.bundle --key k-compressed.key --trusted-keys-dir trusted > /dev/null 2> sign.err
+grep -q "already signed by $id" sign.err || fail "sign did not see the key had signed"
+test ! -e b.bundle.cosign.json || fail "a second signature by the same key was written"
 expect_fail 5 "needs signatures by 2 trusted keys and has 1" \
     airlock verify b.bundle --trusted-keys-dir trusted --require-signatures 2
 expect_fail 5 "needs signatures by 2 trusted keys and has 1" \
@@ -42,6 +44,6 @@ done
 step "a second key still counts"
 rm b.bundle.cosign.json
 cp other.pub trusted/
-airlock sign b.bundle --key other.key -q > /dev/null
+airlock sign b.bundle --key other.key --trusted-keys-dir trusted -q > /dev/null
 airlock verify b.bundle --trusted-keys-dir trusted --require-signatures 2 -q > /dev/null
 airlock import b.bundle --to oci:store --trusted-keys-dir trusted --require-signatures 2 -q > /dev/null
