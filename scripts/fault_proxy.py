@@ -10,6 +10,12 @@ fault_proxy.py --upstream URL [--cafile CA] --fault FAULT --port-file F --log F
   throttle   the first GET of each blob gets 429 with Retry-After: 1, the second 503
   schema1    manifest GETs get a Docker schema 1 manifest
   fail-put   the first closing PUT of a blob upload gets 503 (its body is read and dropped)
+  416        every blob GET gets 416 Range Not Satisfiable, with or without Range
+  always-cut every GET of each blob sends half the body, then drops the connection
+  error-body manifest GETs get 400 with --body as the registry's error document
+  manifest-body  manifest GETs get 200 with --body (Content-Type application/json)
+  token-body every request without Authorization gets a Bearer challenge naming the proxy's
+             own /token, which answers 200 with --body
   redirect   blob GETs get 307 to a second server on 127.0.0.2 (another origin), which serves
              the blob with the proxy's own upstream credentials (--upstream-auth), like a
              storage host's signed URL
@@ -34,6 +40,7 @@ def main():
     parser.add_argument("--cafile")
     parser.add_argument("--upstream-auth", default="")
     parser.add_argument("--fault", required=True)
+    parser.add_argument("--body", default="", help="the document the *-body faults send")
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--log", required=True)
     args = parser.parse_args()
@@ -127,6 +134,16 @@ def main():
                 status, headers, body = forward(method, urllib.parse.urlsplit(self.path).path, {**auth, **{
                     k: v for k, v in passed.items() if k.lower() == "range"}})
                 return self.send(status, headers, body)
+            if args.fault == "token-body" and self.path.startswith("/token"):
+                return self.send(200, [("Content-Type", "application/json")], args.body.encode())
+            if args.fault == "token-body" and "Authorization" not in self.headers:
+                challenge = f'Bearer realm="http://127.0.0.1:{proxy_port}/token",service="proxy"'
+                return self.send(401, [("WWW-Authenticate", challenge)], b"")
+            if args.fault in ("error-body", "manifest-body") and "/manifests/" in self.path:
+                status = 400 if args.fault == "error-body" else 200
+                return self.send(status, [("Content-Type", "application/json")], args.body.encode())
+            if is_blob and args.fault == "416":
+                return self.send(416, [("Content-Range", "bytes */0")], b"")
             if args.fault == "schema1" and "/manifests/" in self.path:
                 doc = json.dumps({"schemaVersion": 1, "name": "library/sample", "tag": "1.0",
                                   "architecture": "amd64", "fsLayers": [], "history": []}).encode()
@@ -149,6 +166,8 @@ def main():
                     return self.send(status, headers, body, dribble=True)
                 elif args.fault in ("cut", "stall") and nth == 1 and len(body) > 1:
                     return self.send(status, headers, body, cut=len(body) // 2, stall=args.fault == "stall")
+                elif args.fault == "always-cut" and len(body) > 1:
+                    return self.send(status, headers, body, cut=len(body) // 2)
             self.send(status, headers, body)
 
     class StorageHandler(Handler):
@@ -157,6 +176,7 @@ def main():
     proxy = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     storage = ThreadingHTTPServer(("127.0.0.2", 0), StorageHandler)
     storage_port = storage.server_address[1]
+    proxy_port = proxy.server_address[1]
     threading.Thread(target=storage.serve_forever, daemon=True).start()
     with open(args.port_file + ".tmp", "w") as f:
         f.write(str(proxy.server_address[1]))

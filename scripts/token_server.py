@@ -5,7 +5,8 @@ GET /token?service=S&scope=repository:NAME:ACTIONS with HTTP Basic credentials r
 {"token": JWT, "access_token": JWT}: an RS256 JWT whose `access` claim grants the requested
 actions, signed by --key; its `kid` is the libtrust key ID of --cert, which the registry trusts
 through `rootcertbundle`. Wrong or missing credentials get 401. Every request is logged to
---log (path, scope, whether credentials came; never the credentials themselves).
+--log (path, scope, whether credentials came; never the credentials themselves). --plain serves
+plain HTTP instead of TLS: a realm a client must refuse to send credentials to.
 """
 import argparse
 import base64
@@ -39,6 +40,7 @@ def main():
     for name in ("port", "key", "cert", "tls-cert", "tls-key", "user", "password", "issuer", "log"):
         parser.add_argument("--" + name, required=True)
     parser.add_argument("--lifetime", type=int, default=300, help="seconds a token is valid")
+    parser.add_argument("--plain", action="store_true", help="plain HTTP, no TLS")
     args = parser.parse_args()
     with open(args.key, "rb") as f:
         key = serialization.load_pem_private_key(f.read(), password=None)
@@ -88,9 +90,10 @@ def main():
             self.reply(200, {"token": token, "access_token": token, "expires_in": args.lifetime})
 
     server = ThreadingHTTPServer(("127.0.0.1", int(args.port)), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(args.tls_cert, args.tls_key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
+    if not args.plain:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     server.serve_forever()
 
 
