@@ -137,6 +137,9 @@ Result<PlannedImage> finish_plan(PlannedImage out,
 Result<std::string> index_document(const manifest::ImageIndex& index, std::string_view original)
 {
     AIRLOCK_TRY_ASSIGN(nlohmann::json doc, manifest::parse_json(original, "image index"));
+    if (!doc.is_object()) { // parse_image_index accepted it, so this is a bug, not the input
+        return fail(Errc::internal, "image index is not a JSON object");
+    }
     nlohmann::json children = nlohmann::json::array();
     for (const auto& d : index.manifests) {
         children.push_back(manifest::descriptor_to_json(d));

@@ -13,6 +13,7 @@
 #include <airlock/manifest/image.hpp>
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/registry/client.hpp>
+#include <airlock/registry/responses.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -45,18 +46,7 @@ bool retryable_status(long status)
 // The registry's own error text ({"errors":[{"code":..,"message":..}]}), if any.
 std::string registry_error(const http::Response& response)
 {
-    auto doc = manifest::parse_json(response.body, "error");
-    if (!doc || !doc->is_object() || !doc->contains("errors") || !(*doc)["errors"].is_array()
-        || (*doc)["errors"].empty()) {
-        return {};
-    }
-    const auto& first = (*doc)["errors"][0];
-    std::string out = first.value("code", std::string());
-    const std::string message = first.value("message", std::string());
-    if (!message.empty()) {
-        out += (out.empty() ? "" : ": ") + message;
-    }
-    return out;
+    return registry_error_text(response.body);
 }
 
 std::string content_type(const http::Response& response)
@@ -323,18 +313,7 @@ Result<std::string> RegistryClient::fetch_token(http::Client& client, const std:
             return fail(Errc::http_status,
                         str_cat("token service of ", m_host, " answered ", response->status));
         }
-        auto doc = manifest::parse_json(response->body, "token response");
-        if (!doc || !doc->is_object()) {
-            return fail(Errc::auth, str_cat("token service of ", m_host, " sent no JSON token"));
-        }
-        std::string token = doc->value("token", std::string());
-        if (token.empty()) {
-            token = doc->value("access_token", std::string());
-        }
-        if (token.empty()) {
-            return fail(Errc::auth, str_cat("token service of ", m_host, " sent no token"));
-        }
-        return token;
+        return parse_token_response(response->body, m_host);
     }
 }
 
@@ -459,8 +438,7 @@ Result<FetchedManifest> RegistryClient::get_manifest(http::Client& client,
     }
     if (!media_type::is_index(out.media_type) && !media_type::is_manifest(out.media_type)) {
         AIRLOCK_TRY_ASSIGN(out.media_type, manifest::sniff_media_type(response.body, ""));
-        auto doc = manifest::parse_json(response.body, what);
-        if (doc && doc->is_object() && doc->value("schemaVersion", 0) == 1) {
+        if (is_schema1_document(response.body)) {
             return fail(Errc::unsupported,
                         str_cat(what, " is a Docker schema 1 image, which is not supported"));
         }
