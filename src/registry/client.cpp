@@ -255,6 +255,51 @@ RegistryClient::connect(const std::string& host, const RegistryOptions& options,
         std::move(last).with_context(str_cat("while contacting registry ", host)));
 }
 
+Result<> RegistryClient::check_realm(const std::string& realm)
+{
+    // The realm receives the user's password, and its token is the registry's key: both must
+    // travel as safely as the registry's own traffic does. Whether credentials are given or
+    // not, a token fetched in clear could be read or replaced on the way.
+    std::string scheme = realm.substr(0, realm.find("://"));
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c));
+    });
+    const std::string authority = http::authority_of(realm);
+    if (scheme == "https" && realm.find("://") != std::string::npos) {
+        return {};
+    }
+    if (scheme != "http" || realm.find("://") == std::string::npos) {
+        return fail(Errc::auth,
+                    str_cat("token realm '",
+                            http::redact_url(realm),
+                            "' of registry ",
+                            m_host,
+                            " is not an https URL; not asking it for a token"));
+    }
+    if (!m_options.insecure.contains(authority)) {
+        return fail(Errc::auth,
+                    str_cat("token realm ",
+                            http::redact_url(realm),
+                            " of registry ",
+                            m_host,
+                            " is plain HTTP: refusing to send it credentials or ask it for a "
+                            "token, which could be read or replaced on the way (give "
+                            "--insecure-registry ",
+                            authority,
+                            " to allow it)"));
+    }
+    if (!m_realm_warned) {
+        m_realm_warned = true;
+        m_reporter.warn(str_cat("token realm ",
+                                http::redact_url(realm),
+                                " of registry ",
+                                m_host,
+                                " is plain HTTP (--insecure-registry): credentials and tokens "
+                                "travel in clear"));
+    }
+    return {};
+}
+
 Result<std::string> RegistryClient::fetch_token(http::Client& client, const std::string& scope)
 {
     const std::string realm = m_challenge["realm"];
@@ -262,6 +307,7 @@ Result<std::string> RegistryClient::fetch_token(http::Client& client, const std:
         return fail(Errc::auth,
                     str_cat("registry ", m_host, " sent a Bearer challenge without a realm"));
     }
+    AIRLOCK_TRY(check_realm(realm));
     std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
     if (!m_challenge["service"].empty()) {
         url += "service=" + http::url_encode(m_challenge["service"]) + "&";

@@ -133,6 +133,9 @@ class RegistryClient
     std::string url(std::string_view location) const;
     Result<std::string> authorization(http::Client& client, const std::string& scope, bool refresh);
     Result<std::string> fetch_token(http::Client& client, const std::string& scope);
+    // Errc::auth unless token requests may go to `realm`: https, or plain HTTP only for a realm
+    // whose host:port is itself an --insecure-registry (said once).
+    Result<> check_realm(const std::string& realm);
 
     std::string m_host;
     std::string m_base_url;
@@ -143,6 +146,7 @@ class RegistryClient
     std::mutex m_mutex;                             // guards the challenge and the tokens
     std::map<std::string, std::string> m_challenge; // "scheme" plus auth-params, lower-case keys
     std::map<std::string, std::string> m_tokens;    // scope -> bearer token
+    bool m_realm_warned = false;                    // a plain-HTTP realm was said
 };
 
 // Parses a WWW-Authenticate value: {"scheme": "bearer", "realm": ..., "service": ..., ...}.
