@@ -6,6 +6,7 @@
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/registry/client.hpp>
+#include <airlock/registry/retry.hpp>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -55,7 +56,7 @@ bool BlobCache::has(const manifest::Descriptor& descriptor) const
 
 Result<fs::path> BlobCache::fetch(const manifest::Descriptor& d,
                                   const BlobDownload& download,
-                                  int attempts,
+                                  const DownloadPolicy& policy,
                                   std::string_view what,
                                   Reporter& reporter)
 {
@@ -69,7 +70,7 @@ Result<fs::path> BlobCache::fetch(const manifest::Descriptor& d,
     // Another thread or pack may be fetching the same blob: wait for it, then use its result.
     const fs::path lock_path = partial_dir / (d.digest.hex() + ".lock");
     AIRLOCK_TRY_ASSIGN(const FileLock lock, FileLock::acquire(lock_path));
-    auto result = fetch_locked(d, download, attempts, what, reporter);
+    auto result = fetch_locked(d, download, policy, what, reporter);
     std::error_code ec;
     fs::remove(lock_path, ec); // whatever happened, no lock file stays behind
     return result;
@@ -77,7 +78,7 @@ Result<fs::path> BlobCache::fetch(const manifest::Descriptor& d,
 
 Result<fs::path> BlobCache::fetch_locked(const manifest::Descriptor& d,
                                          const BlobDownload& download,
-                                         int attempts,
+                                         const DownloadPolicy& policy,
                                          std::string_view what,
                                          Reporter& reporter)
 {
@@ -86,7 +87,9 @@ Result<fs::path> BlobCache::fetch_locked(const manifest::Descriptor& d,
         return final_path;
     }
     const fs::path partial = m_dir / "partial" / d.digest.hex();
-    for (int attempt = 0;; ++attempt) {
+    registry::RetryLimit limit(policy.attempts, policy.retry_time);
+    std::string refused; // the requests answered 416, for the message
+    while (true) {
         crypto::Sha256 hasher;
         AIRLOCK_TRY_ASSIGN(std::uint64_t have, rehash(partial, hasher));
         if (have >= d.size) {
@@ -137,28 +140,60 @@ Result<fs::path> BlobCache::fetch_locked(const manifest::Descriptor& d,
                 fs::remove(partial);
                 return std::unexpected(response.error());
             }
-            if (response.error().code == Errc::network && attempt + 1 < attempts) {
-                reporter.info(str_cat(what,
-                                      ": transfer of ",
-                                      d.digest.str(),
-                                      " broke at ",
-                                      have,
-                                      " of ",
-                                      d.size,
-                                      " bytes; resuming (",
-                                      response.error().message,
-                                      ")"));
-                AIRLOCK_TRY(registry::RegistryClient::backoff(attempt + 1, nullptr));
-                continue;
+            if (response.error().code != Errc::network) {
+                return std::unexpected(response.error());
             }
-            return std::unexpected(response.error());
+            if (!limit.another(
+                    registry::RegistryClient::retry_delay(limit.failures() + 1, nullptr))) {
+                return fail(Errc::network,
+                            str_cat(what,
+                                    ": transfer of blob ",
+                                    d.digest.str(),
+                                    " from ",
+                                    policy.server,
+                                    " broke ",
+                                    limit.failures(),
+                                    limit.failures() == 1 ? " time" : " times",
+                                    " (last: ",
+                                    response.error().message,
+                                    "); ",
+                                    limit.gave_up()));
+            }
+            reporter.info(str_cat(what,
+                                  ": transfer of ",
+                                  d.digest.str(),
+                                  " broke at ",
+                                  have,
+                                  " of ",
+                                  d.size,
+                                  " bytes; resuming (",
+                                  response.error().message,
+                                  ")"));
+            AIRLOCK_TRY(registry::RegistryClient::backoff(limit.failures(), nullptr));
+            continue;
         }
         if (response->status == 404) {
             return fail(Errc::not_found, str_cat(what, ": blob ", d.digest.str(), " not found"));
         }
         if (response->status == 416) {
-            ::truncate(partial.c_str(), 0); // our partial file is not a prefix the server knows
-            continue;
+            // Our partial file is not a prefix the server knows: start over, once. A 416 to a
+            // request for the whole blob leaves nothing else to ask.
+            refused += str_cat(refused.empty() ? "" : ", then ",
+                               start > 0 ? str_cat("from byte ", start) : "from the start");
+            if (limit.another(std::chrono::milliseconds(0)) && start > 0) {
+                ::truncate(partial.c_str(), 0);
+                continue;
+            }
+            return fail(Errc::http_status,
+                        str_cat(what,
+                                ": ",
+                                policy.server,
+                                " answered 416 (range not satisfiable) to every request for blob ",
+                                d.digest.str(),
+                                ", ",
+                                refused,
+                                "; ",
+                                limit.gave_up()));
         }
         if (response->status < 200 || response->status > 299) {
             return fail(

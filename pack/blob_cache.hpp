@@ -6,15 +6,25 @@
 #include <airlock/http/client.hpp>
 #include <airlock/manifest/image.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <string>
 
 namespace airlock::pack {
 
 // Downloads a blob from byte `range_start` (nothing: from the start) into `sink`.
 using BlobDownload = std::function<Result<http::Response>(std::optional<std::uint64_t> range_start,
                                                           const http::BodySink& sink)>;
+
+// How a blob download is retried, and who serves it.
+struct DownloadPolicy
+{
+    int attempts = 5;                     // attempts in all, resumptions included
+    std::chrono::seconds retry_time{120}; // no resumption starts later after the first failure
+    std::string server;                   // for messages: "registry HOST", "host HOST"
+};
 
 // A content-addressed blob cache shared by every pack on the machine:
 //   DIR/blobs/sha256/<hex>    complete blobs, each verified before it was renamed here
@@ -35,20 +45,21 @@ class BlobCache
     bool has(const manifest::Descriptor& descriptor) const;
 
     // Returns the cached file for `descriptor`, downloading it first when needed: resumes a
-    // partial file with Range (restarting when the server ignores it), retries broken or
-    // stalled transfers `attempts` times, hashes while writing, and caches it only when digest
-    // and size match (else the partial file is deleted: Errc::digest_mismatch). A 404 or other
-    // non-2xx status is returned as Errc::not_found / Errc::http_status.
+    // partial file with Range (restarting when the server ignores it or answers 416), retries
+    // broken or stalled transfers within `policy`'s attempts and time, hashes while writing,
+    // and caches it only when digest and size match (else the partial file is deleted:
+    // Errc::digest_mismatch). Retries exhausted: Errc::network; a 404: Errc::not_found; 416
+    // from the start or another non-2xx status: Errc::http_status. Messages begin with `what`.
     Result<std::filesystem::path> fetch(const manifest::Descriptor& descriptor,
                                         const BlobDownload& download,
-                                        int attempts,
+                                        const DownloadPolicy& policy,
                                         std::string_view what,
                                         Reporter& reporter);
 
   private:
     Result<std::filesystem::path> fetch_locked(const manifest::Descriptor& descriptor,
                                                const BlobDownload& download,
-                                               int attempts,
+                                               const DownloadPolicy& policy,
                                                std::string_view what,
                                                Reporter& reporter);
 

@@ -29,6 +29,11 @@ http::Limits limits_for(const registry::RegistryOptions& options)
     return http::Limits{std::chrono::seconds(30), options.stall_time, 1};
 }
 
+DownloadPolicy download_policy(const registry::RegistryOptions& options, std::string server)
+{
+    return DownloadPolicy{options.attempts, options.retry_time, std::move(server)};
+}
+
 } // namespace
 
 RegistrySource::RegistrySource(std::string reference,
@@ -126,7 +131,7 @@ Result<fs::path> RegistrySource::fetch_foreign(const Descriptor& d, http::Client
         };
         auto path = m_cache->fetch(d,
                                    download,
-                                   m_client->options().attempts,
+                                   download_policy(m_client->options(), str_cat("host ", host)),
                                    str_cat(m_reference, " (", host, ")"),
                                    m_reporter);
         if (path || path.error().code == Errc::digest_mismatch
@@ -153,7 +158,11 @@ Result<fs::path> RegistrySource::blob_file(const Descriptor& d)
                                       const http::BodySink& sink) {
         return m_client->get_blob(http, m_parsed.path(), d.digest, start, sink);
     };
-    auto path = m_cache->fetch(d, download, m_client->options().attempts, m_reference, m_reporter);
+    auto path = m_cache->fetch(d,
+                               download,
+                               download_policy(m_client->options(), "registry " + m_client->host()),
+                               m_reference,
+                               m_reporter);
     if (!path && path.error().code == Errc::not_found && is_foreign(d) && !d.urls.empty()) {
         // Registries usually do not hold non-distributable layers: their URLs do.
         return fetch_foreign(d, http);

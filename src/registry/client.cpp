@@ -149,6 +149,11 @@ std::chrono::milliseconds RegistryClient::retry_delay(int retry, const http::Res
     return std::chrono::milliseconds(std::min(8000, 500 << std::clamp(retry - 1, 0, 4)));
 }
 
+RetryLimit RegistryClient::retry_limit() const
+{
+    return RetryLimit(m_options.attempts, m_options.retry_time);
+}
+
 http::Request RegistryClient::request_to(std::string method, std::string url) const
 {
     http::Request request;
@@ -207,7 +212,8 @@ RegistryClient::connect(const std::string& host, const RegistryOptions& options,
         http::Request ping;
         ping.url = base + "/v2/";
         ping.tls = client->m_tls;
-        for (int attempt = 0;; ++attempt) {
+        RetryLimit limit = client->retry_limit();
+        while (true) {
             auto response = http.fetch(ping, 1U << 20U);
             if (!response) {
                 last = response.error();
@@ -217,15 +223,19 @@ RegistryClient::connect(const std::string& host, const RegistryOptions& options,
                 if (scheme == "https" && schemes.size() > 1) {
                     break; // an insecure registry may speak plain HTTP: try that
                 }
-                if (attempt + 1 < options.attempts && response.error().code == Errc::network) {
-                    AIRLOCK_TRY(client->retry_after_failure(attempt + 1, nullptr, &last));
-                    continue;
+                if (response.error().code == Errc::network) {
+                    if (limit.another(retry_delay(limit.failures() + 1, nullptr))) {
+                        AIRLOCK_TRY(client->retry_after_failure(limit.failures(), nullptr, &last));
+                        continue;
+                    }
+                    last.message += "; " + limit.gave_up();
                 }
                 return std::unexpected(
                     std::move(last).with_context(str_cat("while contacting registry ", host)));
             }
-            if (retryable_status(response->status) && attempt + 1 < options.attempts) {
-                AIRLOCK_TRY(client->retry_after_failure(attempt + 1, &*response, nullptr));
+            if (retryable_status(response->status)
+                && limit.another(retry_delay(limit.failures() + 1, &*response))) {
+                AIRLOCK_TRY(client->retry_after_failure(limit.failures(), &*response, nullptr));
                 continue;
             }
             if (response->status == 401) {
@@ -332,19 +342,24 @@ Result<std::string> RegistryClient::fetch_token(http::Client& client, const std:
         request.authorization =
             "Basic " + base64_encode(m_credentials->username + ":" + m_credentials->password);
     }
-    for (int attempt = 0;; ++attempt) {
+    RetryLimit limit = retry_limit();
+    while (true) {
         auto response = client.fetch(request, 1U << 20U);
         if (!response) {
-            if (response.error().code == Errc::network && attempt + 1 < m_options.attempts) {
-                AIRLOCK_TRY(retry_after_failure(attempt + 1, nullptr, &response.error()));
-                continue;
+            if (response.error().code == Errc::network) {
+                if (limit.another(retry_delay(limit.failures() + 1, nullptr))) {
+                    AIRLOCK_TRY(retry_after_failure(limit.failures(), nullptr, &response.error()));
+                    continue;
+                }
+                response.error().message += "; " + limit.gave_up();
             }
             return std::unexpected(
                 std::move(response.error())
                     .with_context(str_cat("while getting a token for ", m_host)));
         }
-        if (retryable_status(response->status) && attempt + 1 < m_options.attempts) {
-            AIRLOCK_TRY(retry_after_failure(attempt + 1, &*response, nullptr));
+        if (retryable_status(response->status)
+            && limit.another(retry_delay(limit.failures() + 1, &*response))) {
+            AIRLOCK_TRY(retry_after_failure(limit.failures(), &*response, nullptr));
             continue;
         }
         if (response->status == 401 || response->status == 403) {
@@ -403,16 +418,19 @@ Result<http::Response> RegistryClient::send(http::Client& client,
     // A streamed request body cannot be sent twice: such requests get one attempt (their
     // token is already cached by the upload session request that precedes them).
     const bool replayable = !request.body_source;
-    for (int attempt = 0;;) {
+    RetryLimit limit = retry_limit();
+    while (true) {
         AIRLOCK_TRY_ASSIGN(request.authorization, authorization(client, scope, false));
         auto response =
             sink != nullptr ? client.stream(request, *sink) : client.fetch(request, k_max_manifest);
         if (!response) {
             // A streamed body may already be partly delivered: its owner resumes, not us.
-            if (sink == nullptr && response.error().code == Errc::network
-                && ++attempt < m_options.attempts) {
-                AIRLOCK_TRY(retry_after_failure(attempt, nullptr, &response.error()));
-                continue;
+            if (sink == nullptr && response.error().code == Errc::network) {
+                if (limit.another(retry_delay(limit.failures() + 1, nullptr))) {
+                    AIRLOCK_TRY(retry_after_failure(limit.failures(), nullptr, &response.error()));
+                    continue;
+                }
+                response.error().message += "; " + limit.gave_up();
             }
             return response;
         }
@@ -440,8 +458,9 @@ Result<http::Response> RegistryClient::send(http::Client& client,
                                 scope,
                                 " (wrong username or password?)"));
         }
-        if (retryable_status(response->status) && ++attempt < m_options.attempts) {
-            AIRLOCK_TRY(retry_after_failure(attempt, &*response, nullptr));
+        if (retryable_status(response->status)
+            && limit.another(retry_delay(limit.failures() + 1, &*response))) {
+            AIRLOCK_TRY(retry_after_failure(limit.failures(), &*response, nullptr));
             continue;
         }
         return response;

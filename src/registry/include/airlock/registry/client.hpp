@@ -6,6 +6,7 @@
 #include <airlock/manifest/digest.hpp>
 #include <airlock/registry/credentials.hpp>
 #include <airlock/registry/options.hpp>
+#include <airlock/registry/retry.hpp>
 
 #include <chrono>
 #include <functional>
@@ -110,6 +111,9 @@ class RegistryClient
     static Result<> backoff(int retry, const http::Response* response);
 
   private:
+    // The bound of one request's retries: RegistryOptions' attempts and retry time.
+    RetryLimit retry_limit() const;
+
     // A request to this registry (its TLS settings) with `method` and absolute `url`.
     http::Request request_to(std::string method, std::string url) const;
 

@@ -20,6 +20,9 @@ struct RegistryOptions
     std::filesystem::path cache_dir;     // content-addressed blob cache
     std::chrono::seconds stall_time{60}; // a transfer making no progress this long is retried
     int attempts = 5;                    // per request, for connection errors, 429 and 5xx
+    // No retry waits past this long after a request's first failure, whatever `attempts` says
+    // (Retry-After may ask for up to 60 s a time).
+    std::chrono::seconds retry_time{120};
 };
 
 // $XDG_CACHE_HOME/airlock (default ~/.cache/airlock).
