@@ -70,44 +70,44 @@ Result<json> parse_json(std::string_view bytes, std::string_view what, JsonLimit
     return doc;
 }
 
-std::optional<std::string> json_string(const json& object, std::string_view key)
+namespace {
+
+// The member `key` of `object`, or nullptr when `object` is no object or lacks it.
+const json* member(const json& object, std::string_view key)
 {
     if (!object.is_object()) {
-        return std::nullopt;
+        return nullptr;
     }
     const auto it = object.find(key);
-    if (it == object.end() || !it->is_string()) {
-        return std::nullopt;
-    }
-    return it->get<std::string>();
+    return it == object.end() ? nullptr : &*it;
+}
+
+} // namespace
+
+std::optional<std::string> json_string(const json& object, std::string_view key)
+{
+    const json* value = member(object, key);
+    return value != nullptr && value->is_string() ? std::optional(value->get<std::string>())
+                                                  : std::nullopt;
 }
 
 std::optional<std::uint64_t> json_unsigned(const json& object, std::string_view key)
 {
-    if (!object.is_object()) {
-        return std::nullopt;
-    }
-    const auto it = object.find(key);
-    if (it == object.end() || !it->is_number_unsigned()) {
-        return std::nullopt;
-    }
-    return it->get<std::uint64_t>();
+    const json* value = member(object, key);
+    return value != nullptr && value->is_number_unsigned()
+               ? std::optional(value->get<std::uint64_t>())
+               : std::nullopt;
 }
 
 std::optional<std::int64_t> json_integer(const json& object, std::string_view key)
 {
-    if (!object.is_object()) {
+    const json* value = member(object, key);
+    if (value == nullptr || !value->is_number_integer()
+        || (value->is_number_unsigned()
+            && value->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) {
         return std::nullopt;
     }
-    const auto it = object.find(key);
-    if (it == object.end() || !it->is_number_integer()) {
-        return std::nullopt;
-    }
-    if (it->is_number_unsigned()
-        && it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-        return std::nullopt;
-    }
-    return it->get<std::int64_t>();
+    return value->get<std::int64_t>();
 }
 
 } // namespace airlock::manifest

@@ -104,7 +104,7 @@ int run_import(const ImportCommandOptions& o, Context& ctx)
     options.latest = o.no_latest ? unpack::LatestPolicy::skip : unpack::LatestPolicy::apply;
     options.extra_tags = o.tags;
     options.required_signatures = o.trust.required;
-    options.parts_dirs.assign(o.trust.parts_dirs.begin(), o.trust.parts_dirs.end());
+    options.parts_dirs = parts_directories(o.trust);
     options.host_os_version = o.host_os_version;
     options.require_compatible = o.require_compatible;
     options.allow_downgrade = o.allow_downgrade;

@@ -79,8 +79,7 @@ struct InspectOptions
 int run_inspect(const InspectOptions& o, Context& ctx)
 {
     const std::string& path = o.bundle;
-    const std::vector<std::filesystem::path> dirs(o.trust.parts_dirs.begin(),
-                                                  o.trust.parts_dirs.end());
+    const std::vector<std::filesystem::path> dirs = parts_directories(o.trust);
     auto reader = unpack::BundleReader::open(path, dirs);
     if (!reader) {
         return report_error(reader.error(), ctx.global);

@@ -58,8 +58,7 @@ int run_sign(const SignOptions& o, Context& ctx)
     if (!keys) {
         return report_error(keys.error(), ctx.global);
     }
-    const std::vector<std::filesystem::path> dirs(o.trust.parts_dirs.begin(),
-                                                  o.trust.parts_dirs.end());
+    const std::vector<std::filesystem::path> dirs = parts_directories(o.trust);
     auto result = unpack::cosign_bundle(o.bundle, o.key, *keys, reporter, o.trust.required, dirs);
     if (!result) {
         return report_error(result.error(), ctx.global);

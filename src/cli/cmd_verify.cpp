@@ -25,8 +25,7 @@ int run_verify(const VerifyCommandOptions& o, Context& ctx)
     if (!keys) {
         return report_error(keys.error(), ctx.global);
     }
-    const std::vector<std::filesystem::path> dirs(o.trust.parts_dirs.begin(),
-                                                  o.trust.parts_dirs.end());
+    const std::vector<std::filesystem::path> dirs = parts_directories(o.trust);
     // A split bundle: check the signed parts file and every part on this media first, so that
     // each stick can be checked on its own.
     auto parts = unpack::find_parts(o.bundle, dirs);

@@ -33,4 +33,9 @@ Result<unpack::TrustedKeys> load_trusted_keys(const TrustOptions& options)
     return unpack::TrustedKeys::load(files, dir);
 }
 
+std::vector<std::filesystem::path> parts_directories(const TrustOptions& options)
+{
+    return {options.parts_dirs.begin(), options.parts_dirs.end()};
+}
+
 } // namespace airlock::cli

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -24,5 +25,8 @@ void add_trust_options(CLI::App& command, TrustOptions& options);
 // The keys named on the command line plus `*.pub` in the keys directory ($AIRLOCK_TRUSTED_KEYS_DIR
 // or /etc/airlock/trusted-keys unless --trusted-keys-dir says otherwise).
 Result<unpack::TrustedKeys> load_trusted_keys(const TrustOptions& options);
+
+// The --parts-dir directories as paths.
+std::vector<std::filesystem::path> parts_directories(const TrustOptions& options);
 
 } // namespace airlock::cli
