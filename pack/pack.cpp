@@ -5,6 +5,7 @@
 // its signatures, then stream every blob from its source into the bundle, hashing as it goes.
 
 #include "hashing_reader.hpp"
+#include "holdings.hpp"
 #include "image_plan.hpp"
 #include "layout_files.hpp"
 #include "registry_source.hpp"
@@ -308,13 +309,7 @@ class PartWriter
     crypto::Sha256 m_whole_hash;
 };
 
-// What the target already holds, from an inventory or a previous bundle: digests, and a line
-// for bundle.json saying what the assumption was based on.
-struct TargetHoldings
-{
-    std::set<std::string> digests;
-    std::string description;
-};
+} // namespace
 
 Result<TargetHoldings> load_holdings(const fs::path& path)
 {
@@ -374,6 +369,8 @@ Result<TargetHoldings> load_holdings(const fs::path& path)
         str_cat("inventory of ", manifest::json_string(doc, "store").value_or("a store"));
     return out;
 }
+
+namespace {
 
 // One bundle must not point a tag two ways: a source tag named twice for different images is
 // an error; a derived version tag that collides is dropped from the later image.
