@@ -120,14 +120,12 @@ class PushSink final : public DocumentCollector
              PushRecord& record,
              const manifest::BundleManifest& bundle,
              const std::vector<std::string>& repositories,
-             std::uint64_t chunk_size,
-             Reporter& reporter)
+             std::uint64_t chunk_size)
         : m_client(client)
         , m_record(record)
         , m_bundle(bundle)
         , m_repositories(repositories)
         , m_chunk_size(chunk_size)
-        , m_reporter(reporter)
     {
     }
 
@@ -330,7 +328,6 @@ class PushSink final : public DocumentCollector
     const manifest::BundleManifest& m_bundle;
     const std::vector<std::string>& m_repositories;
     std::uint64_t m_chunk_size;
-    Reporter& m_reporter;
     http::Client m_http;
     const manifest::BundleBlob* m_blob = nullptr;
     bool m_needers_known = false;
@@ -488,7 +485,7 @@ Result<ImportSummary> import_to_registry(const ImportOptions& options,
                            ? registry::default_cache_dir()
                            : options.registry_access.cache_dir;
     PushRecord record(cache / "pushed" / (record_name + ".json"));
-    PushSink sink(*client, record, bundle, repositories, options.chunk_size, reporter);
+    PushSink sink(*client, record, bundle, repositories, options.chunk_size);
     auto streamed = reader.read_contents(sink, OnMismatch::stop, reporter);
     record.save(); // what landed stays known even when the import fails later
     if (!streamed) {
