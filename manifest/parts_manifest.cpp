@@ -13,6 +13,9 @@ using nlohmann::json;
 
 namespace {
 
+// Parts are numbered with three digits (BUNDLE.001 ... BUNDLE.999).
+constexpr std::size_t k_max_parts = 999;
+
 json manifest_json(const PartsManifest& p)
 {
     json parts = json::array();
@@ -28,16 +31,35 @@ json manifest_json(const PartsManifest& p)
             {"parts", parts}};
 }
 
-// A name that can only mean a file in the directory at hand, on Linux and on Windows.
+// A name that can only mean a file in the directory at hand, on Linux and on Windows, and that
+// shows as what it is: no separators, no control characters (C0, DEL, C1) and no bidirectional
+// overrides that would disguise it.
 bool safe_name(const std::string& name)
 {
     if (name.empty() || name.size() > 255 || name == "." || name == "..") {
         return false;
     }
-    return std::none_of(name.begin(), name.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return c == '/' || c == '\\' || c == ':' || u < 0x20 || u == 0x7f;
-    });
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const auto u = static_cast<unsigned char>(name[i]);
+        const auto next = i + 1 < name.size() ? static_cast<unsigned char>(name[i + 1]) : 0U;
+        const auto third = i + 2 < name.size() ? static_cast<unsigned char>(name[i + 2]) : 0U;
+        const bool c1 = u == 0xC2 && next >= 0x80 && next <= 0x9F;
+        const bool bidi = u == 0xE2
+                          && ((next == 0x80 && third >= 0xAA && third <= 0xAE)
+                              || (next == 0x81 && third >= 0xA6 && third <= 0xA9));
+        if (name[i] == '/' || name[i] == '\\' || name[i] == ':' || u < 0x20 || u == 0x7F || c1
+            || bidi) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool is_sha256_hex(const std::string& text)
+{
+    return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
 }
 
 } // namespace
@@ -83,6 +105,14 @@ Result<PartsFile> parse_parts_file(std::string_view bytes)
         return fail(Errc::unsafe_entry,
                     str_cat("parts file: bundle name '", *bundle, "' is not a plain file name"));
     }
+    if (!is_sha256_hex(*sha256) || !is_sha256_hex(*bundle_json)) {
+        return fail(Errc::format, "parts file: a sha256 is not 64 lower-case hex digits");
+    }
+    if (parts->size() > k_max_parts) {
+        return fail(
+            Errc::format,
+            str_cat("parts file: lists ", parts->size(), " parts, more than ", k_max_parts));
+    }
     out.manifest.bundle = *bundle;
     out.manifest.size = *size;
     out.manifest.sha256 = *sha256;
@@ -99,6 +129,16 @@ Result<PartsFile> parse_parts_file(std::string_view bytes)
         if (!safe_name(*name)) {
             return fail(Errc::unsafe_entry,
                         str_cat("parts file: part name '", *name, "' is not a plain file name"));
+        }
+        if (!is_sha256_hex(*part_sha256)) {
+            return fail(
+                Errc::format,
+                str_cat("parts file: the sha256 of part '", *name, "' is not 64 hex digits"));
+        }
+        if (std::any_of(out.manifest.parts.begin(),
+                        out.manifest.parts.end(),
+                        [&](const BundlePart& p) { return p.name == *name; })) {
+            return fail(Errc::format, str_cat("parts file: part '", *name, "' is listed twice"));
         }
         out.manifest.parts.push_back(BundlePart{*name, *part_size, *part_sha256});
     }

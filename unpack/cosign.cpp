@@ -46,10 +46,12 @@ Result<CosignResult> cosign_bundle(const fs::path& bundle,
     }
     result.key_id = pub.id();
     result.file = report.header.cosignature_file;
+    // Only a signature that verifies with this very key counts: an entry merely claiming its id
+    // is no reason to withhold a real one.
     const auto& existing = report.header.signatures;
     result.already_signed =
         std::any_of(existing.begin(), existing.end(), [&](const manifest::Signature& s) {
-            return s.key_id == result.key_id;
+            return s.key_id == result.key_id && pub.verify(report.header.manifest_bytes, s.value);
         });
     if (result.already_signed) {
         return result;
@@ -61,6 +63,8 @@ Result<CosignResult> cosign_bundle(const fs::path& bundle,
         AIRLOCK_TRY_ASSIGN(const std::string text, read_file(result.file, k_max_cosign_file));
         AIRLOCK_TRY_ASSIGN(cosignatures, manifest::parse_signatures(text));
     }
+    std::erase_if(cosignatures,
+                  [&](const manifest::Signature& s) { return s.key_id == result.key_id; });
     cosignatures.push_back(
         {std::string(crypto::key_type_name(key.type())), result.key_id, std::move(value)});
     AIRLOCK_TRY_ASSIGN(const std::string json, manifest::signatures_to_json(cosignatures));

@@ -140,11 +140,12 @@ int run_import(const ImportCommandOptions& o, Context& ctx)
     }
     for (const auto& image : summary->images) {
         for (const auto& t : image.tags) {
-            std::cout << image.name << ":" << t.tag << "  " << unpack::tag_action_name(t.action)
-                      << (t.note.empty() ? "" : "  (" + t.note + ")") << '\n';
+            std::cout << printable(image.name + ":" + t.tag) << "  "
+                      << unpack::tag_action_name(t.action)
+                      << (t.note.empty() ? "" : "  (" + printable(t.note) + ")") << '\n';
         }
     }
-    std::cout << "imported into " << summary->store << ": " << summary->blobs_written
+    std::cout << "imported into " << printable(summary->store) << ": " << summary->blobs_written
               << " new blobs (" << human_size(summary->bytes_written) << "), "
               << summary->blobs_present << " already present"
               << (summary->blobs_mounted > 0

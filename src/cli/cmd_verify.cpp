@@ -59,13 +59,14 @@ int run_verify(const VerifyCommandOptions& o, Context& ctx)
             (c.state == unpack::PartCheck::State::damaged ? std::cerr : std::cout)
                 << (c.state == unpack::PartCheck::State::damaged ? "airlock: error: part "
                                                                  : "part ")
-                << c.name << ": " << state
-                << (c.state == unpack::PartCheck::State::intact ? "" : " (" + c.detail + ")")
+                << printable(c.name) << ": " << state
+                << (c.state == unpack::PartCheck::State::intact ? ""
+                                                                : " (" + printable(c.detail) + ")")
                 << '\n';
         }
         if (damaged > 0) {
             std::cerr << "airlock: error: " << damaged << " damaged part(s) of "
-                      << set.file.manifest.bundle << '\n';
+                      << printable(set.file.manifest.bundle) << '\n';
             return k_exit_verification;
         }
         if (intact < checks->size()) {

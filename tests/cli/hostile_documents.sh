@@ -112,3 +112,33 @@ expect_fail 1 "plain.bundle.cosign.json is not a regular file" timeout 20 "$AIRL
 rm plain.bundle.cosign.json
 mkfifo fifo.pub
 expect_fail 1 "fifo.pub is not a regular file" timeout 20 "$AIRLOCK" verify plain.bundle --trusted-key fifo.pub
+
+step "a hostile store: names are printed escaped, shared documents are read once"
+airlock import plain.bundle --to oci:st --trusted-key k.pub -q > /dev/null
+airlock pack "oci:$images/sample:2.0" -o two.bundle --sign-key k.key -q > /dev/null
+airlock import two.bundle --to oci:st --trusted-key k.pub -q > /dev/null
+jq '(.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "localhost/sample:latest")
+    | .annotations["org.opencontainers.image.version"]) = "99.\u001b]0;PWNED\u0007\u001b[2J"' \
+    st/index.json > index.tmp && mv index.tmp st/index.json
+airlock import plain.bundle --to oci:st --trusted-key k.pub > import.txt 2> import.err
+if grep -q "$(printf '\033')" import.txt import.err; then fail "import printed a raw escape character"; fi
+grep -q 'latest stays at the newer version 99.\\x1b\]0;PWNED' import.txt || fail "the kept note is missing"
+python3 - << 'PY'
+import hashlib, json
+index = json.load(open("st/index.json"))
+child = next(m for m in index["manifests"] if m["mediaType"].endswith("manifest.v1+json"))
+child = {k: child[k] for k in ("mediaType", "digest", "size")}
+doc = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                  "manifests": [child] * 3000}, separators=(",", ":")).encode()
+digest = hashlib.sha256(doc).hexdigest()
+open("st/blobs/sha256/" + digest, "wb").write(doc)
+index["manifests"] += [{"mediaType": "application/vnd.oci.image.index.v1+json",
+                        "digest": "sha256:" + digest, "size": len(doc),
+                        "annotations": {"org.opencontainers.image.ref.name": "localhost/many:t%d" % i}}
+                       for i in range(3000)]
+json.dump(index, open("st/index.json", "w"))
+PY
+start=$(date +%s)
+timeout 60 "$AIRLOCK" images --store oci:st > images.txt || fail "images did not finish on a store naming one index 3000 times"
+echo "images of 3000 tags of a 3000-child index: $(($(date +%s) - start)) s"
+assert_eq "$(grep -c '^localhost/many' images.txt)" 3000 "listed tags"

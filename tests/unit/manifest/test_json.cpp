@@ -64,9 +64,11 @@ TEST_CASE("manifest::json typed lookups never throw")
 
 TEST_CASE("manifest::parse_parts_file refuses wrong types and unsafe names")
 {
-    const std::string good_manifest =
-        R"({"bundle":"b.bundle","bundleJson":"x","format":"airlock-parts","formatVersion":1,)"
-        R"("parts":[{"name":"b.bundle.001","sha256":"y","size":3}],"sha256":"z","size":3})";
+    const std::string hex(64, 'a');
+    const std::string good_manifest = R"({"bundle":"b.bundle","bundleJson":")" + hex
+                                      + R"(","format":"airlock-parts","formatVersion":1,)"
+                                        R"("parts":[{"name":"b.bundle.001","sha256":")"
+                                      + hex + R"(","size":3}],"sha256":")" + hex + R"(","size":3})";
     const auto with = [&](const std::string& manifest) {
         return parse_parts_file(R"({"manifest":)" + manifest + R"(,"signatures":[]})");
     };
@@ -81,11 +83,16 @@ TEST_CASE("manifest::parse_parts_file refuses wrong types and unsafe names")
     CHECK(replaced(R"("size":3})", R"("size":"3"})").error().code == Errc::format);
     CHECK(replaced(R"("size":3}])", R"("size":-3}])").error().code == Errc::format);
     CHECK(replaced(R"("parts":[)", R"("parts":5,"x":[)").error().code == Errc::format);
-    for (const std::string name : {"../x", "a/b", "..", ".", "a\\\\b", "c:x", "a\\u001bb", ""}) {
+    for (const std::string name :
+         {"../x", "a/b", "..", ".", "a\\\\b", "c:x", "a\\u001bb", "", "a\\u202eb", "a\\u0085b"}) {
         const auto bad = replaced(R"("bundle":"b.bundle")", R"("bundle":")" + name + R"(")");
         REQUIRE(!bad);
         CHECK(bad.error().code == Errc::unsafe_entry);
     }
+    const std::string part = R"({"name":"b.bundle.001","sha256":")" + hex + R"(","size":3})";
+    CHECK(replaced(part, part + "," + part).error().message.find("listed twice")
+          != std::string::npos);
+    CHECK(!replaced(R"("sha256":")" + hex, R"("sha256":"xyz)"));
     CHECK(!parse_parts_file(R"({"manifest":[],"signatures":[]})"));
     CHECK(!parse_parts_file(R"([1])"));
     CHECK(!parse_parts_file(R"({"manifest":)" + good_manifest + R"(,"signatures":[1]})"));
