@@ -80,6 +80,27 @@ expect_fail 4 "2 problem\(s\)" airlock verify two.bundle --trusted-key k.pub
 grep -q "does not match its digest" err || fail "first problem not listed"
 grep -q "is not listed in bundle.json" err || fail "second problem not listed"
 
+step "verify stops at the first entry that cannot belong, however many follow"
+cp plain.bundle flood.bundle
+python3 - << 'PY'
+import io, os, tarfile
+truncate = open("big.zero", "wb")
+truncate.truncate(1 << 30)
+truncate.close()
+with tarfile.open("flood.bundle", "a:", format=tarfile.PAX_FORMAT) as tar:
+    for i in range(20000):
+        tar.addfile(tarfile.TarInfo("blobs/sha256/extra%d" % i), io.BytesIO(b""))
+    with open("big.zero", "rb") as f:
+        tar.addfile(tar.gettarinfo("big.zero", "blobs/sha256/huge"), f)
+os.remove("big.zero")
+PY
+zstd -q -1 --rm flood.bundle -o flood.bundle.zst
+start=$(date +%s)
+expect_fail 4 "flood.bundle.zst FAILED verification: 1 problem\(s\)" airlock verify flood.bundle.zst --trusted-key k.pub
+grep -q "blob blobs/sha256/extra0 is not listed in bundle.json" err || fail "the first unlisted entry is not named"
+[ $(($(date +%s) - start)) -lt 20 ] || fail "verify read on past an entry that cannot belong"
+rm flood.bundle.zst
+
 step "not a bundle at all"
 head -c 10000 /dev/urandom > random.bundle
 refused 4 "not a tar|not an airlock bundle" random.bundle --trusted-key k.pub
