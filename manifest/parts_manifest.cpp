@@ -57,9 +57,7 @@ bool safe_name(const std::string& name)
 
 bool is_sha256_hex(const std::string& text)
 {
-    return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
+    return Digest::parse("sha256:" + text).has_value();
 }
 
 } // namespace
