@@ -32,27 +32,14 @@ json manifest_json(const PartsManifest& p)
 }
 
 // A name that can only mean a file in the directory at hand, on Linux and on Windows, and that
-// shows as what it is: no separators, no control characters (C0, DEL, C1) and no bidirectional
-// overrides that would disguise it.
+// shows as what it is (no control characters or bidirectional overrides to disguise it).
 bool safe_name(const std::string& name)
 {
-    if (name.empty() || name.size() > 255 || name == "." || name == "..") {
+    if (name.empty() || name.size() > 255 || name == "." || name == ".."
+        || has_hidden_characters(name)) {
         return false;
     }
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        const auto u = static_cast<unsigned char>(name[i]);
-        const auto next = i + 1 < name.size() ? static_cast<unsigned char>(name[i + 1]) : 0U;
-        const auto third = i + 2 < name.size() ? static_cast<unsigned char>(name[i + 2]) : 0U;
-        const bool c1 = u == 0xC2 && next >= 0x80 && next <= 0x9F;
-        const bool bidi = u == 0xE2
-                          && ((next == 0x80 && third >= 0xAA && third <= 0xAE)
-                              || (next == 0x81 && third >= 0xA6 && third <= 0xA9));
-        if (name[i] == '/' || name[i] == '\\' || name[i] == ':' || u < 0x20 || u == 0x7F || c1
-            || bidi) {
-            return false;
-        }
-    }
-    return true;
+    return name.find_first_of("/\\:") == std::string::npos;
 }
 
 bool is_sha256_hex(const std::string& text)
