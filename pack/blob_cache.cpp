@@ -69,7 +69,10 @@ Result<fs::path> BlobCache::fetch(const manifest::Descriptor& d,
     AIRLOCK_TRY(make_directories(final_path.parent_path()));
     // Another thread or pack may be fetching the same blob: wait for it, then use its result.
     const fs::path lock_path = partial_dir / (d.digest.hex() + ".lock");
-    AIRLOCK_TRY_ASSIGN(const FileLock lock, FileLock::acquire(lock_path));
+    AIRLOCK_TRY_ASSIGN(const FileLock lock,
+                       FileLock::acquire(lock_path,
+                                         &reporter,
+                                         str_cat("another download of blob ", d.digest.str())));
     auto result = fetch_locked(d, download, policy, what, reporter);
     std::error_code ec;
     fs::remove(lock_path, ec); // whatever happened, no lock file stays behind

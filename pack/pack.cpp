@@ -13,6 +13,8 @@
 #include <airlock/archive/tar_reader.hpp>
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
+#include <airlock/base/file_set.hpp>
+#include <airlock/base/ownership.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
 #include <airlock/crypto/keys.hpp>
@@ -228,8 +230,58 @@ Result<std::vector<manifest::Signature>> sign_all(const std::vector<crypto::Priv
     return out;
 }
 
+fs::path parts_file_path(const fs::path& output)
+{
+    return output.string() + ".parts.json";
+}
+
+fs::path part_path(const fs::path& output, std::size_t number)
+{
+    std::array<char, 16> suffix{};
+    std::snprintf(suffix.data(), suffix.size(), ".%03zu", number);
+    return output.string() + suffix.data();
+}
+
+// Parts of an earlier, longer set at this path, which the new set must not leave behind.
+std::vector<fs::path> parts_beyond(const fs::path& output, std::size_t count)
+{
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (std::size_t n = count + 1; n < 1000; ++n) {
+        const fs::path path = part_path(output, n);
+        if (!fs::exists(fs::symlink_status(path, ec))) {
+            break;
+        }
+        out.push_back(path);
+    }
+    return out;
+}
+
+// What an interrupted pack to this path left: a split set caught in its switch is put back
+// first, then the temporary files and backups of earlier runs go.
+Result<> reclaim_output(const fs::path& output, Reporter& reporter)
+{
+    const fs::path dir = output.has_parent_path() ? output.parent_path() : fs::path(".");
+    AIRLOCK_TRY_ASSIGN(const bool restored, restore_interrupted_switch(parts_file_path(output)));
+    if (restored) {
+        reporter.warn(str_cat("restored the earlier ",
+                              parts_file_path(output).string(),
+                              " and its parts, which an interrupted pack had moved aside"));
+    }
+    const std::string prefix = str_cat(".", output.filename().string(), ".");
+    report_reclaimed(reclaim_abandoned(dir,
+                                       [&](std::string_view name) {
+                                           return name.starts_with(prefix)
+                                                  && is_temporary_name(name);
+                                       }),
+                     dir.string(),
+                     reporter);
+    return {};
+}
+
 // Cuts the bundle stream into numbered parts of at most `max` bytes for media, hashing each
-// part and the whole on the way. Parts appear only when `finish()` commits them all.
+// part and the whole on the way. The parts stay under temporary names until the caller
+// switches them in together with the parts file (replace_file_set).
 class PartWriter
 {
   public:
@@ -258,14 +310,16 @@ class PartWriter
         return {};
     }
 
-    // Commits every part; returns them with the whole stream's size and SHA-256.
-    Result<std::vector<manifest::BundlePart>> finish()
+    // Every part's name, size and SHA-256; the files stay uncommitted (take_files()).
+    std::vector<manifest::BundlePart> finish()
     {
         close_part();
-        for (auto& file : m_files) {
-            AIRLOCK_TRY(file.commit());
-        }
         return m_parts;
+    }
+
+    std::vector<AtomicFile> take_files()
+    {
+        return std::move(m_files);
     }
 
     std::uint64_t total() const
@@ -291,9 +345,8 @@ class PartWriter
     Result<> rotate()
     {
         close_part();
-        std::array<char, 16> suffix{};
-        std::snprintf(suffix.data(), suffix.size(), ".%03zu", m_files.size() + 1);
-        AIRLOCK_TRY_ASSIGN(AtomicFile file, AtomicFile::create(m_base.string() + suffix.data()));
+        AIRLOCK_TRY_ASSIGN(AtomicFile file,
+                           AtomicFile::create(part_path(m_base, m_files.size() + 1)));
         m_files.push_back(std::move(file));
         m_current_size = 0;
         return {};
@@ -420,6 +473,7 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
     }
     AIRLOCK_TRY_ASSIGN(const std::vector<crypto::PrivateKey> keys,
                        load_signing_keys(options.sign_keys));
+    AIRLOCK_TRY(reclaim_output(options.output, reporter));
 
     std::vector<std::unique_ptr<ImageSource>> sources;
     std::vector<PlannedImage> images;
@@ -565,14 +619,20 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
         list.bundle = options.output.filename().string();
         list.size = parts->total();
         list.bundle_json_sha256 = crypto::sha256_hex(bundle_json);
-        AIRLOCK_TRY_ASSIGN(list.parts, parts->finish());
+        list.parts = parts->finish();
         list.sha256 = parts->whole_sha256();
         AIRLOCK_TRY_ASSIGN(const std::string signed_bytes, manifest::parts_manifest_to_json(list));
         AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Signature> part_signatures,
                            sign_all(keys, signed_bytes));
         AIRLOCK_TRY_ASSIGN(const std::string parts_json,
                            manifest::parts_file_to_json(list, part_signatures));
-        AIRLOCK_TRY(write_file_atomic(options.output.string() + ".parts.json", parts_json));
+        AIRLOCK_TRY_ASSIGN(AtomicFile parts_file,
+                           AtomicFile::create(parts_file_path(options.output)));
+        AIRLOCK_TRY(parts_file.write(parts_json));
+        std::vector<AtomicFile> set = parts->take_files();
+        set.push_back(std::move(parts_file));
+        // All or nothing: an earlier set at this path stays whole until this one is complete.
+        AIRLOCK_TRY(replace_file_set(set, parts_beyond(options.output, list.parts.size())));
         for (const auto& part : list.parts) {
             summary.parts.push_back(part.name);
         }

@@ -170,6 +170,7 @@ Result<ImportSummary> run_import(const ImportOptions& options,
 {
     const auto& bundle = reader.header().manifest;
     AIRLOCK_TRY(store.prepare());
+    report_reclaimed(store.reclaim_abandoned(), "oci:" + store.root().string(), reporter);
     AIRLOCK_TRY_ASSIGN(ScopedDirectory staging, store.make_staging());
     StagingSink sink(store, staging.path());
     AIRLOCK_TRY(reader.read_contents(sink, OnMismatch::stop, reporter));
@@ -189,7 +190,7 @@ Result<ImportSummary> run_import(const ImportOptions& options,
         AIRLOCK_TRY(check_image_closure(image, bundle, sink.documents(), in_store, from_store));
     }
 
-    AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock());
+    AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock(reporter));
     AIRLOCK_TRY(store.ensure_layout());
     // Checked again and recorded under the lock, so that two imports of one channel cannot
     // both pass; recorded before anything becomes visible, so the mark is never behind.
@@ -293,7 +294,10 @@ import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter
         // --channel-state local) is added by the registry import, and both must agree.
         const fs::path file = local_ledger_path(options);
         AIRLOCK_TRY(make_directories(file.parent_path()));
-        AIRLOCK_TRY_ASSIGN(FileLock lock, FileLock::acquire(fs::path(file.string() + ".lock")));
+        AIRLOCK_TRY_ASSIGN(FileLock lock,
+                           FileLock::acquire(fs::path(file.string() + ".lock"),
+                                             &reporter,
+                                             "another import of this channel"));
         ledger_lock.emplace(std::move(lock));
         channel.add(std::make_unique<ChannelLedgerFile>(file));
     }

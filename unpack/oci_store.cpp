@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/ownership.hpp>
 #include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/manifest/canonical_json.hpp>
@@ -111,9 +112,11 @@ Result<> OciStore::prepare()
     return make_directories(m_root / k_state_dir);
 }
 
-Result<FileLock> OciStore::lock() const
+Result<FileLock> OciStore::lock(Reporter& reporter) const
 {
-    return FileLock::acquire(m_root / k_state_dir / "lock");
+    return FileLock::acquire(m_root / k_state_dir / "lock",
+                             &reporter,
+                             str_cat("another import into oci:", m_root.string()));
 }
 
 Result<ScopedDirectory> OciStore::make_staging() const
@@ -126,9 +129,25 @@ Result<> OciStore::ensure_layout()
     AIRLOCK_TRY(check_directories());
     AIRLOCK_TRY(make_directories(m_root / "blobs" / "sha256"));
     if (!exists()) {
+        // index.json first: a crash between the two leaves an index without `oci-layout`,
+        // which no tool takes for a layout, rather than a layout without its index.
+        std::error_code ec;
+        if (!fs::exists(fs::symlink_status(m_root / "index.json", ec))) {
+            AIRLOCK_TRY(write_index({}));
+        }
         AIRLOCK_TRY(write_file_atomic(m_root / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})"));
     }
     return {};
+}
+
+Reclaimed OciStore::reclaim_abandoned() const
+{
+    const fs::path state = m_root / k_state_dir;
+    Reclaimed out = airlock::reclaim_abandoned(state, [](std::string_view name) {
+        return name.starts_with("staging-") || is_temporary_name(name);
+    });
+    out += airlock::reclaim_abandoned(m_root, is_temporary_name);
+    return out;
 }
 
 Result<>

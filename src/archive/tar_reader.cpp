@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/archive/tar_reader.hpp>
 #include <airlock/base/c_deleter.hpp>
+#include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
 
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+#include <optional>
 #include <vector>
 
 namespace airlock::archive {
@@ -21,55 +25,127 @@ using ArchiveReadPtr = std::unique_ptr<struct archive, CDeleter<archive_read_fre
 
 constexpr std::size_t k_read_block = 1U << 20U;
 
+// How long one wait for a stalled FIFO or device lasts before Ctrl-C is looked at again.
+constexpr int k_poll_ms = 100;
+
 } // namespace
 
 struct TarReader::Impl
 {
+    struct Part
+    {
+        std::filesystem::path path;
+        Fd fd;
+        bool waits = false; // a FIFO, a terminal or a socket: data may never come
+    };
+
     std::filesystem::path path;
-    Fd fd;
     std::uint64_t size = 0;
-    std::vector<Fd> parts; // a split bundle, read in order
+    std::vector<Part> parts; // one for a plain bundle; a split bundle's parts in order
     std::size_t current_part = 0;
     std::vector<char> block;
     ArchiveReadPtr archive;
+    // Why the last read failed, when it was not the stream's content: libarchive only passes
+    // on a message, and these must not be reported as a corrupt bundle.
+    std::optional<Error> read_error;
+
+    Result<> add_part(const std::filesystem::path& part, Fd fd)
+    {
+        struct stat info{};
+        if (::fstat(fd.get(), &info) != 0) {
+            return fail(Errc::io,
+                        str_cat("cannot stat ", part.string(), ": ", std::strerror(errno)));
+        }
+        if (S_ISREG(info.st_mode)) {
+            size += static_cast<std::uint64_t>(info.st_size);
+        }
+        parts.push_back({part, std::move(fd), !S_ISREG(info.st_mode) && !S_ISBLK(info.st_mode)});
+        return {};
+    }
 
     // A reader for what bundles use, tar plain or zstd: fewer decoders, less attack surface.
+    // Fed by our own callback: libarchive's multi-file reader (archive_read_open_filenames)
+    // mishandles switching files under a filter in 3.6, and its fd reader retries EINTR forever.
     Result<> start()
     {
+        block.resize(k_read_block);
         archive.reset(archive_read_new());
         if (!archive) {
             return fail(Errc::internal, "cannot create a libarchive reader");
         }
         archive_read_support_filter_zstd(archive.get());
         archive_read_support_format_tar(archive.get());
+        if (archive_read_open(archive.get(), this, nullptr, &Impl::read_parts, nullptr)
+            != ARCHIVE_OK) {
+            return std::unexpected(corrupt("not a tar or tar.zst stream"));
+        }
         return {};
+    }
+
+    // Waits for `part` to have data without blocking in read(): a signal interrupts a blocked
+    // read() only in the thread it is delivered to, so Ctrl-C could otherwise go unnoticed while
+    // a FIFO or a device stalls.
+    Result<> wait_for_data(const Part& part) const
+    {
+        while (true) {
+            AIRLOCK_TRY(check_cancel());
+            struct pollfd ready{part.fd.get(), POLLIN, 0};
+            const int n = ::poll(&ready, 1, k_poll_ms);
+            if (n > 0) {
+                return {};
+            }
+            if (n < 0 && errno != EINTR) {
+                return fail(
+                    Errc::io,
+                    str_cat("cannot read ", part.path.string(), ": ", std::strerror(errno)));
+            }
+        }
+    }
+
+    Result<std::size_t> read_some()
+    {
+        while (current_part < parts.size()) {
+            const Part& part = parts[current_part];
+            if (part.waits) {
+                AIRLOCK_TRY(wait_for_data(part));
+            }
+            const ssize_t n = ::read(part.fd.get(), block.data(), block.size());
+            if (n < 0) {
+                if (errno == EINTR || errno == EAGAIN) {
+                    AIRLOCK_TRY(check_cancel());
+                    continue;
+                }
+                return fail(
+                    Errc::io,
+                    str_cat("cannot read ", part.path.string(), ": ", std::strerror(errno)));
+            }
+            if (n == 0) {
+                ++current_part;
+                continue;
+            }
+            return static_cast<std::size_t>(n);
+        }
+        return 0;
     }
 
     static la_ssize_t read_parts(struct archive* a, void* client, const void** buffer) noexcept
     {
         auto* self = static_cast<Impl*>(client);
-        while (self->current_part < self->parts.size()) {
-            const ssize_t n = ::read(
-                self->parts[self->current_part].get(), self->block.data(), self->block.size());
-            if (n < 0) {
-                if (errno == EINTR) {
-                    continue;
-                }
-                archive_set_error(a, errno, "cannot read a part of the bundle");
-                return -1;
-            }
-            if (n == 0) {
-                ++self->current_part;
-                continue;
-            }
-            *buffer = self->block.data();
-            return n;
+        auto n = self->read_some();
+        if (!n) {
+            archive_set_error(a, EIO, "%s", n.error().message.c_str());
+            self->read_error = std::move(n.error());
+            return -1;
         }
-        return 0;
+        *buffer = self->block.data();
+        return static_cast<la_ssize_t>(*n);
     }
 
     Error corrupt(std::string_view what) const
     {
+        if (read_error) {
+            return *read_error; // an I/O error or an interrupt, not the bundle's fault
+        }
         const char* detail = archive_error_string(archive.get());
         return Error{Errc::format,
                      str_cat(path.string(),
@@ -93,15 +169,9 @@ Result<TarReader> TarReader::open(const std::filesystem::path& path)
 {
     auto impl = std::make_unique<Impl>();
     impl->path = path;
-    AIRLOCK_TRY_ASSIGN(impl->fd, open_for_reading(path));
-    struct stat info{};
-    if (::fstat(impl->fd.get(), &info) == 0) {
-        impl->size = static_cast<std::uint64_t>(info.st_size);
-    }
+    AIRLOCK_TRY_ASSIGN(Fd fd, open_for_reading(path));
+    AIRLOCK_TRY(impl->add_part(path, std::move(fd)));
     AIRLOCK_TRY(impl->start());
-    if (archive_read_open_fd(impl->archive.get(), impl->fd.get(), k_read_block) != ARCHIVE_OK) {
-        return std::unexpected(impl->corrupt("not a tar or tar.zst stream"));
-    }
     return TarReader(std::move(impl));
 }
 
@@ -163,20 +233,9 @@ Result<TarReader> TarReader::open_parts(const std::vector<std::filesystem::path>
             return fail(Errc::not_found,
                         str_cat("part ", part.string(), " cannot be opened: ", fd.error().message));
         }
-        struct stat info{};
-        if (::fstat(fd->get(), &info) == 0) {
-            impl->size += static_cast<std::uint64_t>(info.st_size);
-        }
-        impl->parts.push_back(std::move(*fd));
+        AIRLOCK_TRY(impl->add_part(part, std::move(*fd)));
     }
-    impl->block.resize(k_read_block);
     AIRLOCK_TRY(impl->start());
-    struct archive* a = impl->archive.get();
-    // One logical stream over all parts, fed by our own callback: libarchive's multi-file
-    // reader (archive_read_open_filenames) mishandles switching files under a filter in 3.6.
-    if (archive_read_open(a, impl.get(), nullptr, &Impl::read_parts, nullptr) != ARCHIVE_OK) {
-        return std::unexpected(impl->corrupt("not a tar or tar.zst stream"));
-    }
     return TarReader(std::move(impl));
 }
 

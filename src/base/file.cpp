@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/file.hpp>
+#include <airlock/base/ownership.hpp>
 #include <airlock/base/sequential_file.hpp>
 #include <airlock/base/str_cat.hpp>
 
@@ -22,18 +23,6 @@ namespace {
 std::string errno_text(int err)
 {
     return std::strerror(err);
-}
-
-std::string random_suffix()
-{
-    static constexpr std::string_view k_chars = "abcdefghijklmnopqrstuvwxyz0123456789";
-    std::random_device device;
-    std::uniform_int_distribution<std::size_t> pick(0, k_chars.size() - 1);
-    std::string out;
-    for (int i = 0; i < 10; ++i) {
-        out.push_back(k_chars[pick(device)]);
-    }
-    return out;
 }
 
 } // namespace
@@ -208,10 +197,11 @@ Result<> fsync_directory(const fs::path& dir)
     return {};
 }
 
-AtomicFile::AtomicFile(fs::path path, fs::path temp_path, Fd fd)
+AtomicFile::AtomicFile(fs::path path, fs::path temp_path, Fd fd, Fd owner)
     : m_path(std::move(path))
     , m_temp_path(std::move(temp_path))
     , m_writer(std::make_unique<SequentialFileWriter>(std::move(fd), m_temp_path))
+    , m_owner(std::move(owner))
 {
 }
 
@@ -219,6 +209,8 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
     : m_path(std::move(other.m_path))
     , m_temp_path(std::move(other.m_temp_path))
     , m_writer(std::move(other.m_writer))
+    , m_owner(std::move(other.m_owner))
+    , m_synced(other.m_synced)
     , m_committed(other.m_committed)
 {
     other.m_committed = true; // the moved-from object owns nothing to clean up
@@ -234,24 +226,39 @@ AtomicFile::~AtomicFile()
 Result<AtomicFile> AtomicFile::create(const fs::path& path, unsigned mode)
 {
     const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    // Whoever writes a name again clears what interrupted writers of that name left.
+    (void)reclaim_temporaries_of(path);
     for (int attempt = 0; attempt < 16; ++attempt) {
-        fs::path temp = parent / str_cat(".", path.filename().string(), ".tmp-", random_suffix());
+        fs::path temp = parent / temporary_name(path.filename().string(), "tmp");
         const int fd = ::open(
             temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
-        if (fd >= 0) {
-            Fd owned(fd);
-            // The umask may have narrowed `mode`; the caller's choice wins.
-            if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) {
-                ::unlink(temp.c_str());
-                return fail(Errc::io,
-                            str_cat("cannot set mode of ", temp.string(), ": ", errno_text(errno)));
-            }
-            return AtomicFile(path, std::move(temp), std::move(owned));
+        if (fd < 0 && errno == EEXIST) {
+            continue;
         }
-        if (errno != EEXIST) {
+        if (fd < 0) {
             return fail(
                 Errc::io,
                 str_cat("cannot create a file in ", parent.string(), ": ", errno_text(errno)));
+        }
+        Fd owned(fd);
+        // The umask may have narrowed `mode`; the caller's choice wins.
+        if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) {
+            const int err = errno;
+            ::unlink(temp.c_str());
+            return fail(Errc::io,
+                        str_cat("cannot set mode of ", temp.string(), ": ", errno_text(err)));
+        }
+        // The lock lives on a second descriptor of the same open file, so that it is held from
+        // here until after the rename, although the writer closes its descriptor before that.
+        Fd owner(::dup(fd));
+        if (!owner) {
+            const int err = errno;
+            ::unlink(temp.c_str());
+            return fail(Errc::io, str_cat("cannot duplicate a descriptor: ", errno_text(err)));
+        }
+        AIRLOCK_TRY_ASSIGN(const bool locked, lock_as_owner(owner, temp));
+        if (locked) {
+            return AtomicFile(path, std::move(temp), std::move(owned), std::move(owner));
         }
     }
     return fail(Errc::io, str_cat("cannot create a unique temporary file in ", parent.string()));
@@ -262,9 +269,18 @@ Result<> AtomicFile::write(std::string_view data)
     return m_writer->write(std::span<const char>(data.data(), data.size()));
 }
 
-Result<> AtomicFile::commit()
+Result<> AtomicFile::sync()
 {
-    AIRLOCK_TRY(m_writer->sync_and_close());
+    if (!m_synced) {
+        AIRLOCK_TRY(m_writer->sync_and_close());
+        m_synced = true;
+    }
+    return {};
+}
+
+Result<> AtomicFile::install()
+{
+    AIRLOCK_TRY(sync());
     if (::rename(m_temp_path.c_str(), m_path.c_str()) != 0) {
         return fail(Errc::io,
                     str_cat("cannot rename ",
@@ -275,7 +291,22 @@ Result<> AtomicFile::commit()
                             errno_text(errno)));
     }
     m_committed = true;
-    return fsync_directory(m_path.has_parent_path() ? m_path.parent_path() : fs::path("."));
+    m_owner = Fd();
+    return {};
+}
+
+Result<> AtomicFile::commit()
+{
+    AIRLOCK_TRY(install());
+    auto synced = fsync_directory(m_path.has_parent_path() ? m_path.parent_path() : fs::path("."));
+    if (!synced) {
+        // The new content is what readers see now; only its durability is in doubt.
+        return std::unexpected(std::move(synced.error())
+                                   .with_context(str_cat(m_path.string(),
+                                                         " is written and in place, but may not "
+                                                         "survive a power loss")));
+    }
+    return {};
 }
 
 Result<> write_file_atomic(const fs::path& path, std::string_view content, unsigned mode)
@@ -285,13 +316,15 @@ Result<> write_file_atomic(const fs::path& path, std::string_view content, unsig
     return file.commit();
 }
 
-ScopedDirectory::ScopedDirectory(fs::path path)
+ScopedDirectory::ScopedDirectory(fs::path path, Fd owner)
     : m_path(std::move(path))
+    , m_owner(std::move(owner))
 {
 }
 
 ScopedDirectory::ScopedDirectory(ScopedDirectory&& other) noexcept
     : m_path(std::move(other.m_path))
+    , m_owner(std::move(other.m_owner))
 {
     other.m_path.clear();
 }
@@ -299,7 +332,7 @@ ScopedDirectory::ScopedDirectory(ScopedDirectory&& other) noexcept
 ScopedDirectory::~ScopedDirectory()
 {
     if (!m_path.empty()) {
-        (void)remove_tree(m_path);
+        (void)remove_tree(m_path); // still locked: no other run reclaims it meanwhile
     }
 }
 
@@ -307,14 +340,18 @@ Result<ScopedDirectory> ScopedDirectory::create_unique(const fs::path& parent,
                                                        std::string_view prefix)
 {
     for (int attempt = 0; attempt < 16; ++attempt) {
-        fs::path candidate = parent / str_cat(prefix, random_suffix());
-        if (::mkdir(candidate.c_str(), 0700) == 0) {
-            return ScopedDirectory(std::move(candidate));
-        }
-        if (errno != EEXIST) {
+        fs::path candidate = parent / str_cat(prefix, unique_suffix());
+        if (::mkdir(candidate.c_str(), 0700) != 0) {
+            if (errno == EEXIST) {
+                continue;
+            }
             return fail(
                 Errc::io,
                 str_cat("cannot create a directory in ", parent.string(), ": ", errno_text(errno)));
+        }
+        AIRLOCK_TRY_ASSIGN(std::optional<Fd> owner, lock_new_directory(candidate));
+        if (owner) {
+            return ScopedDirectory(std::move(candidate), std::move(*owner));
         }
     }
     return fail(Errc::io, str_cat("cannot create a unique directory in ", parent.string()));

@@ -1,23 +1,31 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/cancel.hpp>
 #include <airlock/base/process.hpp>
 #include <airlock/base/str_cat.hpp>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 
 extern char** environ;
 
 namespace airlock {
 
 namespace {
+
+// How long a wait on a child lasts before Ctrl-C is looked at again.
+constexpr int k_poll_ms = 50;
 
 // An anonymous temporary file for a child's output.
 Result<Fd> temporary_output()
@@ -96,9 +104,26 @@ Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv)
 
 Result<> ChildProcess::write(std::span<const char> data)
 {
-    auto written = write_all(m_stdin, data, str_cat("to ", m_name));
-    if (!written) {
-        return fail(Errc::io, str_cat(m_name, " stopped reading its input"));
+    while (!data.empty()) {
+        // Waits in poll(), not in a blocking write(): a child that stops reading must not make
+        // Ctrl-C wait for it.
+        AIRLOCK_TRY(check_cancel());
+        struct pollfd ready{m_stdin.get(), POLLOUT, 0};
+        const int n = ::poll(&ready, 1, k_poll_ms);
+        if (n < 0 && errno != EINTR) {
+            return fail(Errc::io, str_cat("cannot write to ", m_name, ": ", std::strerror(errno)));
+        }
+        if (n <= 0) {
+            continue;
+        }
+        const ssize_t written = ::write(m_stdin.get(), data.data(), data.size());
+        if (written < 0 && (errno == EINTR || errno == EAGAIN)) {
+            continue;
+        }
+        if (written < 0) {
+            return fail(Errc::io, str_cat(m_name, " stopped reading its input"));
+        }
+        data = data.subspan(static_cast<std::size_t>(written));
     }
     return {};
 }
@@ -107,10 +132,22 @@ Result<std::string> ChildProcess::finish()
 {
     m_stdin = Fd();
     int status = 0;
-    while (::waitpid(m_pid, &status, 0) < 0) {
-        if (errno != EINTR) {
+    // Short commands finish in milliseconds: look again soon at first, then every k_poll_ms.
+    auto pause = std::chrono::milliseconds(1);
+    while (true) {
+        const pid_t done = ::waitpid(m_pid, &status, WNOHANG);
+        if (done == m_pid) {
+            break;
+        }
+        if (done < 0 && errno != EINTR) {
             return fail(Errc::io, str_cat("cannot wait for ", m_name, ": ", std::strerror(errno)));
         }
+        if (cancel_requested()) {
+            kill();
+            return fail(Errc::cancelled, "interrupted");
+        }
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(k_poll_ms));
     }
     m_pid = -1;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {

@@ -38,3 +38,63 @@ test -z "$(find store -name '*.tmp-*')" || fail "temporary files left behind"
 step "the same import run again completes"
 airlock import s.bundle --to oci:store --trusted-key k.pub -q > /dev/null
 skopeo inspect --raw oci:store:localhost/sample:1.0 > /dev/null
+
+# stop_within_a_second SIGNAL PID: sends SIGNAL and requires PID to exit 130 within a second.
+stop_within_a_second() {
+    start=$(date +%s%N)
+    kill -"$1" "$2"
+    set +e
+    wait "$2"
+    code=$?
+    set -e
+    elapsed=$((($(date +%s%N) - start) / 1000000))
+    echo "exit $code ${elapsed} ms after SIG$1"
+    assert_eq "$code" 130 "exit code after SIG$1"
+    test "$elapsed" -le 1000 || fail "SIG$1 took ${elapsed} ms to end the wait"
+}
+
+airlock pack "oci:$images/sample:2.0" -o new.bundle --sign-key k.key -q > /dev/null
+for signal in INT TERM; do
+    step "SIG$signal while waiting for the store lock: exit 130 at once, nothing imported"
+    snapshot=$(tree_digest store)
+    flock -o store/.airlock/lock sleep 30 > /dev/null 2>&1 &
+    holder=$!
+    background_pids="$background_pids $holder"
+    sleep 0.3
+    "$AIRLOCK" import new.bundle --to oci:store --trusted-key k.pub > out.txt 2> err.txt &
+    pid=$!
+    for _ in $(seq 1 100); do
+        if grep -q "waiting for another import into oci:store" err.txt; then
+            break
+        fi
+        sleep 0.1
+    done
+    grep -q "waiting for another import into oci:store to finish" err.txt || fail "no waiting message: $(cat err.txt)"
+    stop_within_a_second "$signal" "$pid"
+    kill "$holder"
+    wait "$holder" || true
+    assert_eq "$(tree_digest store)" "$snapshot" "store after SIG$signal during the lock wait"
+    assert_eq "$(ls store/.airlock)" "lock" "what stays in .airlock"
+done
+
+for signal in INT TERM; do
+    step "SIG$signal while the bundle stalls mid-stream: exit 130 at once, nothing imported"
+    snapshot=$(tree_digest store)
+    rm -f stall
+    mkfifo stall
+    "$AIRLOCK" import stall --to oci:store --trusted-key k.pub > out.txt 2> err.txt &
+    pid=$!
+    exec 3> stall
+    head -c $((size / 2)) s.bundle >&3
+    for _ in $(seq 1 100); do
+        if [ -n "$(ls store/.airlock | grep staging || true)" ]; then
+            break
+        fi
+        sleep 0.1
+    done
+    sleep 0.3
+    stop_within_a_second "$signal" "$pid"
+    exec 3>&-
+    assert_eq "$(tree_digest store)" "$snapshot" "store after SIG$signal during a stalled read"
+    assert_eq "$(ls store/.airlock)" "lock" "what stays in .airlock"
+done

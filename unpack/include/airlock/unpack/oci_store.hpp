@@ -4,6 +4,7 @@
 #include <airlock/base/error.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/file_lock.hpp>
+#include <airlock/base/ownership.hpp>
 #include <airlock/manifest/image.hpp>
 
 #include <filesystem>
@@ -65,14 +66,20 @@ class OciStore
     // `.airlock/` when missing. Errc::io.
     Result<> prepare();
 
-    // Locks the store against other writers until the returned lock dies. Errc::io.
-    Result<FileLock> lock() const;
+    // Locks the store against other writers until the returned lock dies, saying through
+    // `reporter` when it has to wait. Errc::io, Errc::cancelled.
+    Result<FileLock> lock(Reporter& reporter) const;
 
-    // A private staging directory inside the store (same file system, so blobs rename in).
+    // A private staging directory inside the store (same file system, so blobs rename in),
+    // locked by this run until it is removed.
     Result<ScopedDirectory> make_staging() const;
 
-    // Checks the store's directories again, then creates `oci-layout` and `blobs/sha256/` when
-    // missing. Call with the lock held. Errc::io.
+    // Removes what interrupted imports left: staging directories and temporary files whose
+    // owner is gone (see ownership.hpp). Never touches a live import's staging.
+    Reclaimed reclaim_abandoned() const;
+
+    // Checks the store's directories again, then creates `blobs/sha256/`, an empty index.json
+    // and `oci-layout` when missing, in that order. Call with the lock held. Errc::io.
     Result<> ensure_layout();
 
     // Moves a verified file of `size` bytes into the blob directory, unless that blob is

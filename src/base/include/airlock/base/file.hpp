@@ -87,8 +87,9 @@ Result<> fsync_directory(const std::filesystem::path& dir);
 
 class SequentialFileWriter;
 
-// A file written under a temporary name beside its destination and renamed into place by an
-// explicit `commit()`; removed on destruction otherwise, so readers never see it half-written.
+// A file written under a temporary name beside its destination (`.NAME.tmp-*`, locked by this
+// run, see ownership.hpp) and renamed into place by an explicit `commit()`; removed on
+// destruction otherwise, so readers never see it half-written.
 // Written through a SequentialFileWriter, so that a large one (a bundle) bypasses the page cache.
 class AtomicFile
 {
@@ -105,8 +106,14 @@ class AtomicFile
     // Appends `data`. Errc::io.
     Result<> write(std::string_view data);
 
-    // fsyncs, then renames the temporary file onto the destination. Errc::io.
+    // fsyncs, then renames the temporary file onto the destination and syncs the directory.
+    // Errc::io.
     Result<> commit();
+
+    // The steps of commit() for a caller that switches several files together: makes the
+    // content durable and closes it; then renames it into place (the directory not synced).
+    Result<> sync();
+    Result<> install();
 
     const std::filesystem::path& path() const
     {
@@ -114,11 +121,13 @@ class AtomicFile
     }
 
   private:
-    AtomicFile(std::filesystem::path path, std::filesystem::path temp_path, Fd fd);
+    AtomicFile(std::filesystem::path path, std::filesystem::path temp_path, Fd fd, Fd owner);
 
     std::filesystem::path m_path;
     std::filesystem::path m_temp_path;
     std::unique_ptr<SequentialFileWriter> m_writer;
+    Fd m_owner; // holds the owner's lock (see ownership.hpp) until the rename
+    bool m_synced = false;
     bool m_committed = false;
 };
 
@@ -127,7 +136,8 @@ Result<> write_file_atomic(const std::filesystem::path& path,
                            std::string_view content,
                            unsigned mode = 0644);
 
-// A directory that is removed with everything in it on destruction unless `keep()` was called.
+// A directory that is removed with everything in it on destruction, locked by this run until
+// then (see ownership.hpp) so that another run can tell it from an interrupted run's debris.
 class ScopedDirectory
 {
   public:
@@ -147,9 +157,10 @@ class ScopedDirectory
     }
 
   private:
-    explicit ScopedDirectory(std::filesystem::path path);
+    ScopedDirectory(std::filesystem::path path, Fd owner);
 
     std::filesystem::path m_path;
+    Fd m_owner; // the owner's lock (see ownership.hpp), released after the removal
 };
 
 // Removes `path` and everything below it; used for leftovers of interrupted runs. Errc::io.

@@ -1,0 +1,92 @@
+# What killed runs leave is reclaimed by the next run, and only that: a live import's staging
+# and a live pack's temporary file are never touched.
+. "$(dirname "$0")/common.sh"
+
+make_key k
+airlock pack "oci:$images/sample:1.0" -o s.bundle --sign-key k.key --compression none -q > /dev/null
+airlock pack "oci:$images/sample:2.0" -o v2.bundle --sign-key k.key --compression none -q > /dev/null
+size=$(stat -c %s s.bundle)
+
+# staging_of PID: the staging directory that import PID holds open (and locked).
+staging_of() {
+    for fd in /proc/"$1"/fd/*; do
+        target=$(readlink "$fd" 2> /dev/null || true)
+        case "$target" in
+        */.airlock/staging-*/*) ;;
+        */.airlock/staging-*) basename "$target" ;;
+        esac
+    done
+}
+
+# wait_staging PID: waits until import PID is mid-stream, with its staging directory open.
+wait_staging() {
+    for _ in $(seq 1 100); do
+        if [ -n "$(staging_of "$1")" ]; then
+            return
+        fi
+        sleep 0.1
+    done
+    fail "import $1 never started staging"
+}
+
+step "a killed import's staging goes with the next import; a live one's stays"
+mkfifo live.fifo dead.fifo
+"$AIRLOCK" import live.fifo --to oci:store --trusted-key k.pub > live.out 2> live.err &
+live=$!
+exec 3> live.fifo
+head -c $((size / 2)) s.bundle >&3
+wait_staging "$live"
+live_staging=$(staging_of "$live")
+"$AIRLOCK" import dead.fifo --to oci:store --trusted-key k.pub > /dev/null 2>&1 &
+dead=$!
+exec 4> dead.fifo
+head -c $((size / 2)) s.bundle >&4
+wait_staging "$dead"
+dead_staging=$(staging_of "$dead")
+kill -KILL "$dead"
+wait "$dead" || true
+exec 4>&-
+test -d "store/.airlock/$dead_staging" || fail "kill -9 left no staging to reclaim"
+
+airlock import v2.bundle --to oci:store --trusted-key k.pub > v2.out 2> v2.err
+cat v2.err
+grep -q "reclaimed .* that interrupted runs left in oci:store (1 temporary file or directory)" v2.err ||
+    fail "the next import did not say what it reclaimed"
+test ! -e "store/.airlock/$dead_staging" || fail "a killed import's staging is still there"
+test -d "store/.airlock/$live_staging" || fail "a live import's staging was removed"
+
+tail -c +$((size / 2 + 1)) s.bundle >&3
+exec 3>&-
+wait "$live" || fail "the live import failed after another import reclaimed space: $(cat live.err)"
+assert_eq "$(ls store/.airlock)" "lock" "what stays in .airlock"
+skopeo inspect --raw oci:store:localhost/sample:1.0 > /dev/null
+skopeo inspect --raw oci:store:localhost/sample:2.0 > /dev/null
+
+step "a temporary index.json that a killed import left goes with the next import"
+head -c 1000 /dev/urandom > store/.index.json.tmp-abcdefghij
+airlock import s.bundle --to oci:store --trusted-key k.pub 2> again.err > /dev/null
+grep -q "reclaimed 1000 B" again.err || fail "no reclaim reported: $(cat again.err)"
+test ! -e store/.index.json.tmp-abcdefghij || fail "the temporary index.json stayed"
+
+step "a killed pack's temporary bundle goes with the next pack to that path; a live one's stays"
+# A killed pack leaves its temporary file unlocked; a running one holds its lock (here flock(1)).
+head -c 100000 /dev/urandom > .x.bundle.tmp-deaddeadde
+head -c 100 /dev/urandom > .x.bundle.001.tmp-deaddeadde
+head -c 100 /dev/urandom > .x.bundle.tmp-livelivel1
+flock -o .x.bundle.tmp-livelivel1 sleep 30 > /dev/null 2>&1 &
+holder=$!
+background_pids="$background_pids $holder"
+for _ in $(seq 1 50); do
+    if ! flock -n .x.bundle.tmp-livelivel1 true; then
+        break
+    fi
+    sleep 0.1
+done
+airlock pack "oci:$images/sample:1.0" -o x.bundle --sign-key k.key > pack.out 2> pack.err
+grep -q "reclaimed 97.8 KiB that interrupted runs left in . (2 temporary files and directories)" pack.err ||
+    fail "the pack did not say what it reclaimed: $(cat pack.err)"
+test ! -e .x.bundle.tmp-deaddeadde || fail "a killed pack's temporary file stayed"
+test ! -e .x.bundle.001.tmp-deaddeadde || fail "a killed split pack's temporary part stayed"
+test -e .x.bundle.tmp-livelivel1 || fail "a live pack's temporary file was removed"
+kill "$holder"
+airlock verify x.bundle --trusted-key k.pub > /dev/null
