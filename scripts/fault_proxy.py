@@ -10,6 +10,10 @@ fault_proxy.py --upstream URL [--cafile CA] --fault FAULT --port-file F --log F
   throttle   the first GET of each blob gets 429 with Retry-After: 1, the second 503
   schema1    manifest GETs get a Docker schema 1 manifest
   fail-put   the first closing PUT of a blob upload gets 503 (its body is read and dropped)
+  stall-tag  the second PUT of a manifest by tag (not by digest) goes silent for 30 s, so that
+             a test can kill the importer between two tags
+  cut-put    the first blob upload PUT or PATCH with a body over 1 KiB has half its body read,
+             then the connection is dropped: a registry dying mid-upload
   416        every blob GET gets 416 Range Not Satisfiable, with or without Range
   always-cut every GET of each blob sends half the body, then drops the connection
   error-body manifest GETs get 400 with --body as the registry's error document
@@ -123,7 +127,21 @@ def main():
             passed = {k: v for k, v in self.headers.items()
                       if k.lower() in ("authorization", "accept", "range", "content-type", "content-range", "host")}
             length = int(self.headers.get("Content-Length") or 0)
+            if args.fault == "cut-put" and method in ("PUT", "PATCH") and "/blobs/uploads/" in self.path \
+                    and length > 1024 and count("cut-put") == 1:
+                self.rfile.read(length // 2)
+                log({"server": self.server_name, "cut": self.path})
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+                return
             request_body = self.rfile.read(length) if length else None
+            if args.fault == "stall-tag" and method == "PUT" and "/manifests/" in self.path \
+                    and "/manifests/sha256:" not in self.path and count("stall-tag") == 2:
+                log({"server": self.server_name, "stalled": self.path})
+                time.sleep(30)
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+                return
             if args.fault == "fail-put" and method == "PUT" and "/blobs/uploads/" in self.path \
                     and count("fail-put") == 1:
                 return self.send(503, [], b"storage unavailable")

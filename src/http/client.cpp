@@ -263,6 +263,14 @@ struct Client::Impl
                                 detail,
                                 " (give its CA with --cert-dir, or --insecure-registry)"));
         }
+        if (code == CURLE_SEND_FAIL_REWIND) {
+            // libcurl's words for "the server closed the connection while a streamed request
+            // body was being sent", which cannot be sent again from where it stopped.
+            return fail(Errc::network,
+                        str_cat("the connection to ",
+                                redact_url(url),
+                                " closed while the request body was being sent"));
+        }
         const std::string what = code == CURLE_OPERATION_TIMEDOUT  ? "transfer stalled or timed out"
                                  : code == CURLE_SSL_CONNECT_ERROR ? "TLS handshake failed"
                                                                    : "request failed";

@@ -424,8 +424,9 @@ Result<http::Response> RegistryClient::send(http::Client& client,
         auto response =
             sink != nullptr ? client.stream(request, *sink) : client.fetch(request, k_max_manifest);
         if (!response) {
-            // A streamed body may already be partly delivered: its owner resumes, not us.
-            if (sink == nullptr && response.error().code == Errc::network) {
+            // A streamed response may already be partly delivered (its owner resumes, not us),
+            // and a streamed request body is spent: the next run sends the whole blob again.
+            if (replayable && sink == nullptr && response.error().code == Errc::network) {
                 if (limit.another(retry_delay(limit.failures() + 1, nullptr))) {
                     AIRLOCK_TRY(retry_after_failure(limit.failures(), nullptr, &response.error()));
                     continue;

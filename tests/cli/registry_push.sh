@@ -81,3 +81,50 @@ if skopeo inspect --tls-verify=false "docker://$PROXY/flaky/sample:2.0" > /dev/n
 fi
 airlock import b.bundle --to "docker://$PROXY/flaky" --trusted-key k.pub --insecure-registry "$PROXY" -q > /dev/null
 assert_eq "$(registry_digest --tls-verify=false "docker://$REGISTRY/flaky/sample:2.0")" "$(jq -r '.images[0].digest' b.json)"
+
+step "a registry dying in the middle of an upload: that streamed body is not sent again"
+start_proxy cut-put "http://$REGISTRY"
+set +e
+airlock import b.bundle --to "docker://$PROXY/cut" --trusted-key k.pub --insecure-registry "$PROXY" > out 2> err
+code=$?
+set -e
+assert_eq "$code" 3 "exit code after a cut upload"
+grep -q "closed while the request body was being sent" err || fail "the cut upload was not named as such"
+if grep -q "BLOB_UPLOAD_INVALID" err; then
+    fail "a cut upload was retried and reported as the registry's upload error"
+fi
+cut_path=$(jq -r 'select(.cut) | .cut' "$PROXY_LOG")
+test -n "$cut_path" || fail "the proxy did not cut an upload"
+sends=$(jq -r --arg p "$cut_path" 'select(.method == "PUT" or .method == "PATCH") | select(.path == $p) | .path' "$PROXY_LOG" | wc -l)
+assert_eq "$sends" 1 "requests sending the cut upload's body"
+airlock import b.bundle --to "docker://$PROXY/cut" --trusted-key k.pub --insecure-registry "$PROXY" -q > /dev/null
+assert_eq "$(registry_digest --tls-verify=false "docker://$REGISTRY/cut/sample:2.0")" "$(jq -r '.images[0].digest' b.json)"
+
+step "killed between two tag pushes: tags are set one by one, and a re-run sets the rest"
+start_proxy stall-tag "http://$REGISTRY"
+"$AIRLOCK" import b.bundle --to "docker://$PROXY/tags" --trusted-key k.pub --insecure-registry "$PROXY" > /dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 200); do
+    if grep -q '"stalled"' "$PROXY_LOG"; then
+        break
+    fi
+    sleep 0.1
+done
+grep -q '"stalled"' "$PROXY_LOG" || fail "the import never reached its second tag"
+kill -KILL "$pid"
+wait "$pid" || true
+tags_in() {
+    out=$(skopeo list-tags --tls-verify=false "docker://$REGISTRY/tags/$1" 2> /dev/null) || {
+        echo 0
+        return
+    }
+    echo "$out" | jq '.Tags | length'
+}
+assert_eq "$(($(tags_in sample) + $(tags_in multi)))" 1 "tags in the registry after a kill between the first two"
+airlock import b.bundle --to "docker://$PROXY/tags" --trusted-key k.pub --insecure-registry "$PROXY" -q > /dev/null
+for i in 0 1; do
+    repo=$(jq -r ".images[$i].name" b.json | sed 's|.*/||')
+    for tag in $(jq -r ".images[$i].tags[]" b.json) latest; do
+        assert_eq "$(registry_digest --tls-verify=false "docker://$REGISTRY/tags/$repo:$tag")" "$(jq -r ".images[$i].digest" b.json)" "$repo:$tag after the re-run"
+    done
+done
