@@ -64,8 +64,15 @@ Result<std::optional<PartsSet>> find_parts(const fs::path& argument,
             std::move(parsed.error()).with_context(str_cat("in ", parts_file.string())));
     }
     set.file = std::move(*parsed);
-    std::vector<fs::path> search = {parts_file.parent_path().empty() ? fs::path(".")
-                                                                     : parts_file.parent_path()};
+    // The parts file's directory, the named part's own (import d2/x.bundle.007 --parts-dir d1),
+    // then the directories given.
+    const auto directory = [](const fs::path& p) {
+        return p.parent_path().empty() ? fs::path(".") : p.parent_path();
+    };
+    std::vector<fs::path> search = {directory(parts_file)};
+    if (directory(argument) != search.front()) {
+        search.push_back(directory(argument));
+    }
     search.insert(search.end(), dirs.begin(), dirs.end());
     for (const auto& part : set.file.manifest.parts) {
         std::optional<fs::path> found;

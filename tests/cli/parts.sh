@@ -26,6 +26,9 @@ grep -q "1 of 3 parts present here and intact" s1.txt || fail "stick 1: $(cat s1
 grep -q "part site.bundle.002: missing" s1.txt || fail "the missing part was not named"
 airlock verify stick1/site.bundle.001 --parts-dir stick2 --trusted-key k.pub > all.txt
 grep -q "every digest and size matches" all.txt || fail "the whole split bundle was not verified"
+# Naming a part on the second stick: its own directory is searched too.
+airlock verify stick2/site.bundle.002 --parts-dir stick1 --trusted-key k.pub > own.txt
+grep -q "every digest and size matches" own.txt || fail "the named part's directory was not searched"
 expect_fail 1 "missing part\(s\) of site.bundle: site.bundle.002, site.bundle.003" \
     airlock import stick1/site.bundle.parts.json --to oci:store --trusted-key k.pub
 airlock import stick1/site.bundle.parts.json --parts-dir stick2 --to oci:store --trusted-key k.pub -q > /dev/null
