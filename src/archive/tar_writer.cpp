@@ -69,6 +69,11 @@ struct TarWriter::Impl
     ~Impl()
     {
         abandoned = true;
+        // Closed explicitly: after a failed write libarchive's free skips the close, and with it
+        // the release of the client's block buffer (a leak in libarchive 3.6).
+        if (archive) {
+            archive_write_close(archive.get());
+        }
         archive.reset();
     }
 
