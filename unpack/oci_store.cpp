@@ -127,17 +127,18 @@ Result<ScopedDirectory> OciStore::make_staging() const
 Result<> OciStore::ensure_layout()
 {
     AIRLOCK_TRY(check_directories());
-    AIRLOCK_TRY(make_directories(m_root / "blobs" / "sha256"));
     if (!exists()) {
-        // index.json first: a crash between the two leaves an index without `oci-layout`,
-        // which no tool takes for a layout, rather than a layout without its index.
+        // `oci-layout` last, which makes the directory a layout for every tool: a crash before
+        // it leaves no layout yet, never a layout without its index or blob directory.
         std::error_code ec;
         if (!fs::exists(fs::symlink_status(m_root / "index.json", ec))) {
             AIRLOCK_TRY(write_index({}));
         }
-        AIRLOCK_TRY(write_file_atomic(m_root / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})"));
+        AIRLOCK_TRY(make_directories(m_root / "blobs" / "sha256"));
+        return write_file_atomic(
+            m_root / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})", 0644, m_root / k_state_dir);
     }
-    return {};
+    return make_directories(m_root / "blobs" / "sha256");
 }
 
 Reclaimed OciStore::reclaim_abandoned() const
@@ -181,7 +182,8 @@ Result<> OciStore::write_index(const std::vector<manifest::Descriptor>& manifest
                                   {"mediaType", manifest::media_type::oci_index},
                                   {"manifests", std::move(list)}};
     AIRLOCK_TRY_ASSIGN(const std::string text, manifest::canonical_dump(index));
-    return write_file_atomic(m_root / "index.json", text);
+    // Its temporary file in .airlock/: a crash leaves nothing a tool would see in the root.
+    return write_file_atomic(m_root / "index.json", text, 0644, m_root / k_state_dir);
 }
 
 } // namespace airlock::unpack

@@ -223,11 +223,13 @@ AtomicFile::~AtomicFile()
     }
 }
 
-Result<AtomicFile> AtomicFile::create(const fs::path& path, unsigned mode)
+Result<AtomicFile> AtomicFile::create(const fs::path& path, unsigned mode, const fs::path& temp_dir)
 {
-    const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    const fs::path parent = !temp_dir.empty()        ? temp_dir
+                            : path.has_parent_path() ? path.parent_path()
+                                                     : fs::path(".");
     // Whoever writes a name again clears what interrupted writers of that name left.
-    (void)reclaim_temporaries_of(path);
+    (void)reclaim_temporaries_of(path, parent);
     for (int attempt = 0; attempt < 16; ++attempt) {
         fs::path temp = parent / temporary_name(path.filename().string(), "tmp");
         const int fd = ::open(
@@ -309,9 +311,12 @@ Result<> AtomicFile::commit()
     return {};
 }
 
-Result<> write_file_atomic(const fs::path& path, std::string_view content, unsigned mode)
+Result<> write_file_atomic(const fs::path& path,
+                           std::string_view content,
+                           unsigned mode,
+                           const fs::path& temp_dir)
 {
-    AIRLOCK_TRY_ASSIGN(AtomicFile file, AtomicFile::create(path, mode));
+    AIRLOCK_TRY_ASSIGN(AtomicFile file, AtomicFile::create(path, mode, temp_dir));
     AIRLOCK_TRY(file.write(content));
     return file.commit();
 }

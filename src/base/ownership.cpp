@@ -160,11 +160,10 @@ Reclaimed reclaim_abandoned(const fs::path& dir,
     return out;
 }
 
-Reclaimed reclaim_temporaries_of(const fs::path& final_path)
+Reclaimed reclaim_temporaries_of(const fs::path& final_path, const fs::path& temp_dir)
 {
     const std::string prefix = str_cat(".", final_path.filename().string(), ".tmp-");
-    const fs::path parent = final_path.has_parent_path() ? final_path.parent_path() : ".";
-    return reclaim_abandoned(parent, [&](std::string_view name) {
+    return reclaim_abandoned(temp_dir, [&](std::string_view name) {
         return name.starts_with(prefix) && is_temporary_name(name)
                && name.size() == prefix.size() + k_suffix_length;
     });

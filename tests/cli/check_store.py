@@ -6,7 +6,9 @@ when it fails or is killed at any point.
     check_store.py [--no-debris] [--ref NAME]... STORE_DIR
 
 A store is either not there yet (the directory missing, or holding nothing but airlock's private
-.airlock/), or has both oci-layout and index.json, valid JSON, with every blob reachable from
+.airlock/), or being created (no oci-layout yet: at most an index.json that lists nothing and an
+empty blobs/sha256/, which a new store gets before its oci-layout), or has both oci-layout and
+index.json, valid JSON, with every blob reachable from
 index.json (nested indexes, manifests, their configs and layers) present under blobs/sha256 with
 the size and SHA-256 its descriptor names. No other file may exist outside .airlock/: a stray
 temporary file is a leak. With --no-debris, .airlock/ may hold only the lock file and
@@ -78,15 +80,24 @@ def check(root, no_debris, refs):
             elif allowed_files is None and sha256_file(path) != name:
                 problems.append(f"blob content does not match its name: {shown}")
 
-    if not has_layout and not has_index:
-        problems += [f"{ref} is not in the store (there is no index.json)" for ref in refs]
-        others = sorted(entries - {".airlock"})
+    if not has_layout:
+        problems += [f"{ref} is not in the store (there is no oci-layout)" for ref in refs]
+        others = sorted(entries - {".airlock", "index.json", "blobs"})
         if others:
-            problems.append(f"no oci-layout or index.json, yet the store holds: {' '.join(others)}")
+            problems.append(f"no oci-layout, yet the store holds: {' '.join(others)}")
+        blobs = os.path.join(root, "blobs", "sha256")
+        if os.path.isdir(blobs) and os.listdir(blobs):
+            problems.append("no oci-layout, yet the store holds blobs")
+        if has_index:
+            try:
+                with open(os.path.join(root, "index.json"), "rb") as f:
+                    listed = json.load(f).get("manifests")
+                if listed != []:
+                    problems.append("index.json lists images, but there is no oci-layout")
+            except (OSError, ValueError, AttributeError) as e:
+                problems.append(f"index.json without oci-layout is not an empty index: {e}")
     elif not has_index:
         problems.append("oci-layout without index.json")
-    elif not has_layout:
-        problems.append("index.json without oci-layout")
     else:
         docs = {}
         for name in ("oci-layout", "index.json"):

@@ -78,7 +78,7 @@ class OciStore
     // owner is gone (see ownership.hpp). Never touches a live import's staging.
     Reclaimed reclaim_abandoned() const;
 
-    // Checks the store's directories again, then creates `blobs/sha256/`, an empty index.json
+    // Checks the store's directories again, then creates an empty index.json, `blobs/sha256/`
     // and `oci-layout` when missing, in that order. Call with the lock held. Errc::io.
     Result<> ensure_layout();
 

@@ -94,8 +94,12 @@ class SequentialFileWriter;
 class AtomicFile
 {
   public:
-    // Creates the temporary file for `path` with permission bits `mode`. Errc::io.
-    static Result<AtomicFile> create(const std::filesystem::path& path, unsigned mode = 0644);
+    // Creates the temporary file for `path` with permission bits `mode`, beside `path` or in
+    // `temp_dir` (on the same file system: where a reader must never see a stray file, such as
+    // a store's root). Errc::io.
+    static Result<AtomicFile> create(const std::filesystem::path& path,
+                                     unsigned mode = 0644,
+                                     const std::filesystem::path& temp_dir = {});
 
     AtomicFile(AtomicFile&& other) noexcept;
     AtomicFile& operator=(AtomicFile&&) = delete;
@@ -134,7 +138,8 @@ class AtomicFile
 // Writes `content` to `path` atomically (temp file, fsync, rename). Errc::io.
 Result<> write_file_atomic(const std::filesystem::path& path,
                            std::string_view content,
-                           unsigned mode = 0644);
+                           unsigned mode = 0644,
+                           const std::filesystem::path& temp_dir = {});
 
 // A directory that is removed with everything in it on destruction, locked by this run until
 // then (see ownership.hpp) so that another run can tell it from an interrupted run's debris.

@@ -58,9 +58,11 @@ struct Reclaimed
 Reclaimed reclaim_abandoned(const std::filesystem::path& dir,
                             const std::function<bool(std::string_view name)>& is_ours);
 
-// Reclaims the abandoned temporary files of one destination: `.NAME.tmp-*` beside `final_path`
-// (not the `.NAME.old-*` backups of a switch, which restore_interrupted_switch may need).
-Reclaimed reclaim_temporaries_of(const std::filesystem::path& final_path);
+// Reclaims the abandoned temporary files of one destination: `.NAME.tmp-*` in `temp_dir`, where
+// AtomicFile writes them (not the `.NAME.old-*` backups of a switch, which
+// restore_interrupted_switch may need).
+Reclaimed reclaim_temporaries_of(const std::filesystem::path& final_path,
+                                 const std::filesystem::path& temp_dir);
 
 // Tells the user what was reclaimed in `where` (nothing when nothing was).
 void report_reclaimed(const Reclaimed& reclaimed, std::string_view where, Reporter& reporter);
