@@ -5,6 +5,8 @@
 //   AIRLOCK_FAULT=eio|enospc|kill  fail that call with EIO / ENOSPC (doing nothing), or SIGKILL
 //   AIRLOCK_FAULT_LOG=FILE       appends "N CALL PATH-or-fd" when the fault fires, and
 //                                "total N" at a normal exit (SIGKILL skips that, as it should)
+//   AIRLOCK_FAULT_READ=SUFFIX    every read(2) of a file whose path ends with SUFFIX fails with
+//                                EIO, as a failing medium does (independent of the count)
 // Only calls that change the file system count: opens with a writing or creating flag, writes
 // to regular files (not stdout, pipes or sockets), renames, links, removals, directory
 // creation, syncs, truncation and mode changes. flock() does not count: a lock changes nothing.
@@ -193,6 +195,25 @@ int openat64(int dir, const char* path, int flags, ...) OPEN_LIKE(openat64, dir,
         }                                                                                          \
         return real_##name args;                                                                   \
     }
+
+// A read of the file named by AIRLOCK_FAULT_READ fails with EIO, like a bad sector.
+ssize_t read(int fd, void* buf, size_t n)
+{
+    REAL(read);
+    const char* suffix = resolving ? NULL : getenv("AIRLOCK_FAULT_READ");
+    if (suffix && *suffix) {
+        char link[64];
+        char target[4096];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        const ssize_t len = readlink(link, target, sizeof target - 1);
+        const size_t want = strlen(suffix);
+        if (len >= (ssize_t)want && memcmp(target + len - want, suffix, want) == 0) {
+            errno = EIO;
+            return -1;
+        }
+    }
+    return real_read(fd, buf, n);
+}
 
 // clang-format off
 WRITE(write, (int fd, const void* buf, size_t n), (fd, buf, n))
