@@ -50,6 +50,9 @@ Result<Locked> wait_for_lock(const Fd& fd,
         std::this_thread::sleep_for(k_poll_interval);
         AIRLOCK_TRY(check_cancel());
     }
+    // A signal that came while the lock was being taken still wins: a run told to stop must
+    // not go on to change the store because the lock happened to come free at that moment.
+    AIRLOCK_TRY(check_cancel());
     return Locked::yes;
 }
 
