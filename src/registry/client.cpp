@@ -415,9 +415,21 @@ Result<http::Response> RegistryClient::send(http::Client& client,
                                             const http::BodySink* sink)
 {
     bool refreshed = false;
-    // A streamed request body cannot be sent twice: such requests get one attempt (their
-    // token is already cached by the upload session request that precedes them).
-    const bool replayable = !request.body_source;
+    // A streamed request body can be sent again only while none of it was taken: libcurl asks
+    // for it after the server's first answer (100-continue), so a 401 for an expired token or
+    // a 503 usually comes before any. Once some was sent, the next run sends the whole blob.
+    std::uint64_t taken = 0;
+    if (request.body_source) {
+        request.body_source = [source = std::move(request.body_source),
+                               &taken](std::span<char> out) -> Result<std::size_t> {
+            auto n = source(out);
+            if (n) {
+                taken += *n;
+            }
+            return n;
+        };
+    }
+    const auto replayable = [&] { return taken == 0; };
     RetryLimit limit = retry_limit();
     while (true) {
         AIRLOCK_TRY_ASSIGN(request.authorization, authorization(client, scope, false));
@@ -426,7 +438,7 @@ Result<http::Response> RegistryClient::send(http::Client& client,
         if (!response) {
             // A streamed response may already be partly delivered (its owner resumes, not us),
             // and a streamed request body is spent: the next run sends the whole blob again.
-            if (replayable && sink == nullptr && response.error().code == Errc::network) {
+            if (replayable() && sink == nullptr && response.error().code == Errc::network) {
                 if (limit.another(retry_delay(limit.failures() + 1, nullptr))) {
                     AIRLOCK_TRY(retry_after_failure(limit.failures(), nullptr, &response.error()));
                     continue;
@@ -435,7 +447,7 @@ Result<http::Response> RegistryClient::send(http::Client& client,
             }
             return response;
         }
-        if (!replayable) {
+        if (!replayable()) {
             return response;
         }
         if (response->status == 401 && !refreshed) {
