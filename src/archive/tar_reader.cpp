@@ -8,7 +8,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,9 +23,6 @@ namespace {
 using ArchiveReadPtr = std::unique_ptr<struct archive, CDeleter<archive_read_free>>;
 
 constexpr std::size_t k_read_block = 1U << 20U;
-
-// How long one wait for a stalled FIFO or device lasts before Ctrl-C is looked at again.
-constexpr int k_poll_ms = 100;
 
 } // namespace
 
@@ -59,7 +55,8 @@ struct TarReader::Impl
         if (S_ISREG(info.st_mode)) {
             size += static_cast<std::uint64_t>(info.st_size);
         }
-        parts.push_back({part, std::move(fd), !S_ISREG(info.st_mode) && !S_ISBLK(info.st_mode)});
+        const bool waits = may_stall(fd);
+        parts.push_back({part, std::move(fd), waits});
         return {};
     }
 
@@ -82,32 +79,12 @@ struct TarReader::Impl
         return {};
     }
 
-    // Waits for `part` to have data without blocking in read(): a signal interrupts a blocked
-    // read() only in the thread it is delivered to, so Ctrl-C could otherwise go unnoticed while
-    // a FIFO or a device stalls.
-    Result<> wait_for_data(const Part& part) const
-    {
-        while (true) {
-            AIRLOCK_TRY(check_cancel());
-            struct pollfd ready{part.fd.get(), POLLIN, 0};
-            const int n = ::poll(&ready, 1, k_poll_ms);
-            if (n > 0) {
-                return {};
-            }
-            if (n < 0 && errno != EINTR) {
-                return fail(
-                    Errc::io,
-                    str_cat("cannot read ", part.path.string(), ": ", std::strerror(errno)));
-            }
-        }
-    }
-
     Result<std::size_t> read_some()
     {
         while (current_part < parts.size()) {
             const Part& part = parts[current_part];
             if (part.waits) {
-                AIRLOCK_TRY(wait_for_data(part));
+                AIRLOCK_TRY(wait_until_readable(part.fd, part.path.string()));
             }
             const ssize_t n = ::read(part.fd.get(), block.data(), block.size());
             if (n < 0) {

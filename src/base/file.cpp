@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/ownership.hpp>
 #include <airlock/base/sequential_file.hpp>
 #include <airlock/base/str_cat.hpp>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -59,6 +61,9 @@ Result<Fd> open_with_flags(const fs::path& path, int flags, FollowSymlinks follo
     const int fd = ::open(path.c_str(), flags | (follow == FollowSymlinks::no ? O_NOFOLLOW : 0));
     if (fd < 0) {
         const int err = errno;
+        if (err == EINTR && cancel_requested()) {
+            return fail(Errc::cancelled, "interrupted"); // e.g. waiting for a FIFO's writer
+        }
         if (err == ELOOP && follow == FollowSymlinks::no) {
             return fail(Errc::io,
                         str_cat("cannot open ", path.string(), ": it is a symbolic link"));
@@ -106,16 +111,43 @@ Result<> refuse_symlinked_directory(const fs::path& dir)
     return {};
 }
 
+bool may_stall(const Fd& fd)
+{
+    struct stat info{};
+    return ::fstat(fd.get(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISBLK(info.st_mode);
+}
+
+Result<> wait_until_readable(const Fd& fd, std::string_view what)
+{
+    constexpr int k_poll_ms = 100;
+    while (true) {
+        AIRLOCK_TRY(check_cancel());
+        struct pollfd ready{fd.get(), POLLIN, 0};
+        const int n = ::poll(&ready, 1, k_poll_ms);
+        if (n > 0) {
+            return {};
+        }
+        if (n < 0 && errno != EINTR) {
+            return fail(Errc::io, str_cat("cannot read ", what, ": ", errno_text(errno)));
+        }
+    }
+}
+
 Result<std::size_t> read_some(const Fd& fd, std::span<char> buffer, std::string_view what)
 {
+    const bool waits = may_stall(fd);
     while (true) {
+        if (waits) {
+            AIRLOCK_TRY(wait_until_readable(fd, what));
+        }
         const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
         if (n >= 0) {
             return static_cast<std::size_t>(n);
         }
-        if (errno != EINTR) {
+        if (errno != EINTR && errno != EAGAIN) {
             return fail(Errc::io, str_cat("cannot read ", what, ": ", errno_text(errno)));
         }
+        AIRLOCK_TRY(check_cancel());
     }
 }
 
@@ -337,7 +369,7 @@ ScopedDirectory::ScopedDirectory(ScopedDirectory&& other) noexcept
 ScopedDirectory::~ScopedDirectory()
 {
     if (!m_path.empty()) {
-        (void)remove_tree(m_path); // still locked: no other run reclaims it meanwhile
+        remove_owned_directory(m_path); // still locked: no other run reclaims it meanwhile
     }
 }
 
@@ -346,15 +378,7 @@ Result<ScopedDirectory> ScopedDirectory::create_unique(const fs::path& parent,
 {
     for (int attempt = 0; attempt < 16; ++attempt) {
         fs::path candidate = parent / str_cat(prefix, unique_suffix());
-        if (::mkdir(candidate.c_str(), 0700) != 0) {
-            if (errno == EEXIST) {
-                continue;
-            }
-            return fail(
-                Errc::io,
-                str_cat("cannot create a directory in ", parent.string(), ": ", errno_text(errno)));
-        }
-        AIRLOCK_TRY_ASSIGN(std::optional<Fd> owner, lock_new_directory(candidate));
+        AIRLOCK_TRY_ASSIGN(std::optional<Fd> owner, create_owned_directory(candidate));
         if (owner) {
             return ScopedDirectory(std::move(candidate), std::move(*owner));
         }

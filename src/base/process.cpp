@@ -80,6 +80,12 @@ Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv)
     }
     Fd read_end(in[0]);
     child.m_stdin = Fd(in[1]);
+    // Non-blocking, so that write() never waits for a child that stopped reading: the wait is
+    // in poll(), where Ctrl-C is seen (see write()).
+    const int flags = ::fcntl(in[1], F_GETFL);
+    if (flags < 0 || ::fcntl(in[1], F_SETFL, flags | O_NONBLOCK) != 0) {
+        return fail(Errc::io, str_cat("cannot set up a pipe: ", std::strerror(errno)));
+    }
     AIRLOCK_TRY_ASSIGN(child.m_stdout, temporary_output());
     AIRLOCK_TRY_ASSIGN(child.m_stderr, temporary_output());
     posix_spawn_file_actions_t actions;

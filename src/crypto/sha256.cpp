@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/c_deleter.hpp>
+#include <airlock/base/cancel.hpp>
 #include <airlock/base/encoding.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/crypto/sha256.hpp>
@@ -64,6 +65,7 @@ Result<std::string> sha256_file(const std::filesystem::path& path)
     Sha256 hasher;
     std::vector<char> buffer(1U << 20U);
     while (true) {
+        AIRLOCK_TRY(check_cancel()); // a part on a slow stick can take minutes
         AIRLOCK_TRY_ASSIGN(const std::size_t n, read_some(fd, buffer, path.string()));
         if (n == 0) {
             return hasher.finish_hex();

@@ -60,7 +60,17 @@ Result<Fd> open_for_reading(const std::filesystem::path& path,
 Result<Fd> open_regular_for_reading(const std::filesystem::path& path,
                                     FollowSymlinks follow = FollowSymlinks::yes);
 
-// Reads up to `buffer.size()` bytes; 0 at end of file. Errc::io naming `what`.
+// True for a FIFO, socket, terminal or anything else whose data may never come (not a regular
+// file or block device).
+bool may_stall(const Fd& fd);
+
+// Waits until `fd` has data, looking for Ctrl-C every 100 ms: a signal interrupts a blocked
+// read() only in the thread it is delivered to, and not if it comes just before the call.
+// Errc::cancelled, Errc::io naming `what`.
+Result<> wait_until_readable(const Fd& fd, std::string_view what);
+
+// Reads up to `buffer.size()` bytes; 0 at end of file. Waits as wait_until_readable does where
+// data may stall. Errc::io naming `what`, Errc::cancelled.
 Result<std::size_t> read_some(const Fd& fd, std::span<char> buffer, std::string_view what);
 
 // Writes all of `data`. Errc::io naming `what`.
@@ -165,7 +175,7 @@ class ScopedDirectory
     ScopedDirectory(std::filesystem::path path, Fd owner);
 
     std::filesystem::path m_path;
-    Fd m_owner; // the owner's lock (see ownership.hpp), released after the removal
+    Fd m_owner; // the lock on its owner file (see ownership.hpp), released after the removal
 };
 
 // Removes `path` and everything below it; used for leftovers of interrupted runs. Errc::io.
