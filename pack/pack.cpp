@@ -13,6 +13,7 @@
 #include <airlock/archive/tar_reader.hpp>
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
+#include <airlock/base/file_lock.hpp>
 #include <airlock/base/file_set.hpp>
 #include <airlock/base/ownership.hpp>
 #include <airlock/base/str_cat.hpp>
@@ -257,25 +258,52 @@ std::vector<fs::path> parts_beyond(const fs::path& output, std::size_t count)
     return out;
 }
 
+// True for the temporary names a pack to `output` makes: `.OUT.tmp-*`, `.OUT.NNN.tmp-*`,
+// `.OUT.NNN.old-*`, `.OUT.parts.json.{tmp,old}-*`, `.OUT.cosign.json.tmp-*`; nothing of another
+// bundle in the same directory (x.bundle.v2 beside x.bundle).
+bool is_pack_temporary(std::string_view name, const std::string& output)
+{
+    for (const std::string& final_name :
+         {output, output + ".parts.json", output + ".cosign.json"}) {
+        if (is_temporary_name(name, final_name)) {
+            return true;
+        }
+    }
+    const std::string part_prefix = output + ".";
+    const std::size_t part_name = part_prefix.size() + 3;
+    if (name.size() <= 1 + part_name || !name.substr(1).starts_with(part_prefix)) {
+        return false;
+    }
+    const std::string_view digits = name.substr(1 + part_prefix.size(), 3);
+    return std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })
+           && is_temporary_name(name, name.substr(1, part_name));
+}
+
 // What an interrupted pack to this path left: a split set caught in its switch is put back
-// first, then the temporary files and backups of earlier runs go.
+// first, then the temporary files and moved-aside files of earlier runs go. Under the
+// directory's lock, which a switch holds too.
 Result<> reclaim_output(const fs::path& output, Reporter& reporter)
 {
     const fs::path dir = output.has_parent_path() ? output.parent_path() : fs::path(".");
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        return {}; // writing will say what is wrong with it
+    }
+    AIRLOCK_TRY_ASSIGN(const FileLock lock,
+                       FileLock::acquire_directory(dir, &reporter, "another pack writing there"));
     AIRLOCK_TRY_ASSIGN(const bool restored, restore_interrupted_switch(parts_file_path(output)));
     if (restored) {
         reporter.warn(str_cat("restored the earlier ",
                               parts_file_path(output).string(),
                               " and its parts, which an interrupted pack had moved aside"));
     }
-    const std::string prefix = str_cat(".", output.filename().string(), ".");
-    report_reclaimed(reclaim_abandoned(dir,
-                                       [&](std::string_view name) {
-                                           return name.starts_with(prefix)
-                                                  && is_temporary_name(name);
-                                       }),
-                     dir.string(),
-                     reporter);
+    const std::string name = output.filename().string();
+    report_reclaimed(
+        reclaim_abandoned(dir,
+                          Debris::files,
+                          [&](std::string_view entry) { return is_pack_temporary(entry, name); }),
+        dir.string(),
+        reporter);
     return {};
 }
 
@@ -632,7 +660,8 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
         std::vector<AtomicFile> set = parts->take_files();
         set.push_back(std::move(parts_file));
         // All or nothing: an earlier set at this path stays whole until this one is complete.
-        AIRLOCK_TRY(replace_file_set(set, parts_beyond(options.output, list.parts.size())));
+        AIRLOCK_TRY(
+            replace_file_set(set, [&] { return parts_beyond(options.output, list.parts.size()); }));
         for (const auto& part : list.parts) {
             summary.parts.push_back(part.name);
         }

@@ -144,10 +144,17 @@ Result<> OciStore::ensure_layout()
 Reclaimed OciStore::reclaim_abandoned() const
 {
     const fs::path state = m_root / k_state_dir;
-    Reclaimed out = airlock::reclaim_abandoned(state, [](std::string_view name) {
-        return name.starts_with("staging-") || is_temporary_name(name);
+    // Only names airlock makes, in its own directory, and in the root only the temporary files
+    // that versions before it wrote there: the root may be a directory of the user's.
+    Reclaimed out =
+        airlock::reclaim_abandoned(state, Debris::directories, [](std::string_view name) {
+            return has_unique_suffix(name, "staging-");
+        });
+    out += airlock::reclaim_abandoned(
+        state, Debris::files, [](std::string_view name) { return is_temporary_name(name); });
+    out += airlock::reclaim_abandoned(m_root, Debris::files, [](std::string_view name) {
+        return is_temporary_name(name, "index.json") || is_temporary_name(name, "oci-layout");
     });
-    out += airlock::reclaim_abandoned(m_root, is_temporary_name);
     return out;
 }
 

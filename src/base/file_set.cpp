@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <system_error>
 
@@ -39,7 +40,7 @@ bool present(const fs::path& path)
 // leave it alone under its backup name; empty for anything else, which is moved all the same.
 Fd lock_existing(const fs::path& path)
 {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    Fd fd(::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (fd) {
         (void)::flock(fd.get(), LOCK_EX | LOCK_NB);
     }
@@ -133,6 +134,18 @@ class Switch
     bool m_done = false;
 };
 
+// ".old-SUFFIX" of a backup's name; empty for other temporary names.
+std::string_view backup_tail(std::string_view name)
+{
+    constexpr std::size_t k_suffix = 10;
+    const std::size_t tail = k_backup_marker.size() + k_suffix;
+    if (name.size() < tail
+        || name.substr(name.size() - tail, k_backup_marker.size()) != k_backup_marker) {
+        return {};
+    }
+    return name.substr(name.size() - tail);
+}
+
 // "x.bundle.001" from ".x.bundle.001.old-SUFFIX"; empty when `name` is not a backup.
 std::string backed_up_name(std::string_view name, std::string_view suffix)
 {
@@ -145,7 +158,8 @@ std::string backed_up_name(std::string_view name, std::string_view suffix)
 
 } // namespace
 
-Result<> replace_file_set(std::span<AtomicFile> files, const std::vector<fs::path>& stale)
+Result<> replace_file_set(std::span<AtomicFile> files,
+                          const std::function<std::vector<fs::path>()>& stale)
 {
     if (files.empty()) {
         return {};
@@ -164,7 +178,7 @@ Result<> replace_file_set(std::span<AtomicFile> files, const std::vector<fs::pat
     for (std::size_t i = 0; i + 1 < files.size(); ++i) {
         AIRLOCK_TRY(change.move_aside(files[i].path()));
     }
-    for (const auto& path : stale) {
+    for (const auto& path : stale()) { // looked up under the lock: no other switch adds any
         AIRLOCK_TRY(change.move_aside(path));
     }
     for (auto& file : files) {
@@ -187,22 +201,26 @@ Result<bool> restore_interrupted_switch(const fs::path& commit_point)
 {
     const fs::path dir = directory_of(commit_point);
     const std::string name = commit_point.filename().string();
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) {
-        return false;
-    }
-    AIRLOCK_TRY_ASSIGN(const FileLock lock,
-                       FileLock::acquire_directory(dir, nullptr, "another airlock writing there"));
     if (present(commit_point)) {
         return false; // the switch got as far as its new commit point: the backups are debris
     }
-    const std::string commit_backup = str_cat(".", name, k_backup_marker);
+    // The switch whose commit point was moved aside last, should debris of an older one
+    // remain: rename() sets a file's ctime, not its mtime.
+    std::error_code ec;
     std::string suffix;
+    struct timespec newest{};
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string entry = it->path().filename().string();
-        if (entry.starts_with(commit_backup) && is_temporary_name(entry)) {
-            suffix = entry.substr(commit_backup.size());
-            break;
+        struct stat info{};
+        if (!is_temporary_name(entry, name) || backup_tail(entry).empty()
+            || ::lstat(it->path().c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+            continue;
+        }
+        if (suffix.empty() || info.st_ctim.tv_sec > newest.tv_sec
+            || (info.st_ctim.tv_sec == newest.tv_sec && info.st_ctim.tv_nsec > newest.tv_nsec)) {
+            suffix =
+                entry.substr(entry.size() - backup_tail(entry).size() + k_backup_marker.size());
+            newest = info.st_ctim;
         }
     }
     if (suffix.empty()) {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -39,6 +40,35 @@ bool still_named(const Fd& fd, const fs::path& path)
            && same_entry(opened, named);
 }
 
+// Beside a ScopedDirectory D, the file `D.owner` that its owner holds locked. It is created
+// before the directory and removed after it, so a directory without one has no owner.
+constexpr std::string_view k_owner_suffix = ".owner";
+
+// Lock errors that mean "this file system has no locks", not "someone holds it".
+bool locks_unsupported(int err)
+{
+    return err == ENOLCK || err == EOPNOTSUPP || err == EINVAL || err == EBADF;
+}
+
+fs::path owner_file(const fs::path& directory)
+{
+    return directory.string() + std::string(k_owner_suffix);
+}
+
+// Opens and locks `path` if its owner is gone; nothing when it is held (or the file system has
+// no locks, or it is not a regular file). Opened for writing, as NFS needs for an exclusive
+// lock; O_NONBLOCK so that nothing planted under such a name can stall us.
+std::optional<Fd> lock_if_abandoned(const fs::path& path)
+{
+    Fd fd(::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    struct stat info{};
+    if (!fd || ::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode)
+        || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0 || !still_named(fd, path)) {
+        return std::nullopt;
+    }
+    return fd;
+}
+
 std::uint64_t tree_bytes(const fs::path& path, bool directory)
 {
     std::error_code ec;
@@ -53,6 +83,18 @@ std::uint64_t tree_bytes(const fs::path& path, bool directory)
         }
     }
     return total;
+}
+
+Reclaimed remove_debris(const fs::path& path, bool directory)
+{
+    const std::uint64_t bytes = tree_bytes(path, directory);
+    std::error_code removed;
+    if (directory) {
+        fs::remove_all(path, removed);
+    } else {
+        fs::remove(path, removed);
+    }
+    return removed ? Reclaimed{} : Reclaimed{1, bytes};
 }
 
 } // namespace
@@ -74,21 +116,28 @@ std::string temporary_name(std::string_view final_name, std::string_view kind)
     return str_cat(".", final_name, ".", kind, "-", unique_suffix());
 }
 
-bool is_temporary_name(std::string_view name)
+bool has_unique_suffix(std::string_view name, std::string_view prefix)
 {
-    // ".X.tmp-" + suffix at least: a leading dot, one character of name, the marker, the suffix.
-    constexpr std::size_t k_marker = 5; // ".tmp-" or ".old-"
+    if (name.size() != prefix.size() + k_suffix_length || !name.starts_with(prefix)) {
+        return false;
+    }
+    return std::all_of(
+        name.begin() + static_cast<std::ptrdiff_t>(prefix.size()), name.end(), is_suffix_char);
+}
+
+bool is_temporary_name(std::string_view name, std::optional<std::string_view> final_name)
+{
+    // "." + NAME + ".tmp-" or ".old-" + suffix.
+    constexpr std::size_t k_marker = 5;
     if (name.size() < 2 + k_marker + k_suffix_length || name.front() != '.') {
         return false;
     }
-    const std::string_view suffix = name.substr(name.size() - k_suffix_length);
-    const std::string_view marker = name.substr(name.size() - k_suffix_length - k_marker, k_marker);
-    for (const char c : suffix) {
-        if (!is_suffix_char(c)) {
-            return false;
-        }
+    const std::string_view head = name.substr(0, name.size() - k_suffix_length);
+    const std::string_view marker = head.substr(head.size() - k_marker);
+    if ((marker != ".tmp-" && marker != ".old-") || !has_unique_suffix(name, head)) {
+        return false;
     }
-    return marker == ".tmp-" || marker == ".old-";
+    return !final_name || head.substr(1, head.size() - 1 - k_marker) == *final_name;
 }
 
 Result<bool> lock_as_owner(const Fd& fd, const fs::path& path)
@@ -97,64 +146,99 @@ Result<bool> lock_as_owner(const Fd& fd, const fs::path& path)
         if (errno == EWOULDBLOCK || errno == EINTR) {
             return false;
         }
-        return fail(Errc::io, str_cat("cannot lock ", path.string(), ": ", std::strerror(errno)));
+        if (!locks_unsupported(errno)) {
+            return fail(Errc::io,
+                        str_cat("cannot lock ", path.string(), ": ", std::strerror(errno)));
+        }
+        // No locks on this file system: nothing is reclaimed there either (see reclaim).
     }
     // A reclaiming run may have locked, removed and released it before we locked it.
     return still_named(fd, path);
 }
 
-Result<std::optional<Fd>> lock_new_directory(const fs::path& path)
+Result<std::optional<Fd>> create_owned_directory(const fs::path& path)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    const fs::path owner = owner_file(path);
+    const int fd = ::open(owner.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        if (errno == ENOENT) {
+        if (errno == EEXIST) {
             return std::optional<Fd>{};
         }
-        return fail(Errc::io, str_cat("cannot open ", path.string(), ": ", std::strerror(errno)));
+        return fail(Errc::io,
+                    str_cat("cannot create ", owner.string(), ": ", std::strerror(errno)));
     }
     Fd owned(fd);
-    AIRLOCK_TRY_ASSIGN(const bool locked, lock_as_owner(owned, path));
+    AIRLOCK_TRY_ASSIGN(const bool locked, lock_as_owner(owned, owner));
     if (!locked) {
-        return std::optional<Fd>{};
+        return std::optional<Fd>{}; // a reclaiming run took the owner file: another name
+    }
+    if (::mkdir(path.c_str(), 0700) != 0) {
+        const int err = errno;
+        ::unlink(owner.c_str());
+        if (err == EEXIST) {
+            return std::optional<Fd>{};
+        }
+        return fail(Errc::io,
+                    str_cat("cannot create directory ", path.string(), ": ", std::strerror(err)));
     }
     return std::optional<Fd>(std::move(owned));
 }
 
+void remove_owned_directory(const fs::path& path)
+{
+    std::error_code ec;
+    fs::remove_all(path, ec);
+    if (!ec) {
+        fs::remove(owner_file(path), ec); // last: until then the directory is still ours
+    }
+}
+
 Reclaimed reclaim_abandoned(const fs::path& dir,
+                            Debris kind,
                             const std::function<bool(std::string_view name)>& is_ours)
 {
     Reclaimed out;
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const fs::path path = it->path();
-        if (!is_ours(path.filename().string())) {
+        std::string name = path.filename().string();
+        const bool owner = kind == Debris::directories && name.ends_with(k_owner_suffix);
+        if (owner) {
+            name.resize(name.size() - k_owner_suffix.size());
+        }
+        if (!is_ours(name)) {
             continue;
         }
-        // O_NOFOLLOW: a symlink with a temporary-looking name is not ours to follow or remove.
-        // O_NONBLOCK: a FIFO planted under such a name must not stall the run.
-        const int raw = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-        if (raw < 0) {
-            continue;
-        }
-        const Fd fd(raw);
         struct stat info{};
-        if (::fstat(fd.get(), &info) != 0 || !(S_ISREG(info.st_mode) || S_ISDIR(info.st_mode))) {
+        if (::lstat(path.c_str(), &info) != 0) {
             continue;
         }
-        if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0 || !still_named(fd, path)) {
-            continue; // its owner is alive, or another run is reclaiming it right now
+        if (kind == Debris::files || owner) {
+            // A temporary file, or the owner file of a directory that is gone already.
+            if (!S_ISREG(info.st_mode)
+                || (owner && fs::exists(fs::symlink_status(dir / name, ec)))) {
+                continue;
+            }
+            if (const auto fd = lock_if_abandoned(path)) {
+                out += remove_debris(path, false);
+            }
+            continue;
         }
-        const bool directory = S_ISDIR(info.st_mode);
-        const std::uint64_t bytes = tree_bytes(path, directory);
-        std::error_code removed;
-        if (directory) {
-            fs::remove_all(path, removed);
-        } else {
-            fs::remove(path, removed);
+        if (!S_ISDIR(info.st_mode)) {
+            continue; // a symlink, FIFO or file under a directory's name is not ours
         }
-        if (!removed) {
-            ++out.entries;
-            out.bytes += bytes;
+        const fs::path owner_path = owner_file(path);
+        struct stat owner_info{};
+        if (::lstat(owner_path.c_str(), &owner_info) != 0) {
+            if (errno == ENOENT) {
+                out += remove_debris(path, true); // never owned, or its owner file was removed
+            }
+            continue;
+        }
+        if (const auto fd = lock_if_abandoned(owner_path)) {
+            out += remove_debris(path, true);
+            std::error_code removed;
+            fs::remove(owner_path, removed);
         }
     }
     return out;
@@ -163,9 +247,8 @@ Reclaimed reclaim_abandoned(const fs::path& dir,
 Reclaimed reclaim_temporaries_of(const fs::path& final_path, const fs::path& temp_dir)
 {
     const std::string prefix = str_cat(".", final_path.filename().string(), ".tmp-");
-    return reclaim_abandoned(temp_dir, [&](std::string_view name) {
-        return name.starts_with(prefix) && is_temporary_name(name)
-               && name.size() == prefix.size() + k_suffix_length;
+    return reclaim_abandoned(temp_dir, Debris::files, [&](std::string_view name) {
+        return has_unique_suffix(name, prefix);
     });
 }
 

@@ -7,13 +7,12 @@ airlock pack "oci:$images/sample:1.0" -o s.bundle --sign-key k.key --compression
 airlock pack "oci:$images/sample:2.0" -o v2.bundle --sign-key k.key --compression none -q > /dev/null
 size=$(stat -c %s s.bundle)
 
-# staging_of PID: the staging directory that import PID holds open (and locked).
+# staging_of PID: the staging directory whose owner file import PID holds open (and locked).
 staging_of() {
     for fd in /proc/"$1"/fd/*; do
         target=$(readlink "$fd" 2> /dev/null || true)
         case "$target" in
-        */.airlock/staging-*/*) ;;
-        */.airlock/staging-*) basename "$target" ;;
+        */.airlock/staging-*.owner) basename "$target" .owner ;;
         esac
     done
 }
@@ -62,17 +61,23 @@ assert_eq "$(ls store/.airlock)" "lock" "what stays in .airlock"
 skopeo inspect --raw oci:store:localhost/sample:1.0 > /dev/null
 skopeo inspect --raw oci:store:localhost/sample:2.0 > /dev/null
 
-step "a temporary index.json that a killed import left goes with the next import"
+step "a temporary index.json that a killed import left goes with the next import, and only that"
 head -c 1000 /dev/urandom > store/.index.json.tmp-abcdefghij
+echo "the user's" > store/.bashrc.old-2023backup
 airlock import s.bundle --to oci:store --trusted-key k.pub 2> again.err > /dev/null
 grep -q "reclaimed 1000 B" again.err || fail "no reclaim reported: $(cat again.err)"
 test ! -e store/.index.json.tmp-abcdefghij || fail "the temporary index.json stayed"
+test -e store/.bashrc.old-2023backup || fail "a file of the user's in the store directory was removed"
+rm store/.bashrc.old-2023backup
 
 step "a killed pack's temporary bundle goes with the next pack to that path; a live one's stays"
 # A killed pack leaves its temporary file unlocked; a running one holds its lock (here flock(1)).
 head -c 100000 /dev/urandom > .x.bundle.tmp-deaddeadde
 head -c 100 /dev/urandom > .x.bundle.001.tmp-deaddeadde
 head -c 100 /dev/urandom > .x.bundle.tmp-livelivel1
+# Not this bundle's: another bundle's moved-aside part, a directory of the user's.
+head -c 100 /dev/urandom > .x.bundle.v2.001.old-abcdefghij
+mkdir -p .x.bundle.photos.old-2024backup/sub
 flock -o .x.bundle.tmp-livelivel1 sleep 30 > /dev/null 2>&1 &
 holder=$!
 background_pids="$background_pids $holder"
@@ -88,5 +93,7 @@ grep -q "reclaimed 97.8 KiB that interrupted runs left in . (2 temporary files a
 test ! -e .x.bundle.tmp-deaddeadde || fail "a killed pack's temporary file stayed"
 test ! -e .x.bundle.001.tmp-deaddeadde || fail "a killed split pack's temporary part stayed"
 test -e .x.bundle.tmp-livelivel1 || fail "a live pack's temporary file was removed"
+test -e .x.bundle.v2.001.old-abcdefghij || fail "a pack of x.bundle removed a file of x.bundle.v2"
+test -d .x.bundle.photos.old-2024backup/sub || fail "a pack removed a directory of the user's"
 kill "$holder"
 airlock verify x.bundle --trusted-key k.pub > /dev/null

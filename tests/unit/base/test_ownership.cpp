@@ -59,17 +59,26 @@ TEST_CASE("base::is_temporary_name")
     CHECK_FALSE(is_temporary_name(".index.json.tmp-ABCDEFGHIJ"));
     CHECK_FALSE(is_temporary_name(".index.json.new-0123456789"));
     CHECK_FALSE(is_temporary_name("x.tmp-0123456789"));
+    CHECK(is_temporary_name(".x.bundle.001.old-0123456789", "x.bundle.001"));
+    CHECK_FALSE(is_temporary_name(".x.bundle.001.old-0123456789", "x.bundle"));
+    CHECK_FALSE(is_temporary_name(".x.bundle.v2.tmp-0123456789", "x.bundle"));
+    CHECK(has_unique_suffix("staging-0123456789", "staging-"));
+    CHECK_FALSE(has_unique_suffix("staging-01234", "staging-"));
+    CHECK_FALSE(has_unique_suffix("staging-012345678X", "staging-"));
 }
 
 TEST_CASE("base::reclaim_abandoned takes what no live run holds")
 {
     const test::Scratch scratch;
     const fs::path dir = scratch.path();
-    // Debris: unlocked, as a killed run leaves it.
+    // Debris: unlocked, as a killed run leaves it (a staging directory with its owner file, the
+    // owner file alone of a run killed before its mkdir).
     put(dir / ".channels.json.tmp-aaaaaaaaaa", "12345");
-    fs::create_directory(dir / "staging-dead");
-    put(dir / "staging-dead" / "blob", "1234567");
-    // Not debris: a symlink and an unrelated file with temporary-looking names are left alone.
+    fs::create_directory(dir / "staging-deaddeadde");
+    put(dir / "staging-deaddeadde.owner", "");
+    put(dir / "staging-deaddeadde" / "blob", "1234567");
+    put(dir / "staging-earlyearly.owner", "");
+    // Not debris: a symlink with a temporary-looking name, an unrelated file.
     fs::create_symlink("/etc/passwd", dir / ".link.tmp-bbbbbbbbbb");
     put(dir / "keep.json", "x");
     // Live: held by this process right now.
@@ -78,18 +87,36 @@ TEST_CASE("base::reclaim_abandoned takes what no live run holds")
     REQUIRE(live_dir);
     put(live_dir->path() / "blob", "abc");
 
-    const Reclaimed reclaimed = reclaim_abandoned(dir, [](std::string_view name) {
-        return name.starts_with("staging-") || is_temporary_name(name);
-    });
-    CHECK(reclaimed.entries == 2);
+    const auto staging = [](std::string_view name) { return has_unique_suffix(name, "staging-"); };
+    const auto temporary = [](std::string_view name) { return is_temporary_name(name); };
+    Reclaimed reclaimed = reclaim_abandoned(dir, Debris::directories, staging);
+    reclaimed += reclaim_abandoned(dir, Debris::files, temporary);
+    CHECK(reclaimed.entries == 3);
     CHECK(reclaimed.bytes == 12);
     CHECK_FALSE(fs::exists(dir / ".channels.json.tmp-aaaaaaaaaa"));
-    CHECK_FALSE(fs::exists(dir / "staging-dead"));
+    CHECK_FALSE(fs::exists(dir / "staging-deaddeadde"));
+    CHECK_FALSE(fs::exists(dir / "staging-deaddeadde.owner"));
+    CHECK_FALSE(fs::exists(dir / "staging-earlyearly.owner"));
     CHECK(fs::is_symlink(dir / ".link.tmp-bbbbbbbbbb"));
     CHECK(fs::exists(dir / "keep.json"));
     CHECK(fs::exists(live_dir->path() / "blob"));
+    CHECK(fs::exists(live_dir->path().string() + ".owner"));
     REQUIRE(live_file.commit());
     CHECK(*read_file(dir / "index.json") == "new");
+}
+
+TEST_CASE("base::reclaim_abandoned takes only the kind asked for")
+{
+    const test::Scratch scratch;
+    const fs::path dir = scratch.path();
+    fs::create_directories(dir / ".photos.old-2024backup" / "sub");
+    put(dir / "staging-notadirect", "a file, not a staging directory");
+    const auto staging = [](std::string_view name) { return has_unique_suffix(name, "staging-"); };
+    CHECK(reclaim_abandoned(dir, Debris::directories, staging).entries == 0);
+    CHECK(fs::exists(dir / "staging-notadirect"));
+    CHECK(reclaim_abandoned(dir, Debris::files, [](std::string_view) { return true; }).entries
+          == 1);
+    CHECK(fs::exists(dir / ".photos.old-2024backup" / "sub"));
 }
 
 TEST_CASE("base::replace_file_set")
@@ -108,7 +135,7 @@ TEST_CASE("base::replace_file_set")
         files.push_back(staged(dir / "a.001", "new 1"));
         files.push_back(staged(dir / "a.002", "new 2"));
         files.push_back(staged(dir / "a.parts", "new list"));
-        REQUIRE(replace_file_set(files, {dir / "a.003"}));
+        REQUIRE(replace_file_set(files, [&] { return std::vector<fs::path>{dir / "a.003"}; }));
         CHECK(names_in(dir) == std::set<std::string>{"a.001", "a.002", "a.parts"});
         CHECK(*read_file(dir / "a.001") == "new 1");
         CHECK(*read_file(dir / "a.parts") == "new list");
@@ -125,7 +152,7 @@ TEST_CASE("base::replace_file_set")
                 fs::remove(dir / name);
             }
         }
-        CHECK_FALSE(replace_file_set(files, {dir / "a.003"}));
+        CHECK_FALSE(replace_file_set(files, [&] { return std::vector<fs::path>{dir / "a.003"}; }));
         files.clear();
         CHECK(names_in(dir) == old_names);
         CHECK(*read_file(dir / "a.001") == "old 1");
@@ -152,7 +179,10 @@ TEST_CASE("base::replace_file_set")
         REQUIRE(restored);
         CHECK_FALSE(*restored);
         CHECK(*read_file(dir / "a.001") == "old 1");
-        CHECK(reclaim_abandoned(dir, is_temporary_name).entries == 1);
+        CHECK(reclaim_abandoned(
+                  dir, Debris::files, [](std::string_view name) { return is_temporary_name(name); })
+                  .entries
+              == 1);
         CHECK_FALSE(any_temporary(dir));
     }
 }

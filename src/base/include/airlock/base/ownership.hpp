@@ -15,10 +15,13 @@
 namespace airlock {
 
 // Whatever a run writes under a temporary name (a staging directory, `.index.json.tmp-*`, a
-// bundle part before the switch) is held by that run with an exclusive flock until it is
-// renamed into place or removed. The kernel drops the lock when the process ends, however it
-// ends (kill -9, power cut before the next boot), so a later run tells debris (unlocked) from a
-// concurrent run's work in progress (locked) without trusting pids, clocks or host names.
+// bundle part before the switch) is held by that run with an exclusive lock until it is renamed
+// into place or removed: on the file itself, or for a directory D on the file `D.owner` beside
+// it, created before D and removed after it. The kernel
+// drops the lock when the process ends, however it ends, so a later run tells debris (unlocked)
+// from a concurrent run's work in progress (locked) without trusting pids, clocks or host
+// names. Files are locked through descriptors open for writing, which NFS needs to lock them
+// across hosts. On a file system without locks nothing is locked and nothing is reclaimed.
 
 // A fresh random suffix for temporary names: 10 characters of [a-z0-9].
 std::string unique_suffix();
@@ -27,17 +30,26 @@ std::string unique_suffix();
 // airlock or an OCI tool would read as content.
 std::string temporary_name(std::string_view final_name, std::string_view kind);
 
-// True for names that temporary_name(_, "tmp") or temporary_name(_, "old") makes.
-bool is_temporary_name(std::string_view name);
+// True for `.NAME.KIND-SUFFIX` as temporary_name makes it, with KIND "tmp" or "old"; when
+// `final_name` is given, only for that NAME.
+bool is_temporary_name(std::string_view name, std::optional<std::string_view> final_name = {});
 
-// Takes the owner's lock on `path`, which this process has just created and opened as `fd`.
-// False when a reclaiming run got there first (it locked or removed the new entry in the instant
-// between creation and locking): the caller then creates another name. Errc::io otherwise.
+// True for `PREFIX` followed by a unique_suffix(), e.g. a staging directory's name.
+bool has_unique_suffix(std::string_view name, std::string_view prefix);
+
+// Takes the owner's lock on `path`, which this process has just created and opened for writing
+// as `fd`. False when a reclaiming run got there first (it locked or removed the new entry in
+// the instant between creation and locking): the caller then creates another name. True, with
+// nothing locked, on a file system without locks. Errc::io otherwise.
 Result<bool> lock_as_owner(const Fd& fd, const std::filesystem::path& path);
 
-// Opens the directory `path` (just created by this process) and takes the owner's lock on it.
-// Nothing when a reclaiming run got there first, as for lock_as_owner.
-Result<std::optional<Fd>> lock_new_directory(const std::filesystem::path& path);
+// Creates and locks the owner file `path.owner`, then the directory `path` (mode 0700); returns
+// the owner file, to be held until remove_owned_directory(). Nothing when either name is taken
+// or a reclaiming run got there first: the caller then tries another name.
+Result<std::optional<Fd>> create_owned_directory(const std::filesystem::path& path);
+
+// Removes the directory `path` with everything in it, then its owner file.
+void remove_owned_directory(const std::filesystem::path& path);
 
 struct Reclaimed
 {
@@ -52,10 +64,17 @@ struct Reclaimed
     }
 };
 
-// Removes the entries of `dir` whose names `is_ours` accepts and whose owner is gone (no lock
-// held on them), with everything inside; never follows a symlink, never touches a locked
-// entry. Best effort: what cannot be removed now is left for a later run.
+// What reclaim_abandoned may remove.
+enum class Debris {
+    files,       // temporary files (AtomicFile's, a switch's moved-aside files)
+    directories, // ScopedDirectory's directories and their owner files
+};
+
+// Removes the entries of `dir` of kind `kind` whose names `is_ours` accepts and whose owner is
+// gone (its lock is free), never following a symlink and never touching a locked entry. Best
+// effort: what cannot be removed now is left for a later run.
 Reclaimed reclaim_abandoned(const std::filesystem::path& dir,
+                            Debris kind,
                             const std::function<bool(std::string_view name)>& is_ours);
 
 // Reclaims the abandoned temporary files of one destination: `.NAME.tmp-*` in `temp_dir`, where
