@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <functional>
@@ -234,18 +233,20 @@ Result<bool> restore_interrupted_switch(const fs::path& commit_point)
         }
     }
     // Parts first, the commit point last, as a switch would.
-    std::stable_partition(moves.begin(), moves.end(), [&](const auto& move) {
-        return move.second.filename() != name;
-    });
-    for (const auto& [from, to] : moves) {
-        if (::rename(from.c_str(), to.c_str()) != 0) {
-            return fail(Errc::io,
-                        str_cat("cannot restore ",
-                                to.string(),
-                                " from ",
-                                from.string(),
-                                " after an interrupted run: ",
-                                std::strerror(errno)));
+    for (const bool last : {false, true}) {
+        for (const auto& [from, to] : moves) {
+            if ((to.filename() == name) != last) {
+                continue;
+            }
+            if (::rename(from.c_str(), to.c_str()) != 0) {
+                return fail(Errc::io,
+                            str_cat("cannot restore ",
+                                    to.string(),
+                                    " from ",
+                                    from.string(),
+                                    " after an interrupted run: ",
+                                    std::strerror(errno)));
+            }
         }
     }
     AIRLOCK_TRY(fsync_directory(dir));
