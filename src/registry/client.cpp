@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The OCI distribution spec's pull side. Every request goes through `send`, which attaches
-// credentials for the request's scope, answers a 401 challenge once (Basic, or a Bearer token
-// fetched from the realm the registry names and cached per scope), and retries connection
-// errors, 429 and 5xx with exponential backoff or the server's Retry-After. Streamed bodies
-// are not retried here once bytes have reached the sink: the blob cache resumes them with Range.
+// The OCI distribution spec, pull and push. Every request goes through `send`, which attaches
+// credentials for the request's scope and answers a 401 challenge once (Basic, or a Bearer
+// token fetched from the realm the registry names and cached per scope); it, the first contact
+// and the token request retry through one policy, `with_retries`: connection errors, 429 and
+// 5xx, with exponential backoff or the server's Retry-After. A streamed response is not retried
+// once bytes reached its sink (the blob cache resumes it with Range), nor a streamed request
+// body once any of it was taken (the next run sends the blob again).
 
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/encoding.hpp>
@@ -193,6 +195,30 @@ RegistryClient::retry_after_failure(int retry, const http::Response* response, c
     return backoff(retry, response);
 }
 
+Result<http::Response>
+RegistryClient::with_retries(const std::function<Result<http::Response>()>& attempt,
+                             const std::function<bool(bool network_error)>& may_repeat)
+{
+    RetryLimit limit = retry_limit();
+    while (true) {
+        auto response = attempt();
+        const bool network = !response && response.error().code == Errc::network;
+        if ((!network && !(response && retryable_status(response->status)))
+            || !may_repeat(network)) {
+            return response;
+        }
+        const http::Response* answer = response ? &*response : nullptr;
+        if (!limit.another(retry_delay(limit.failures() + 1, answer))) {
+            if (network) {
+                response.error().message += "; " + limit.gave_up();
+            }
+            return response;
+        }
+        AIRLOCK_TRY(
+            retry_after_failure(limit.failures(), answer, network ? &response.error() : nullptr));
+    }
+}
+
 Result<std::shared_ptr<RegistryClient>>
 RegistryClient::connect(const std::string& host, const RegistryOptions& options, Reporter& reporter)
 {
@@ -212,54 +238,39 @@ RegistryClient::connect(const std::string& host, const RegistryOptions& options,
         http::Request ping;
         ping.url = base + "/v2/";
         ping.tls = client->m_tls;
-        RetryLimit limit = client->retry_limit();
-        while (true) {
-            auto response = http.fetch(ping, 1U << 20U);
-            if (!response) {
-                last = response.error();
-                if (response.error().code == Errc::cancelled) {
-                    return std::unexpected(last);
-                }
-                if (scheme == "https" && schemes.size() > 1) {
-                    break; // an insecure registry may speak plain HTTP: try that
-                }
-                if (response.error().code == Errc::network) {
-                    if (limit.another(retry_delay(limit.failures() + 1, nullptr))) {
-                        AIRLOCK_TRY(client->retry_after_failure(limit.failures(), nullptr, &last));
-                        continue;
-                    }
-                    last.message += "; " + limit.gave_up();
-                }
-                return std::unexpected(
-                    std::move(last).with_context(str_cat("while contacting registry ", host)));
-            }
-            if (retryable_status(response->status)
-                && limit.another(retry_delay(limit.failures() + 1, &*response))) {
-                AIRLOCK_TRY(client->retry_after_failure(limit.failures(), &*response, nullptr));
+        // Over https with plain HTTP to fall back to, a connection error goes to the next scheme.
+        const bool falls_back = scheme == "https" && schemes.size() > 1;
+        auto response =
+            client->with_retries([&] { return http.fetch(ping, 1U << 20U); },
+                                 [&](bool network) { return !(network && falls_back); });
+        if (!response) {
+            last = response.error();
+            if (falls_back && last.code != Errc::cancelled) {
                 continue;
             }
-            if (response->status == 401) {
-                client->m_challenge = parse_challenge(response->header("www-authenticate"));
-            } else if (response->status != 200) {
-                return fail(Errc::http_status,
-                            str_cat("registry ",
-                                    host,
-                                    " answered ",
-                                    response->status,
-                                    " to ",
-                                    http::redact_url(ping.url),
-                                    "; is it an OCI registry?"));
-            }
-            client->m_base_url = base;
-            if (scheme == "http" || !client->m_tls.verify) {
-                reporter.warn(
-                    str_cat("registry ",
-                            host,
-                            " is insecure (--insecure-registry): ",
-                            scheme == "http" ? "plain HTTP" : "TLS without verification"));
-            }
-            return client;
+            return std::unexpected(
+                std::move(last).with_context(str_cat("while contacting registry ", host)));
         }
+        if (response->status == 401) {
+            client->m_challenge = parse_challenge(response->header("www-authenticate"));
+        } else if (response->status != 200) {
+            return fail(Errc::http_status,
+                        str_cat("registry ",
+                                host,
+                                " answered ",
+                                response->status,
+                                " to ",
+                                http::redact_url(ping.url),
+                                "; is it an OCI registry?"));
+        }
+        client->m_base_url = base;
+        if (scheme == "http" || !client->m_tls.verify) {
+            reporter.warn(str_cat("registry ",
+                                  host,
+                                  " is insecure (--insecure-registry): ",
+                                  scheme == "http" ? "plain HTTP" : "TLS without verification"));
+        }
+        return client;
     }
     return std::unexpected(
         std::move(last).with_context(str_cat("while contacting registry ", host)));
@@ -342,40 +353,26 @@ Result<std::string> RegistryClient::fetch_token(http::Client& client, const std:
         request.authorization =
             "Basic " + base64_encode(m_credentials->username + ":" + m_credentials->password);
     }
-    RetryLimit limit = retry_limit();
-    while (true) {
-        auto response = client.fetch(request, 1U << 20U);
-        if (!response) {
-            if (response.error().code == Errc::network) {
-                if (limit.another(retry_delay(limit.failures() + 1, nullptr))) {
-                    AIRLOCK_TRY(retry_after_failure(limit.failures(), nullptr, &response.error()));
-                    continue;
-                }
-                response.error().message += "; " + limit.gave_up();
-            }
-            return std::unexpected(
-                std::move(response.error())
-                    .with_context(str_cat("while getting a token for ", m_host)));
-        }
-        if (retryable_status(response->status)
-            && limit.another(retry_delay(limit.failures() + 1, &*response))) {
-            AIRLOCK_TRY(retry_after_failure(limit.failures(), &*response, nullptr));
-            continue;
-        }
-        if (response->status == 401 || response->status == 403) {
-            return fail(Errc::auth,
-                        str_cat("authentication to ",
-                                m_host,
-                                " failed: the token service refused ",
-                                m_credentials ? "the credentials (wrong username or password?)"
-                                              : "anonymous access (give --creds or an auth file)"));
-        }
-        if (response->status != 200) {
-            return fail(Errc::http_status,
-                        str_cat("token service of ", m_host, " answered ", response->status));
-        }
-        return parse_token_response(response->body, m_host);
+    auto answer = with_retries([&] { return client.fetch(request, 1U << 20U); },
+                               [](bool /*network_error*/) { return true; });
+    if (!answer) {
+        return std::unexpected(
+            std::move(answer.error()).with_context(str_cat("while getting a token for ", m_host)));
     }
+    const http::Response& response = *answer;
+    if (response.status == 401 || response.status == 403) {
+        return fail(Errc::auth,
+                    str_cat("authentication to ",
+                            m_host,
+                            " failed: the token service refused ",
+                            m_credentials ? "the credentials (wrong username or password?)"
+                                          : "anonymous access (give --creds or an auth file)"));
+    }
+    if (response.status != 200) {
+        return fail(Errc::http_status,
+                    str_cat("token service of ", m_host, " answered ", response.status));
+    }
+    return parse_token_response(response.body, m_host);
 }
 
 Result<std::string>
@@ -430,24 +427,16 @@ Result<http::Response> RegistryClient::send(http::Client& client,
         };
     }
     const auto replayable = [&] { return taken == 0; };
-    RetryLimit limit = retry_limit();
     while (true) {
         AIRLOCK_TRY_ASSIGN(request.authorization, authorization(client, scope, false));
-        auto response =
-            sink != nullptr ? client.stream(request, *sink) : client.fetch(request, k_max_manifest);
-        if (!response) {
-            // A streamed response may already be partly delivered (its owner resumes, not us),
-            // and a streamed request body is spent: the next run sends the whole blob again.
-            if (replayable() && sink == nullptr && response.error().code == Errc::network) {
-                if (limit.another(retry_delay(limit.failures() + 1, nullptr))) {
-                    AIRLOCK_TRY(retry_after_failure(limit.failures(), nullptr, &response.error()));
-                    continue;
-                }
-                response.error().message += "; " + limit.gave_up();
-            }
-            return response;
-        }
-        if (!replayable()) {
+        auto response = with_retries(
+            [&] {
+                return sink != nullptr ? client.stream(request, *sink)
+                                       : client.fetch(request, k_max_manifest);
+            },
+            // A streamed response may already be partly delivered (its owner resumes, not us).
+            [&](bool network) { return replayable() && !(network && sink != nullptr); });
+        if (!response || !replayable()) {
             return response;
         }
         if (response->status == 401 && !refreshed) {
@@ -470,11 +459,6 @@ Result<http::Response> RegistryClient::send(http::Client& client,
                                 " refused the credentials for ",
                                 scope,
                                 " (wrong username or password?)"));
-        }
-        if (retryable_status(response->status)
-            && limit.another(retry_delay(limit.failures() + 1, &*response))) {
-            AIRLOCK_TRY(retry_after_failure(limit.failures(), &*response, nullptr));
-            continue;
         }
         return response;
     }

@@ -19,7 +19,7 @@ struct ResolvedRoot
     std::string tag;           // the source tag, empty when referenced by digest only
 };
 
-// Where images come from: an OCI layout directory now, a registry behind the same interface.
+// Where images come from: an OCI layout directory or a registry, behind one interface.
 class ImageSource
 {
   public:

@@ -120,6 +120,13 @@ class RegistryClient
     // Says why and how long, then waits (backoff).
     Result<> retry_after_failure(int retry, const http::Response* response, const Error* error);
 
+    // The one retry policy of every request: runs `attempt` again after a connection error, a
+    // 429 or a 5xx, waiting retry_delay() and saying so, within retry_limit(), unless
+    // `may_repeat(network_error)` says that this outcome must stand (a body that cannot be sent
+    // again, a scheme to fall back from). The last outcome otherwise, the limit noted.
+    Result<http::Response> with_retries(const std::function<Result<http::Response>()>& attempt,
+                                        const std::function<bool(bool network_error)>& may_repeat);
+
     RegistryClient(std::string host, const RegistryOptions& options, Reporter& reporter);
 
     Result<http::Response> send(http::Client& client,
