@@ -138,9 +138,6 @@ int run_pack(const PackCommandOptions& o, Context& ctx)
                 ctx.global);
         }
     }
-    if (o.sequence && o.channel.empty()) {
-        return report_error(Error{Errc::usage, "--sequence needs --channel", {}}, ctx.global);
-    }
     options.registry = o.registry;
     apply_registry_flags(o.access, options.registry);
     options.registry.cache_dir = o.cache;
@@ -152,11 +149,6 @@ int run_pack(const PackCommandOptions& o, Context& ctx)
             return report_error(platform.error(), ctx.global);
         }
         options.platforms.push_back(*platform);
-    }
-    if (o.all_platforms && !o.platforms.empty()) {
-        return report_error(
-            Error{Errc::usage, "--platform and --all-platforms exclude each other", {}},
-            ctx.global);
     }
     auto summary = pack::pack(options, reporter);
     if (!summary) {
@@ -202,10 +194,12 @@ void register_pack(CLI::App& app, Context& ctx)
     cmd->add_option("--threads",
                     options->threads,
                     "zstd worker threads (default: one per CPU; output is the same)");
-    cmd->add_option("--channel", options->channel, "Release channel recorded in the bundle");
+    CLI::Option* channel =
+        cmd->add_option("--channel", options->channel, "Release channel recorded in the bundle");
     cmd->add_option("--sequence",
                     options->sequence,
-                    "Sequence number within the channel (importers refuse going back)");
+                    "Sequence number within the channel (importers refuse going back)")
+        ->needs(channel);
     cmd->add_option("--since",
                     options->since,
                     "Differential: leave out layers that this inventory (airlock inventory) or "
@@ -213,12 +207,15 @@ void register_pack(CLI::App& app, Context& ctx)
     cmd->add_option("--expires",
                     options->expires,
                     "Importers refuse the bundle this long after packing (45d, 12h)");
-    cmd->add_option("--platform",
-                    options->platforms,
-                    "os/arch[/variant][:os.version] to keep from multi-platform images; repeatable "
-                    "(default: this host's)");
-    cmd->add_flag(
-        "--all-platforms", options->all_platforms, "Keep every platform (the index as published)");
+    CLI::Option* platform = cmd->add_option(
+        "--platform",
+        options->platforms,
+        "os/arch[/variant][:os.version] to keep from multi-platform images; repeatable "
+        "(default: this host's)");
+    cmd->add_flag("--all-platforms",
+                  options->all_platforms,
+                  "Keep every platform (the index as published)")
+        ->excludes(platform);
     add_registry_flags(*cmd, options->access);
     cmd->add_option("--jobs", options->registry.jobs, "Parallel blob downloads (default 4)")
         ->check(CLI::Range(1, 64));

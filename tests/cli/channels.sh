@@ -22,7 +22,7 @@ assert_eq "$(tree_digest store)" "$snapshot" "store after refused bundles"
 airlock import s6.bundle --to oci:store --trusted-key k.pub -q > /dev/null # the same bundle again is fine
 airlock import s5.bundle --to oci:store --trusted-key k.pub --allow-downgrade -q > /dev/null
 jq -e '.monthly.sequence == 6' store/.airlock/channels.json > /dev/null || fail "a forced downgrade lowered the mark"
-expect_fail 2 "--sequence needs --channel" airlock pack "oci:$images/sample:1.0" --sequence 3 -o x.bundle --sign-key k.key
+expect_fail 2 "--sequence requires --channel" airlock pack "oci:$images/sample:1.0" --sequence 3 -o x.bundle --sign-key k.key
 
 step "expiry"
 SOURCE_DATE_EPOCH=1000000000 airlock pack "oci:$images/sample:1.0" --expires 45d -o old.bundle --sign-key k.key -q > /dev/null
