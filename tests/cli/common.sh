@@ -128,7 +128,7 @@ start_proxy() {
     upstream=$2
     shift 2
     PROXY_LOG=$t/proxy-$fault.log
-    python3 "$AIRLOCK_SOURCE/scripts/fault_proxy.py" --upstream "$upstream" --fault "$fault" \
+    python3 "$AIRLOCK_SOURCE/tests/fixtures/fault_proxy.py" --upstream "$upstream" --fault "$fault" \
         --port-file "$t/proxy-$fault.port" --log "$PROXY_LOG" "$@" &
     background_pids="$background_pids $!"
     wait_file "$t/proxy-$fault.port"

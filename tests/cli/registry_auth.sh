@@ -49,12 +49,14 @@ for mode in plain tls basic token; do
 
     # Secrets appear nowhere: not in output, logs or the bundle.
     if [ -n "$creds" ]; then
-        for f in "pack-$mode.out" "pack-$mode.err" "$mode.bundle"; do
-            if grep -q "$REG_PASS" "$f"; then
+        # The bundle is searched decompressed: its zstd bytes would hide the password.
+        zstd -dq < "$mode.bundle" > "$mode.tar"
+        for f in "pack-$mode.out" "pack-$mode.err" "$mode.tar"; do
+            if grep -aq "$REG_PASS" "$f"; then
                 fail "the password leaked into $f"
             fi
         done
-        zstd -dq < "$mode.bundle" | tar -xO bundle.json | grep -q "$REG_PASS" && fail "password in bundle.json"
+        rm "$mode.tar"
     fi
 
     step "$mode: unknown image and tag"

@@ -1,4 +1,4 @@
-# Faults a real registry will not produce on purpose, injected by scripts/fault_proxy.py in
+# Faults a real registry will not produce on purpose, injected by tests/fixtures/fault_proxy.py in
 # front of a real one: a corrupted blob, a transfer cut half way (resumed with Range), a stalled
 # transfer, 429/503 with Retry-After, and a redirect to another origin (no credentials follow);
 # and a real registry that is down when pack starts and comes back.

@@ -1,4 +1,4 @@
-# No answer of a registry or its token service crashes airlock: scripts/fault_proxy.py in front
+# No answer of a registry or its token service crashes airlock: tests/fixtures/fault_proxy.py in front
 # of a real registry replaces error documents, token responses and manifests with JSON of the
 # wrong shape, and each pack ends with an error and its exit code (3 for the registry's own
 # documents, 4 for a malformed image manifest), never an abort.

@@ -1,4 +1,4 @@
-# Every retry loop ends: a registry (scripts/fault_proxy.py in front of a real one) that answers
+# Every retry loop ends: a registry (tests/fixtures/fault_proxy.py in front of a real one) that answers
 # 416 to every blob request, or cuts every transfer half way, makes pack fail within seconds with
 # exit 3 and a message naming the cause, after a bounded number of requests.
 . "$(dirname "$0")/common.sh"

@@ -72,7 +72,9 @@ cmp again.bundle again2.bundle
 step "no lock-in: zstd -d | tar -x gives a layout skopeo copies from"
 mkdir x
 zstd -dq < b.bundle | tar -x -C x
-test -f x/oci-layout && test -f x/index.json && test -f x/manifest.json
+for file in oci-layout index.json manifest.json; do
+    test -f "x/$file" || fail "the bundle unpacked with tar has no $file"
+done
 skopeo copy -q oci:x:localhost/sample:2.0 oci:fromtar:s
 skopeo inspect oci:fromtar:s | jq -e '.Labels["org.opencontainers.image.version"] == "2.0.0"' > /dev/null
 jq -e '.[0].RepoTags == ["localhost/sample:1.0", "localhost/sample:1.0.3"]' x/manifest.json > /dev/null

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -17,7 +18,12 @@ class Scratch
     {
         std::string pattern =
             (std::filesystem::temp_directory_path() / "airlock-unit-XXXXXX").string();
-        m_path = ::mkdtemp(pattern.data());
+        const char* made = ::mkdtemp(pattern.data());
+        if (made == nullptr) {
+            std::perror("mkdtemp");
+            std::abort(); // no test can run without its directory
+        }
+        m_path = made;
     }
 
     Scratch(const Scratch&) = delete;
