@@ -8,20 +8,27 @@ airlock pack "oci:$images/sample:2.0" -o v2.bundle --sign-key k.key -q > /dev/nu
 airlock import v2.bundle --to oci:store --trusted-key k.pub -q > /dev/null
 snapshot=$(tree_digest store)
 
-mkfifo pipe
 size=$(stat -c %s s.bundle)
-"$AIRLOCK" import pipe --to oci:store --trusted-key k.pub > out.txt 2> err.txt &
-pid=$!
-exec 3> pipe
-head -c $((size / 2)) s.bundle >&3
-# Wait until the importer has staged something, i.e. it is mid-stream.
-for _ in $(seq 1 100); do
-    if [ -n "$(ls store/.airlock 2> /dev/null | grep staging || true)" ]; then
-        break
-    fi
-    sleep 0.1
-done
-ls store/.airlock | grep -q staging || fail "import never started staging"
+
+# start_half_fed FIFO: imports s.bundle from FIFO (pid in $pid), fed its first half through fd 3,
+# which stays open; returns once the import is mid-stream (it has staged something).
+start_half_fed() {
+    rm -f "$1"
+    mkfifo "$1"
+    "$AIRLOCK" import "$1" --to oci:store --trusted-key k.pub > out.txt 2> err.txt &
+    pid=$!
+    exec 3> "$1"
+    head -c $((size / 2)) s.bundle >&3
+    for _ in $(seq 1 100); do
+        if [ -n "$(ls store/.airlock 2> /dev/null | grep staging || true)" ]; then
+            return
+        fi
+        sleep 0.1
+    done
+    fail "import never started staging"
+}
+
+start_half_fed pipe
 kill -INT "$pid"
 tail -c +$((size / 2 + 1)) s.bundle >&3 || true
 exec 3>&-
@@ -80,18 +87,7 @@ done
 for signal in INT TERM; do
     step "SIG$signal while the bundle stalls mid-stream: exit 130 at once, nothing imported"
     snapshot=$(tree_digest store)
-    rm -f stall
-    mkfifo stall
-    "$AIRLOCK" import stall --to oci:store --trusted-key k.pub > out.txt 2> err.txt &
-    pid=$!
-    exec 3> stall
-    head -c $((size / 2)) s.bundle >&3
-    for _ in $(seq 1 100); do
-        if [ -n "$(ls store/.airlock | grep staging || true)" ]; then
-            break
-        fi
-        sleep 0.1
-    done
+    start_half_fed stall
     sleep 0.3
     stop_within_a_second "$signal" "$pid"
     exec 3>&-
