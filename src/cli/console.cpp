@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <mutex>
 
 namespace airlock::cli {
 
@@ -48,6 +49,7 @@ ConsoleReporter::ConsoleReporter(const GlobalOptions& options)
 
 ConsoleReporter::~ConsoleReporter()
 {
+    const std::lock_guard lock(m_mutex);
     clear_progress();
 }
 
@@ -64,14 +66,18 @@ void ConsoleReporter::info(std::string_view message)
     if (m_options.quiet) {
         return;
     }
+    const std::string line = printable(message) + '\n';
+    const std::lock_guard lock(m_mutex);
     clear_progress();
-    std::cerr << printable(message) << '\n';
+    std::cerr << line;
 }
 
 void ConsoleReporter::warn(std::string_view message)
 {
+    const std::string line = "airlock: warning: " + printable(message) + '\n';
+    const std::lock_guard lock(m_mutex);
     clear_progress();
-    std::cerr << "airlock: warning: " << printable(message) << '\n';
+    std::cerr << line;
 }
 
 void ConsoleReporter::progress(std::string_view task, std::uint64_t done, std::uint64_t total)
@@ -79,6 +85,7 @@ void ConsoleReporter::progress(std::string_view task, std::uint64_t done, std::u
     if (m_options.quiet || !m_tty) {
         return;
     }
+    const std::lock_guard lock(m_mutex);
     const auto now = std::chrono::steady_clock::now();
     if (done != total && now - m_last_draw < std::chrono::milliseconds(125)) {
         return;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,8 @@ struct GlobalOptions
 };
 
 // Messages and progress on stderr: progress only on a terminal, redrawn at most 8 times a
-// second, never with --quiet; stdout stays free for results and JSON.
+// second, never with --quiet; stdout stays free for results and JSON. Thread-safe: the blob
+// pipeline's sink thread and parallel downloads report too, and lines never interleave.
 class ConsoleReporter final : public Reporter
 {
   public:
@@ -53,6 +55,7 @@ class ConsoleReporter final : public Reporter
 
     const GlobalOptions& m_options;
     bool m_tty = false;
+    std::mutex m_mutex; // guards the progress line and the order of output
     bool m_progress_shown = false;
     std::chrono::steady_clock::time_point m_last_draw{};
 };

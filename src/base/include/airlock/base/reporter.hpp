@@ -7,7 +7,9 @@
 namespace airlock {
 
 // How libraries tell the user what happens without printing themselves; the command line
-// decides where (stderr, JSON lines) and how often (progress only on a terminal).
+// decides where (stderr, JSON lines) and how often (progress only on a terminal). Called from
+// several threads at once (the pipeline's sink, parallel downloads): implementations must be
+// thread-safe.
 class Reporter
 {
   public:
