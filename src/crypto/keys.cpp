@@ -216,7 +216,7 @@ Result<PrivateKey> PrivateKey::from_pem(std::string_view pem, std::string_view s
     EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
     if (!key) {
         ERR_clear_error();
-        return fail(Errc::format, str_cat(source, ": not a PEM private key"));
+        return fail(Errc::usage, str_cat(source, ": not a PEM private key"));
     }
     AIRLOCK_TRY_ASSIGN(const KeyType type, type_of(key.get(), source));
     auto impl = std::make_unique<Impl>();
@@ -293,7 +293,7 @@ Result<PublicKey> PublicKey::from_pem(std::string_view pem, std::string_view sou
     EvpPkeyPtr key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
     if (!key) {
         ERR_clear_error();
-        return fail(Errc::format, str_cat(source, ": not a PEM public key"));
+        return fail(Errc::usage, str_cat(source, ": not a PEM public key"));
     }
     AIRLOCK_TRY_ASSIGN(const KeyType type, type_of(key.get(), source));
     AIRLOCK_TRY_ASSIGN(std::string id, public_key_id(key.get(), type));

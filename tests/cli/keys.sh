@@ -24,9 +24,9 @@ airlock verify --trusted-key ec.pub s.bundle > /dev/null # a repeatable option b
 AIRLOCK_TRUSTED_KEYS_DIR=$t/trusted airlock verify s.bundle > /dev/null
 expect_fail 5 "no signature by a trusted key" airlock verify s.bundle --trusted-key site.pub --trusted-keys-dir "$t/none"
 echo "garbage" > trusted/broken.pub
-expect_fail 4 "trusted/broken.pub: not a PEM public key" airlock verify s.bundle --trusted-keys-dir trusted
+expect_fail 2 "trusted/broken.pub: not a PEM public key" airlock verify s.bundle --trusted-keys-dir trusted
 
 step "pack needs a usable signing key"
 expect_fail 2 "sign-key" airlock pack "oci:$images/sample:1.0" -o x.bundle
-expect_fail 4 "site.pub: not a PEM private key" airlock pack "oci:$images/sample:1.0" -o x.bundle --sign-key site.pub
+expect_fail 2 "site.pub: not a PEM private key" airlock pack "oci:$images/sample:1.0" -o x.bundle --sign-key site.pub
 test ! -e x.bundle || fail "a failed pack left a bundle"
