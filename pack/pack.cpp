@@ -390,6 +390,210 @@ class PartWriter
     crypto::Sha256 m_whole_hash;
 };
 
+// The images the command names, resolved in their sources and planned; `sources` keeps each
+// source for the download of its blobs.
+Result<std::vector<PlannedImage>> resolve_images(const PackOptions& options,
+                                                 SourceFactory& factory,
+                                                 std::vector<std::unique_ptr<ImageSource>>& sources,
+                                                 Reporter& reporter)
+{
+    std::vector<PlannedImage> images;
+    for (const auto& request : options.sources) {
+        const std::string& reference = request.reference;
+        // A line of an image list may name its own platforms.
+        const PlatformSelection selection =
+            request.all_platforms || !request.platforms.empty()
+                ? PlatformSelection{request.platforms, request.all_platforms}
+                : PlatformSelection{options.platforms, options.all_platforms};
+        auto source = factory.make(reference);
+        if (!source) {
+            return std::unexpected(
+                std::move(source.error()).with_context(str_cat("while resolving ", reference)));
+        }
+        auto planned = plan_image(**source, selection, reporter);
+        if (!planned) {
+            return std::unexpected(
+                std::move(planned.error()).with_context(str_cat("while resolving ", reference)));
+        }
+        reporter.info(str_cat("resolved ",
+                              reference,
+                              " -> ",
+                              planned->image.name,
+                              " ",
+                              planned->image.digest.str(),
+                              " [",
+                              planned->image.platforms.empty() ? std::string("no platform")
+                                                               : planned->image.platforms.front(),
+                              planned->image.platforms.size() > 1
+                                  ? str_cat(" +", planned->image.platforms.size() - 1)
+                                  : "",
+                              "]"));
+        for (const auto& tag : request.tags) {
+            if (std::find(planned->image.tags.begin(), planned->image.tags.end(), tag)
+                == planned->image.tags.end()) {
+                planned->image.tags.push_back(tag);
+            }
+        }
+        sources.push_back(std::move(*source));
+        images.push_back(std::move(*planned));
+    }
+    return images;
+}
+
+// Stream order: every index and manifest, then every config, then every layer; each once.
+// Fills the bundle's blob list (and, for layers the target holds, its required list) and
+// returns the blobs to write, in that order.
+std::vector<const PlannedBlob*> plan_stream(const std::vector<PlannedImage>& images,
+                                            const TargetHoldings& holdings,
+                                            manifest::BundleManifest& bundle)
+{
+    std::vector<const PlannedBlob*> order;
+    std::set<std::string> placed;
+    for (const BlobRole role : {BlobRole::document, BlobRole::config, BlobRole::layer}) {
+        for (const auto& image : images) {
+            for (const auto& blob : image.blobs) {
+                if (blob.role != role || !placed.insert(blob.descriptor.digest.str()).second) {
+                    continue;
+                }
+                const manifest::BundleBlob listed{
+                    blob.descriptor.digest, blob.descriptor.size, blob.descriptor.media_type};
+                if (role == BlobRole::layer
+                    && holdings.digests.contains(blob.descriptor.digest.str())) {
+                    bundle.required.push_back(listed); // the target has it: only named
+                    continue;
+                }
+                order.push_back(&blob);
+                bundle.blobs.push_back(listed);
+            }
+        }
+    }
+    return order;
+}
+
+// What the bundle starts with: bundle.json, its signatures and the layout files.
+struct BundleHeader
+{
+    std::string bundle_json;
+    std::string signatures_json;
+    std::vector<LayoutFileContent> layout;
+    std::vector<std::string> signer_key_ids;
+};
+
+Result<BundleHeader> make_header(const PackOptions& options,
+                                 const std::vector<crypto::PrivateKey>& keys,
+                                 const std::vector<PlannedImage>& images,
+                                 std::int64_t created,
+                                 manifest::BundleManifest& bundle)
+{
+    bundle.created = format_rfc3339_utc(created);
+    bundle.tool = str_cat("airlock ", AIRLOCK_VERSION);
+    bundle.channel = options.channel;
+    bundle.sequence = options.sequence;
+    if (options.expires_after) {
+        bundle.expires = format_rfc3339_utc(pack_time() + *options.expires_after);
+    }
+    for (const auto& image : images) {
+        bundle.images.push_back(image.image);
+    }
+    BundleHeader header;
+    AIRLOCK_TRY_ASSIGN(header.layout, make_layout_files(images));
+    for (const auto& file : header.layout) {
+        bundle.layout_files.push_back({file.path,
+                                       manifest::Digest::sha256(crypto::sha256_hex(file.content)),
+                                       file.content.size()});
+    }
+    AIRLOCK_TRY_ASSIGN(header.bundle_json, manifest::bundle_manifest_to_json(bundle));
+    AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Signature> signatures,
+                       sign_all(keys, header.bundle_json));
+    for (const auto& signature : signatures) {
+        header.signer_key_ids.push_back(signature.key_id);
+    }
+    AIRLOCK_TRY_ASSIGN(header.signatures_json, manifest::signatures_to_json(signatures));
+    return header;
+}
+
+// The parts file names every part with its size and SHA-256, signed like bundle.json, so that
+// each stick can be checked on its own. Written, then switched in with the parts, all or
+// nothing: an earlier set at this path stays whole until this one is complete. The part names.
+Result<std::vector<std::string>> commit_parts(PartWriter& parts,
+                                              const PackOptions& options,
+                                              const std::vector<crypto::PrivateKey>& keys,
+                                              const std::string& bundle_json)
+{
+    manifest::PartsManifest list;
+    list.bundle = options.output.filename().string();
+    list.size = parts.total();
+    list.bundle_json_sha256 = crypto::sha256_hex(bundle_json);
+    list.parts = parts.finish();
+    list.sha256 = parts.whole_sha256();
+    AIRLOCK_TRY_ASSIGN(const std::string signed_bytes, manifest::parts_manifest_to_json(list));
+    AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Signature> part_signatures,
+                       sign_all(keys, signed_bytes));
+    AIRLOCK_TRY_ASSIGN(const std::string parts_json,
+                       manifest::parts_file_to_json(list, part_signatures));
+    AIRLOCK_TRY_ASSIGN(AtomicFile parts_file, AtomicFile::create(parts_file_path(options.output)));
+    AIRLOCK_TRY(parts_file.write(parts_json));
+    std::vector<AtomicFile> set = parts.take_files();
+    set.push_back(std::move(parts_file));
+    AIRLOCK_TRY(
+        replace_file_set(set, [&] { return parts_beyond(options.output, list.parts.size()); }));
+    std::vector<std::string> names;
+    for (const auto& part : list.parts) {
+        names.push_back(part.name);
+    }
+    return names;
+}
+
+// Streams the header and every blob in `order` into the bundle (or its parts) and commits it.
+Result<> write_bundle(const PackOptions& options,
+                      const std::vector<crypto::PrivateKey>& keys,
+                      const BundleHeader& header,
+                      const manifest::BundleManifest& bundle,
+                      const std::vector<const PlannedBlob*>& order,
+                      std::int64_t created,
+                      PackSummary& summary,
+                      Reporter& reporter)
+{
+    std::optional<PartWriter> parts;
+    if (options.split_size) {
+        parts.emplace(options.output, *options.split_size);
+    }
+    AIRLOCK_TRY_ASSIGN(
+        archive::TarWriter writer,
+        parts ? archive::TarWriter::create_to_sink(
+                    [&](std::span<const char> data) { return parts->write(data); },
+                    options.compression,
+                    created)
+              : archive::TarWriter::create(options.output, options.compression, created));
+    AIRLOCK_TRY(writer.add(
+        manifest::k_bundle_manifest_name, header.bundle_json, archive::EntryContent::metadata));
+    AIRLOCK_TRY(writer.add(
+        manifest::k_signatures_name, header.signatures_json, archive::EntryContent::metadata));
+    for (const auto& file : header.layout) {
+        AIRLOCK_TRY(writer.add(file.path, file.content, archive::EntryContent::metadata));
+    }
+    std::uint64_t total = 0;
+    for (const auto& blob : bundle.blobs) {
+        total += blob.size;
+    }
+    std::uint64_t done = 0;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        auto copied = copy_blob(writer, *order[i], bundle.blobs[i], done, total, reporter);
+        if (!copied) {
+            return std::unexpected(
+                std::move(copied.error())
+                    .with_context(str_cat("while writing ", options.output.string())));
+        }
+    }
+    AIRLOCK_TRY(writer.finish());
+    if (parts) {
+        AIRLOCK_TRY_ASSIGN(summary.parts, commit_parts(*parts, options, keys, header.bundle_json));
+    }
+    summary.content_bytes = total;
+    summary.bundle_bytes = writer.bytes_out();
+    return {};
+}
+
 } // namespace
 
 Result<TargetHoldings> load_holdings(const fs::path& path)
@@ -503,171 +707,26 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
                        load_signing_keys(options.sign_keys));
     AIRLOCK_TRY(reclaim_output(options.output, reporter));
 
-    std::vector<std::unique_ptr<ImageSource>> sources;
-    std::vector<PlannedImage> images;
     SourceFactory factory(options.registry, reporter);
-    for (const auto& request : options.sources) {
-        const std::string& reference = request.reference;
-        // A line of an image list may name its own platforms.
-        const PlatformSelection selection =
-            request.all_platforms || !request.platforms.empty()
-                ? PlatformSelection{request.platforms, request.all_platforms}
-                : PlatformSelection{options.platforms, options.all_platforms};
-        auto source = factory.make(reference);
-        if (!source) {
-            return std::unexpected(
-                std::move(source.error()).with_context(str_cat("while resolving ", reference)));
-        }
-        auto planned = plan_image(**source, selection, reporter);
-        if (!planned) {
-            return std::unexpected(
-                std::move(planned.error()).with_context(str_cat("while resolving ", reference)));
-        }
-        reporter.info(str_cat("resolved ",
-                              reference,
-                              " -> ",
-                              planned->image.name,
-                              " ",
-                              planned->image.digest.str(),
-                              " [",
-                              planned->image.platforms.empty() ? std::string("no platform")
-                                                               : planned->image.platforms.front(),
-                              planned->image.platforms.size() > 1
-                                  ? str_cat(" +", planned->image.platforms.size() - 1)
-                                  : "",
-                              "]"));
-        for (const auto& tag : request.tags) {
-            if (std::find(planned->image.tags.begin(), planned->image.tags.end(), tag)
-                == planned->image.tags.end()) {
-                planned->image.tags.push_back(tag);
-            }
-        }
-        sources.push_back(std::move(*source));
-        images.push_back(std::move(*planned));
-    }
-
+    std::vector<std::unique_ptr<ImageSource>> sources;
+    AIRLOCK_TRY_ASSIGN(std::vector<PlannedImage> images,
+                       resolve_images(options, factory, sources, reporter));
     AIRLOCK_TRY(resolve_tag_conflicts(images, reporter));
-
     TargetHoldings holdings;
     if (!options.since.empty()) {
         AIRLOCK_TRY_ASSIGN(holdings, load_holdings(options.since));
     }
-
-    // Stream order: every index and manifest, then every config, then every layer; each once.
     manifest::BundleManifest bundle;
     bundle.since = holdings.description;
-    std::vector<const PlannedBlob*> order;
-    std::map<std::string, std::size_t> position;
-    for (const BlobRole role : {BlobRole::document, BlobRole::config, BlobRole::layer}) {
-        for (const auto& image : images) {
-            for (const auto& blob : image.blobs) {
-                if (blob.role != role || position.contains(blob.descriptor.digest.str())) {
-                    continue;
-                }
-                if (role == BlobRole::layer
-                    && holdings.digests.contains(blob.descriptor.digest.str())) {
-                    // The target has it: a differential bundle only names it.
-                    position.emplace(blob.descriptor.digest.str(), order.size());
-                    bundle.required.push_back(
-                        {blob.descriptor.digest, blob.descriptor.size, blob.descriptor.media_type});
-                    continue;
-                }
-                position.emplace(blob.descriptor.digest.str(), order.size());
-                order.push_back(&blob);
-                bundle.blobs.push_back(
-                    {blob.descriptor.digest, blob.descriptor.size, blob.descriptor.media_type});
-            }
-        }
-    }
+    const std::vector<const PlannedBlob*> order = plan_stream(images, holdings, bundle);
     AIRLOCK_TRY(prefetch(order, options.registry.jobs, reporter));
 
     const std::int64_t created = bundle_time(options, images);
-    bundle.created = format_rfc3339_utc(created);
-    bundle.tool = str_cat("airlock ", AIRLOCK_VERSION);
-    bundle.channel = options.channel;
-    bundle.sequence = options.sequence;
-    if (options.expires_after) {
-        bundle.expires = format_rfc3339_utc(pack_time() + *options.expires_after);
-    }
-    for (const auto& image : images) {
-        bundle.images.push_back(image.image);
-    }
-    AIRLOCK_TRY_ASSIGN(const std::vector<LayoutFileContent> layout, make_layout_files(images));
-    for (const auto& file : layout) {
-        bundle.layout_files.push_back({file.path,
-                                       manifest::Digest::sha256(crypto::sha256_hex(file.content)),
-                                       file.content.size()});
-    }
-    AIRLOCK_TRY_ASSIGN(const std::string bundle_json, manifest::bundle_manifest_to_json(bundle));
-
+    AIRLOCK_TRY_ASSIGN(const BundleHeader header,
+                       make_header(options, keys, images, created, bundle));
     PackSummary summary;
-    AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Signature> signatures,
-                       sign_all(keys, bundle_json));
-    for (const auto& signature : signatures) {
-        summary.signer_key_ids.push_back(signature.key_id);
-    }
-    AIRLOCK_TRY_ASSIGN(const std::string signatures_json, manifest::signatures_to_json(signatures));
-
-    std::optional<PartWriter> parts;
-    if (options.split_size) {
-        parts.emplace(options.output, *options.split_size);
-    }
-    AIRLOCK_TRY_ASSIGN(
-        archive::TarWriter writer,
-        parts ? archive::TarWriter::create_to_sink(
-                    [&](std::span<const char> data) { return parts->write(data); },
-                    options.compression,
-                    created)
-              : archive::TarWriter::create(options.output, options.compression, created));
-    AIRLOCK_TRY(
-        writer.add(manifest::k_bundle_manifest_name, bundle_json, archive::EntryContent::metadata));
-    AIRLOCK_TRY(
-        writer.add(manifest::k_signatures_name, signatures_json, archive::EntryContent::metadata));
-    for (const auto& file : layout) {
-        AIRLOCK_TRY(writer.add(file.path, file.content, archive::EntryContent::metadata));
-    }
-    std::uint64_t total = 0;
-    for (const auto& blob : bundle.blobs) {
-        total += blob.size;
-    }
-    std::uint64_t done = 0;
-    for (std::size_t i = 0; i < order.size(); ++i) {
-        auto copied = copy_blob(writer, *order[i], bundle.blobs[i], done, total, reporter);
-        if (!copied) {
-            return std::unexpected(
-                std::move(copied.error())
-                    .with_context(str_cat("while writing ", options.output.string())));
-        }
-    }
-    AIRLOCK_TRY(writer.finish());
-    if (parts) {
-        // The parts file names every part with its size and SHA-256, signed like bundle.json,
-        // so that each stick can be checked on its own.
-        manifest::PartsManifest list;
-        list.bundle = options.output.filename().string();
-        list.size = parts->total();
-        list.bundle_json_sha256 = crypto::sha256_hex(bundle_json);
-        list.parts = parts->finish();
-        list.sha256 = parts->whole_sha256();
-        AIRLOCK_TRY_ASSIGN(const std::string signed_bytes, manifest::parts_manifest_to_json(list));
-        AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Signature> part_signatures,
-                           sign_all(keys, signed_bytes));
-        AIRLOCK_TRY_ASSIGN(const std::string parts_json,
-                           manifest::parts_file_to_json(list, part_signatures));
-        AIRLOCK_TRY_ASSIGN(AtomicFile parts_file,
-                           AtomicFile::create(parts_file_path(options.output)));
-        AIRLOCK_TRY(parts_file.write(parts_json));
-        std::vector<AtomicFile> set = parts->take_files();
-        set.push_back(std::move(parts_file));
-        // All or nothing: an earlier set at this path stays whole until this one is complete.
-        AIRLOCK_TRY(
-            replace_file_set(set, [&] { return parts_beyond(options.output, list.parts.size()); }));
-        for (const auto& part : list.parts) {
-            summary.parts.push_back(part.name);
-        }
-    }
-    summary.content_bytes = total;
-    summary.bundle_bytes = writer.bytes_out();
+    summary.signer_key_ids = header.signer_key_ids;
+    AIRLOCK_TRY(write_bundle(options, keys, header, bundle, order, created, summary, reporter));
     summary.manifest = std::move(bundle);
     return summary;
 }
