@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// import: the only code that changes a store. The order is what makes it safe:
+// import: the checks every store shares (signature, expiry, channel, Windows hosts), then the
+// import into an OCI layout (oci:DIR); registry_import, engine_import and containerd_import
+// take the other stores. For an OCI layout the order is what makes it safe:
 //   1. read bundle.json + signatures.json and check the signature (nothing touched yet);
 //   2. stream every blob into a private staging directory inside the store, hashing as it is
 //      written; blobs the store already has are hashed and dropped, never rewritten;
@@ -9,6 +11,7 @@
 //      the staged blobs in, then replace index.json atomically.
 // A failure before 4 removes the staging directory and leaves the store byte-for-byte as it was;
 // blobs land before tags, so a crash inside 4 leaves unreferenced blobs, and a re-run finishes.
+// What a killed import leaves in .airlock/ is reclaimed by the next one (see ownership.hpp).
 
 #include "bundle_policy.hpp"
 #include "channel_state.hpp"
