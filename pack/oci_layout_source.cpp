@@ -177,10 +177,9 @@ Result<std::unique_ptr<ImageSource>> make_image_source(std::string_view referenc
         }
         return std::make_unique<OciLayoutSource>(std::string(reference), fs::path(dir), ref);
     }
+    // Registry references are SourceFactory's (registry_source.cpp); this is for layouts only.
     return fail(Errc::usage,
-                str_cat("unsupported image source '",
-                        reference,
-                        "': this version packs from local OCI layouts (oci:DIR[:REF])"));
+                str_cat("'", reference, "' is not an OCI layout: expected oci:DIR[:REF]"));
 }
 
 } // namespace airlock::pack

@@ -40,7 +40,8 @@ class ImageSource
     virtual Result<std::filesystem::path> blob_file(const manifest::Descriptor& descriptor) = 0;
 };
 
-// Makes the source for `reference` ("oci:DIR[:REF]"). Errc::usage for unknown transports.
+// Makes the source for an OCI layout reference ("oci:DIR[:REF]"); SourceFactory makes every
+// kind of source, registries included. Errc::usage for anything else.
 Result<std::unique_ptr<ImageSource>> make_image_source(std::string_view reference);
 
 } // namespace airlock::pack
