@@ -155,7 +155,7 @@ Result<> ChannelGuard::check()
 
 Result<> ChannelGuard::record()
 {
-    if (!applies()) {
+    if (!applies() || m_recorded) {
         return {};
     }
     const ChannelMark mark{*m_bundle.sequence, m_bundle_digest, format_rfc3339_utc(now_seconds())};
@@ -169,6 +169,7 @@ Result<> ChannelGuard::record()
         }
         AIRLOCK_TRY(state->write(m_bundle.channel, mark));
     }
+    m_recorded = true;
     return {};
 }
 

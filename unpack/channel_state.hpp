@@ -100,13 +100,15 @@ class ChannelGuard
     // different bundle with the same sequence, with Errc::policy unless `allow_downgrade`.
     Result<> check();
 
-    // Raises the mark in every place to this bundle; a forced downgrade never lowers it.
+    // Raises the mark in every place to this bundle; a forced downgrade never lowers it. Once
+    // it succeeded, later calls do nothing (a store may record early, at its commit point).
     Result<> record();
 
   private:
     const manifest::BundleManifest& m_bundle;
     std::string m_bundle_digest;
     bool m_allow_downgrade = false;
+    bool m_recorded = false;
     std::vector<std::unique_ptr<ChannelState>> m_states;
 };
 

@@ -25,29 +25,54 @@ std::vector<Descriptor>::iterator find_ref(std::vector<Descriptor>& entries,
 
 } // namespace
 
-std::vector<TagChange> apply_plan(std::vector<Descriptor>& entries,
-                                  const manifest::BundleImage& image,
-                                  const std::vector<TagPlan>& plan)
+Result<std::vector<TagChange>> apply_plan(TagView& tags,
+                                          std::size_t index,
+                                          const manifest::BundleImage& image,
+                                          const std::string& image_id,
+                                          const std::vector<TagPlan>& plan)
 {
     std::vector<TagChange> changes;
     for (const auto& planned : plan) {
-        const std::string ref_name = image.name + ":" + planned.tag;
-        const auto it = find_ref(entries, ref_name);
-        const auto current =
-            it == entries.end() ? std::nullopt : std::optional<std::string>(it->digest.str());
-        // The store keeps each tag's version in its index entry: no lookup can fail.
-        auto change =
-            decide_tag(planned, image, image.digest.str(), current, [&]() -> Result<std::string> {
-                return it->annotation(manifest::k_annotation_version);
-            });
-        if (change->action == TagChange::Action::added) {
-            entries.push_back(manifest::tagged_descriptor(image, ref_name));
-        } else if (change->action == TagChange::Action::moved) {
-            *it = manifest::tagged_descriptor(image, ref_name);
+        AIRLOCK_TRY_ASSIGN(const std::optional<std::string> current,
+                           tags.tagged(index, planned.tag));
+        AIRLOCK_TRY_ASSIGN(TagChange change, decide_tag(planned, image, image_id, current, [&] {
+                               return tags.tagged_version();
+                           }));
+        if (change.action == TagChange::Action::added
+            || change.action == TagChange::Action::moved) {
+            AIRLOCK_TRY(tags.set_tag(index, planned.tag));
         }
-        changes.push_back(std::move(*change));
+        changes.push_back(std::move(change));
     }
     return changes;
+}
+
+Result<std::optional<std::string>> IndexTags::tagged(std::size_t image, const std::string& tag)
+{
+    const auto it = find_ref(m_entries, m_images.at(image).name + ":" + tag);
+    if (it == m_entries.end()) {
+        return std::optional<std::string>();
+    }
+    m_version = it->annotation(manifest::k_annotation_version);
+    return std::optional<std::string>(it->digest.str());
+}
+
+Result<std::string> IndexTags::tagged_version()
+{
+    return m_version;
+}
+
+Result<> IndexTags::set_tag(std::size_t image, const std::string& tag)
+{
+    const manifest::BundleImage& bundle_image = m_images.at(image);
+    const std::string ref_name = bundle_image.name + ":" + tag;
+    const auto it = find_ref(m_entries, ref_name);
+    if (it == m_entries.end()) {
+        m_entries.push_back(manifest::tagged_descriptor(bundle_image, ref_name));
+    } else {
+        *it = manifest::tagged_descriptor(bundle_image, ref_name);
+    }
+    return {};
 }
 
 std::vector<TagChange> apply_tags(std::vector<Descriptor>& entries,
@@ -58,7 +83,10 @@ std::vector<TagChange> apply_tags(std::vector<Descriptor>& entries,
     // `tags` are all named by someone: a "latest" among them is the operator's choice.
     manifest::BundleImage unnamed = image;
     unnamed.tags.clear();
-    return apply_plan(entries, image, plan_tags(unnamed, tags, true, latest));
+    const std::vector<manifest::BundleImage> images = {image};
+    IndexTags index(entries, images);
+    // Decisions over index entries cannot fail: every lookup is in memory.
+    return *apply_plan(index, 0, image, image.digest.str(), plan_tags(unnamed, tags, true, latest));
 }
 
 std::vector<TagPlan> plan_tags(const manifest::BundleImage& image,

@@ -15,11 +15,59 @@ namespace airlock::unpack {
 
 struct TagPlan;
 
-// Points every planned tag of `image` at its digest in the store index `entries` (one entry per
-// "name:tag"), following `decide_tag`. Returns what changed for each tag.
-std::vector<TagChange> apply_plan(std::vector<manifest::Descriptor>& entries,
-                                  const manifest::BundleImage& image,
-                                  const std::vector<TagPlan>& plan);
+// A store's tags as the tag rules see them. Images are named by their index in the bundle.
+class TagView
+{
+  public:
+    TagView() = default;
+    TagView(const TagView&) = delete;
+    TagView& operator=(const TagView&) = delete;
+    TagView(TagView&&) = delete;
+    TagView& operator=(TagView&&) = delete;
+    virtual ~TagView() = default;
+
+    // The identity of the image `tag` of image `image`'s repository points at now; nothing
+    // when the tag does not exist.
+    virtual Result<std::optional<std::string>> tagged(std::size_t image,
+                                                      const std::string& tag) = 0;
+
+    // The version of what the last `tagged` found; asked only when a guarded latest would move.
+    virtual Result<std::string> tagged_version() = 0;
+
+    // Points `tag` of image `image`'s repository at that image.
+    virtual Result<> set_tag(std::size_t image, const std::string& tag) = 0;
+};
+
+// Applies `plan` to bundle image `index` (`image`, known in the store as `image_id`): each tag
+// is decided by `decide_tag` against what it points at now, and set when added or moved.
+// Returns what happened to each tag.
+Result<std::vector<TagChange>> apply_plan(TagView& tags,
+                                          std::size_t index,
+                                          const manifest::BundleImage& image,
+                                          const std::string& image_id,
+                                          const std::vector<TagPlan>& plan);
+
+// The entries of an OCI index as tags: one entry per "name:tag" (the ref name annotation),
+// each keeping the version of its image in an annotation, so that no lookup can fail.
+class IndexTags final : public TagView
+{
+  public:
+    IndexTags(std::vector<manifest::Descriptor>& entries,
+              const std::vector<manifest::BundleImage>& images)
+        : m_entries(entries)
+        , m_images(images)
+    {
+    }
+
+    Result<std::optional<std::string>> tagged(std::size_t image, const std::string& tag) override;
+    Result<std::string> tagged_version() override;
+    Result<> set_tag(std::size_t image, const std::string& tag) override;
+
+  private:
+    std::vector<manifest::Descriptor>& m_entries;
+    const std::vector<manifest::BundleImage>& m_images;
+    std::string m_version; // of what the last `tagged` found
+};
 
 // Points `tags` of `image` at its digest in the store index `entries` (one entry per
 // "name:tag"), and `latest` too when `latest` is apply and that does not move it to an older

@@ -5,7 +5,6 @@
 
 #include <airlock/base/str_cat.hpp>
 #include <airlock/unpack/import.hpp>
-#include <airlock/unpack/oci_store.hpp>
 
 #include <iostream>
 
@@ -61,44 +60,18 @@ int run_import(const ImportCommandOptions& o, Context& ctx)
     ConsoleReporter reporter(ctx.global);
     unpack::ImportOptions options;
     options.bundle = o.bundle;
-    if (o.store.empty()) {
-        options.store = unpack::default_store_path();
-    } else if (o.store.starts_with("containerd")) {
-        auto target = unpack::parse_containerd_target(o.store);
-        if (!target) {
-            return report_error(target.error(), ctx.global);
-        }
-        options.containerd = *target;
-    } else if (o.store == "docker-engine" || o.store.starts_with("docker-engine:")) {
-        auto target = unpack::parse_engine_target(o.store);
-        if (!target) {
-            return report_error(target.error(), ctx.global);
-        }
-        options.engine = *target;
-    } else if (o.store.starts_with("docker://")) {
-        auto target = unpack::parse_registry_target(o.store);
-        if (!target) {
-            return report_error(target.error(), ctx.global);
-        }
-        options.registry = *target;
-        apply_registry_flags(o.access, options.registry_access);
-        options.keep_registry_host = o.keep_registry_host;
-        const auto chunk = parse_size(o.chunk_size);
-        if (!chunk) {
-            return report_error(
-                Error{Errc::usage,
-                      str_cat("invalid --chunk-size '", o.chunk_size, "': use e.g. 512K, 32M"),
-                      {}},
-                ctx.global);
-        }
-        options.chunk_size = *chunk;
-    } else {
-        auto store = unpack::parse_store_spec(o.store);
-        if (!store) {
-            return report_error(store.error(), ctx.global);
-        }
-        options.store = *store;
+    options.store = o.store;
+    apply_registry_flags(o.access, options.store_options.registry_access);
+    options.store_options.keep_registry_host = o.keep_registry_host;
+    const auto chunk = parse_size(o.chunk_size);
+    if (!chunk) {
+        return report_error(
+            Error{Errc::usage,
+                  str_cat("invalid --chunk-size '", o.chunk_size, "': use e.g. 512K, 32M"),
+                  {}},
+            ctx.global);
     }
+    options.store_options.chunk_size = *chunk;
     options.signature =
         o.skip_signature ? unpack::SignaturePolicy::skip : unpack::SignaturePolicy::require;
     options.latest = o.no_latest ? unpack::LatestPolicy::skip : unpack::LatestPolicy::apply;
@@ -110,11 +83,6 @@ int run_import(const ImportCommandOptions& o, Context& ctx)
     options.allow_downgrade = o.allow_downgrade;
     options.allow_expired = o.allow_expired;
     if (!o.channel_state.empty()) {
-        if (!options.registry) {
-            return report_error(
-                Error{Errc::usage, "--channel-state applies to docker:// stores only", {}},
-                ctx.global);
-        }
         if (o.channel_state != "registry" && o.channel_state != "local") {
             return report_error(Error{Errc::usage,
                                       str_cat("invalid --channel-state '",
@@ -123,8 +91,9 @@ int run_import(const ImportCommandOptions& o, Context& ctx)
                                       {}},
                                 ctx.global);
         }
-        options.channel_state = o.channel_state == "local" ? unpack::ChannelStatePlace::local
-                                                           : unpack::ChannelStatePlace::registry;
+        options.store_options.channel_state = o.channel_state == "local"
+                                                  ? unpack::ChannelStatePlace::local
+                                                  : unpack::ChannelStatePlace::registry;
     }
     auto keys = load_trusted_keys(o.trust);
     if (!keys) {
@@ -165,8 +134,9 @@ void register_import(CLI::App& app, Context& ctx)
     cmd->add_option("bundle", options->bundle, "Bundle file")->required();
     cmd->add_option("--to",
                     options->store,
-                    "Target store: oci:DIR (default: the embedded store) or "
-                    "docker://HOST[:PORT][/PREFIX] (a registry)");
+                    "Target store: oci:DIR (default: the embedded store), "
+                    "docker://HOST[:PORT][/PREFIX] (a registry), docker-engine[:unix:///PATH] or "
+                    "containerd[:SOCKET][?namespace=NS]");
     add_registry_flags(*cmd, options->access);
     cmd->add_flag("--keep-registry-host",
                   options->keep_registry_host,

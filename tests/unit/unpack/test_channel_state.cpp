@@ -3,6 +3,7 @@
 #include "channel_state.hpp"
 #include "registry_channel_state.hpp"
 #include "store_identity.hpp"
+#include "stores/store.hpp"
 
 #include <airlock/base/file.hpp>
 
@@ -110,19 +111,33 @@ TEST_CASE("unpack::normalise_registry_host")
     CHECK(normalise_registry_host("10.0.0.1:5000") == "10.0.0.1:5000");
 }
 
-TEST_CASE("unpack::store_identity")
+TEST_CASE("unpack::Store::identity")
 {
-    ImportOptions a;
-    a.registry = RegistryTarget{"127.0.0.1:5000", "site/"};
-    ImportOptions b;
-    b.registry = RegistryTarget{"localhost:5000", "site"};
-    CHECK(store_identity(a) == "docker://localhost:5000/site");
-    CHECK(store_identity(a) == store_identity(b));
-    CHECK(local_ledger_path(a) == local_ledger_path(b));
-    CHECK(local_ledger_path(b).filename() == "docker-localhost_5000-site.json");
-    ImportOptions c;
-    c.registry = RegistryTarget{"localhost:5000", "other"};
-    CHECK(local_ledger_path(c) != local_ledger_path(b));
+    const auto open = [](std::string_view spec) { return open_store(spec, {}).value(); };
+    const auto a = open("docker://127.0.0.1:5000/site/");
+    const auto b = open("docker://localhost:5000/site");
+    CHECK(a->identity() == "docker://localhost:5000/site");
+    CHECK(a->identity() == b->identity());
+    CHECK(local_ledger_path(*a) == local_ledger_path(*b));
+    CHECK(local_ledger_path(*b).filename() == "docker-localhost_5000-site.json");
+    CHECK(local_ledger_path(*open("docker://localhost:5000/other")) != local_ledger_path(*b));
+    CHECK(open("oci:/srv/store")->identity() == "oci:/srv/store");
+    CHECK(open("containerd?namespace=k8s.io")->identity().ends_with("?namespace=k8s.io"));
+}
+
+TEST_CASE("unpack::open_store")
+{
+    CHECK(open_store("oci:", {}).error().code == Errc::usage);
+    CHECK(open_store("ftp://x", {}).error().code == Errc::usage);
+    CHECK(open_store("docker:/x", {}).error().code == Errc::usage);
+    CHECK(open_store("containerdx", {}).error().code == Errc::usage);
+    StoreOptions local;
+    local.channel_state = ChannelStatePlace::local;
+    CHECK(open_store("oci:/x", local).error().code == Errc::usage); // docker:// only
+    CHECK(open_store("docker://reg.local/site", local));
+    CHECK(open_store("", {}).value()->name().starts_with("oci:"));
+    CHECK(open_store("docker-engine:unix:///run/docker.sock", {}).value()->name()
+          == "docker-engine:unix:///run/docker.sock");
 }
 
 TEST_CASE("unpack::channel_record_tag")

@@ -12,11 +12,9 @@
 // The transport is a unix socket here. Windows hosts expose the same API on the named pipe
 // //./pipe/docker_engine: only `EngineConnection` needs another transport there.
 
-#include "engine_import.hpp"
-
-#include "bounded_pipe.hpp"
-#include "image_closure.hpp"
-#include "tagging.hpp"
+#include "../bounded_pipe.hpp"
+#include "../store_identity.hpp"
+#include "kinds.hpp"
 
 #include <airlock/archive/tar_writer.hpp>
 #include <airlock/base/str_cat.hpp>
@@ -113,16 +111,19 @@ struct EngineImage
     bool present = false; // the engine already has this image (by config digest = image ID)
 };
 
-class EngineSink final : public DocumentCollector
+// Writes the docker-archive of what the engine lacks into the load, as the bundle streams.
+class EngineSink final : public BlobSink
 {
   public:
     EngineSink(EngineConnection& engine,
                const manifest::BundleManifest& bundle,
                manifest::Platform platform,
+               const Documents& documents,
                Reporter& reporter)
         : m_engine(engine)
         , m_bundle(bundle)
         , m_platform(std::move(platform))
+        , m_documents(documents)
         , m_reporter(reporter)
     {
     }
@@ -137,7 +138,6 @@ class EngineSink final : public DocumentCollector
 
     Result<> begin(const manifest::BundleBlob& blob) override
     {
-        AIRLOCK_TRY(DocumentCollector::begin(blob));
         m_in_entry = false;
         if (media_type::is_index(blob.media_type) || media_type::is_manifest(blob.media_type)) {
             return {};
@@ -158,7 +158,6 @@ class EngineSink final : public DocumentCollector
 
     Result<> write(std::span<const char> data) override
     {
-        AIRLOCK_TRY(DocumentCollector::write(data));
         if (m_in_entry) {
             AIRLOCK_TRY(m_writer->write(data)); // carries the engine's error when the load stopped
         }
@@ -167,7 +166,6 @@ class EngineSink final : public DocumentCollector
 
     Result<> end(bool verified) override
     {
-        AIRLOCK_TRY(DocumentCollector::end(verified));
         if (m_in_entry) {
             m_in_entry = false;
             if (!verified) {
@@ -232,8 +230,8 @@ class EngineSink final : public DocumentCollector
         http::Client http;
         for (std::size_t i = 0; i < m_bundle.images.size(); ++i) {
             const auto& image = m_bundle.images[i];
-            const auto doc = documents().find(image.digest.str());
-            if (doc == documents().end()) {
+            const auto doc = m_documents.find(image.digest.str());
+            if (doc == m_documents.end()) {
                 return fail(Errc::format,
                             str_cat("image ", image.name, ": its manifest is not in the bundle"));
             }
@@ -254,8 +252,8 @@ class EngineSink final : public DocumentCollector
                 }
                 chosen = *it;
             }
-            const auto bytes = documents().find(chosen.digest.str());
-            if (bytes == documents().end()) {
+            const auto bytes = m_documents.find(chosen.digest.str());
+            if (bytes == m_documents.end()) {
                 return fail(Errc::format,
                             str_cat("image ",
                                     image.name,
@@ -336,6 +334,7 @@ class EngineSink final : public DocumentCollector
     EngineConnection& m_engine;
     const manifest::BundleManifest& m_bundle;
     manifest::Platform m_platform;
+    const Documents& m_documents;
     Reporter& m_reporter;
     bool m_selected = false;
     bool m_in_entry = false;
@@ -364,6 +363,169 @@ std::string engine_version(const json& inspect)
     return {};
 }
 
+// A Docker Engine as a store. Engines load whole images, so differential bundles are refused.
+class DockerEngineStore final : public Store
+{
+  public:
+    explicit DockerEngineStore(EngineTarget target)
+        : m_engine(std::move(target.socket))
+    {
+    }
+
+    std::string name() const override
+    {
+        return "docker-engine:unix://" + m_engine.socket();
+    }
+
+    std::string identity() const override
+    {
+        return "docker-engine:" + resolved_path(m_engine.socket());
+    }
+
+    std::string ledger_name() const override
+    {
+        return "docker-engine-" + resolved_path(m_engine.socket());
+    }
+
+    bool accepts_differential() const override
+    {
+        return false;
+    }
+
+    // Learns the engine's platform: it loads that platform's manifest of each image.
+    Result<>
+    prepare(const IncomingBundle& bundle, ChannelGuard& /*channel*/, Reporter& reporter) override
+    {
+        m_bundle = &bundle.manifest;
+        m_bundle_path = bundle.path;
+        m_reporter = &reporter;
+        AIRLOCK_TRY_ASSIGN(const http::Response version, m_engine.call(m_http, "GET", "/version"));
+        if (version.status != 200) {
+            return fail(
+                Errc::network,
+                str_cat("no Docker Engine API at ", m_engine.socket(), " (", version.status, ")"));
+        }
+        AIRLOCK_TRY_ASSIGN(const json info, manifest::parse_json(version.body, "engine version"));
+        m_platform.os = manifest::json_string(info, "Os").value_or("linux");
+        m_platform.architecture = manifest::json_string(info, "Arch").value_or("amd64");
+        return {};
+    }
+
+    Result<BlobSink*> receiver(const Documents& documents) override
+    {
+        m_sink.emplace(m_engine, *m_bundle, m_platform, documents, *m_reporter);
+        return &*m_sink;
+    }
+
+    Result<> received(Result<ContentReport> streamed) override
+    {
+        if (!streamed) {
+            return std::unexpected(std::move(streamed.error()));
+        }
+        return {};
+    }
+
+    // Closes the archive and waits for the engine to load it.
+    Result<> publish(const Documents& /*documents*/, ChannelGuard& /*channel*/) override
+    {
+        auto loaded = m_sink->finish_load();
+        if (!loaded) {
+            return std::unexpected(
+                std::move(loaded.error())
+                    .with_context(
+                        str_cat("while loading ", m_bundle_path.string(), " into ", name())));
+        }
+        return {};
+    }
+
+    // The engine knows an image by its config digest (the image ID).
+    std::optional<std::string> image_id(std::size_t image) const override
+    {
+        const EngineImage* loaded = engine_image(image);
+        if (loaded == nullptr) {
+            return std::nullopt;
+        }
+        return loaded->manifest.config.digest.str();
+    }
+
+    std::string image_name(std::size_t image) const override
+    {
+        const std::string& name = m_bundle->images.at(image).name;
+        auto ref = manifest::Reference::parse(name);
+        return ref ? ref->familiar_name() : name;
+    }
+
+    Result<std::optional<std::string>> tagged(std::size_t image, const std::string& tag) override
+    {
+        AIRLOCK_TRY_ASSIGN(m_current, m_engine.inspect(m_http, image_name(image) + ":" + tag));
+        if (!m_current) {
+            return std::optional<std::string>();
+        }
+        return std::optional<std::string>(m_current->value("Id", std::string()));
+    }
+
+    Result<std::string> tagged_version() override
+    {
+        return engine_version(*m_current);
+    }
+
+    Result<> set_tag(std::size_t image, const std::string& tag) override
+    {
+        const std::string repo = image_name(image);
+        AIRLOCK_TRY_ASSIGN(const http::Response r,
+                           m_engine.call(m_http,
+                                         "POST",
+                                         str_cat("/images/",
+                                                 *image_id(image),
+                                                 "/tag?repo=",
+                                                 http::url_encode(repo),
+                                                 "&tag=",
+                                                 http::url_encode(tag))));
+        if (r.status != 201 && r.status != 200) {
+            return fail(Errc::http_status,
+                        str_cat("Docker Engine refused tag ",
+                                repo,
+                                ":",
+                                tag,
+                                " (",
+                                r.status,
+                                "): ",
+                                r.body.substr(0, 200)));
+        }
+        return {};
+    }
+
+    BlobCounts counts() const override
+    {
+        BlobCounts counts;
+        if (m_sink) {
+            counts.written = m_sink->blobs_sent();
+            counts.bytes = m_sink->bytes_sent();
+        }
+        return counts;
+    }
+
+  private:
+    const EngineImage* engine_image(std::size_t image) const
+    {
+        for (const auto& loaded : m_sink->images()) {
+            if (loaded.index == image) {
+                return &loaded;
+            }
+        }
+        return nullptr;
+    }
+
+    EngineConnection m_engine;
+    http::Client m_http;
+    const manifest::BundleManifest* m_bundle = nullptr;
+    std::filesystem::path m_bundle_path;
+    Reporter* m_reporter = nullptr;
+    manifest::Platform m_platform;
+    std::optional<EngineSink> m_sink;
+    std::optional<json> m_current; // the inspect document of what the last `tagged` found
+};
+
 } // namespace
 
 Result<EngineTarget> parse_engine_target(std::string_view spec)
@@ -391,93 +553,11 @@ Result<EngineTarget> parse_engine_target(std::string_view spec)
     return EngineTarget{std::string(address.substr(7))};
 }
 
-Result<ImportSummary> import_to_engine(const ImportOptions& options,
-                                       BundleReader& reader,
-                                       ImportSummary summary,
-                                       Reporter& reporter)
+Result<std::unique_ptr<Store>> open_docker_engine_store(std::string_view spec,
+                                                        const StoreOptions& /*options*/)
 {
-    const auto& bundle = reader.header().manifest;
-    EngineConnection engine(options.engine->socket);
-    summary.store = "docker-engine:unix://" + engine.socket();
-    http::Client http;
-    AIRLOCK_TRY_ASSIGN(const http::Response version, engine.call(http, "GET", "/version"));
-    if (version.status != 200) {
-        return fail(
-            Errc::network,
-            str_cat("no Docker Engine API at ", engine.socket(), " (", version.status, ")"));
-    }
-    AIRLOCK_TRY_ASSIGN(const json info, manifest::parse_json(version.body, "engine version"));
-    manifest::Platform platform;
-    platform.os = manifest::json_string(info, "Os").value_or("linux");
-    platform.architecture = manifest::json_string(info, "Arch").value_or("amd64");
-
-    EngineSink sink(engine, bundle, platform, reporter);
-    AIRLOCK_TRY(reader.read_contents(sink, OnMismatch::stop, reporter));
-    auto loaded = sink.finish_load();
-    if (!loaded) {
-        return std::unexpected(
-            std::move(loaded.error())
-                .with_context(
-                    str_cat("while loading ", options.bundle.string(), " into ", summary.store)));
-    }
-
-    const std::set<std::size_t> latest_candidates = newest_per_repository(bundle.images);
-    for (const auto& engine_image : sink.images()) {
-        const auto& image = bundle.images[engine_image.index];
-        AIRLOCK_TRY_ASSIGN(const manifest::Reference ref, manifest::Reference::parse(image.name));
-        const std::string repo = ref.familiar_name();
-        const std::string id = engine_image.manifest.config.digest.str();
-        ImportedImage imported{repo, image.digest, image.version, {}};
-        for (const auto& plan : plan_tags(image,
-                                          options.extra_tags,
-                                          latest_candidates.contains(engine_image.index),
-                                          options.latest)) {
-            const std::string& tag = plan.tag;
-            AIRLOCK_TRY_ASSIGN(const auto current, engine.inspect(http, repo + ":" + tag));
-            const auto current_id =
-                current ? std::optional<std::string>(current->value("Id", std::string()))
-                        : std::nullopt;
-            AIRLOCK_TRY_ASSIGN(
-                TagChange change,
-                decide_tag(plan, image, id, current_id, [&]() -> Result<std::string> {
-                    return engine_version(*current);
-                }));
-            if (change.action == TagChange::Action::unchanged
-                || change.action == TagChange::Action::kept) {
-                if (change.action == TagChange::Action::kept) {
-                    reporter.warn(str_cat(repo, ": ", change.note));
-                }
-                imported.tags.push_back(std::move(change));
-                continue;
-            }
-            AIRLOCK_TRY_ASSIGN(const http::Response r,
-                               engine.call(http,
-                                           "POST",
-                                           str_cat("/images/",
-                                                   id,
-                                                   "/tag?repo=",
-                                                   http::url_encode(repo),
-                                                   "&tag=",
-                                                   http::url_encode(tag))));
-            if (r.status != 201 && r.status != 200) {
-                return fail(Errc::http_status,
-                            str_cat("Docker Engine refused tag ",
-                                    repo,
-                                    ":",
-                                    tag,
-                                    " (",
-                                    r.status,
-                                    "): ",
-                                    r.body.substr(0, 200)));
-            }
-            summary.index_changed = true;
-            imported.tags.push_back(std::move(change));
-        }
-        summary.images.push_back(std::move(imported));
-    }
-    summary.blobs_written = sink.blobs_sent();
-    summary.bytes_written = sink.bytes_sent();
-    return summary;
+    AIRLOCK_TRY_ASSIGN(EngineTarget target, parse_engine_target(spec));
+    return std::make_unique<DockerEngineStore>(std::move(target));
 }
 
 } // namespace airlock::unpack

@@ -8,13 +8,11 @@
 // checking the digest the registry reports), and tags come last: a bad bundle leaves no new
 // tag behind, only unreferenced blobs.
 
-#include "registry_import.hpp"
-
-#include "bounded_pipe.hpp"
-#include "bundle_policy.hpp"
-#include "image_closure.hpp"
-#include "registry_channel_state.hpp"
-#include "tagging.hpp"
+#include "../bounded_pipe.hpp"
+#include "../bundle_policy.hpp"
+#include "../registry_channel_state.hpp"
+#include "../store_identity.hpp"
+#include "kinds.hpp"
 
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
@@ -105,27 +103,24 @@ class PushRecord
     bool m_changed = false;
 };
 
-struct PushCounters
-{
-    std::uint64_t uploaded = 0;
-    std::uint64_t skipped = 0;
-    std::uint64_t mounted = 0;
-    std::uint64_t bytes = 0;
-};
-
-class PushSink final : public DocumentCollector
+// Pushes each config and layer to the repositories that need it, as the bundle streams.
+class PushSink final : public BlobSink
 {
   public:
     PushSink(registry::RegistryClient& client,
+             http::Client& http,
              PushRecord& record,
              const manifest::BundleManifest& bundle,
              const std::vector<std::string>& repositories,
-             std::uint64_t chunk_size)
+             std::uint64_t chunk_size,
+             const Documents& documents)
         : m_client(client)
+        , m_http(http)
         , m_record(record)
         , m_bundle(bundle)
         , m_repositories(repositories)
         , m_chunk_size(chunk_size)
+        , m_documents(documents)
     {
     }
 
@@ -134,7 +129,6 @@ class PushSink final : public DocumentCollector
 
     Result<> begin(const manifest::BundleBlob& blob) override
     {
-        AIRLOCK_TRY(DocumentCollector::begin(blob));
         m_blob = &blob;
         if (media_type::is_index(blob.media_type) || media_type::is_manifest(blob.media_type)) {
             return {}; // pushed through the manifests endpoint once everything verified
@@ -149,7 +143,7 @@ class PushSink final : public DocumentCollector
         const std::string& primary = it->second.front();
         AIRLOCK_TRY_ASSIGN(const bool exists, m_client.blob_exists(m_http, primary, blob.digest));
         if (exists) {
-            ++m_counters.skipped;
+            ++m_counters.present;
             m_record.add(blob.digest, primary);
             return {};
         }
@@ -177,7 +171,6 @@ class PushSink final : public DocumentCollector
 
     Result<> write(std::span<const char> data) override
     {
-        AIRLOCK_TRY(DocumentCollector::write(data));
         if (m_upload) {
             AIRLOCK_TRY(m_upload->push(data));
         }
@@ -186,7 +179,6 @@ class PushSink final : public DocumentCollector
 
     Result<> end(bool verified) override
     {
-        AIRLOCK_TRY(DocumentCollector::end(verified));
         if (m_upload) {
             const std::unique_ptr<PipedUpload> upload = std::move(m_upload);
             if (!verified) {
@@ -194,7 +186,7 @@ class PushSink final : public DocumentCollector
                 return {};       // the reader reports the mismatch
             }
             AIRLOCK_TRY(upload->finish());
-            ++m_counters.uploaded;
+            ++m_counters.written;
             m_counters.bytes += m_blob->size;
             m_record.add(m_blob->digest, m_needers[m_blob->digest.str()].front());
         }
@@ -267,14 +259,9 @@ class PushSink final : public DocumentCollector
         return {};
     }
 
-    const PushCounters& counters() const
+    const BlobCounts& counts() const
     {
         return m_counters;
-    }
-
-    http::Client& http()
-    {
-        return m_http;
     }
 
   private:
@@ -290,8 +277,8 @@ class PushSink final : public DocumentCollector
         };
         const auto add_manifest =
             [&](const std::string& digest, const std::string& type, const std::string& repository) {
-                const auto doc = documents().find(digest);
-                if (doc == documents().end()) {
+                const auto doc = m_documents.find(digest);
+                if (doc == m_documents.end()) {
                     return;
                 }
                 auto parsed = manifest::parse_image_manifest(doc->second, type);
@@ -306,8 +293,8 @@ class PushSink final : public DocumentCollector
         for (std::size_t i = 0; i < m_bundle.images.size(); ++i) {
             const auto& image = m_bundle.images[i];
             if (media_type::is_index(image.media_type)) {
-                const auto doc = documents().find(image.digest.str());
-                if (doc == documents().end()) {
+                const auto doc = m_documents.find(image.digest.str());
+                if (doc == m_documents.end()) {
                     continue;
                 }
                 auto index = manifest::parse_image_index(doc->second, image.media_type);
@@ -324,16 +311,17 @@ class PushSink final : public DocumentCollector
     }
 
     registry::RegistryClient& m_client;
+    http::Client& m_http;
     PushRecord& m_record;
     const manifest::BundleManifest& m_bundle;
     const std::vector<std::string>& m_repositories;
     std::uint64_t m_chunk_size;
-    http::Client m_http;
+    const Documents& m_documents;
     const manifest::BundleBlob* m_blob = nullptr;
     bool m_needers_known = false;
     std::map<std::string, std::vector<std::string>> m_needers;
     std::unique_ptr<PipedUpload> m_upload; // of the current blob
-    PushCounters m_counters;
+    BlobCounts m_counters;
 };
 
 // The version of what `repository:latest` points at in the registry; empty when unknown.
@@ -383,27 +371,236 @@ Result<std::string> registry_version(registry::RegistryClient& client,
                                     versions);
 }
 
-// Points planned tag `plan` of `repository` at the image, unless the rules say otherwise.
-Result<TagChange> push_tag(registry::RegistryClient& client,
-                           http::Client& http,
-                           const std::string& repository,
-                           const TagPlan& plan,
-                           const manifest::BundleImage& image,
-                           const std::string& bytes)
+// A registry as a store. Differential bundles are welcome: what they leave out may be in the
+// registry already, or mountable from where this machine pushed it before.
+class RegistryStore final : public Store
 {
-    auto current = client.get_manifest(http, repository, plan.tag);
-    if (!current && current.error().code != Errc::not_found) {
-        return std::unexpected(current.error());
+  public:
+    RegistryStore(RegistryTarget target, StoreOptions options)
+        : m_target(std::move(target))
+        , m_options(std::move(options))
+    {
     }
-    const auto digest = current ? std::optional<std::string>(current->digest.str()) : std::nullopt;
-    AIRLOCK_TRY_ASSIGN(TagChange change, decide_tag(plan, image, image.digest.str(), digest, [&] {
-                           return registry_version(client, http, repository, *current);
-                       }));
-    if (change.action == TagChange::Action::added || change.action == TagChange::Action::moved) {
-        AIRLOCK_TRY(client.put_manifest(http, repository, plan.tag, image.media_type, bytes));
+
+    std::string name() const override
+    {
+        return str_cat(
+            "docker://", m_target.host, m_target.prefix.empty() ? "" : "/" + m_target.prefix);
     }
-    return change;
-}
+
+    std::string identity() const override
+    {
+        std::string prefix = m_target.prefix;
+        while (prefix.ends_with('/')) {
+            prefix.pop_back();
+        }
+        while (prefix.starts_with('/')) {
+            prefix.erase(0, 1);
+        }
+        return str_cat("docker://",
+                       normalise_registry_host(m_target.host),
+                       prefix.empty() ? "" : "/" + prefix);
+    }
+
+    std::string ledger_name() const override
+    {
+        const std::string id = identity().substr(9);
+        const auto slash = id.find('/');
+        return str_cat("docker-",
+                       id.substr(0, slash),
+                       "-",
+                       slash == std::string::npos ? "" : id.substr(slash + 1));
+    }
+
+    bool accepts_differential() const override
+    {
+        return true;
+    }
+
+    Result<>
+    prepare(const IncomingBundle& bundle, ChannelGuard& channel, Reporter& reporter) override
+    {
+        m_bundle = &bundle.manifest;
+        m_bundle_path = bundle.path;
+        for (const auto& image : m_bundle->images) {
+            AIRLOCK_TRY_ASSIGN(
+                std::string repository,
+                target_repository(image.name, m_target, m_options.keep_registry_host));
+            m_repositories.push_back(std::move(repository));
+        }
+        const std::string state_repository = channel_state_repository(m_target.prefix);
+        if (std::find(m_repositories.begin(), m_repositories.end(), state_repository)
+            != m_repositories.end()) {
+            return fail(Errc::usage,
+                        str_cat(state_repository,
+                                " is reserved for airlock's channel records; import into another "
+                                "prefix"));
+        }
+        AIRLOCK_TRY_ASSIGN(
+            m_client,
+            registry::RegistryClient::connect(m_target.host, m_options.registry_access, reporter));
+        if (m_options.channel_state.value_or(ChannelStatePlace::registry)
+                == ChannelStatePlace::registry
+            && channel.applies()) {
+            channel.add(std::make_unique<RegistryChannelState>(m_client, state_repository));
+            AIRLOCK_TRY(channel.check());
+        }
+        std::string record_name = m_target.host;
+        std::replace(record_name.begin(), record_name.end(), ':', '_');
+        const auto cache = m_options.registry_access.cache_dir.empty()
+                               ? registry::default_cache_dir()
+                               : m_options.registry_access.cache_dir;
+        m_record.emplace(cache / "pushed" / (record_name + ".json"));
+        return {};
+    }
+
+    Result<BlobSink*> receiver(const Documents& documents) override
+    {
+        m_sink.emplace(*m_client,
+                       m_http,
+                       *m_record,
+                       *m_bundle,
+                       m_repositories,
+                       m_options.chunk_size,
+                       documents);
+        return &*m_sink;
+    }
+
+    Result<> received(Result<ContentReport> streamed) override
+    {
+        m_record->save(); // what landed stays known even when the import fails later
+        if (!streamed) {
+            return std::unexpected(std::move(streamed.error())
+                                       .with_context(str_cat("while pushing ",
+                                                             m_bundle_path.string(),
+                                                             " to ",
+                                                             name(),
+                                                             "; no tag was changed")));
+        }
+        return {};
+    }
+
+    Result<> ensure_required(const Documents& /*documents*/) override
+    {
+        AIRLOCK_TRY(m_sink->ensure_required(name()));
+        m_record->save();
+        return {};
+    }
+
+    // Only the blobs the bundle left out, which ensure_required found or mounted.
+    bool holds(const manifest::Digest& digest) const override
+    {
+        return std::any_of(m_bundle->required.begin(),
+                           m_bundle->required.end(),
+                           [&](const manifest::BundleBlob& b) { return b.digest == digest; });
+    }
+
+    // Manifests by digest (those the registry lacks): children before their index, so that
+    // the registry accepts the index.
+    Result<> publish(const Documents& documents, ChannelGuard& /*channel*/) override
+    {
+        m_documents = &documents;
+        for (std::size_t i = 0; i < m_bundle->images.size(); ++i) {
+            const auto& image = m_bundle->images[i];
+            AIRLOCK_TRY_ASSIGN(const std::string bytes, document(image.digest));
+            if (media_type::is_index(image.media_type)) {
+                AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index,
+                                   manifest::parse_image_index(bytes, image.media_type));
+                for (const auto& child : index.manifests) {
+                    AIRLOCK_TRY(push_manifest(m_repositories[i], child));
+                }
+            }
+            AIRLOCK_TRY(
+                push_manifest(m_repositories[i],
+                              Descriptor{image.media_type, image.digest, image.size, {}, {}, {}}));
+        }
+        return {};
+    }
+
+    std::optional<std::string> image_id(std::size_t image) const override
+    {
+        return m_bundle->images.at(image).digest.str();
+    }
+
+    std::string image_name(std::size_t image) const override
+    {
+        return str_cat(m_target.host, "/", m_repositories.at(image));
+    }
+
+    Result<std::optional<std::string>> tagged(std::size_t image, const std::string& tag) override
+    {
+        m_current_repository = m_repositories.at(image);
+        auto current = m_client->get_manifest(m_http, m_current_repository, tag);
+        if (!current) {
+            if (current.error().code != Errc::not_found) {
+                return std::unexpected(current.error());
+            }
+            m_current.reset();
+            return std::optional<std::string>();
+        }
+        m_current.emplace(std::move(*current));
+        return std::optional<std::string>(m_current->digest.str());
+    }
+
+    Result<std::string> tagged_version() override
+    {
+        return registry_version(*m_client, m_http, m_current_repository, *m_current);
+    }
+
+    Result<> set_tag(std::size_t image, const std::string& tag) override
+    {
+        const auto& bundle_image = m_bundle->images.at(image);
+        AIRLOCK_TRY_ASSIGN(const std::string bytes, document(bundle_image.digest));
+        AIRLOCK_TRY(m_client->put_manifest(
+            m_http, m_repositories.at(image), tag, bundle_image.media_type, bytes));
+        return {};
+    }
+
+    BlobCounts counts() const override
+    {
+        BlobCounts counts = m_sink ? m_sink->counts() : BlobCounts{};
+        counts.manifests_added = m_manifests_added;
+        return counts;
+    }
+
+  private:
+    Result<std::string> document(const manifest::Digest& digest) const
+    {
+        const auto it = m_documents->find(digest.str());
+        if (it == m_documents->end()) {
+            return fail(Errc::format, str_cat("document ", digest.str(), " is not in the bundle"));
+        }
+        return it->second;
+    }
+
+    Result<> push_manifest(const std::string& repository, const Descriptor& d)
+    {
+        AIRLOCK_TRY_ASSIGN(const bool exists,
+                           m_client->manifest_exists(m_http, repository, d.digest));
+        if (exists) {
+            return {};
+        }
+        AIRLOCK_TRY_ASSIGN(const std::string bytes, document(d.digest));
+        AIRLOCK_TRY(
+            m_client->put_manifest(m_http, repository, d.digest.str(), d.media_type, bytes));
+        m_manifests_added = true;
+        return {};
+    }
+
+    RegistryTarget m_target;
+    StoreOptions m_options;
+    const manifest::BundleManifest* m_bundle = nullptr;
+    std::filesystem::path m_bundle_path;
+    std::vector<std::string> m_repositories; // of each bundle image
+    std::shared_ptr<registry::RegistryClient> m_client;
+    http::Client m_http;
+    std::optional<PushRecord> m_record;
+    std::optional<PushSink> m_sink;
+    const Documents* m_documents = nullptr;
+    bool m_manifests_added = false;
+    std::string m_current_repository; // of the last `tagged`
+    std::optional<registry::FetchedManifest> m_current;
+};
 
 } // namespace
 
@@ -448,137 +645,11 @@ target_repository(const std::string& name, const RegistryTarget& target, bool ke
     return target.prefix.empty() ? path : target.prefix + "/" + path;
 }
 
-Result<ImportSummary> import_to_registry(const ImportOptions& options,
-                                         BundleReader& reader,
-                                         ImportSummary summary,
-                                         ChannelGuard& channel,
-                                         Reporter& reporter)
+Result<std::unique_ptr<Store>> open_registry_store(std::string_view spec,
+                                                   const StoreOptions& options)
 {
-    const auto& bundle = reader.header().manifest;
-    const RegistryTarget& target = *options.registry;
-    summary.store =
-        str_cat("docker://", target.host, target.prefix.empty() ? "" : "/" + target.prefix);
-    std::vector<std::string> repositories;
-    for (const auto& image : bundle.images) {
-        AIRLOCK_TRY_ASSIGN(std::string repository,
-                           target_repository(image.name, target, options.keep_registry_host));
-        repositories.push_back(std::move(repository));
-    }
-    const std::string state_repository = channel_state_repository(target.prefix);
-    if (std::find(repositories.begin(), repositories.end(), state_repository)
-        != repositories.end()) {
-        return fail(Errc::usage,
-                    str_cat(state_repository,
-                            " is reserved for airlock's channel records; import into another "
-                            "prefix"));
-    }
-    AIRLOCK_TRY_ASSIGN(
-        const auto client,
-        registry::RegistryClient::connect(target.host, options.registry_access, reporter));
-    if (options.channel_state == ChannelStatePlace::registry && channel.applies()) {
-        channel.add(std::make_unique<RegistryChannelState>(client, state_repository));
-        AIRLOCK_TRY(channel.check());
-    }
-    std::string record_name = target.host;
-    std::replace(record_name.begin(), record_name.end(), ':', '_');
-    const auto cache = options.registry_access.cache_dir.empty()
-                           ? registry::default_cache_dir()
-                           : options.registry_access.cache_dir;
-    PushRecord record(cache / "pushed" / (record_name + ".json"));
-    PushSink sink(*client, record, bundle, repositories, options.chunk_size);
-    auto streamed = reader.read_contents(sink, OnMismatch::stop, reporter);
-    record.save(); // what landed stays known even when the import fails later
-    if (!streamed) {
-        return std::unexpected(std::move(streamed.error())
-                                   .with_context(str_cat("while pushing ",
-                                                         options.bundle.string(),
-                                                         " to ",
-                                                         summary.store,
-                                                         "; no tag was changed")));
-    }
-    AIRLOCK_TRY(sink.ensure_required(summary.store));
-    record.save();
-    const auto nothing_else = [&](const manifest::Digest& d) { // required blobs were ensured above
-        return std::any_of(bundle.required.begin(),
-                           bundle.required.end(),
-                           [&](const manifest::BundleBlob& b) { return b.digest == d; });
-    };
-    const auto no_lookup = [](const manifest::Digest& d) -> Result<std::string> {
-        return fail(Errc::not_found, "document " + d.str() + " is not in the bundle");
-    };
-    for (const auto& image : bundle.images) {
-        AIRLOCK_TRY(check_image_closure(image, bundle, sink.documents(), nothing_else, no_lookup));
-    }
-
-    http::Client& http = sink.http();
-    const auto& documents = sink.documents();
-    const auto document = [&](const manifest::Digest& d) -> Result<std::string> {
-        const auto it = documents.find(d.str());
-        if (it == documents.end()) {
-            return fail(Errc::format, str_cat("document ", d.str(), " is not in the bundle"));
-        }
-        return it->second;
-    };
-    // Manifests by digest (those the registry lacks): children before their index, so the
-    // registry accepts the index.
-    const auto push_manifest = [&](const std::string& repository, const Descriptor& d) -> Result<> {
-        AIRLOCK_TRY_ASSIGN(const bool exists, client->manifest_exists(http, repository, d.digest));
-        if (exists) {
-            return {};
-        }
-        AIRLOCK_TRY_ASSIGN(const std::string bytes, document(d.digest));
-        AIRLOCK_TRY(client->put_manifest(http, repository, d.digest.str(), d.media_type, bytes));
-        summary.index_changed = true;
-        return {};
-    };
-    for (std::size_t i = 0; i < bundle.images.size(); ++i) {
-        const auto& image = bundle.images[i];
-        AIRLOCK_TRY_ASSIGN(const std::string bytes, document(image.digest));
-        if (media_type::is_index(image.media_type)) {
-            AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index,
-                               manifest::parse_image_index(bytes, image.media_type));
-            for (const auto& child : index.manifests) {
-                AIRLOCK_TRY(push_manifest(repositories[i], child));
-            }
-        }
-        AIRLOCK_TRY(push_manifest(
-            repositories[i], Descriptor{image.media_type, image.digest, image.size, {}, {}, {}}));
-    }
-    // Tags last.
-    const std::set<std::size_t> latest_candidates = newest_per_repository(bundle.images);
-    for (std::size_t i = 0; i < bundle.images.size(); ++i) {
-        const auto& image = bundle.images[i];
-        AIRLOCK_TRY_ASSIGN(const std::string bytes, document(image.digest));
-        ImportedImage imported{
-            str_cat(target.host, "/", repositories[i]), image.digest, image.version, {}};
-        for (const auto& plan :
-             plan_tags(image, options.extra_tags, latest_candidates.contains(i), options.latest)) {
-            AIRLOCK_TRY_ASSIGN(TagChange change,
-                               push_tag(*client, http, repositories[i], plan, image, bytes));
-            if (change.action == TagChange::Action::kept) {
-                reporter.warn(str_cat(imported.name, ": ", change.note));
-            }
-            summary.index_changed = summary.index_changed
-                                    || change.action == TagChange::Action::added
-                                    || change.action == TagChange::Action::moved;
-            imported.tags.push_back(std::move(change));
-        }
-        summary.images.push_back(std::move(imported));
-    }
-    if (auto recorded = channel.record(); !recorded) {
-        return std::unexpected(
-            std::move(recorded.error())
-                .with_context(str_cat("the images were pushed and tagged, but channel '",
-                                      bundle.channel,
-                                      "' sequence ",
-                                      bundle.sequence.value_or(0),
-                                      " was not recorded; re-run the same import to record it")));
-    }
-    summary.blobs_written = sink.counters().uploaded;
-    summary.blobs_present = sink.counters().skipped;
-    summary.blobs_mounted = sink.counters().mounted;
-    summary.bytes_written = sink.counters().bytes;
-    return summary;
+    AIRLOCK_TRY_ASSIGN(RegistryTarget target, parse_registry_target(spec));
+    return std::make_unique<RegistryStore>(std::move(target), options);
 }
 
 } // namespace airlock::unpack

@@ -10,10 +10,8 @@
 // the archive is complete, so no image appears. index.json comes last, once every tag decision
 // (including `latest`, judged against what containerd holds now) is made.
 
-#include "containerd_import.hpp"
-
-#include "image_closure.hpp"
-#include "tagging.hpp"
+#include "../store_identity.hpp"
+#include "kinds.hpp"
 
 #include <airlock/archive/tar_writer.hpp>
 #include <airlock/base/process.hpp>
@@ -150,6 +148,182 @@ class ArchiveSink final : public BlobSink
     archive::TarWriter& m_writer;
 };
 
+// A containerd namespace as a store. Its tags are decided before the stream, against what
+// containerd holds when the import starts, because they are written into the archive's
+// index.json; when no tag would change, nothing is sent and the pass only verifies.
+class ContainerdStore final : public Store
+{
+  public:
+    explicit ContainerdStore(ContainerdTarget target)
+        : m_target(std::move(target))
+        , m_ctr(m_target)
+    {
+    }
+
+    std::string name() const override
+    {
+        return str_cat("containerd:", m_target.socket, "?namespace=", m_target.namespace_name);
+    }
+
+    std::string identity() const override
+    {
+        return str_cat(
+            "containerd:", resolved_path(m_target.socket), "?namespace=", m_target.namespace_name);
+    }
+
+    std::string ledger_name() const override
+    {
+        return str_cat("containerd-", resolved_path(m_target.socket), "-", m_target.namespace_name);
+    }
+
+    bool accepts_differential() const override
+    {
+        return false;
+    }
+
+    Result<> prepare(const IncomingBundle& bundle,
+                     ChannelGuard& /*channel*/,
+                     Reporter& /*reporter*/) override
+    {
+        m_bundle = &bundle.manifest;
+        AIRLOCK_TRY_ASSIGN(m_held, m_ctr.images());
+        return {};
+    }
+
+    bool decides_tags_first() const override
+    {
+        return true;
+    }
+
+    Result<BlobSink*> receiver(const Documents& /*documents*/) override
+    {
+        if (m_entries.empty()) {
+            return nullptr; // nothing to change: the pass only verifies
+        }
+        AIRLOCK_TRY_ASSIGN(
+            ChildProcess child,
+            ChildProcess::spawn(m_ctr.command({"images", "import", "--all-platforms", "-"})));
+        m_child.emplace(std::move(child));
+        AIRLOCK_TRY_ASSIGN(archive::TarWriter writer,
+                           archive::TarWriter::create_to_sink(
+                               [this](std::span<const char> data) { return m_child->write(data); },
+                               archive::Compression{archive::Codec::none, 0, 1},
+                               0));
+        m_writer.emplace(std::move(writer));
+        AIRLOCK_TRY(m_writer->add(
+            "oci-layout", R"({"imageLayoutVersion":"1.0.0"})", archive::EntryContent::metadata));
+        m_sink.emplace(*m_writer);
+        return &*m_sink;
+    }
+
+    Result<> received(Result<ContentReport> streamed) override
+    {
+        if (!streamed) {
+            abort(); // an incomplete archive: containerd creates no image
+            return std::unexpected(std::move(streamed.error())
+                                       .with_context(str_cat("no image was created in ", name())));
+        }
+        if (m_child) {
+            m_counts.written = streamed->blobs;
+            m_counts.bytes = streamed->blob_bytes;
+        }
+        return {};
+    }
+
+    Result<> publish(const Documents& /*documents*/, ChannelGuard& /*channel*/) override
+    {
+        return {}; // the blobs are in containerd's content store; images come with index.json
+    }
+
+    std::optional<std::string> image_id(std::size_t image) const override
+    {
+        return m_bundle->images.at(image).digest.str();
+    }
+
+    std::string image_name(std::size_t image) const override
+    {
+        return m_bundle->images.at(image).name;
+    }
+
+    Result<std::optional<std::string>> tagged(std::size_t image, const std::string& tag) override
+    {
+        const auto it = m_held.find(image_name(image) + ":" + tag);
+        if (it == m_held.end()) {
+            return std::optional<std::string>();
+        }
+        m_current = it->second;
+        return std::optional<std::string>(it->second);
+    }
+
+    Result<std::string> tagged_version() override
+    {
+        return containerd_version(m_ctr, m_current);
+    }
+
+    Result<> set_tag(std::size_t image, const std::string& tag) override
+    {
+        m_entries.push_back(
+            manifest::tagged_descriptor(m_bundle->images.at(image), image_name(image) + ":" + tag));
+        return {};
+    }
+
+    // index.json closes the archive; containerd creates the images once it reads it whole.
+    Result<> commit() override
+    {
+        if (!m_child) {
+            return {};
+        }
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& d : m_entries) {
+            list.push_back(manifest::descriptor_to_json(d));
+        }
+        AIRLOCK_TRY_ASSIGN(
+            const std::string index,
+            manifest::canonical_dump(
+                {{"schemaVersion", 2}, {"mediaType", media_type::oci_index}, {"manifests", list}}));
+        AIRLOCK_TRY(m_writer->add("index.json", index, archive::EntryContent::metadata));
+        AIRLOCK_TRY(m_writer->finish());
+        auto finished = m_child->finish();
+        if (!finished) {
+            return std::unexpected(
+                std::move(finished.error()).with_context(str_cat("while importing into ", name())));
+        }
+        return {};
+    }
+
+    BlobCounts counts() const override
+    {
+        return m_counts;
+    }
+
+    Error abandon(Error error) override
+    {
+        abort();
+        return error;
+    }
+
+  private:
+    void abort()
+    {
+        m_sink.reset();
+        m_writer.reset();
+        if (m_child) {
+            m_child->kill();
+        }
+    }
+
+    ContainerdTarget m_target;
+    Ctr m_ctr;
+    const manifest::BundleManifest* m_bundle = nullptr;
+    std::map<std::string, std::string> m_held; // image name -> digest, when the import began
+    std::string m_current;                     // what the last `tagged` found
+    std::vector<Descriptor> m_entries;         // the archive's index.json
+    std::optional<ChildProcess> m_child;       // ctr images import, once anything is sent
+    std::optional<archive::TarWriter> m_writer;
+    std::optional<ArchiveSink> m_sink;
+    BlobCounts m_counts;
+};
+
 } // namespace
 
 Result<ContainerdTarget> parse_containerd_target(std::string_view spec)
@@ -181,90 +355,11 @@ Result<ContainerdTarget> parse_containerd_target(std::string_view spec)
     return target;
 }
 
-Result<ImportSummary> import_to_containerd(const ImportOptions& options,
-                                           BundleReader& reader,
-                                           ImportSummary summary,
-                                           Reporter& reporter)
+Result<std::unique_ptr<Store>> open_containerd_store(std::string_view spec,
+                                                     const StoreOptions& /*options*/)
 {
-    const auto& bundle = reader.header().manifest;
-    const ContainerdTarget& target = *options.containerd;
-    summary.store = str_cat("containerd:", target.socket, "?namespace=", target.namespace_name);
-    const Ctr ctr(target);
-    AIRLOCK_TRY_ASSIGN(const auto held, ctr.images());
-
-    // Decide every tag first: what containerd holds now is all the decision needs.
-    std::vector<Descriptor> entries;
-    const std::set<std::size_t> latest_candidates = newest_per_repository(bundle.images);
-    bool anything = false;
-    for (std::size_t i = 0; i < bundle.images.size(); ++i) {
-        const auto& image = bundle.images[i];
-        ImportedImage imported{image.name, image.digest, image.version, {}};
-        for (const auto& plan :
-             plan_tags(image, options.extra_tags, latest_candidates.contains(i), options.latest)) {
-            const std::string ref = image.name + ":" + plan.tag;
-            const auto it = held.find(ref);
-            const auto current =
-                it == held.end() ? std::nullopt : std::optional<std::string>(it->second);
-            AIRLOCK_TRY_ASSIGN(TagChange change,
-                               decide_tag(plan, image, image.digest.str(), current, [&] {
-                                   return containerd_version(ctr, *current);
-                               }));
-            if (change.action == TagChange::Action::kept) {
-                reporter.warn(str_cat(image.name, ": ", change.note));
-            }
-            if (change.action == TagChange::Action::added
-                || change.action == TagChange::Action::moved) {
-                entries.push_back(manifest::tagged_descriptor(image, ref));
-                anything = true;
-            }
-            imported.tags.push_back(std::move(change));
-        }
-        summary.images.push_back(std::move(imported));
-    }
-
-    if (!anything) {
-        // Nothing to change; still read the whole bundle so that a damaged one is reported.
-        DocumentCollector verify_only;
-        AIRLOCK_TRY(reader.read_contents(verify_only, OnMismatch::stop, reporter));
-        return summary;
-    }
-    AIRLOCK_TRY_ASSIGN(
-        ChildProcess child,
-        ChildProcess::spawn(ctr.command({"images", "import", "--all-platforms", "-"})));
-    AIRLOCK_TRY_ASSIGN(archive::TarWriter writer,
-                       archive::TarWriter::create_to_sink(
-                           [&](std::span<const char> data) { return child.write(data); },
-                           archive::Compression{archive::Codec::none, 0, 1},
-                           0));
-    AIRLOCK_TRY(writer.add(
-        "oci-layout", R"({"imageLayoutVersion":"1.0.0"})", archive::EntryContent::metadata));
-    ArchiveSink sink(writer);
-    auto streamed = reader.read_contents(sink, OnMismatch::stop, reporter);
-    if (!streamed) {
-        child.kill(); // an incomplete archive: containerd creates no image
-        return std::unexpected(
-            std::move(streamed.error())
-                .with_context(str_cat("no image was created in ", summary.store)));
-    }
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& d : entries) {
-        list.push_back(manifest::descriptor_to_json(d));
-    }
-    AIRLOCK_TRY_ASSIGN(
-        const std::string index,
-        manifest::canonical_dump(
-            {{"schemaVersion", 2}, {"mediaType", media_type::oci_index}, {"manifests", list}}));
-    AIRLOCK_TRY(writer.add("index.json", index, archive::EntryContent::metadata));
-    AIRLOCK_TRY(writer.finish());
-    auto finished = child.finish();
-    if (!finished) {
-        return std::unexpected(std::move(finished.error())
-                                   .with_context(str_cat("while importing into ", summary.store)));
-    }
-    summary.index_changed = true;
-    summary.blobs_written = streamed->blobs;
-    summary.bytes_written = streamed->blob_bytes;
-    return summary;
+    AIRLOCK_TRY_ASSIGN(ContainerdTarget target, parse_containerd_target(spec));
+    return std::make_unique<ContainerdStore>(std::move(target));
 }
 
 } // namespace airlock::unpack

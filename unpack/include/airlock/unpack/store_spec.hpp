@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The stores an import can write to, as the operator names them (`--to SPEC`), and the
+// options that only some of them take.
+
+#include <airlock/base/error.hpp>
+#include <airlock/registry/options.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace airlock::unpack {
+
+// Where a registry store's channel marks are kept.
+enum class ChannelStatePlace {
+    registry, // in the registry (PREFIX/airlock-state), seen by every importing machine
+    local,    // --channel-state local: only in this machine's state directory
+};
+
+// A registry to push into: "docker://HOST[:PORT][/PREFIX]".
+struct RegistryTarget
+{
+    std::string host;
+    std::string prefix; // prepended to every repository path
+};
+
+// Parses "docker://HOST[:PORT][/PREFIX]". Errc::usage.
+Result<RegistryTarget> parse_registry_target(std::string_view spec);
+
+// The repository an image named `name` ("mcr.microsoft.com/windows/servercore") gets in
+// `target`: PREFIX/windows/servercore, or PREFIX/mcr.microsoft.com/windows/servercore when
+// `keep_host` (a port becomes "-PORT", as ':' cannot appear in a path).
+Result<std::string>
+target_repository(const std::string& name, const RegistryTarget& target, bool keep_host);
+
+// A Docker Engine to load into: "docker-engine[:unix:///path/docker.sock]".
+struct EngineTarget
+{
+    std::string socket; // unix socket path
+};
+
+// Parses "docker-engine[:unix:///path]"; without a path, $DOCKER_HOST (unix://) or
+// /var/run/docker.sock. Errc::usage.
+Result<EngineTarget> parse_engine_target(std::string_view spec);
+
+// A containerd to import into: "containerd[:/run/containerd/containerd.sock][?namespace=NS]".
+struct ContainerdTarget
+{
+    std::string socket = "/run/containerd/containerd.sock";
+    std::string namespace_name = "default"; // Kubernetes nodes use k8s.io
+};
+
+// Parses the containerd store syntax. Errc::usage.
+Result<ContainerdTarget> parse_containerd_target(std::string_view spec);
+
+// What a store spec alone does not say; each store takes the fields that concern it.
+struct StoreOptions
+{
+    registry::RegistryOptions registry_access;      // auth, TLS, --jobs for docker:// stores
+    bool keep_registry_host = false;                // docker://: keep the source host in the path
+    std::uint64_t chunk_size = 32ULL << 20U;        // docker://: larger blobs go in PATCH chunks
+    std::optional<ChannelStatePlace> channel_state; // docker:// only; registry when not given
+};
+
+} // namespace airlock::unpack

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// import --to oci:DIR (and the default store). The order is what makes it safe:
+//   1. every blob streams into a private staging directory inside the store, hashed as it is
+//      written; blobs the store already has are hashed and dropped, never rewritten;
+//   2. each image's closure is checked (every manifest, config and layer present);
+//   3. under the store lock: the channel ledger is checked again and this bundle recorded in
+//      it, the staged blobs are renamed in, then index.json is replaced atomically.
+// A failure before 3 removes the staging directory and leaves the store byte-for-byte as it
+// was; blobs land before tags, so a crash inside 3 leaves unreferenced blobs, and a re-run
+// finishes. What a killed import leaves in .airlock/ is reclaimed by the next one
+// (ownership.hpp).
+
+#include "../bundle_policy.hpp"
+#include "../image_closure.hpp"
+#include "kinds.hpp"
+
+#include <airlock/base/file.hpp>
+#include <airlock/base/sequential_file.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/unpack/oci_store.hpp>
+
+#include <optional>
+
+namespace airlock::unpack {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Writes blobs the store lacks into the staging directory.
+class StagingSink final : public BlobSink
+{
+  public:
+    StagingSink(const OciStore& store, fs::path staging)
+        : m_store(store)
+        , m_staging(std::move(staging))
+    {
+    }
+
+    Result<> begin(const manifest::BundleBlob& blob) override
+    {
+        m_blob = blob;
+        if (m_store.has_blob(blob.digest, blob.size)) {
+            ++m_counts.present;
+            return {};
+        }
+        AIRLOCK_TRY_ASSIGN(SequentialFileWriter file,
+                           SequentialFileWriter::create(m_staging / blob.digest.hex()));
+        m_file.emplace(std::move(file));
+        return {};
+    }
+
+    Result<> write(std::span<const char> data) override
+    {
+        if (m_file) {
+            AIRLOCK_TRY(m_file->write(data));
+            m_counts.bytes += data.size();
+        }
+        return {};
+    }
+
+    Result<> end(bool verified) override
+    {
+        if (!m_file) {
+            return {};
+        }
+        if (verified) {
+            AIRLOCK_TRY(m_file->sync_and_close());
+        }
+        m_file.reset();
+        if (verified) {
+            m_staged.push_back(m_blob);
+            ++m_counts.written;
+        }
+        return {};
+    }
+
+    const std::vector<manifest::BundleBlob>& staged() const
+    {
+        return m_staged;
+    }
+
+    const BlobCounts& counts() const
+    {
+        return m_counts;
+    }
+
+  private:
+    const OciStore& m_store;
+    fs::path m_staging;
+    manifest::BundleBlob m_blob;
+    std::optional<SequentialFileWriter> m_file;
+    std::vector<manifest::BundleBlob> m_staged;
+    BlobCounts m_counts;
+};
+
+// What existed before an import, so that a failed one removes only what it created.
+struct StoreFootprint
+{
+    bool root = false;
+    bool state = false;
+};
+
+// lstat-based: a symlink counts as there, so that clean-up never reaches through one.
+StoreFootprint footprint(const OciStore& store)
+{
+    std::error_code ec;
+    return {fs::exists(fs::symlink_status(store.root(), ec)),
+            fs::exists(fs::symlink_status(store.root() / ".airlock", ec))};
+}
+
+// Undoes the directories that a failed import created (never anything another run made).
+void remove_created(const OciStore& store, StoreFootprint before)
+{
+    std::error_code ec;
+    if (!before.state && !store.exists()) {
+        const fs::path state = store.root() / ".airlock";
+        // Only when no other import is staging there: then it holds at most the lock file.
+        bool others = false;
+        for (const auto& entry : fs::directory_iterator(state, ec)) {
+            others = others || entry.path().filename() != "lock";
+        }
+        if (!others) {
+            fs::remove(state / "lock", ec);
+            fs::remove(state, ec);
+        }
+    }
+    if (!before.root) {
+        fs::remove(store.root(), ec); // only succeeds when empty
+    }
+}
+
+class OciLayoutStore final : public Store
+{
+  public:
+    explicit OciLayoutStore(fs::path root)
+        : m_store(std::move(root))
+    {
+    }
+
+    std::string name() const override
+    {
+        return "oci:" + m_store.root().string();
+    }
+
+    std::string identity() const override
+    {
+        return name();
+    }
+
+    std::string ledger_name() const override
+    {
+        return "oci-" + m_store.root().string();
+    }
+
+    bool accepts_differential() const override
+    {
+        return true;
+    }
+
+    // The store keeps its own ledger, under its own lock.
+    Result<> add_channel_states(ChannelGuard& channel, Reporter& /*reporter*/) override
+    {
+        // A symlinked directory is refused before its ledger is read through it.
+        AIRLOCK_TRY(m_store.check_directories());
+        channel.add(
+            std::make_unique<ChannelLedgerFile>(m_store.root() / ".airlock" / "channels.json"));
+        return {};
+    }
+
+    Result<>
+    prepare(const IncomingBundle& bundle, ChannelGuard& /*channel*/, Reporter& reporter) override
+    {
+        m_bundle = &bundle.manifest;
+        m_bundle_path = bundle.path;
+        m_reporter = &reporter;
+        m_before = footprint(m_store);
+        AIRLOCK_TRY(m_store.prepare());
+        report_reclaimed(m_store.reclaim_abandoned(), name(), reporter);
+        AIRLOCK_TRY_ASSIGN(ScopedDirectory staging, m_store.make_staging());
+        m_staging.emplace(std::move(staging));
+        return {};
+    }
+
+    Result<BlobSink*> receiver(const Documents& /*documents*/) override
+    {
+        m_sink.emplace(m_store, m_staging->path());
+        return &*m_sink;
+    }
+
+    Result<> received(Result<ContentReport> streamed) override
+    {
+        if (!streamed) {
+            return std::unexpected(std::move(streamed.error()));
+        }
+        return {};
+    }
+
+    Result<> ensure_required(const Documents& documents) override
+    {
+        for (const auto& blob : m_bundle->required) {
+            if (!m_store.has_blob(blob.digest, blob.size)) {
+                return std::unexpected(missing_required_blob(
+                    *m_bundle, image_using(*m_bundle, documents, blob.digest), blob, name()));
+            }
+        }
+        return {};
+    }
+
+    bool holds(const manifest::Digest& digest) const override
+    {
+        return m_store.has_blob(digest);
+    }
+
+    Result<std::string> read_document(const manifest::Digest& digest) const override
+    {
+        return m_store.read_document(digest);
+    }
+
+    Result<> publish(const Documents& /*documents*/, ChannelGuard& channel) override
+    {
+        AIRLOCK_TRY_ASSIGN(FileLock lock, m_store.lock(*m_reporter));
+        m_lock.emplace(std::move(lock));
+        AIRLOCK_TRY(m_store.ensure_layout());
+        // Checked again and recorded under the lock, so that two imports of one channel cannot
+        // both pass; recorded before anything becomes visible, so the mark is never behind.
+        AIRLOCK_TRY(channel.check());
+        AIRLOCK_TRY(channel.record());
+        for (const auto& blob : m_sink->staged()) {
+            AIRLOCK_TRY(
+                m_store.adopt_blob(m_staging->path() / blob.digest.hex(), blob.digest, blob.size));
+        }
+        if (!m_sink->staged().empty()) {
+            AIRLOCK_TRY(fsync_directory(m_store.root() / "blobs" / "sha256"));
+        }
+        AIRLOCK_TRY_ASSIGN(m_entries, m_store.read_index());
+        m_tags.emplace(m_entries, m_bundle->images);
+        return {};
+    }
+
+    std::optional<std::string> image_id(std::size_t image) const override
+    {
+        return m_bundle->images.at(image).digest.str();
+    }
+
+    std::string image_name(std::size_t image) const override
+    {
+        return m_bundle->images.at(image).name;
+    }
+
+    Result<std::optional<std::string>> tagged(std::size_t image, const std::string& tag) override
+    {
+        return m_tags->tagged(image, tag);
+    }
+
+    Result<std::string> tagged_version() override
+    {
+        return m_tags->tagged_version();
+    }
+
+    Result<> set_tag(std::size_t image, const std::string& tag) override
+    {
+        m_index_changed = true;
+        return m_tags->set_tag(image, tag);
+    }
+
+    Result<> commit() override
+    {
+        if (!m_index_changed) {
+            return {};
+        }
+        return m_store.write_index(m_entries);
+    }
+
+    BlobCounts counts() const override
+    {
+        return m_sink ? m_sink->counts() : BlobCounts{};
+    }
+
+    Error abandon(Error error) override
+    {
+        m_sink.reset();
+        m_staging.reset();
+        m_lock.reset();
+        remove_created(m_store, m_before);
+        return std::move(error).with_context(
+            str_cat("while importing ", m_bundle_path.string(), " into ", name()));
+    }
+
+  private:
+    OciStore m_store;
+    const manifest::BundleManifest* m_bundle = nullptr;
+    fs::path m_bundle_path;
+    Reporter* m_reporter = nullptr;
+    StoreFootprint m_before;
+    std::optional<ScopedDirectory> m_staging;
+    std::optional<StagingSink> m_sink;
+    std::optional<FileLock> m_lock;
+    std::vector<manifest::Descriptor> m_entries; // index.json, once the lock is held
+    std::optional<IndexTags> m_tags;
+    bool m_index_changed = false;
+};
+
+} // namespace
+
+Result<std::unique_ptr<Store>> open_oci_layout_store(std::string_view spec,
+                                                     const StoreOptions& /*options*/)
+{
+    AIRLOCK_TRY_ASSIGN(fs::path root, parse_store_spec(spec));
+    return std::make_unique<OciLayoutStore>(std::move(root));
+}
+
+std::unique_ptr<Store> open_default_store()
+{
+    return std::make_unique<OciLayoutStore>(default_store_path());
+}
+
+} // namespace airlock::unpack

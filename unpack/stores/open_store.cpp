@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The one table of store kinds: how a `--to` spec is recognised and which file opens it.
+
+#include "kinds.hpp"
+
+#include <airlock/base/str_cat.hpp>
+
+#include <array>
+
+namespace airlock::unpack {
+
+namespace {
+
+using Opener = Result<std::unique_ptr<Store>> (*)(std::string_view, const StoreOptions&);
+
+struct StoreKind
+{
+    std::string_view word; // what a spec says before its first ':' or '?'
+    Opener open;
+    bool takes_channel_state;
+};
+
+constexpr std::array k_kinds = {
+    StoreKind{"oci", open_oci_layout_store, false},
+    StoreKind{"docker", open_registry_store, true}, // docker://HOST[:PORT][/PREFIX]
+    StoreKind{"docker-engine", open_docker_engine_store, false},
+    StoreKind{"containerd", open_containerd_store, false},
+};
+
+} // namespace
+
+Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOptions& options)
+{
+    for (const StoreKind& kind : k_kinds) {
+        const bool default_store = spec.empty() && kind.word == "oci";
+        if (!default_store && spec.substr(0, spec.find_first_of(":?")) != kind.word) {
+            continue;
+        }
+        if (options.channel_state && !kind.takes_channel_state) {
+            return fail(Errc::usage, "--channel-state applies to docker:// stores only");
+        }
+        return default_store ? open_default_store() : kind.open(spec, options);
+    }
+    return fail(Errc::usage,
+                str_cat("unsupported store '",
+                        spec,
+                        "': expected oci:DIR, docker://HOST[:PORT][/PREFIX], "
+                        "docker-engine[:unix:///PATH] or containerd[:SOCKET][?namespace=NS]"));
+}
+
+} // namespace airlock::unpack

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store.hpp"
+
+#include <airlock/base/file.hpp>
+#include <airlock/base/paths.hpp>
+#include <airlock/base/str_cat.hpp>
+
+namespace airlock::unpack {
+
+Result<> Store::add_channel_states(ChannelGuard& channel, Reporter& reporter)
+{
+    if (!channel.applies()) {
+        return {};
+    }
+    // Locked from the check to the record: two imports of one channel cannot both pass.
+    const std::filesystem::path file = local_ledger_path(*this);
+    AIRLOCK_TRY(make_directories(file.parent_path()));
+    AIRLOCK_TRY_ASSIGN(FileLock lock,
+                       FileLock::acquire(std::filesystem::path(file.string() + ".lock"),
+                                         &reporter,
+                                         "another import of this channel"));
+    m_ledger_lock.emplace(std::move(lock));
+    channel.add(std::make_unique<ChannelLedgerFile>(file));
+    return {};
+}
+
+std::filesystem::path local_ledger_path(const Store& store)
+{
+    std::string name;
+    for (const char c : store.ledger_name()) {
+        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                           || (c >= '0' && c <= '9') || c == '.' || c == '-';
+        name.push_back(plain ? c : '_');
+    }
+    return data_dir() / "state" / "channels" / (name + ".json");
+}
+
+Result<std::string> Store::read_document(const manifest::Digest& digest) const
+{
+    return fail(Errc::not_found, str_cat("document ", digest.str(), " is not in the bundle"));
+}
+
+} // namespace airlock::unpack
