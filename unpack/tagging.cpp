@@ -2,6 +2,7 @@
 #include "tagging.hpp"
 
 #include <airlock/base/str_cat.hpp>
+#include <airlock/manifest/media_types.hpp>
 #include <airlock/manifest/version.hpp>
 
 #include <algorithm>
@@ -135,6 +136,41 @@ Result<TagChange> decide_tag(const TagPlan& plan,
         }
     }
     return TagChange{plan.tag, TagChange::Action::moved, str_cat("was ", *current)};
+}
+
+Result<std::string>
+stored_image_version(const std::string& bytes, const std::string& type, const StoredDocument& read)
+{
+    const auto version_of_manifest = [&](const std::string& manifest_bytes,
+                                         const std::string& manifest_type) -> Result<std::string> {
+        AIRLOCK_TRY_ASSIGN(const manifest::ImageManifest m,
+                           manifest::parse_image_manifest(manifest_bytes, manifest_type));
+        AIRLOCK_TRY_ASSIGN(const std::optional<std::string> config, read(m.config));
+        if (!config) {
+            return std::string(); // not held here (another platform): unknown
+        }
+        AIRLOCK_TRY_ASSIGN(const manifest::ImageConfig c, manifest::parse_image_config(*config));
+        return manifest::image_version(m, c);
+    };
+    if (!manifest::media_type::is_index(type)) {
+        return version_of_manifest(bytes, type);
+    }
+    AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index, manifest::parse_image_index(bytes, type));
+    const auto annotation = index.annotations.find(std::string(manifest::k_annotation_version));
+    if (annotation != index.annotations.end()) {
+        return manifest::agreed_version(annotation->second, {});
+    }
+    std::vector<std::string> versions;
+    for (const auto& child : index.manifests) {
+        AIRLOCK_TRY_ASSIGN(const std::optional<std::string> child_bytes, read(child));
+        if (!child_bytes) {
+            return fail(Errc::not_found,
+                        str_cat("manifest ", child.digest.str(), " is not in the store"));
+        }
+        AIRLOCK_TRY_ASSIGN(std::string v, version_of_manifest(*child_bytes, child.media_type));
+        versions.push_back(std::move(v));
+    }
+    return manifest::agreed_version("", versions);
 }
 
 std::string latest_must_stay(const std::string& current_version, const manifest::BundleImage& image)

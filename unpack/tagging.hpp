@@ -102,6 +102,18 @@ Result<TagChange> decide_tag(const TagPlan& plan,
                              const std::optional<std::string>& current,
                              const std::function<Result<std::string>()>& current_version);
 
+// Reads a document a store holds (a child manifest or a config, as `descriptor` says); nothing
+// when the store does not hold it.
+using StoredDocument =
+    std::function<Result<std::optional<std::string>>(const manifest::Descriptor& descriptor)>;
+
+// The version of an image a store holds, from its top document `bytes` of media type `type`:
+// for an index its own version annotation, else the version its platforms agree on; for a
+// manifest the version it and its config declare. A config the store does not hold leaves the
+// version unknown (empty); a child manifest it does not hold is Errc::not_found.
+Result<std::string>
+stored_image_version(const std::string& bytes, const std::string& type, const StoredDocument& read);
+
 // Why `latest`, now at an image of version `current_version`, must not move to `image`; empty
 // when it may (no current version, or `image` is at least as new).
 std::string latest_must_stay(const std::string& current_version,

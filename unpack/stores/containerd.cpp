@@ -86,34 +86,16 @@ class Ctr
 // The version of the image `digest` containerd holds; empty when unknown.
 Result<std::string> containerd_version(const Ctr& ctr, const std::string& digest)
 {
-    const auto version_of_manifest = [&](const std::string& bytes,
-                                         const std::string& type) -> Result<std::string> {
-        AIRLOCK_TRY_ASSIGN(const manifest::ImageManifest m,
-                           manifest::parse_image_manifest(bytes, type));
-        auto config = ctr.content(m.config.digest.str());
-        if (!config) {
-            return std::string(); // config not held here (another platform)
-        }
-        AIRLOCK_TRY_ASSIGN(const manifest::ImageConfig c, manifest::parse_image_config(*config));
-        return manifest::image_version(m, c);
-    };
     AIRLOCK_TRY_ASSIGN(const std::string bytes, ctr.content(digest));
     AIRLOCK_TRY_ASSIGN(const std::string type, manifest::sniff_media_type(bytes, ""));
-    if (!media_type::is_index(type)) {
-        return version_of_manifest(bytes, type);
-    }
-    AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index, manifest::parse_image_index(bytes, type));
-    const auto annotation = index.annotations.find(std::string(manifest::k_annotation_version));
-    std::vector<std::string> versions;
-    if (annotation == index.annotations.end()) {
-        for (const auto& child : index.manifests) {
-            AIRLOCK_TRY_ASSIGN(const std::string child_bytes, ctr.content(child.digest.str()));
-            AIRLOCK_TRY_ASSIGN(std::string v, version_of_manifest(child_bytes, child.media_type));
-            versions.push_back(std::move(v));
-        }
-    }
-    return manifest::agreed_version(annotation == index.annotations.end() ? "" : annotation->second,
-                                    versions);
+    return stored_image_version(
+        bytes, type, [&](const Descriptor& d) -> Result<std::optional<std::string>> {
+            auto content = ctr.content(d.digest.str());
+            if (!content) {
+                return std::optional<std::string>(); // not held here (another platform)
+            }
+            return std::optional<std::string>(std::move(*content));
+        });
 }
 
 // Streams every blob into the archive going to ctr.

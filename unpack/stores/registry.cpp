@@ -324,51 +324,35 @@ class PushSink final : public BlobSink
     BlobCounts m_counters;
 };
 
-// The version of what `repository:latest` points at in the registry; empty when unknown.
+// The version of what a tag of `repository` points at in the registry; empty when unknown.
 Result<std::string> registry_version(registry::RegistryClient& client,
                                      http::Client& http,
                                      const std::string& repository,
                                      const registry::FetchedManifest& current)
 {
-    const auto version_of_manifest = [&](const std::string& bytes,
-                                         const std::string& type) -> Result<std::string> {
-        AIRLOCK_TRY_ASSIGN(const manifest::ImageManifest m,
-                           manifest::parse_image_manifest(bytes, type));
-        std::string config_bytes;
+    const auto read = [&](const Descriptor& d) -> Result<std::optional<std::string>> {
+        if (media_type::is_index(d.media_type) || media_type::is_manifest(d.media_type)) {
+            AIRLOCK_TRY_ASSIGN(registry::FetchedManifest m,
+                               client.get_manifest(http, repository, d.digest.str()));
+            return std::optional<std::string>(std::move(m.bytes));
+        }
+        std::string bytes;
         const http::BodySink sink = [&](const http::Response&,
                                         std::span<const char> chunk) -> Result<> {
-            if (config_bytes.size() + chunk.size() > (16U << 20U)) {
+            if (bytes.size() + chunk.size() > (16U << 20U)) {
                 return fail(Errc::format, "config too large");
             }
-            config_bytes.append(chunk.data(), chunk.size());
+            bytes.append(chunk.data(), chunk.size());
             return {};
         };
         AIRLOCK_TRY_ASSIGN(const http::Response response,
-                           client.get_blob(http, repository, m.config.digest, std::nullopt, sink));
+                           client.get_blob(http, repository, d.digest, std::nullopt, sink));
         if (response.status != 200) {
-            return std::string();
+            return std::optional<std::string>();
         }
-        AIRLOCK_TRY_ASSIGN(const manifest::ImageConfig config,
-                           manifest::parse_image_config(config_bytes));
-        return manifest::image_version(m, config);
+        return std::optional<std::string>(std::move(bytes));
     };
-    if (!media_type::is_index(current.media_type)) {
-        return version_of_manifest(current.bytes, current.media_type);
-    }
-    AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index,
-                       manifest::parse_image_index(current.bytes, current.media_type));
-    const auto annotation = index.annotations.find(std::string(manifest::k_annotation_version));
-    std::vector<std::string> versions;
-    if (annotation == index.annotations.end()) {
-        for (const auto& child : index.manifests) {
-            AIRLOCK_TRY_ASSIGN(const registry::FetchedManifest m,
-                               client.get_manifest(http, repository, child.digest.str()));
-            AIRLOCK_TRY_ASSIGN(std::string v, version_of_manifest(m.bytes, m.media_type));
-            versions.push_back(std::move(v));
-        }
-    }
-    return manifest::agreed_version(annotation == index.annotations.end() ? "" : annotation->second,
-                                    versions);
+    return stored_image_version(current.bytes, current.media_type, read);
 }
 
 // A registry as a store. Differential bundles are welcome: what they leave out may be in the
