@@ -229,42 +229,12 @@ class EngineSink final : public BlobSink
         m_selected = true;
         http::Client http;
         for (std::size_t i = 0; i < m_bundle.images.size(); ++i) {
-            const auto& image = m_bundle.images[i];
-            const auto doc = m_documents.find(image.digest.str());
-            if (doc == m_documents.end()) {
-                return fail(Errc::format,
-                            str_cat("image ", image.name, ": its manifest is not in the bundle"));
+            AIRLOCK_TRY_ASSIGN(std::optional<manifest::ImageManifest> m, platform_manifest(i));
+            if (!m) {
+                continue;
             }
-            Descriptor chosen{image.media_type, image.digest, image.size, {}, {}, {}};
-            if (media_type::is_index(image.media_type)) {
-                AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index,
-                                   manifest::parse_image_index(doc->second, image.media_type));
-                const auto it = std::find_if(
-                    index.manifests.begin(), index.manifests.end(), [&](const Descriptor& d) {
-                        return d.platform && m_platform.accepts(*d.platform);
-                    });
-                if (it == index.manifests.end()) {
-                    m_reporter.warn(str_cat(image.name,
-                                            ": no ",
-                                            m_platform.str(),
-                                            " image in this bundle; not loaded"));
-                    continue;
-                }
-                chosen = *it;
-            }
-            const auto bytes = m_documents.find(chosen.digest.str());
-            if (bytes == m_documents.end()) {
-                return fail(Errc::format,
-                            str_cat("image ",
-                                    image.name,
-                                    ": manifest ",
-                                    chosen.digest.str(),
-                                    " is not in the bundle"));
-            }
-            AIRLOCK_TRY_ASSIGN(manifest::ImageManifest m,
-                               manifest::parse_image_manifest(bytes->second, chosen.media_type));
-            AIRLOCK_TRY_ASSIGN(const auto existing, m_engine.inspect(http, m.config.digest.str()));
-            EngineImage engine_image{i, std::move(m), existing.has_value()};
+            AIRLOCK_TRY_ASSIGN(const auto existing, m_engine.inspect(http, m->config.digest.str()));
+            EngineImage engine_image{i, std::move(*m), existing.has_value()};
             if (!engine_image.present) {
                 m_needed.insert(engine_image.manifest.config.digest.str());
                 for (const auto& layer : engine_image.manifest.layers) {
@@ -276,6 +246,51 @@ class EngineSink final : public BlobSink
         if (m_needed.empty()) {
             return {};
         }
+        return start_load();
+    }
+
+    // The manifest of bundle image `index` for the engine's platform; nothing (with a warning)
+    // when the image has none.
+    Result<std::optional<manifest::ImageManifest>> platform_manifest(std::size_t index)
+    {
+        const auto& image = m_bundle.images[index];
+        const auto doc = m_documents.find(image.digest.str());
+        if (doc == m_documents.end()) {
+            return fail(Errc::format,
+                        str_cat("image ", image.name, ": its manifest is not in the bundle"));
+        }
+        Descriptor chosen{image.media_type, image.digest, image.size, {}, {}, {}};
+        if (media_type::is_index(image.media_type)) {
+            AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index_doc,
+                               manifest::parse_image_index(doc->second, image.media_type));
+            const auto it = std::find_if(
+                index_doc.manifests.begin(), index_doc.manifests.end(), [&](const Descriptor& d) {
+                    return d.platform && m_platform.accepts(*d.platform);
+                });
+            if (it == index_doc.manifests.end()) {
+                m_reporter.warn(str_cat(
+                    image.name, ": no ", m_platform.str(), " image in this bundle; not loaded"));
+                return std::optional<manifest::ImageManifest>();
+            }
+            chosen = *it;
+        }
+        const auto bytes = m_documents.find(chosen.digest.str());
+        if (bytes == m_documents.end()) {
+            return fail(Errc::format,
+                        str_cat("image ",
+                                image.name,
+                                ": manifest ",
+                                chosen.digest.str(),
+                                " is not in the bundle"));
+        }
+        AIRLOCK_TRY_ASSIGN(manifest::ImageManifest m,
+                           manifest::parse_image_manifest(bytes->second, chosen.media_type));
+        return std::optional<manifest::ImageManifest>(std::move(m));
+    }
+
+    // Starts POST /images/load on its own thread, fed by the archive written as blobs pass.
+    Result<> start_load()
+    {
         m_upload =
             std::make_unique<PipedUpload>([this](const PipedUpload::Source& source) -> Result<> {
                 // No stall limit that a large load could hit while the engine unpacks.
