@@ -214,6 +214,76 @@ Result<std::vector<Descriptor>> select_platforms(const manifest::ImageIndex& ind
     return chosen;
 }
 
+// What the bundle carries of an index image: its facts per platform and the index's version.
+struct IndexPlan
+{
+    std::vector<ManifestFacts> facts;
+    std::string version;
+};
+
+// Plans the platforms of index `root_bytes` the selection keeps: one platform becomes that
+// image's own manifest (digest as published), several a new index of just those (a new
+// digest), --all-platforms the original index.
+Result<IndexPlan> plan_index(ImageSource& source,
+                             const ResolvedRoot& root,
+                             const std::string& root_bytes,
+                             const std::string& type,
+                             const PlatformSelection& selection,
+                             Planner& planner,
+                             PlannedImage& out,
+                             Reporter& reporter)
+{
+    auto index = manifest::parse_image_index(root_bytes, type);
+    if (!index) {
+        return std::unexpected(
+            std::move(index.error()).with_context(str_cat("in ", source.reference())));
+    }
+    IndexPlan plan;
+    if (const auto it = index->annotations.find(std::string(manifest::k_annotation_version));
+        it != index->annotations.end()) {
+        plan.version = it->second;
+    }
+    if (!selection.all) {
+        AIRLOCK_TRY_ASSIGN(std::vector<Descriptor> chosen,
+                           select_platforms(*index, selection, source.reference(), reporter));
+        if (chosen.size() == 1) {
+            AIRLOCK_TRY_ASSIGN(const std::string bytes, source.fetch_document(chosen.front()));
+            out.image.digest = chosen.front().digest;
+            out.image.size = chosen.front().size;
+            out.image.media_type = chosen.front().media_type;
+            AIRLOCK_TRY_ASSIGN(ManifestFacts f, planner.add_manifest(chosen.front(), bytes));
+            plan.facts.push_back(std::move(f));
+            return plan;
+        }
+        index->manifests = std::move(chosen);
+        AIRLOCK_TRY_ASSIGN(std::string narrowed, index_document(*index, root_bytes));
+        Descriptor d = root.root;
+        d.digest = manifest::Digest::sha256(crypto::sha256_hex(narrowed));
+        d.size = narrowed.size();
+        out.image.digest = d.digest;
+        out.image.size = d.size;
+        AIRLOCK_TRY(planner.add_blob(d, BlobRole::document, std::move(narrowed)));
+    } else {
+        AIRLOCK_TRY(planner.add_blob(root.root, BlobRole::document));
+    }
+    for (const auto& child : index->manifests) {
+        if (!media_type::is_manifest(child.media_type)) {
+            return fail(Errc::unsupported,
+                        str_cat(source.reference(),
+                                ": index entry ",
+                                child.digest.str(),
+                                " has media type ",
+                                child.media_type,
+                                "; only image manifests are supported inside an index"));
+        }
+        AIRLOCK_TRY_ASSIGN(const std::string bytes, source.fetch_document(child));
+        AIRLOCK_TRY_ASSIGN(ManifestFacts f, planner.add_manifest(child, bytes));
+        plan.facts.push_back(std::move(f));
+    }
+    out.single.reset();
+    return plan;
+}
+
 } // namespace
 
 Result<PlannedImage>
@@ -235,63 +305,13 @@ plan_image(ImageSource& source, const PlatformSelection& selection, Reporter& re
     out.image.size = root.root.size;
     out.image.media_type = type;
 
-    std::vector<ManifestFacts> facts;
-    std::string index_version;
+    IndexPlan plan;
     if (media_type::is_index(type)) {
-        auto index = manifest::parse_image_index(root_bytes, type);
-        if (!index) {
-            return std::unexpected(
-                std::move(index.error()).with_context(str_cat("in ", source.reference())));
-        }
-        if (const auto it = index->annotations.find(std::string(manifest::k_annotation_version));
-            it != index->annotations.end()) {
-            index_version = it->second;
-        }
-        if (!selection.all) {
-            AIRLOCK_TRY_ASSIGN(std::vector<Descriptor> chosen,
-                               select_platforms(*index, selection, source.reference(), reporter));
-            if (chosen.size() == 1) {
-                // One platform: the bundle holds that image's own manifest, digest as published.
-                AIRLOCK_TRY_ASSIGN(const std::string bytes, source.fetch_document(chosen.front()));
-                out.image.digest = chosen.front().digest;
-                out.image.size = chosen.front().size;
-                out.image.media_type = chosen.front().media_type;
-                AIRLOCK_TRY_ASSIGN(ManifestFacts f, planner.add_manifest(chosen.front(), bytes));
-                facts.push_back(std::move(f));
-                AIRLOCK_TRY(planner.finish_layers());
-                return finish_plan(std::move(out), facts, index_version, root, source, reporter);
-            }
-            index->manifests = std::move(chosen);
-            // Several platforms: a new index of just those (a new digest; --all-platforms keeps the
-            // original).
-            AIRLOCK_TRY_ASSIGN(std::string narrowed, index_document(*index, root_bytes));
-            Descriptor d = root.root;
-            d.digest = manifest::Digest::sha256(crypto::sha256_hex(narrowed));
-            d.size = narrowed.size();
-            out.image.digest = d.digest;
-            out.image.size = d.size;
-            AIRLOCK_TRY(planner.add_blob(d, BlobRole::document, std::move(narrowed)));
-        } else {
-            AIRLOCK_TRY(planner.add_blob(root.root, BlobRole::document));
-        }
-        for (const auto& child : index->manifests) {
-            if (!media_type::is_manifest(child.media_type)) {
-                return fail(Errc::unsupported,
-                            str_cat(source.reference(),
-                                    ": index entry ",
-                                    child.digest.str(),
-                                    " has media type ",
-                                    child.media_type,
-                                    "; only image manifests are supported inside an index"));
-            }
-            AIRLOCK_TRY_ASSIGN(const std::string bytes, source.fetch_document(child));
-            AIRLOCK_TRY_ASSIGN(ManifestFacts f, planner.add_manifest(child, bytes));
-            facts.push_back(std::move(f));
-        }
-        out.single.reset();
+        AIRLOCK_TRY_ASSIGN(
+            plan, plan_index(source, root, root_bytes, type, selection, planner, out, reporter));
     } else if (media_type::is_manifest(type)) {
         AIRLOCK_TRY_ASSIGN(ManifestFacts f, planner.add_manifest(root.root, root_bytes));
-        facts.push_back(std::move(f));
+        plan.facts.push_back(std::move(f));
     } else if (media_type::is_schema1(type)) {
         return fail(Errc::unsupported,
                     str_cat(source.reference(), ": Docker schema 1 images are not supported"));
@@ -300,7 +320,7 @@ plan_image(ImageSource& source, const PlatformSelection& selection, Reporter& re
                     str_cat(source.reference(), ": unsupported media type ", type));
     }
     AIRLOCK_TRY(planner.finish_layers());
-    return finish_plan(std::move(out), facts, index_version, root, source, reporter);
+    return finish_plan(std::move(out), plan.facts, plan.version, root, source, reporter);
 }
 
 } // namespace airlock::pack
