@@ -50,7 +50,7 @@ OciLayoutSource::OciLayoutSource(std::string reference, fs::path dir, std::strin
 {
 }
 
-Result<ResolvedRoot> OciLayoutSource::resolve()
+Result<manifest::ImageIndex> OciLayoutSource::read_index() const
 {
     auto layout = read_file(m_dir / "oci-layout", 1U << 20U);
     if (!layout) {
@@ -65,24 +65,25 @@ Result<ResolvedRoot> OciLayoutSource::resolve()
             std::move(index.error())
                 .with_context(str_cat("while reading ", (m_dir / "index.json").string())));
     }
+    return index;
+}
+
+Result<Descriptor> OciLayoutSource::find_root(const manifest::ImageIndex& index) const
+{
     std::vector<const Descriptor*> matches;
-    std::vector<std::string> names;
-    for (const auto& d : index->manifests) {
+    std::string available;
+    for (const auto& d : index.manifests) {
         const std::string name = d.annotation(manifest::k_annotation_ref_name);
         if (!name.empty()) {
-            names.push_back(name);
+            available += (available.empty() ? "" : ", ") + name;
         }
         if (m_ref.empty() || name == m_ref) {
             matches.push_back(&d);
         }
     }
-    const auto available = [&] {
-        std::string list;
-        for (const auto& n : names) {
-            list += (list.empty() ? "" : ", ") + n;
-        }
-        return list.empty() ? std::string("none") : list;
-    };
+    if (available.empty()) {
+        available = "none";
+    }
     if (matches.empty()) {
         return fail(Errc::not_found,
                     str_cat("image '",
@@ -90,7 +91,7 @@ Result<ResolvedRoot> OciLayoutSource::resolve()
                             "' not found in ",
                             m_dir.string(),
                             " (available: ",
-                            available(),
+                            available,
                             ")"));
     }
     if (matches.size() > 1) {
@@ -99,11 +100,19 @@ Result<ResolvedRoot> OciLayoutSource::resolve()
                             " holds ",
                             matches.size(),
                             " images; name one as oci:DIR:REF (available: ",
-                            available(),
+                            available,
                             ")"));
     }
+    return *matches.front();
+}
+
+Result<ResolvedRoot> OciLayoutSource::resolve()
+{
+    AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index, read_index());
     ResolvedRoot out;
-    out.root = *matches.front();
+    AIRLOCK_TRY_ASSIGN(out.root, find_root(index));
+    // The name: containerd's full name, else a ref name that is a full reference, else the
+    // directory's name with the ref name as its tag.
     const std::string ref_name = out.root.annotation(manifest::k_annotation_ref_name);
     std::string full_name = out.root.annotation(manifest::k_annotation_containerd_name);
     if (full_name.empty() && ref_name.find('/') != std::string::npos) {

@@ -23,6 +23,13 @@ class OciLayoutSource final : public ImageSource
     Result<std::filesystem::path> blob_file(const manifest::Descriptor& descriptor) override;
 
   private:
+    // index.json of the layout, once oci-layout says it is one. Errc::not_found, Errc::format.
+    Result<manifest::ImageIndex> read_index() const;
+
+    // The one entry of `index` that REF names (the only one when no REF is given); the error
+    // lists the names available.
+    Result<manifest::Descriptor> find_root(const manifest::ImageIndex& index) const;
+
     std::string m_reference;
     std::filesystem::path m_dir;
     std::string m_ref;
