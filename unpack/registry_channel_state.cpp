@@ -54,21 +54,51 @@ std::string channel_record_tag(const std::string& channel)
                     : "channel-sha256-" + crypto::sha256_hex(channel).substr(0, 40);
 }
 
+namespace {
+
+// Why a channel record that exists cannot be trusted: Errc::policy, failing closed, with how
+// to repair it.
+Error unusable_record(const std::string& where, const std::string& channel, const std::string& why)
+{
+    return Error{Errc::policy,
+                 str_cat("the channel record ",
+                         where,
+                         " cannot be used (",
+                         why,
+                         "); channel bundles are refused until it is repaired: restore the "
+                         "tag, or delete it deliberately to reset channel '",
+                         channel,
+                         "' for every machine importing into this registry (or import with "
+                         "--channel-state local)"),
+                 {}};
+}
+
+// The digest of the record's config, from the artifact manifest `bytes`; empty when the
+// manifest is not a channel record.
+std::optional<manifest::Digest> record_config_digest(const std::string& bytes,
+                                                     const std::string& where)
+{
+    auto doc = manifest::parse_json(bytes, where);
+    if (!doc || !doc->is_object() || doc->value("artifactType", "") != k_channel_record_type) {
+        return std::nullopt;
+    }
+    const auto config = doc->find("config");
+    if (config == doc->end() || !config->is_object()
+        || config->value("mediaType", "") != k_channel_record_type) {
+        return std::nullopt;
+    }
+    auto digest = manifest::Digest::parse(config->value("digest", ""));
+    return digest ? std::optional<manifest::Digest>(std::move(*digest)) : std::nullopt;
+}
+
+} // namespace
+
 Result<std::optional<ChannelMark>> RegistryChannelState::read(const std::string& channel)
 {
     const std::string tag = channel_record_tag(channel);
     const std::string where = str_cat(m_client->host(), "/", m_repository, ":", tag);
     const auto unusable = [&](const std::string& why) {
-        return fail(Errc::policy,
-                    str_cat("the channel record ",
-                            where,
-                            " cannot be used (",
-                            why,
-                            "); channel bundles are refused until it is repaired: restore the "
-                            "tag, or delete it deliberately to reset channel '",
-                            channel,
-                            "' for every machine importing into this registry (or import with "
-                            "--channel-state local)"));
+        return std::unexpected(unusable_record(where, channel, why));
     };
     auto fetched = m_client->get_manifest(m_http, m_repository, tag);
     if (!fetched) {
@@ -81,42 +111,13 @@ Result<std::optional<ChannelMark>> RegistryChannelState::read(const std::string&
         }
         return unusable(fetched.error().message);
     }
-    auto doc = manifest::parse_json(fetched->bytes, where);
-    if (!doc || !doc->is_object() || doc->value("artifactType", "") != k_channel_record_type) {
-        return unusable(str_cat("not an artifact of type ", k_channel_record_type));
-    }
-    const auto config = doc->find("config");
-    if (config == doc->end() || !config->is_object()
-        || config->value("mediaType", "") != k_channel_record_type) {
-        return unusable("its config is not a channel record");
-    }
-    auto digest = manifest::Digest::parse(config->value("digest", ""));
+    const auto digest = record_config_digest(fetched->bytes, where);
     if (!digest) {
-        return unusable("its config has no valid digest");
+        return unusable(str_cat("its manifest is not an artifact of type ",
+                                k_channel_record_type,
+                                " with a config of that type and a valid digest"));
     }
-    std::string bytes;
-    const http::BodySink sink = [&](const http::Response&,
-                                    std::span<const char> chunk) -> Result<> {
-        if (bytes.size() + chunk.size() > k_max_record) {
-            return fail(Errc::format, "the record is larger than 64 KiB");
-        }
-        bytes.append(chunk.data(), chunk.size());
-        return {};
-    };
-    auto response = m_client->get_blob(m_http, m_repository, *digest, std::nullopt, sink);
-    if (!response) {
-        if (network_class(response.error().code)) {
-            return std::unexpected(std::move(response.error())
-                                       .with_context("while reading the channel record " + where));
-        }
-        return unusable(response.error().message);
-    }
-    if (response->status != 200) {
-        return unusable(str_cat("its config blob ", digest->str(), " answered ", response->status));
-    }
-    if ("sha256:" + crypto::sha256_hex(bytes) != digest->str()) {
-        return unusable(str_cat("its config blob does not hash to ", digest->str()));
-    }
+    AIRLOCK_TRY_ASSIGN(const std::string bytes, read_record_config(*digest, where, channel));
     auto record = manifest::parse_json(bytes, where);
     if (!record || !record->is_object()) {
         return unusable("its config is not a JSON object");
@@ -130,6 +131,40 @@ Result<std::optional<ChannelMark>> RegistryChannelState::read(const std::string&
         return unusable(mark.error().message);
     }
     return std::optional<ChannelMark>(std::move(*mark));
+}
+
+Result<std::string> RegistryChannelState::read_record_config(const manifest::Digest& digest,
+                                                             const std::string& where,
+                                                             const std::string& channel)
+{
+    std::string bytes;
+    const http::BodySink sink = [&](const http::Response&,
+                                    std::span<const char> chunk) -> Result<> {
+        if (bytes.size() + chunk.size() > k_max_record) {
+            return fail(Errc::format, "the record is larger than 64 KiB");
+        }
+        bytes.append(chunk.data(), chunk.size());
+        return {};
+    };
+    auto response = m_client->get_blob(m_http, m_repository, digest, std::nullopt, sink);
+    if (!response) {
+        if (network_class(response.error().code)) {
+            return std::unexpected(std::move(response.error())
+                                       .with_context("while reading the channel record " + where));
+        }
+        return std::unexpected(unusable_record(where, channel, response.error().message));
+    }
+    if (response->status != 200) {
+        return std::unexpected(unusable_record(
+            where,
+            channel,
+            str_cat("its config blob ", digest.str(), " answered ", response->status)));
+    }
+    if ("sha256:" + crypto::sha256_hex(bytes) != digest.str()) {
+        return std::unexpected(unusable_record(
+            where, channel, str_cat("its config blob does not hash to ", digest.str())));
+    }
+    return bytes;
 }
 
 Result<> RegistryChannelState::write(const std::string& channel, const ChannelMark& mark)

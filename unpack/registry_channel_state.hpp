@@ -41,6 +41,12 @@ class RegistryChannelState final : public ChannelState
     Result<> write(const std::string& channel, const ChannelMark& mark) override;
 
   private:
+    // The record's config blob `digest`, at most 64 KiB, checked against its digest; a record
+    // that cannot be used is Errc::policy, a network failure Errc::network.
+    Result<std::string> read_record_config(const manifest::Digest& digest,
+                                           const std::string& where,
+                                           const std::string& channel);
+
     std::shared_ptr<registry::RegistryClient> m_client;
     std::string m_repository;
     http::Client m_http;
