@@ -140,12 +140,6 @@ extern "C" int on_progress(void* /*user*/, curl_off_t, curl_off_t, curl_off_t, c
 
 } // namespace
 
-std::string Response::header(std::string_view name) const
-{
-    const auto it = headers.find(std::string(name));
-    return it == headers.end() || it->second.empty() ? std::string() : it->second.front();
-}
-
 struct Client::Impl
 {
     Limits limits;

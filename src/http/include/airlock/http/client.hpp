@@ -2,58 +2,15 @@
 #pragma once
 
 #include <airlock/base/error.hpp>
+#include <airlock/http/transport.hpp>
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
-#include <map>
 #include <memory>
-#include <optional>
-#include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace airlock::http {
-
-// How one host is reached over TLS.
-struct TlsOptions
-{
-    bool verify = true;  // off only for an explicit --insecure-registry
-    std::string ca_file; // extra CA bundle (certs.d/HOST/ca.crt); system CAs otherwise
-};
-
-struct Request
-{
-    std::string method = "GET";
-    std::string url;
-    std::vector<std::string> headers; // "Name: value"
-    std::string authorization; // sent only to the host of `url`, never after a redirect elsewhere
-    std::optional<std::uint64_t> range_start; // "Range: bytes=N-"
-    std::string body; // request body (POST, PUT, PATCH) unless `body_source` is set
-    // A body produced on demand (blob uploads streamed from a bundle): fills the buffer and
-    // returns how many bytes it wrote, 0 at the end. `body_size` is its length when known.
-    std::function<Result<std::size_t>(std::span<char>)> body_source;
-    std::optional<std::uint64_t> body_size;
-    TlsOptions tls;
-    std::string unix_socket; // talk HTTP over this unix socket (the Docker Engine API)
-    // Redirects followed (each checked: no https -> http downgrade).
-    int max_redirects = 5;
-};
-
-struct Response
-{
-    long status = 0;
-    std::map<std::string, std::vector<std::string>> headers; // lower-case names
-    std::string url;  // the URL that answered (after redirects)
-    std::string body; // with `fetch` only
-
-    // The first value of header `name` (lower case), or empty.
-    std::string header(std::string_view name) const;
-};
-
-// Receives the body in chunks after the status and headers are known; an error aborts.
-using BodySink = std::function<Result<>(const Response& head, std::span<const char> chunk)>;
 
 // Transfer limits. A transfer slower than `stall_bytes_per_second` for `stall_time` is
 // stalled and aborted; a slow transfer that keeps moving is never cut off.
@@ -64,11 +21,9 @@ struct Limits
     long stall_bytes_per_second = 1;
 };
 
-// One HTTP(S) client (one curl easy handle, reused for keep-alive). Not thread-safe: use
-// one per thread. Errors: Errc::network (connection, handshake, stall: worth retrying),
-// Errc::auth (the server's certificate did not verify), never for HTTP statuses, which the
-// caller judges from `Response::status`.
-class Client
+// The libcurl Transport: one curl easy handle, reused for keep-alive. Not thread-safe: use one
+// per thread.
+class Client final : public Transport
 {
   public:
     explicit Client(Limits limits = {});
@@ -76,14 +31,12 @@ class Client
     Client& operator=(Client&&) noexcept;
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
-    ~Client();
+    ~Client() override;
 
-    // Performs `request`, keeping a body of at most `max_body` bytes in `Response::body`.
-    Result<Response> fetch(const Request& request, std::uint64_t max_body = 16ULL << 20U);
+    Result<Response> fetch(const Request& request,
+                           std::uint64_t max_body = k_default_max_body) override;
 
-    // Performs `request`, passing the body of a 2xx answer to `sink` as it arrives; the body of
-    // other answers (error documents) is kept in `Response::body` (at most 64 KiB).
-    Result<Response> stream(const Request& request, const BodySink& sink);
+    Result<Response> stream(const Request& request, const BodySink& sink) override;
 
   private:
     struct Impl;
