@@ -18,6 +18,11 @@ void request_cancel() noexcept
     g_cancel.store(true, std::memory_order_relaxed);
 }
 
+void clear_cancel() noexcept
+{
+    g_cancel.store(false, std::memory_order_relaxed);
+}
+
 bool cancel_requested() noexcept
 {
     return g_cancel.load(std::memory_order_relaxed);

@@ -8,7 +8,10 @@ namespace airlock {
 // Asks every long-running loop to stop at its next check; async-signal-safe.
 void request_cancel() noexcept;
 
-// True once `request_cancel()` was called.
+// Forgets a stop request, for a caller that handled it and goes on (tests of interrupts).
+void clear_cancel() noexcept;
+
+// True once `request_cancel()` was called (and not cleared since).
 bool cancel_requested() noexcept;
 
 // Errc::cancelled when a stop was requested, so loops can `AIRLOCK_TRY(check_cancel())`.
