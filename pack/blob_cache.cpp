@@ -5,7 +5,6 @@
 #include <airlock/base/file_lock.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
-#include <airlock/registry/client.hpp>
 #include <airlock/registry/retry.hpp>
 
 #include <fcntl.h>
@@ -146,8 +145,7 @@ Result<fs::path> BlobCache::fetch_locked(const manifest::Descriptor& d,
             if (response.error().code != Errc::network) {
                 return std::unexpected(response.error());
             }
-            if (!limit.another(
-                    registry::RegistryClient::retry_delay(limit.failures() + 1, nullptr))) {
+            if (!limit.another(policy.delays.before(limit.failures() + 1))) {
                 return fail(Errc::network,
                             str_cat(what,
                                     ": transfer of blob ",
@@ -172,7 +170,7 @@ Result<fs::path> BlobCache::fetch_locked(const manifest::Descriptor& d,
                                   " bytes; resuming (",
                                   response.error().message,
                                   ")"));
-            AIRLOCK_TRY(registry::RegistryClient::backoff(limit.failures(), nullptr));
+            AIRLOCK_TRY(registry::wait_for_retry(policy.delays.before(limit.failures())));
             continue;
         }
         if (response->status == 404) {

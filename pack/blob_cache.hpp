@@ -5,6 +5,7 @@
 #include <airlock/base/reporter.hpp>
 #include <airlock/http/client.hpp>
 #include <airlock/manifest/image.hpp>
+#include <airlock/registry/retry.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -24,6 +25,7 @@ struct DownloadPolicy
     int attempts = 5;                     // attempts in all, resumptions included
     std::chrono::seconds retry_time{120}; // no resumption starts later after the first failure
     std::string server;                   // for messages: "registry HOST", "host HOST"
+    registry::RetryDelays delays;         // the waits before resumptions
 };
 
 // A content-addressed blob cache shared by every pack on the machine:

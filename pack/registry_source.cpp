@@ -31,7 +31,8 @@ http::Limits limits_for(const registry::RegistryOptions& options)
 
 DownloadPolicy download_policy(const registry::RegistryOptions& options, std::string server)
 {
-    return DownloadPolicy{options.attempts, options.retry_time, std::move(server)};
+    return DownloadPolicy{
+        options.attempts, options.retry_time, std::move(server), options.retry_delays};
 }
 
 } // namespace

@@ -4,11 +4,10 @@
 // credentials for the request's scope and answers a 401 challenge once (Basic, or a Bearer
 // token fetched from the realm the registry names and cached per scope); it, the first contact
 // and the token request retry through one policy, `with_retries`: connection errors, 429 and
-// 5xx, with exponential backoff or the server's Retry-After. A streamed response is not retried
-// once bytes reached its sink (the blob cache resumes it with Range), nor a streamed request
-// body once any of it was taken (the next run sends the blob again).
+// 5xx, waiting as RegistryOptions::retry_delays or the server's Retry-After says. A streamed
+// response is not retried once bytes reached its sink (the blob cache resumes it with Range),
+// nor a streamed request body once any of it was taken (the next run sends the blob again).
 
-#include <airlock/base/cancel.hpp>
 #include <airlock/base/encoding.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
@@ -19,8 +18,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
-#include <thread>
 
 namespace airlock::registry {
 
@@ -138,17 +135,11 @@ RegistryClient::RegistryClient(std::string host, const RegistryOptions& options,
 {
 }
 
-std::chrono::milliseconds RegistryClient::retry_delay(int retry, const http::Response* response)
+std::chrono::milliseconds RegistryClient::retry_delay(int retry,
+                                                      const http::Response* response) const
 {
-    if (response != nullptr) {
-        const std::string retry_after = response->header("retry-after");
-        if (!retry_after.empty() && std::all_of(retry_after.begin(), retry_after.end(), [](char c) {
-                return c >= '0' && c <= '9';
-            })) {
-            return std::chrono::seconds(std::min(60L, std::atol(retry_after.c_str())));
-        }
-    }
-    return std::chrono::milliseconds(std::min(8000, 500 << std::clamp(retry - 1, 0, 4)));
+    return m_options.retry_delays.before(
+        retry, response != nullptr ? response->header("retry-after") : std::string());
 }
 
 RetryLimit RegistryClient::retry_limit() const
@@ -163,16 +154,6 @@ http::Request RegistryClient::request_to(std::string method, std::string url) co
     request.url = std::move(url);
     request.tls = m_tls;
     return request;
-}
-
-Result<> RegistryClient::backoff(int retry, const http::Response* response)
-{
-    const auto until = std::chrono::steady_clock::now() + retry_delay(retry, response);
-    while (std::chrono::steady_clock::now() < until) {
-        AIRLOCK_TRY(check_cancel());
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return {};
 }
 
 Result<>
@@ -192,7 +173,7 @@ RegistryClient::retry_after_failure(int retry, const http::Response* response, c
                             " in ",
                             retry_delay(retry, response).count(),
                             " ms"));
-    return backoff(retry, response);
+    return wait_for_retry(retry_delay(retry, response));
 }
 
 Result<http::Response>

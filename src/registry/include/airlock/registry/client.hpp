@@ -103,21 +103,18 @@ class RegistryClient
         return m_options;
     }
 
-    // How long to wait before retry `retry` (from 1): exponential from 0.5 s up to 8 s, or the
-    // server's Retry-After (up to 60 s).
-    static std::chrono::milliseconds retry_delay(int retry, const http::Response* response);
-
-    // Waits that long; Errc::cancelled on an interrupt.
-    static Result<> backoff(int retry, const http::Response* response);
-
   private:
     // The bound of one request's retries: RegistryOptions' attempts and retry time.
     RetryLimit retry_limit() const;
 
+    // How long to wait before retry `retry` (from 1) after `response` (none: a connection
+    // error): RegistryOptions' retry delays, or the answer's Retry-After.
+    std::chrono::milliseconds retry_delay(int retry, const http::Response* response) const;
+
     // A request to this registry (its TLS settings) with `method` and absolute `url`.
     http::Request request_to(std::string method, std::string url) const;
 
-    // Says why and how long, then waits (backoff).
+    // Says why and how long, then waits (Errc::cancelled on an interrupt).
     Result<> retry_after_failure(int retry, const http::Response* response, const Error* error);
 
     // The one retry policy of every request: runs `attempt` again after a connection error, a

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <airlock/registry/retry.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <set>
@@ -23,6 +25,7 @@ struct RegistryOptions
     // No retry waits past this long after a request's first failure, whatever `attempts` says
     // (Retry-After may ask for up to 60 s a time).
     std::chrono::seconds retry_time{120};
+    RetryDelays retry_delays; // the waits between those attempts
 };
 
 // $XDG_CACHE_HOME/airlock (default ~/.cache/airlock).

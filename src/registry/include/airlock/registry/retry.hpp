@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <airlock/base/error.hpp>
+
 #include <chrono>
 #include <string>
+#include <string_view>
 
 namespace airlock::registry {
 
@@ -32,5 +35,23 @@ class RetryLimit
     int m_failures = 0;
     std::chrono::steady_clock::time_point m_first_failure;
 };
+
+// How long to wait before each retry: `first` before the first one, doubling for each one
+// after it up to `longest`; but as long as the server asked in a Retry-After of whole seconds,
+// up to `longest_retry_after` (a Retry-After date is not read).
+struct RetryDelays
+{
+    std::chrono::milliseconds first{500};
+    std::chrono::milliseconds longest{8000};
+    std::chrono::seconds longest_retry_after{60};
+
+    // The wait before retry `retry` (from 1); `retry_after` is the Retry-After value of the
+    // answer that failed (empty when it had none, or there was no answer).
+    std::chrono::milliseconds before(int retry, std::string_view retry_after = {}) const;
+};
+
+// Sleeps for `delay`, but returns Errc::cancelled as soon as a stop is requested (checked at
+// least every 50 ms).
+Result<> wait_for_retry(std::chrono::milliseconds delay);
 
 } // namespace airlock::registry
