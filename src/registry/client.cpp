@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The OCI distribution spec, pull and push. Every request goes through `send`, which attaches
-// credentials for the request's scope and answers a 401 challenge once (Basic, or a Bearer
-// token fetched from the realm the registry names and cached per scope); it, the first contact
-// and the token request retry through one policy, `with_retries`: connection errors, 429 and
-// 5xx, waiting as RegistryOptions::retry_delays or the server's Retry-After says. A streamed
-// response is not retried once bytes reached its sink (the blob cache resumes it with Range),
-// nor a streamed request body once any of it was taken (the next run sends the blob again).
+// The OCI distribution spec, pull and push, over an http::Transport the caller passes in (one
+// per thread). Every request goes through `send`, which attaches credentials for the request's
+// scope and answers a 401 challenge once (Basic, or a Bearer token fetched from the realm the
+// registry names and cached per scope); it, the first contact and the token request retry
+// through one policy, `with_retries`: connection errors, 429 and 5xx, waiting as
+// RegistryOptions::retry_delays or the server's Retry-After says. A streamed response is not
+// retried once bytes reached its sink (the blob cache resumes it with Range), nor a streamed
+// request body once any of it was taken (the next run sends the blob again).
 
 #include <airlock/base/encoding.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
+#include <airlock/http/client.hpp>
 #include <airlock/manifest/image.hpp>
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/registry/client.hpp>
@@ -203,11 +205,19 @@ RegistryClient::with_retries(const std::function<Result<http::Response>()>& atte
 Result<std::shared_ptr<RegistryClient>>
 RegistryClient::connect(const std::string& host, const RegistryOptions& options, Reporter& reporter)
 {
+    http::Client transport(http::Limits{std::chrono::seconds(30), options.stall_time, 1});
+    return connect(host, options, reporter, transport);
+}
+
+Result<std::shared_ptr<RegistryClient>> RegistryClient::connect(const std::string& host,
+                                                                const RegistryOptions& options,
+                                                                Reporter& reporter,
+                                                                http::Transport& transport)
+{
     std::shared_ptr<RegistryClient> client(new RegistryClient(host, options, reporter));
     const std::string endpoint = endpoint_host(host);
     client->m_tls = tls_for_host(options, host);
     AIRLOCK_TRY_ASSIGN(client->m_credentials, find_credentials(options, host));
-    http::Client http(http::Limits{std::chrono::seconds(30), options.stall_time, 1});
     // Try HTTPS; an --insecure-registry may answer plain HTTP instead.
     std::vector<std::string> schemes = {"https"};
     if (options.insecure.contains(host)) {
@@ -222,7 +232,7 @@ RegistryClient::connect(const std::string& host, const RegistryOptions& options,
         // Over https with plain HTTP to fall back to, a connection error goes to the next scheme.
         const bool falls_back = scheme == "https" && schemes.size() > 1;
         auto response =
-            client->with_retries([&] { return http.fetch(ping, 1U << 20U); },
+            client->with_retries([&] { return transport.fetch(ping, 1U << 20U); },
                                  [&](bool network) { return !(network && falls_back); });
         if (!response) {
             last = response.error();
@@ -302,7 +312,8 @@ Result<> RegistryClient::check_realm(const std::string& realm)
     return {};
 }
 
-Result<std::string> RegistryClient::fetch_token(http::Client& client, const std::string& scope)
+Result<std::string> RegistryClient::fetch_token(http::Transport& transport,
+                                                const std::string& scope)
 {
     const std::string realm = m_challenge["realm"];
     if (realm.empty()) {
@@ -334,7 +345,7 @@ Result<std::string> RegistryClient::fetch_token(http::Client& client, const std:
         request.authorization =
             "Basic " + base64_encode(m_credentials->username + ":" + m_credentials->password);
     }
-    auto answer = with_retries([&] { return client.fetch(request, 1U << 20U); },
+    auto answer = with_retries([&] { return transport.fetch(request, 1U << 20U); },
                                [](bool /*network_error*/) { return true; });
     if (!answer) {
         return std::unexpected(
@@ -357,7 +368,7 @@ Result<std::string> RegistryClient::fetch_token(http::Client& client, const std:
 }
 
 Result<std::string>
-RegistryClient::authorization(http::Client& client, const std::string& scope, bool refresh)
+RegistryClient::authorization(http::Transport& transport, const std::string& scope, bool refresh)
 {
     const std::lock_guard lock(m_mutex);
     const std::string scheme =
@@ -381,13 +392,13 @@ RegistryClient::authorization(http::Client& client, const std::string& scope, bo
     }
     auto cached = m_tokens.find(scope);
     if (cached == m_tokens.end() || refresh) {
-        AIRLOCK_TRY_ASSIGN(std::string token, fetch_token(client, scope));
+        AIRLOCK_TRY_ASSIGN(std::string token, fetch_token(transport, scope));
         cached = m_tokens.insert_or_assign(scope, std::move(token)).first;
     }
     return "Bearer " + cached->second;
 }
 
-Result<http::Response> RegistryClient::send(http::Client& client,
+Result<http::Response> RegistryClient::send(http::Transport& transport,
                                             http::Request request,
                                             const std::string& scope,
                                             const http::BodySink* sink)
@@ -409,11 +420,11 @@ Result<http::Response> RegistryClient::send(http::Client& client,
     }
     const auto replayable = [&] { return taken == 0; };
     while (true) {
-        AIRLOCK_TRY_ASSIGN(request.authorization, authorization(client, scope, false));
+        AIRLOCK_TRY_ASSIGN(request.authorization, authorization(transport, scope, false));
         auto response = with_retries(
             [&] {
-                return sink != nullptr ? client.stream(request, *sink)
-                                       : client.fetch(request, k_max_manifest);
+                return sink != nullptr ? transport.stream(request, *sink)
+                                       : transport.fetch(request, k_max_manifest);
             },
             // A streamed response may already be partly delivered (its owner resumes, not us).
             [&](bool network) { return replayable() && !(network && sink != nullptr); });
@@ -430,7 +441,7 @@ Result<http::Response> RegistryClient::send(http::Client& client,
                     m_challenge = challenge;
                 }
             }
-            AIRLOCK_TRY(authorization(client, scope, true));
+            AIRLOCK_TRY(authorization(transport, scope, true));
             continue;
         }
         if (response->status == 401) {
@@ -445,7 +456,7 @@ Result<http::Response> RegistryClient::send(http::Client& client,
     }
 }
 
-Result<FetchedManifest> RegistryClient::get_manifest(http::Client& client,
+Result<FetchedManifest> RegistryClient::get_manifest(http::Transport& transport,
                                                      const std::string& repository,
                                                      const std::string& reference)
 {
@@ -454,8 +465,9 @@ Result<FetchedManifest> RegistryClient::get_manifest(http::Client& client,
     request.headers = {k_accept};
     const std::string what =
         str_cat(m_host, "/", repository, reference.starts_with("sha256:") ? "@" : ":", reference);
-    AIRLOCK_TRY_ASSIGN(const http::Response response,
-                       send(client, request, str_cat("repository:", repository, ":pull"), nullptr));
+    AIRLOCK_TRY_ASSIGN(
+        const http::Response response,
+        send(transport, request, str_cat("repository:", repository, ":pull"), nullptr));
     if (response.status == 404) {
         const std::string detail = registry_error(response);
         return fail(
@@ -506,7 +518,7 @@ Result<FetchedManifest> RegistryClient::get_manifest(http::Client& client,
     return out;
 }
 
-Result<http::Response> RegistryClient::get_blob(http::Client& client,
+Result<http::Response> RegistryClient::get_blob(http::Transport& transport,
                                                 const std::string& repository,
                                                 const manifest::Digest& digest,
                                                 std::optional<std::uint64_t> range_start,
@@ -515,7 +527,7 @@ Result<http::Response> RegistryClient::get_blob(http::Client& client,
     http::Request request =
         request_to("GET", str_cat(m_base_url, "/v2/", repository, "/blobs/", digest.str()));
     request.range_start = range_start;
-    return send(client, request, str_cat("repository:", repository, ":pull"), &sink);
+    return send(transport, request, str_cat("repository:", repository, ":pull"), &sink);
 }
 
 std::string RegistryClient::url(std::string_view location) const
@@ -551,14 +563,14 @@ std::string with_query(const std::string& location, std::string_view query)
 
 } // namespace
 
-Result<bool> RegistryClient::blob_exists(http::Client& client,
+Result<bool> RegistryClient::blob_exists(http::Transport& transport,
                                          const std::string& repository,
                                          const manifest::Digest& digest)
 {
-    return exists(client, repository, "blobs", digest);
+    return exists(transport, repository, "blobs", digest);
 }
 
-Result<std::string> RegistryClient::start_upload(http::Client& client,
+Result<std::string> RegistryClient::start_upload(http::Transport& transport,
                                                  const std::string& repository,
                                                  const std::string& query)
 {
@@ -569,7 +581,7 @@ Result<std::string> RegistryClient::start_upload(http::Client& client,
     if (const auto from = query.find("from="); from != std::string::npos) {
         scope += str_cat(" repository:", query.substr(from + 5), ":pull");
     }
-    AIRLOCK_TRY_ASSIGN(const http::Response response, send(client, request, scope, nullptr));
+    AIRLOCK_TRY_ASSIGN(const http::Response response, send(transport, request, scope, nullptr));
     if (response.status == 201) {
         return std::string(); // mounted: no session
     }
@@ -580,30 +592,30 @@ Result<std::string> RegistryClient::start_upload(http::Client& client,
     return url(response.header("location"));
 }
 
-Result<bool> RegistryClient::mount_blob(http::Client& client,
+Result<bool> RegistryClient::mount_blob(http::Transport& transport,
                                         const std::string& repository,
                                         const manifest::Digest& digest,
                                         const std::string& from)
 {
     AIRLOCK_TRY_ASSIGN(
         const std::string session,
-        start_upload(client, repository, str_cat("?mount=", digest.str(), "&from=", from)));
+        start_upload(transport, repository, str_cat("?mount=", digest.str(), "&from=", from)));
     if (session.empty()) {
         return true;
     }
-    (void)send(client, request_to("DELETE", session), push_scope(repository), nullptr);
+    (void)send(transport, request_to("DELETE", session), push_scope(repository), nullptr);
     return false;
 }
 
 Result<>
-RegistryClient::upload_blob(http::Client& client,
+RegistryClient::upload_blob(http::Transport& transport,
                             const std::string& repository,
                             const manifest::Digest& digest,
                             std::uint64_t size,
                             const std::function<Result<std::size_t>(std::span<char>)>& source,
                             std::uint64_t chunk_size)
 {
-    AIRLOCK_TRY_ASSIGN(std::string location, start_upload(client, repository, ""));
+    AIRLOCK_TRY_ASSIGN(std::string location, start_upload(transport, repository, ""));
     const std::string what = str_cat("the upload of blob ", digest.str(), " to ", repository);
     std::uint64_t sent = 0;
     // Chunked: PATCH `chunk_size` bytes at a time while more than one chunk remains.
@@ -624,7 +636,7 @@ RegistryClient::upload_blob(http::Client& client,
             return n;
         };
         AIRLOCK_TRY_ASSIGN(const http::Response response,
-                           send(client, patch, push_scope(repository), nullptr));
+                           send(transport, patch, push_scope(repository), nullptr));
         if (response.status != 202 || in_chunk != chunk_size) {
             return std::unexpected(status_error(response, what));
         }
@@ -638,21 +650,21 @@ RegistryClient::upload_blob(http::Client& client,
     put.body_size = size - sent;
     put.body_source = source;
     AIRLOCK_TRY_ASSIGN(const http::Response response,
-                       send(client, put, push_scope(repository), nullptr));
+                       send(transport, put, push_scope(repository), nullptr));
     if (response.status != 201) {
         return std::unexpected(status_error(response, what));
     }
     return {};
 }
 
-Result<bool> RegistryClient::manifest_exists(http::Client& client,
+Result<bool> RegistryClient::manifest_exists(http::Transport& transport,
                                              const std::string& repository,
                                              const manifest::Digest& digest)
 {
-    return exists(client, repository, "manifests", digest);
+    return exists(transport, repository, "manifests", digest);
 }
 
-Result<bool> RegistryClient::exists(http::Client& client,
+Result<bool> RegistryClient::exists(http::Transport& transport,
                                     const std::string& repository,
                                     std::string_view kind,
                                     const manifest::Digest& digest)
@@ -661,7 +673,7 @@ Result<bool> RegistryClient::exists(http::Client& client,
         request_to("HEAD", str_cat(m_base_url, "/v2/", repository, "/", kind, "/", digest.str()));
     request.headers = {k_accept}; // ignored for blobs; for manifests it names every type we take
     AIRLOCK_TRY_ASSIGN(const http::Response response,
-                       send(client, request, push_scope(repository), nullptr));
+                       send(transport, request, push_scope(repository), nullptr));
     if (response.status == 200) {
         return true;
     }
@@ -672,7 +684,7 @@ Result<bool> RegistryClient::exists(http::Client& client,
         status_error(response, str_cat("HEAD of ", kind, " ", digest.str(), " in ", repository)));
 }
 
-Result<manifest::Digest> RegistryClient::put_manifest(http::Client& client,
+Result<manifest::Digest> RegistryClient::put_manifest(http::Transport& transport,
                                                       const std::string& repository,
                                                       const std::string& reference,
                                                       const std::string& media_type,
@@ -683,7 +695,7 @@ Result<manifest::Digest> RegistryClient::put_manifest(http::Client& client,
     request.headers = {"Content-Type: " + media_type};
     request.body = bytes;
     AIRLOCK_TRY_ASSIGN(const http::Response response,
-                       send(client, request, push_scope(repository), nullptr));
+                       send(transport, request, push_scope(repository), nullptr));
     if (response.status != 201) {
         return std::unexpected(
             status_error(response, str_cat("pushing ", repository, ":", reference)));

@@ -2,7 +2,7 @@
 #pragma once
 
 #include <airlock/base/reporter.hpp>
-#include <airlock/http/client.hpp>
+#include <airlock/http/transport.hpp>
 #include <airlock/manifest/digest.hpp>
 #include <airlock/registry/credentials.hpp>
 #include <airlock/registry/options.hpp>
@@ -33,39 +33,48 @@ struct FetchedManifest
 
 // The OCI distribution API of one registry: ping, auth (anonymous, Basic, Bearer tokens per
 // scope, refreshed on 401), retries with backoff on connection errors, 429 and 5xx. Shared by
-// download threads (each with its own http::Client); never logs a secret.
+// download threads, each passing its own http::Transport (an http::Client, one per thread);
+// never logs a secret.
 class RegistryClient
 {
   public:
     // Pings `host`'s /v2/ to learn its scheme and auth challenge. `host` is a reference's
     // domain ("docker.io" is served by registry-1.docker.io). Errc::network, Errc::auth.
+    // `options` must outlive the client.
     static Result<std::shared_ptr<RegistryClient>>
     connect(const std::string& host, const RegistryOptions& options, Reporter& reporter);
+
+    // The same, pinging through `transport` instead of an http::Client of its own.
+    static Result<std::shared_ptr<RegistryClient>> connect(const std::string& host,
+                                                           const RegistryOptions& options,
+                                                           Reporter& reporter,
+                                                           http::Transport& transport);
 
     // GET /v2/<repository>/manifests/<reference> with the Accept list of every supported type;
     // the bytes are checked against `reference` when it is a digest, else against the
     // Docker-Content-Digest header. Errc::not_found, Errc::unsupported (schema 1),
     // Errc::digest_mismatch, Errc::auth, Errc::http_status, Errc::network.
-    Result<FetchedManifest>
-    get_manifest(http::Client& client, const std::string& repository, const std::string& reference);
+    Result<FetchedManifest> get_manifest(http::Transport& transport,
+                                         const std::string& repository,
+                                         const std::string& reference);
 
     // GET /v2/<repository>/blobs/<digest>, following redirects (credentials stay behind),
     // from byte `range_start`. The body goes to `sink`; a broken transfer is the error
     // (the caller resumes). Statuses other than 2xx are returned, not errors.
-    Result<http::Response> get_blob(http::Client& client,
+    Result<http::Response> get_blob(http::Transport& transport,
                                     const std::string& repository,
                                     const manifest::Digest& digest,
                                     std::optional<std::uint64_t> range_start,
                                     const http::BodySink& sink);
 
     // HEAD /v2/<repository>/blobs/<digest>: whether the registry holds the blob there.
-    Result<bool> blob_exists(http::Client& client,
+    Result<bool> blob_exists(http::Transport& transport,
                              const std::string& repository,
                              const manifest::Digest& digest);
 
     // Cross-repository mount (POST ...?mount=DIGEST&from=FROM). False when the registry would
     // rather have the bytes uploaded (the upload session it opened is cancelled).
-    Result<bool> mount_blob(http::Client& client,
+    Result<bool> mount_blob(http::Transport& transport,
                             const std::string& repository,
                             const manifest::Digest& digest,
                             const std::string& from);
@@ -73,7 +82,7 @@ class RegistryClient
     // Uploads `size` bytes read from `source` as blob `digest`: one monolithic PUT up to
     // `chunk_size`, else chunked PATCHes and a closing PUT. The registry checks the digest.
     // Not retried once bytes were sent (the source is a stream): the caller re-runs.
-    Result<> upload_blob(http::Client& client,
+    Result<> upload_blob(http::Transport& transport,
                          const std::string& repository,
                          const manifest::Digest& digest,
                          std::uint64_t size,
@@ -81,13 +90,13 @@ class RegistryClient
                          std::uint64_t chunk_size);
 
     // HEAD /v2/<repository>/manifests/<digest>: whether the registry holds that manifest.
-    Result<bool> manifest_exists(http::Client& client,
+    Result<bool> manifest_exists(http::Transport& transport,
                                  const std::string& repository,
                                  const manifest::Digest& digest);
 
     // PUT /v2/<repository>/manifests/<reference>; returns the digest the registry reports
     // (Docker-Content-Digest), which must be the document's own.
-    Result<manifest::Digest> put_manifest(http::Client& client,
+    Result<manifest::Digest> put_manifest(http::Transport& transport,
                                           const std::string& repository,
                                           const std::string& reference,
                                           const std::string& media_type,
@@ -126,21 +135,23 @@ class RegistryClient
 
     RegistryClient(std::string host, const RegistryOptions& options, Reporter& reporter);
 
-    Result<http::Response> send(http::Client& client,
+    Result<http::Response> send(http::Transport& transport,
                                 http::Request request,
                                 const std::string& scope,
                                 const http::BodySink* sink);
     // HEAD /v2/<repository>/<kind>/<digest>: true on 200, false on 404.
-    Result<bool> exists(http::Client& client,
+    Result<bool> exists(http::Transport& transport,
                         const std::string& repository,
                         std::string_view kind,
                         const manifest::Digest& digest);
     // Starts an upload session; returns its absolute URL.
-    Result<std::string>
-    start_upload(http::Client& client, const std::string& repository, const std::string& query);
+    Result<std::string> start_upload(http::Transport& transport,
+                                     const std::string& repository,
+                                     const std::string& query);
     std::string url(std::string_view location) const;
-    Result<std::string> authorization(http::Client& client, const std::string& scope, bool refresh);
-    Result<std::string> fetch_token(http::Client& client, const std::string& scope);
+    Result<std::string>
+    authorization(http::Transport& transport, const std::string& scope, bool refresh);
+    Result<std::string> fetch_token(http::Transport& transport, const std::string& scope);
     // Errc::auth unless token requests may go to `realm`: https, or plain HTTP only for a realm
     // whose host:port is itself an --insecure-registry (said once).
     Result<> check_realm(const std::string& realm);
