@@ -6,8 +6,9 @@
 // registry names and cached per scope); it, the first contact and the token request retry
 // through one policy, `with_retries`: connection errors, 429 and 5xx, waiting as
 // RegistryOptions::retry_delays or the server's Retry-After says. A streamed response is not
-// retried once bytes reached its sink (the blob cache resumes it with Range), nor a streamed
-// request body once any of it was taken (the next run sends the blob again).
+// retried after a connection error, as bytes may have reached its sink (the blob cache resumes
+// it with Range), nor a streamed request body once any of it was taken (the next run sends the
+// blob again).
 
 #include <airlock/base/encoding.hpp>
 #include <airlock/base/str_cat.hpp>
@@ -39,6 +40,15 @@ const std::string k_accept = str_cat("Accept: ",
                                      ", ",
                                      media_type::docker_manifest);
 
+std::string lower_case(std::string_view text)
+{
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c));
+    });
+    return out;
+}
+
 bool retryable_status(long status)
 {
     return status == 429 || status == 408 || (status >= 500 && status <= 599);
@@ -65,17 +75,18 @@ std::string endpoint_host(const std::string& host)
     return host == "docker.io" ? "registry-1.docker.io" : host;
 }
 
+std::string basic_authorization(const Credentials& credentials)
+{
+    return "Basic " + base64_encode(credentials.username + ":" + credentials.password);
+}
+
 } // namespace
 
 std::map<std::string, std::string> parse_challenge(std::string_view header)
 {
     std::map<std::string, std::string> out;
     const auto space = header.find(' ');
-    std::string scheme(header.substr(0, space));
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
-    out["scheme"] = scheme;
+    out["scheme"] = lower_case(header.substr(0, space));
     if (space == std::string_view::npos) {
         return out;
     }
@@ -88,10 +99,7 @@ std::map<std::string, std::string> parse_challenge(std::string_view header)
         if (eq == std::string_view::npos) {
             break;
         }
-        std::string key(rest.substr(0, eq));
-        std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) {
-            return static_cast<char>(std::tolower(c));
-        });
+        const std::string key = lower_case(rest.substr(0, eq));
         rest.remove_prefix(eq + 1);
         std::string value;
         if (!rest.empty() && rest.front() == '"') {
@@ -215,7 +223,6 @@ Result<std::shared_ptr<RegistryClient>> RegistryClient::connect(const std::strin
                                                                 http::Transport& transport)
 {
     std::shared_ptr<RegistryClient> client(new RegistryClient(host, options, reporter));
-    const std::string endpoint = endpoint_host(host);
     client->m_tls = tls_for_host(options, host);
     AIRLOCK_TRY_ASSIGN(client->m_credentials, find_credentials(options, host));
     // Try HTTPS; an --insecure-registry may answer plain HTTP instead.
@@ -225,35 +232,17 @@ Result<std::shared_ptr<RegistryClient>> RegistryClient::connect(const std::strin
     }
     Error last{Errc::network, "", {}};
     for (const auto& scheme : schemes) {
-        const std::string base = str_cat(scheme, "://", endpoint);
-        http::Request ping;
-        ping.url = base + "/v2/";
-        ping.tls = client->m_tls;
-        // Over https with plain HTTP to fall back to, a connection error goes to the next scheme.
+        const std::string base = str_cat(scheme, "://", endpoint_host(host));
         const bool falls_back = scheme == "https" && schemes.size() > 1;
-        auto response =
-            client->with_retries([&] { return transport.fetch(ping, 1U << 20U); },
-                                 [&](bool network) { return !(network && falls_back); });
+        auto response = client->ping(transport, base, falls_back);
         if (!response) {
             last = response.error();
             if (falls_back && last.code != Errc::cancelled) {
                 continue;
             }
-            return std::unexpected(
-                std::move(last).with_context(str_cat("while contacting registry ", host)));
+            break;
         }
-        if (response->status == 401) {
-            client->m_challenge = parse_challenge(response->header("www-authenticate"));
-        } else if (response->status != 200) {
-            return fail(Errc::http_status,
-                        str_cat("registry ",
-                                host,
-                                " answered ",
-                                response->status,
-                                " to ",
-                                http::redact_url(ping.url),
-                                "; is it an OCI registry?"));
-        }
+        AIRLOCK_TRY(client->take_ping_answer(*response, base + "/v2/"));
         client->m_base_url = base;
         if (scheme == "http" || !client->m_tls.verify) {
             reporter.warn(str_cat("registry ",
@@ -267,15 +256,40 @@ Result<std::shared_ptr<RegistryClient>> RegistryClient::connect(const std::strin
         std::move(last).with_context(str_cat("while contacting registry ", host)));
 }
 
+Result<http::Response>
+RegistryClient::ping(http::Transport& transport, const std::string& base, bool falls_back)
+{
+    const http::Request ping = request_to("GET", base + "/v2/");
+    // Over https with plain HTTP to fall back to, a connection error goes to the next scheme.
+    return with_retries([&] { return transport.fetch(ping, 1U << 20U); },
+                        [&](bool network) { return !(network && falls_back); });
+}
+
+Result<> RegistryClient::take_ping_answer(const http::Response& response, const std::string& url)
+{
+    if (response.status == 401) {
+        m_challenge = parse_challenge(response.header("www-authenticate"));
+        return {};
+    }
+    if (response.status != 200) {
+        return fail(Errc::http_status,
+                    str_cat("registry ",
+                            m_host,
+                            " answered ",
+                            response.status,
+                            " to ",
+                            http::redact_url(url),
+                            "; is it an OCI registry?"));
+    }
+    return {};
+}
+
 Result<> RegistryClient::check_realm(const std::string& realm)
 {
     // The realm receives the user's password, and its token is the registry's key: both must
     // travel as safely as the registry's own traffic does. Whether credentials are given or
     // not, a token fetched in clear could be read or replaced on the way.
-    std::string scheme = realm.substr(0, realm.find("://"));
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
+    const std::string scheme = lower_case(realm.substr(0, realm.find("://")));
     const std::string authority = http::authority_of(realm);
     if (scheme == "https" && realm.find("://") != std::string::npos) {
         return {};
@@ -312,18 +326,13 @@ Result<> RegistryClient::check_realm(const std::string& realm)
     return {};
 }
 
-Result<std::string> RegistryClient::fetch_token(http::Transport& transport,
-                                                const std::string& scope)
+http::Request RegistryClient::token_request(const std::string& realm,
+                                            const std::string& scope) const
 {
-    const std::string realm = m_challenge["realm"];
-    if (realm.empty()) {
-        return fail(Errc::auth,
-                    str_cat("registry ", m_host, " sent a Bearer challenge without a realm"));
-    }
-    AIRLOCK_TRY(check_realm(realm));
     std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
-    if (!m_challenge["service"].empty()) {
-        url += "service=" + http::url_encode(m_challenge["service"]) + "&";
+    if (const auto service = m_challenge.find("service");
+        service != m_challenge.end() && !service->second.empty()) {
+        url += "service=" + http::url_encode(service->second) + "&";
     }
     // Several scopes (a mount needs push here and pull at the source) are separate parameters.
     std::string_view rest = scope;
@@ -341,9 +350,21 @@ Result<std::string> RegistryClient::fetch_token(http::Transport& transport,
     if (request.tls.ca_file.empty()) {
         request.tls.ca_file = m_tls.ca_file;
     }
+    return request;
+}
+
+Result<std::string> RegistryClient::fetch_token(http::Transport& transport,
+                                                const std::string& scope)
+{
+    const std::string realm = m_challenge["realm"];
+    if (realm.empty()) {
+        return fail(Errc::auth,
+                    str_cat("registry ", m_host, " sent a Bearer challenge without a realm"));
+    }
+    AIRLOCK_TRY(check_realm(realm));
+    http::Request request = token_request(realm, scope);
     if (m_credentials) {
-        request.authorization =
-            "Basic " + base64_encode(m_credentials->username + ":" + m_credentials->password);
+        request.authorization = basic_authorization(*m_credentials);
     }
     auto answer = with_retries([&] { return transport.fetch(request, 1U << 20U); },
                                [](bool /*network_error*/) { return true; });
@@ -383,7 +404,7 @@ RegistryClient::authorization(http::Transport& transport, const std::string& sco
                                 m_host,
                                 " requires credentials (give --creds USER:PASS or an auth file)"));
         }
-        return "Basic " + base64_encode(m_credentials->username + ":" + m_credentials->password);
+        return basic_authorization(*m_credentials);
     }
     if (scheme != "bearer") {
         return fail(
@@ -403,10 +424,10 @@ Result<http::Response> RegistryClient::send(http::Transport& transport,
                                             const std::string& scope,
                                             const http::BodySink* sink)
 {
-    bool refreshed = false;
-    // A streamed request body can be sent again only while none of it was taken: libcurl asks
-    // for it after the server's first answer (100-continue), so a 401 for an expired token or
-    // a 503 usually comes before any. Once some was sent, the next run sends the whole blob.
+    // A streamed request body can be sent again only while none of it was taken; once some
+    // was, the next run sends the whole blob. http::Client turns 100-continue off, so libcurl
+    // takes the body right after the headers: a body_source that gave nothing yet means, in
+    // practice, a request that never reached the server (connection refused, TLS handshake).
     std::uint64_t taken = 0;
     if (request.body_source) {
         request.body_source = [source = std::move(request.body_source),
@@ -419,6 +440,7 @@ Result<http::Response> RegistryClient::send(http::Transport& transport,
         };
     }
     const auto replayable = [&] { return taken == 0; };
+    bool renewed = false;
     while (true) {
         AIRLOCK_TRY_ASSIGN(request.authorization, authorization(transport, scope, false));
         auto response = with_retries(
@@ -428,23 +450,10 @@ Result<http::Response> RegistryClient::send(http::Transport& transport,
             },
             // A streamed response may already be partly delivered (its owner resumes, not us).
             [&](bool network) { return replayable() && !(network && sink != nullptr); });
-        if (!response || !replayable()) {
+        if (!response || !replayable() || response->status != 401) {
             return response;
         }
-        if (response->status == 401 && !refreshed) {
-            // First contact for this scope, or an expired token: answer the challenge once.
-            refreshed = true;
-            {
-                const std::lock_guard lock(m_mutex);
-                const auto challenge = parse_challenge(response->header("www-authenticate"));
-                if (!challenge.at("scheme").empty()) {
-                    m_challenge = challenge;
-                }
-            }
-            AIRLOCK_TRY(authorization(transport, scope, true));
-            continue;
-        }
-        if (response->status == 401) {
+        if (renewed) {
             return fail(Errc::auth,
                         str_cat("registry ",
                                 m_host,
@@ -452,9 +461,96 @@ Result<http::Response> RegistryClient::send(http::Transport& transport,
                                 scope,
                                 " (wrong username or password?)"));
         }
-        return response;
+        // First contact for this scope, or an expired token: answer the challenge once.
+        renewed = true;
+        AIRLOCK_TRY(renew_authorization(transport, *response, scope));
     }
 }
+
+Result<> RegistryClient::renew_authorization(http::Transport& transport,
+                                             const http::Response& refusal,
+                                             const std::string& scope)
+{
+    {
+        const std::lock_guard lock(m_mutex);
+        const auto challenge = parse_challenge(refusal.header("www-authenticate"));
+        if (!challenge.at("scheme").empty()) {
+            m_challenge = challenge;
+        }
+    }
+    AIRLOCK_TRY(authorization(transport, scope, true));
+    return {};
+}
+
+namespace {
+
+// Errc::not_found for a 404, Errc::http_status for another answer than 200 to the GET of
+// manifest `what`.
+Result<> check_manifest_status(const http::Response& response, const std::string& what)
+{
+    if (response.status == 200) {
+        return {};
+    }
+    const std::string detail = registry_error(response);
+    if (response.status == 404) {
+        return fail(
+            Errc::not_found,
+            str_cat("image ", what, " not found", detail.empty() ? "" : " (" + detail + ")"));
+    }
+    return fail(Errc::http_status,
+                str_cat("registry answered ",
+                        response.status,
+                        " for ",
+                        what,
+                        detail.empty() ? "" : ": " + detail));
+}
+
+// The media type of manifest `what`: its Content-Type, else what the document says it is.
+// Errc::unsupported for Docker schema 1.
+Result<std::string> manifest_media_type(const http::Response& response, const std::string& what)
+{
+    std::string type = content_type(response);
+    if (media_type::is_schema1(type)) {
+        return fail(Errc::unsupported,
+                    str_cat(what,
+                            " is a Docker schema 1 image, which is deprecated and not supported; "
+                            "re-push it with a current client"));
+    }
+    if (!media_type::is_index(type) && !media_type::is_manifest(type)) {
+        AIRLOCK_TRY_ASSIGN(type, manifest::sniff_media_type(response.body, ""));
+        if (is_schema1_document(response.body)) {
+            return fail(Errc::unsupported,
+                        str_cat(what, " is a Docker schema 1 image, which is not supported"));
+        }
+    }
+    return type;
+}
+
+// The digest of the manifest in `response`, which must be `reference` when that is a digest,
+// and the Docker-Content-Digest the registry declares, if any. Errc::digest_mismatch otherwise.
+Result<manifest::Digest> manifest_digest(const http::Response& response,
+                                         const std::string& reference,
+                                         const std::string& what)
+{
+    const auto digest = manifest::Digest::sha256(crypto::sha256_hex(response.body));
+    if (reference.starts_with("sha256:") && reference != digest.str()) {
+        return fail(Errc::digest_mismatch,
+                    str_cat("registry served ", what, " with content hashing to ", digest.str()));
+    }
+    const std::string declared = response.header("docker-content-digest");
+    if (!declared.empty() && declared.starts_with("sha256:") && declared != digest.str()) {
+        return fail(Errc::digest_mismatch,
+                    str_cat("registry served ",
+                            what,
+                            " as ",
+                            declared,
+                            " but its content hashes to ",
+                            digest.str()));
+    }
+    return digest;
+}
+
+} // namespace
 
 Result<FetchedManifest> RegistryClient::get_manifest(http::Transport& transport,
                                                      const std::string& repository,
@@ -468,52 +564,10 @@ Result<FetchedManifest> RegistryClient::get_manifest(http::Transport& transport,
     AIRLOCK_TRY_ASSIGN(
         const http::Response response,
         send(transport, request, str_cat("repository:", repository, ":pull"), nullptr));
-    if (response.status == 404) {
-        const std::string detail = registry_error(response);
-        return fail(
-            Errc::not_found,
-            str_cat("image ", what, " not found", detail.empty() ? "" : " (" + detail + ")"));
-    }
-    if (response.status != 200) {
-        const std::string detail = registry_error(response);
-        return fail(Errc::http_status,
-                    str_cat("registry answered ",
-                            response.status,
-                            " for ",
-                            what,
-                            detail.empty() ? "" : ": " + detail));
-    }
+    AIRLOCK_TRY(check_manifest_status(response, what));
     FetchedManifest out;
-    out.media_type = content_type(response);
-    if (media_type::is_schema1(out.media_type)) {
-        return fail(Errc::unsupported,
-                    str_cat(what,
-                            " is a Docker schema 1 image, which is deprecated and not supported; "
-                            "re-push it with a current client"));
-    }
-    if (!media_type::is_index(out.media_type) && !media_type::is_manifest(out.media_type)) {
-        AIRLOCK_TRY_ASSIGN(out.media_type, manifest::sniff_media_type(response.body, ""));
-        if (is_schema1_document(response.body)) {
-            return fail(Errc::unsupported,
-                        str_cat(what, " is a Docker schema 1 image, which is not supported"));
-        }
-    }
-    out.digest = manifest::Digest::sha256(crypto::sha256_hex(response.body));
-    if (reference.starts_with("sha256:") && reference != out.digest.str()) {
-        return fail(
-            Errc::digest_mismatch,
-            str_cat("registry served ", what, " with content hashing to ", out.digest.str()));
-    }
-    const std::string declared = response.header("docker-content-digest");
-    if (!declared.empty() && declared.starts_with("sha256:") && declared != out.digest.str()) {
-        return fail(Errc::digest_mismatch,
-                    str_cat("registry served ",
-                            what,
-                            " as ",
-                            declared,
-                            " but its content hashes to ",
-                            out.digest.str()));
-    }
+    AIRLOCK_TRY_ASSIGN(out.media_type, manifest_media_type(response, what));
+    AIRLOCK_TRY_ASSIGN(out.digest, manifest_digest(response, reference, what));
     out.bytes = response.body;
     return out;
 }

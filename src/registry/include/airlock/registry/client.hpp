@@ -113,6 +113,8 @@ class RegistryClient
     }
 
   private:
+    RegistryClient(std::string host, const RegistryOptions& options, Reporter& reporter);
+
     // The bound of one request's retries: RegistryOptions' attempts and retry time.
     RetryLimit retry_limit() const;
 
@@ -133,12 +135,30 @@ class RegistryClient
     Result<http::Response> with_retries(const std::function<Result<http::Response>()>& attempt,
                                         const std::function<bool(bool network_error)>& may_repeat);
 
-    RegistryClient(std::string host, const RegistryOptions& options, Reporter& reporter);
+    // GET `base`/v2/ with retries; with `falls_back`, a connection error is final at once (the
+    // caller tries plain HTTP next).
+    Result<http::Response>
+    ping(http::Transport& transport, const std::string& base, bool falls_back);
 
+    // Learns the auth challenge of a 401 to the ping; Errc::http_status for an answer that is
+    // neither 401 nor 200 (not a registry).
+    Result<> take_ping_answer(const http::Response& response, const std::string& url);
+
+    // Sends `request` with the Authorization for `scope` and with_retries(), then answers one
+    // 401 (first contact for the scope, or an expired token) by renewing it and sending again;
+    // Errc::auth for a second 401. A streamed response (`sink`) is not retried after a
+    // connection error, nor is a request whose body_source already gave bytes.
     Result<http::Response> send(http::Transport& transport,
                                 http::Request request,
                                 const std::string& scope,
                                 const http::BodySink* sink);
+
+    // After a 401 to a request in `scope`: adopts the challenge it carries (if any) and
+    // fetches a fresh Authorization for the scope.
+    Result<> renew_authorization(http::Transport& transport,
+                                 const http::Response& refusal,
+                                 const std::string& scope);
+
     // HEAD /v2/<repository>/<kind>/<digest>: true on 200, false on 404.
     Result<bool> exists(http::Transport& transport,
                         const std::string& repository,
@@ -149,9 +169,23 @@ class RegistryClient
                                      const std::string& repository,
                                      const std::string& query);
     std::string url(std::string_view location) const;
+
+    // The Authorization value for a request in `scope` under the last challenge: none before
+    // any; Basic with the credentials (Errc::auth without any); "Bearer TOKEN" with the token
+    // cached for `scope`, fetched first when there is none or `refresh` asks for a new one;
+    // Errc::unsupported for another scheme.
     Result<std::string>
     authorization(http::Transport& transport, const std::string& scope, bool refresh);
+
+    // Asks the challenge's realm for a token for `scope`, sending the credentials (Basic) when
+    // there are any, to whichever host the realm names. Errc::auth when the realm is missing,
+    // refused by check_realm() or refuses us; Errc::http_status, Errc::network otherwise.
     Result<std::string> fetch_token(http::Transport& transport, const std::string& scope);
+
+    // The token request for `scope` to `realm`: service and scopes as query parameters, TLS
+    // settings of the realm's host (else the registry's CA).
+    http::Request token_request(const std::string& realm, const std::string& scope) const;
+
     // Errc::auth unless token requests may go to `realm`: https, or plain HTTP only for a realm
     // whose host:port is itself an --insecure-registry (said once).
     Result<> check_realm(const std::string& realm);
