@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "console.hpp"
+#include "outcome.hpp"
 
 #include <CLI/CLI.hpp>
 

@@ -13,34 +13,6 @@
 
 namespace airlock::cli {
 
-int exit_code_for(Errc code)
-{
-    switch (code) {
-    case Errc::usage:
-        return k_exit_usage;
-    case Errc::network:
-    case Errc::http_status:
-    case Errc::auth:
-        return k_exit_network;
-    case Errc::digest_mismatch:
-    case Errc::format:
-    case Errc::unsafe_entry:
-        return k_exit_verification;
-    case Errc::signature_invalid:
-        return k_exit_signature;
-    case Errc::cancelled:
-        return k_exit_interrupted;
-    case Errc::policy:
-        return k_exit_policy;
-    case Errc::io:
-    case Errc::not_found:
-    case Errc::unsupported:
-    case Errc::internal:
-        break;
-    }
-    return k_exit_failure;
-}
-
 ConsoleReporter::ConsoleReporter(const GlobalOptions& options)
     : m_options(options)
     , m_tty(::isatty(STDERR_FILENO) == 1)
@@ -97,24 +69,6 @@ void ConsoleReporter::progress(std::string_view task, std::uint64_t done, std::u
     }
     std::fputs(line.c_str(), stderr);
     m_progress_shown = true;
-}
-
-int report_error(const Error& error, const GlobalOptions& options)
-{
-    std::cerr << "airlock: error: " << printable(error.message) << '\n';
-    for (const auto& line : error.context) {
-        std::cerr << "  " << printable(line) << '\n';
-    }
-    const int code = exit_code_for(error.code);
-    if (options.json) {
-        print_json({{"ok", false},
-                    {"error",
-                     {{"class", errc_name(error.code)},
-                      {"message", error.message},
-                      {"context", error.context}}},
-                    {"exitCode", code}});
-    }
-    return code;
 }
 
 void print_json(const nlohmann::json& doc)

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <airlock/base/error.hpp>
 #include <airlock/base/reporter.hpp>
 
 #include <nlohmann/json.hpp>
@@ -24,9 +23,6 @@ enum ExitCode : int {
     k_exit_policy = 6,
     k_exit_interrupted = 130,
 };
-
-// The exit code for a failure of class `code`.
-int exit_code_for(Errc code);
 
 // Options every command shares.
 struct GlobalOptions
@@ -59,10 +55,6 @@ class ConsoleReporter final : public Reporter
     bool m_progress_shown = false;
     std::chrono::steady_clock::time_point m_last_draw{};
 };
-
-// Prints `error` ("airlock: error: ..." plus context lines on stderr; with --json also a JSON
-// object on stdout) and returns its exit code.
-int report_error(const Error& error, const GlobalOptions& options);
 
 // Prints a JSON document on stdout.
 void print_json(const nlohmann::json& doc);

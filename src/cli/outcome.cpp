@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "outcome.hpp"
+
+#include <iostream>
+
+namespace airlock::cli {
+
+int exit_code_for(Errc code)
+{
+    switch (code) {
+    case Errc::usage:
+        return k_exit_usage;
+    case Errc::network:
+    case Errc::http_status:
+    case Errc::auth:
+        return k_exit_network;
+    case Errc::digest_mismatch:
+    case Errc::format:
+    case Errc::unsafe_entry:
+        return k_exit_verification;
+    case Errc::signature_invalid:
+        return k_exit_signature;
+    case Errc::cancelled:
+        return k_exit_interrupted;
+    case Errc::policy:
+        return k_exit_policy;
+    case Errc::io:
+    case Errc::not_found:
+    case Errc::unsupported:
+    case Errc::internal:
+        break;
+    }
+    return k_exit_failure;
+}
+
+int report_error(const Error& error, const GlobalOptions& options)
+{
+    std::cerr << "airlock: error: " << printable(error.message) << '\n';
+    for (const auto& line : error.context) {
+        std::cerr << "  " << printable(line) << '\n';
+    }
+    const int code = exit_code_for(error.code);
+    if (options.json) {
+        print_json({{"ok", false},
+                    {"error",
+                     {{"class", errc_name(error.code)},
+                      {"message", error.message},
+                      {"context", error.context}}},
+                    {"exitCode", code}});
+    }
+    return code;
+}
+
+} // namespace airlock::cli
