@@ -6,7 +6,7 @@
 #include <airlock/unpack/oci_store.hpp>
 #include <airlock/unpack/store_images.hpp>
 
-#include <iostream>
+#include <filesystem>
 
 namespace airlock::cli {
 
@@ -19,38 +19,28 @@ std::string display_name(const std::string& repository)
     return ref ? ref->familiar_name() : repository;
 }
 
-int run_images(const std::string& store_spec, Context& ctx)
+// The images of one store, for both printers.
+struct ImagesOutcome
 {
-    std::filesystem::path root = unpack::default_store_path();
+    std::filesystem::path store;
+    std::vector<unpack::StoreImage> images;
+};
+
+Result<ImagesOutcome> run_images(const std::string& store_spec)
+{
+    ImagesOutcome outcome{unpack::default_store_path(), {}};
     if (!store_spec.empty()) {
-        auto parsed = unpack::parse_store_spec(store_spec);
-        if (!parsed) {
-            return report_error(parsed.error(), ctx.global);
-        }
-        root = *parsed;
+        AIRLOCK_TRY_ASSIGN(outcome.store, unpack::parse_store_spec(store_spec));
     }
-    const unpack::OciStore store(root);
-    auto images = unpack::list_store_images(store);
-    if (!images) {
-        return report_error(images.error(), ctx.global);
-    }
-    if (ctx.global.json) {
-        nlohmann::json list = nlohmann::json::array();
-        for (const auto& i : *images) {
-            list.push_back({{"repository", i.repository},
-                            {"tag", i.tag},
-                            {"digest", i.digest.str()},
-                            {"mediaType", i.media_type},
-                            {"platforms", i.platforms},
-                            {"size", i.size},
-                            {"created", i.created},
-                            {"version", i.version}});
-        }
-        print_json({{"store", "oci:" + root.string()}, {"images", list}});
-        return k_exit_ok;
-    }
+    const unpack::OciStore store(outcome.store);
+    AIRLOCK_TRY_ASSIGN(outcome.images, unpack::list_store_images(store));
+    return outcome;
+}
+
+void print_text(const ImagesOutcome& outcome)
+{
     std::vector<std::vector<std::string>> rows;
-    for (const auto& i : *images) {
+    for (const auto& i : outcome.images) {
         std::string platforms;
         for (const auto& p : i.platforms) {
             platforms += (platforms.empty() ? "" : ",") + p;
@@ -63,7 +53,22 @@ int run_images(const std::string& store_spec, Context& ctx)
                         i.created.empty() ? "-" : i.created});
     }
     print_table({"REPOSITORY", "TAG", "DIGEST", "PLATFORM", "SIZE", "CREATED"}, rows);
-    return k_exit_ok;
+}
+
+void print_json(const ImagesOutcome& outcome)
+{
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& i : outcome.images) {
+        list.push_back({{"repository", i.repository},
+                        {"tag", i.tag},
+                        {"digest", i.digest.str()},
+                        {"mediaType", i.media_type},
+                        {"platforms", i.platforms},
+                        {"size", i.size},
+                        {"created", i.created},
+                        {"version", i.version}});
+    }
+    cli::print_json({{"store", "oci:" + outcome.store.string()}, {"images", list}});
 }
 
 } // namespace
@@ -74,7 +79,7 @@ void register_images(CLI::App& app, Context& ctx)
     auto* cmd = app.add_subcommand("images", "List the images of a store");
     cmd->add_option("--store", *store, "Store: oci:DIR (default: the embedded store)");
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
-    cmd->callback([store, &ctx] { ctx.exit_code = run_images(*store, ctx); });
+    cmd->callback([store, &ctx] { ctx.exit_code = finish(run_images(*store), ctx.global); });
 }
 
 } // namespace airlock::cli
