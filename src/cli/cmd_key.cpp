@@ -19,7 +19,16 @@ struct KeyGenerateOptions
     bool force = false;
 };
 
-Result<nlohmann::json> generate_key(const KeyGenerateOptions& options)
+// The key pair written, for both printers.
+struct KeyGenerateOutcome
+{
+    crypto::KeyType type{};
+    std::string key_id;
+    std::filesystem::path private_path;
+    std::filesystem::path public_path;
+};
+
+Result<KeyGenerateOutcome> run_key_generate(const KeyGenerateOptions& options)
 {
     AIRLOCK_TRY_ASSIGN(const crypto::KeyType type, crypto::parse_key_type(options.type));
     const std::filesystem::path private_path = options.output + ".key";
@@ -38,11 +47,23 @@ Result<nlohmann::json> generate_key(const KeyGenerateOptions& options)
     AIRLOCK_TRY_ASSIGN(const std::string public_pem, public_key.to_pem());
     AIRLOCK_TRY(write_file_atomic(private_path, private_pem, 0600));
     AIRLOCK_TRY(write_file_atomic(public_path, public_pem, 0644));
-    return nlohmann::json{{"ok", true},
-                          {"type", crypto::key_type_name(type)},
-                          {"keyId", public_key.id()},
-                          {"privateKey", private_path.string()},
-                          {"publicKey", public_path.string()}};
+    return KeyGenerateOutcome{type, public_key.id(), private_path, public_path};
+}
+
+void print_text(const KeyGenerateOutcome& outcome)
+{
+    std::cout << "private key: " << outcome.private_path.string() << " (keep it secret)\n"
+              << "public key:  " << outcome.public_path.string() << '\n'
+              << "key id:      " << outcome.key_id << '\n';
+}
+
+void print_json(const KeyGenerateOutcome& outcome)
+{
+    cli::print_json({{"ok", true},
+                     {"type", crypto::key_type_name(outcome.type)},
+                     {"keyId", outcome.key_id},
+                     {"privateKey", outcome.private_path.string()},
+                     {"publicKey", outcome.public_path.string()}});
 }
 
 } // namespace
@@ -59,21 +80,8 @@ void register_key(CLI::App& app, Context& ctx)
     generate->add_option("--type", options->type, "ed25519 (default) or ecdsa-p256");
     generate->add_flag("--force", options->force, "Overwrite existing key files");
     generate->add_flag("--json", ctx.global.json, "Print the result as JSON");
-    generate->callback([options, &ctx] {
-        auto result = generate_key(*options);
-        if (!result) {
-            ctx.exit_code = report_error(result.error(), ctx.global);
-            return;
-        }
-        if (ctx.global.json) {
-            print_json(*result);
-        } else {
-            std::cout << "private key: " << (*result)["privateKey"].get<std::string>()
-                      << " (keep it secret)\n"
-                      << "public key:  " << (*result)["publicKey"].get<std::string>() << '\n'
-                      << "key id:      " << (*result)["keyId"].get<std::string>() << '\n';
-        }
-    });
+    generate->callback(
+        [options, &ctx] { ctx.exit_code = finish(run_key_generate(*options), ctx.global); });
 }
 
 } // namespace airlock::cli
