@@ -17,33 +17,32 @@ struct InventoryOptions
     std::string output;
 };
 
-int run_inventory(const InventoryOptions& o, Context& ctx)
+// Which store's inventory went where.
+struct InventoryOutcome
 {
-    std::filesystem::path root = unpack::default_store_path();
+    std::filesystem::path store;
+    std::string output;
+};
+
+Result<InventoryOutcome> run_inventory(const InventoryOptions& o)
+{
+    InventoryOutcome outcome{unpack::default_store_path(), o.output};
     if (!o.store.empty()) {
-        auto parsed = unpack::parse_store_spec(o.store);
-        if (!parsed) {
-            return report_error(parsed.error(), ctx.global);
-        }
-        root = *parsed;
+        AIRLOCK_TRY_ASSIGN(outcome.store, unpack::parse_store_spec(o.store));
     }
-    const unpack::OciStore store(root);
+    const unpack::OciStore store(outcome.store);
     if (!store.exists()) {
-        return report_error(Error{Errc::not_found, "no store at oci:" + root.string(), {}},
-                            ctx.global);
+        return fail(Errc::not_found, "no store at oci:" + outcome.store.string());
     }
-    auto inventory = unpack::store_inventory(store);
-    if (!inventory) {
-        return report_error(inventory.error(), ctx.global);
-    }
-    if (auto written = write_file_atomic(o.output, *inventory + "\n"); !written) {
-        return report_error(written.error(), ctx.global);
-    }
-    if (!ctx.global.quiet) {
-        std::cout << "wrote " << o.output << ": what oci:" << root.string()
-                  << " holds; give it to 'airlock pack --since' on the connected side\n";
-    }
-    return k_exit_ok;
+    AIRLOCK_TRY_ASSIGN(const std::string inventory, unpack::store_inventory(store));
+    AIRLOCK_TRY(write_file_atomic(o.output, inventory + "\n"));
+    return outcome;
+}
+
+void print_text(const InventoryOutcome& outcome)
+{
+    std::cout << "wrote " << outcome.output << ": what oci:" << outcome.store.string()
+              << " holds; give it to 'airlock pack --since' on the connected side\n";
 }
 
 } // namespace
@@ -55,7 +54,18 @@ void register_inventory(CLI::App& app, Context& ctx)
         "inventory", "Write what a store holds, for differential bundles (pack --since)");
     cmd->add_option("--store", options->store, "Store: oci:DIR (default: the embedded store)");
     cmd->add_option("-o,--output", options->output, "Inventory file to write")->required();
-    cmd->callback([options, &ctx] { ctx.exit_code = run_inventory(*options, ctx); });
+    // No --json: the inventory file is the result, and the line saying where it went is chatter
+    // that --quiet silences.
+    cmd->callback([options, &ctx] {
+        const auto outcome = run_inventory(*options);
+        if (!outcome) {
+            ctx.exit_code = report_error(outcome.error(), ctx.global);
+            return;
+        }
+        if (!ctx.global.quiet) {
+            print_text(*outcome);
+        }
+    });
 }
 
 } // namespace airlock::cli
