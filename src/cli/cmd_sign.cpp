@@ -5,6 +5,7 @@
 #include <airlock/base/str_cat.hpp>
 #include <airlock/unpack/cosign.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 namespace airlock::cli {
@@ -25,6 +26,30 @@ std::string join(const std::vector<std::string>& items)
         out += (out.empty() ? "" : ", ") + item;
     }
     return out;
+}
+
+// The bundle co-signed and what the signing saw of it.
+struct SignOutcome
+{
+    std::string bundle;
+    unpack::CosignResult result;
+};
+
+Result<SignOutcome> run_sign(const SignOptions& o, Context& ctx)
+{
+    ConsoleReporter reporter(ctx.global);
+    AIRLOCK_TRY_ASSIGN(const unpack::TrustedKeys keys, load_trusted_keys(o.trust));
+    const std::vector<std::filesystem::path> dirs = parts_directories(o.trust);
+    AIRLOCK_TRY_ASSIGN(
+        unpack::CosignResult result,
+        unpack::cosign_bundle(o.bundle, o.key, keys, reporter, o.trust.required, dirs));
+    if (result.already_signed) {
+        reporter.warn(str_cat(o.bundle,
+                              " is already signed by ",
+                              result.key_id,
+                              "; a second signature by the same key adds nothing"));
+    }
+    return SignOutcome{o.bundle, std::move(result)};
 }
 
 // What a co-signer puts their name to, said before it is signed.
@@ -51,40 +76,25 @@ void show_signed_content(const unpack::CosignResult& result, const std::string& 
     }
 }
 
-int run_sign(const SignOptions& o, Context& ctx)
+void print_text(const SignOutcome& outcome)
 {
-    ConsoleReporter reporter(ctx.global);
-    auto keys = load_trusted_keys(o.trust);
-    if (!keys) {
-        return report_error(keys.error(), ctx.global);
+    show_signed_content(outcome.result, outcome.bundle);
+    if (!outcome.result.already_signed) {
+        std::cout << "co-signed " << printable(outcome.bundle) << " by " << outcome.result.key_id
+                  << " (in " << printable(outcome.result.file.string())
+                  << ", carry it with the bundle)\n";
     }
-    const std::vector<std::filesystem::path> dirs = parts_directories(o.trust);
-    auto result = unpack::cosign_bundle(o.bundle, o.key, *keys, reporter, o.trust.required, dirs);
-    if (!result) {
-        return report_error(result.error(), ctx.global);
-    }
-    if (result->already_signed) {
-        reporter.warn(str_cat(o.bundle,
-                              " is already signed by ",
-                              result->key_id,
-                              "; a second signature by the same key adds nothing"));
-    }
-    const std::string file = result->file.string();
-    if (ctx.global.json) {
-        print_json({{"ok", true},
-                    {"keyId", result->key_id},
-                    {"alreadySigned", result->already_signed},
-                    {"cosignatures", file},
-                    {"images", result->verified.header.manifest.images.size()},
-                    {"blobs", result->verified.content.blobs}});
-        return k_exit_ok;
-    }
-    show_signed_content(*result, o.bundle);
-    if (!result->already_signed) {
-        std::cout << "co-signed " << printable(o.bundle) << " by " << result->key_id << " (in "
-                  << printable(file) << ", carry it with the bundle)\n";
-    }
-    return k_exit_ok;
+}
+
+void print_json(const SignOutcome& outcome)
+{
+    const auto& result = outcome.result;
+    cli::print_json({{"ok", true},
+                     {"keyId", result.key_id},
+                     {"alreadySigned", result.already_signed},
+                     {"cosignatures", result.file.string()},
+                     {"images", result.verified.header.manifest.images.size()},
+                     {"blobs", result.verified.content.blobs}});
 }
 
 } // namespace
@@ -98,7 +108,7 @@ void register_sign(CLI::App& app, Context& ctx)
     cmd->add_option("--key", options->key, "Private key (PEM) to sign with")->required();
     add_trust_options(*cmd, options->trust);
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
-    cmd->callback([options, &ctx] { ctx.exit_code = run_sign(*options, ctx); });
+    cmd->callback([options, &ctx] { ctx.exit_code = finish(run_sign(*options, ctx), ctx.global); });
 }
 
 } // namespace airlock::cli
