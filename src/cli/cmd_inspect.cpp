@@ -24,6 +24,16 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
     return out;
 }
 
+// The bytes of the bundle's blobs.
+std::uint64_t content_bytes(const manifest::BundleManifest& m)
+{
+    std::uint64_t content = 0;
+    for (const auto& b : m.blobs) {
+        content += b.size;
+    }
+    return content;
+}
+
 nlohmann::json
 inspect_json(const unpack::BundleHeader& header, const std::string& path, std::uint64_t file_size)
 {
@@ -44,10 +54,6 @@ inspect_json(const unpack::BundleHeader& header, const std::string& path, std::u
     for (const auto& s : header.signatures) {
         signers.push_back({{"keyId", s.key_id}, {"algorithm", s.algorithm}});
     }
-    std::uint64_t content = 0;
-    for (const auto& b : m.blobs) {
-        content += b.size;
-    }
     nlohmann::json out = {{"bundle", path},
                           {"fileSize", file_size},
                           {"formatVersion", m.format_version},
@@ -55,7 +61,7 @@ inspect_json(const unpack::BundleHeader& header, const std::string& path, std::u
                           {"tool", m.tool},
                           {"images", images},
                           {"blobs", m.blobs.size()},
-                          {"contentBytes", content},
+                          {"contentBytes", content_bytes(m)},
                           {"signers", signers},
                           {"verified", false}};
     if (!m.channel.empty()) {
@@ -76,61 +82,55 @@ struct InspectOptions
     TrustOptions trust;
 };
 
-int run_inspect(const InspectOptions& o, Context& ctx)
+// What inspect read of a bundle, for both printers.
+struct InspectOutcome
 {
-    const std::string& path = o.bundle;
-    const std::vector<std::filesystem::path> dirs = parts_directories(o.trust);
-    auto reader = unpack::BundleReader::open(path, dirs);
-    if (!reader) {
-        return report_error(reader.error(), ctx.global);
-    }
+    std::string path;
+    std::uint64_t file_size = 0;
+    unpack::BundleHeader header;
+    std::optional<unpack::SignatureCheck> checked; // only when trusted keys were given
+    std::string sha256;                            // of the whole file
+};
+
+Result<InspectOutcome> run_inspect(const InspectOptions& o)
+{
+    InspectOutcome outcome;
+    outcome.path = o.bundle;
+    AIRLOCK_TRY_ASSIGN(unpack::BundleReader reader,
+                       unpack::BundleReader::open(o.bundle, parts_directories(o.trust)));
     // Without keys, what bundle.json claims is shown but vouched for by nobody; with keys it is
     // shown only once its signature checks out.
-    const bool check = !o.trust.keys.empty() || !o.trust.dir.empty();
-    std::optional<unpack::SignatureCheck> checked;
-    if (check) {
-        auto keys = load_trusted_keys(o.trust);
-        if (!keys) {
-            return report_error(keys.error(), ctx.global);
-        }
-        auto signers = reader->authenticate(*keys, o.trust.required);
-        if (!signers) {
-            return report_error(signers.error(), ctx.global);
-        }
-        checked = std::move(*signers);
-    } else if (auto parsed = reader->parse_unauthenticated(); !parsed) {
-        return report_error(parsed.error(), ctx.global);
+    if (!o.trust.keys.empty() || !o.trust.dir.empty()) {
+        AIRLOCK_TRY_ASSIGN(const unpack::TrustedKeys keys, load_trusted_keys(o.trust));
+        AIRLOCK_TRY_ASSIGN(outcome.checked, reader.authenticate(keys, o.trust.required));
+    } else {
+        AIRLOCK_TRY(reader.parse_unauthenticated());
     }
     std::error_code ec;
-    const std::uint64_t file_size = std::filesystem::file_size(path, ec);
-    nlohmann::json doc = inspect_json(reader->header(), path, file_size);
-    doc["signaturesChecked"] = checked.has_value();
-    if (checked) {
-        doc["trustedSigners"] = checked->trusted_signers;
-    }
+    outcome.file_size = std::filesystem::file_size(o.bundle, ec);
+    outcome.header = reader.header();
     // The whole file's digest, so that two release engineers can compare their bundles.
-    auto digest = crypto::sha256_file(path);
-    if (!digest) {
-        return report_error(digest.error(), ctx.global);
+    AIRLOCK_TRY_ASSIGN(outcome.sha256, crypto::sha256_file(o.bundle));
+    return outcome;
+}
+
+void print_json(const InspectOutcome& outcome)
+{
+    nlohmann::json doc = inspect_json(outcome.header, outcome.path, outcome.file_size);
+    doc["signaturesChecked"] = outcome.checked.has_value();
+    if (outcome.checked) {
+        doc["trustedSigners"] = outcome.checked->trusted_signers;
     }
-    doc["sha256"] = *digest;
-    if (ctx.global.json) {
-        print_json(doc);
-        return k_exit_ok;
-    }
-    const auto& m = reader->header().manifest;
-    std::cout << "Bundle:    " << printable(path) << " (" << human_size(file_size) << ")\n"
-              << "SHA-256:   " << *digest << '\n'
-              << "Created:   " << printable(m.created) << " by " << printable(m.tool) << '\n';
-    if (!m.channel.empty()) {
-        std::cout << "Channel:   " << printable(m.channel)
-                  << (m.sequence ? str_cat(" #", *m.sequence) : "") << '\n';
-    }
-    if (!m.expires.empty()) {
-        std::cout << "Expires:   " << printable(m.expires) << '\n';
-    }
-    const auto& signatures = reader->header().signatures;
-    const std::size_t embedded = signatures.size() - reader->header().cosignatures;
+    doc["sha256"] = outcome.sha256;
+    cli::print_json(doc);
+}
+
+// One line per signature, embedded then co-signatures, each with what is known of its key.
+void print_signatures(const InspectOutcome& outcome)
+{
+    const auto& signatures = outcome.header.signatures;
+    const std::size_t embedded = signatures.size() - outcome.header.cosignatures;
+    const auto& checked = outcome.checked;
     for (std::size_t i = 0; i < signatures.size(); ++i) {
         const auto& id = signatures[i].key_id;
         const bool valid =
@@ -147,8 +147,24 @@ int run_inspect(const InspectOptions& o, Context& ctx)
         std::cout << "           (nothing here is vouched for: give --trusted-key to check the "
                      "signatures, or run 'airlock verify')\n";
     }
-    std::cout << "Content:   " << m.blobs.size() << " blobs, "
-              << human_size(doc["contentBytes"].get<std::uint64_t>())
+}
+
+void print_text(const InspectOutcome& outcome)
+{
+    const auto& m = outcome.header.manifest;
+    std::cout << "Bundle:    " << printable(outcome.path) << " (" << human_size(outcome.file_size)
+              << ")\n"
+              << "SHA-256:   " << outcome.sha256 << '\n'
+              << "Created:   " << printable(m.created) << " by " << printable(m.tool) << '\n';
+    if (!m.channel.empty()) {
+        std::cout << "Channel:   " << printable(m.channel)
+                  << (m.sequence ? str_cat(" #", *m.sequence) : "") << '\n';
+    }
+    if (!m.expires.empty()) {
+        std::cout << "Expires:   " << printable(m.expires) << '\n';
+    }
+    print_signatures(outcome);
+    std::cout << "Content:   " << m.blobs.size() << " blobs, " << human_size(content_bytes(m))
               << " (not verified here: run 'airlock verify')\n\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& image : m.images) {
@@ -161,7 +177,6 @@ int run_inspect(const InspectOptions& o, Context& ctx)
                         image.created.empty() ? "-" : image.created});
     }
     print_table({"IMAGE", "TAGS", "VERSION", "PLATFORMS", "DIGEST", "SIZE", "CREATED"}, rows);
-    return k_exit_ok;
 }
 
 } // namespace
@@ -173,7 +188,7 @@ void register_inspect(CLI::App& app, Context& ctx)
     cmd->add_option("bundle", options->bundle, "Bundle file")->required();
     add_trust_options(*cmd, options->trust);
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
-    cmd->callback([options, &ctx] { ctx.exit_code = run_inspect(*options, ctx); });
+    cmd->callback([options, &ctx] { ctx.exit_code = finish(run_inspect(*options), ctx.global); });
 }
 
 } // namespace airlock::cli
