@@ -60,8 +60,123 @@ Result<archive::Compression> parse_compression(std::string_view text, unsigned t
                 str_cat("invalid --compression '", text, "': use zstd, zstd:LEVEL (1-22) or none"));
 }
 
-nlohmann::json summary_json(const pack::PackSummary& summary, const std::string& output)
+// The images named on the command line, then those of each -f list, in order.
+Result<std::vector<pack::ImageRequest>> image_requests(const PackCommandOptions& o)
 {
+    std::vector<pack::ImageRequest> requests;
+    for (const auto& reference : o.sources) {
+        requests.push_back(pack::ImageRequest{reference, {}, false, {}});
+    }
+    for (const auto& list : o.lists) {
+        AIRLOCK_TRY_ASSIGN(const std::string text, read_file(list, 16U << 20U));
+        AIRLOCK_TRY_ASSIGN(const std::vector<pack::ImageRequest> listed,
+                           pack::parse_image_list(text, list));
+        requests.insert(requests.end(), listed.begin(), listed.end());
+    }
+    return requests;
+}
+
+// --expires: nothing when not given.
+Result<std::optional<std::int64_t>> parse_expiry(const std::string& text)
+{
+    if (text.empty()) {
+        return std::optional<std::int64_t>{};
+    }
+    const auto seconds = parse_duration(text);
+    if (!seconds) {
+        return fail(Errc::usage, str_cat("invalid --expires '", text, "': use e.g. 45d, 12h"));
+    }
+    return seconds;
+}
+
+// --split: a size or a media preset; nothing when not given.
+Result<std::optional<std::uint64_t>> parse_split(const std::string& text)
+{
+    if (text.empty()) {
+        return std::optional<std::uint64_t>{};
+    }
+    // Media presets: FAT32's largest file is 2^32 - 1 bytes ("4G" would be one too many);
+    // a single-layer DVD holds 4,700,000,000 bytes.
+    const std::optional<unsigned long long> size =
+        text == "fat32" ? std::optional<unsigned long long>((1ULL << 32U) - 1)
+        : text == "dvd" ? std::optional<unsigned long long>(4700000000ULL)
+                        : parse_size(text);
+    if (!size) {
+        return fail(Errc::usage,
+                    str_cat("invalid --split '", text, "': use e.g. 4G, 700M, fat32 or dvd"));
+    }
+    return std::optional<std::uint64_t>(*size);
+}
+
+Result<std::vector<manifest::Platform>> parse_platforms(const std::vector<std::string>& texts)
+{
+    std::vector<manifest::Platform> platforms;
+    for (const auto& text : texts) {
+        AIRLOCK_TRY_ASSIGN(manifest::Platform platform, manifest::Platform::parse(text));
+        platforms.push_back(std::move(platform));
+    }
+    return platforms;
+}
+
+// The library's options from the command line's; the first invalid one is the error.
+Result<pack::PackOptions> pack_options(const PackCommandOptions& o)
+{
+    if (o.sources.empty() && o.lists.empty()) {
+        return fail(Errc::usage, "nothing to pack: name images or give -f LIST");
+    }
+    pack::PackOptions options;
+    AIRLOCK_TRY_ASSIGN(options.compression, parse_compression(o.compression, o.threads));
+    AIRLOCK_TRY_ASSIGN(options.sources, image_requests(o));
+    options.output = o.output;
+    options.sign_keys.assign(o.sign_keys.begin(), o.sign_keys.end());
+    options.channel = o.channel;
+    options.sequence = o.sequence;
+    AIRLOCK_TRY_ASSIGN(options.expires_after, parse_expiry(o.expires));
+    options.since = o.since;
+    AIRLOCK_TRY_ASSIGN(options.split_size, parse_split(o.split));
+    options.registry = o.registry;
+    apply_registry_flags(o.access, options.registry);
+    options.registry.cache_dir = o.cache;
+    options.registry.stall_time = std::chrono::seconds(o.stall_seconds);
+    options.all_platforms = o.all_platforms;
+    AIRLOCK_TRY_ASSIGN(options.platforms, parse_platforms(o.platforms));
+    return options;
+}
+
+// The bundle written and what went into it.
+struct PackOutcome
+{
+    std::string output;
+    pack::PackSummary summary;
+};
+
+Result<PackOutcome> run_pack(const PackCommandOptions& o, Context& ctx)
+{
+    ConsoleReporter reporter(ctx.global);
+    AIRLOCK_TRY_ASSIGN(const pack::PackOptions options, pack_options(o));
+    AIRLOCK_TRY_ASSIGN(pack::PackSummary summary, pack::pack(options, reporter));
+    return PackOutcome{o.output, std::move(summary)};
+}
+
+void print_text(const PackOutcome& outcome)
+{
+    const pack::PackSummary& summary = outcome.summary;
+    std::cout << "wrote " << outcome.output << ": " << summary.manifest.images.size()
+              << " image(s), " << summary.manifest.blobs.size() << " blobs, "
+              << human_size(summary.content_bytes) << " of content in "
+              << human_size(summary.bundle_bytes) << '\n';
+    if (!summary.parts.empty()) {
+        std::cout << "in " << summary.parts.size() << " parts: " << summary.parts.front() << " ... "
+                  << summary.parts.back() << ", listed in " << outcome.output << ".parts.json\n";
+    }
+    for (const auto& id : summary.signer_key_ids) {
+        std::cout << "signed by " << id << '\n';
+    }
+}
+
+void print_json(const PackOutcome& outcome)
+{
+    const pack::PackSummary& summary = outcome.summary;
     nlohmann::json images = nlohmann::json::array();
     for (const auto& image : summary.manifest.images) {
         images.push_back({{"name", image.name},
@@ -71,105 +186,14 @@ nlohmann::json summary_json(const pack::PackSummary& summary, const std::string&
                           {"version", image.version},
                           {"size", image.total_size}});
     }
-    return {{"ok", true},
-            {"bundle", output},
-            {"created", summary.manifest.created},
-            {"images", images},
-            {"blobs", summary.manifest.blobs.size()},
-            {"contentBytes", summary.content_bytes},
-            {"bundleBytes", summary.bundle_bytes},
-            {"signers", summary.signer_key_ids}};
-}
-
-int run_pack(const PackCommandOptions& o, Context& ctx)
-{
-    ConsoleReporter reporter(ctx.global);
-    if (o.sources.empty() && o.lists.empty()) {
-        return report_error(Error{Errc::usage, "nothing to pack: name images or give -f LIST", {}},
-                            ctx.global);
-    }
-    auto compression = parse_compression(o.compression, o.threads);
-    if (!compression) {
-        return report_error(compression.error(), ctx.global);
-    }
-    pack::PackOptions options;
-    for (const auto& reference : o.sources) {
-        options.sources.push_back(pack::ImageRequest{reference, {}, false, {}});
-    }
-    for (const auto& list : o.lists) {
-        auto text = read_file(list, 16U << 20U);
-        if (!text) {
-            return report_error(text.error(), ctx.global);
-        }
-        auto requests = pack::parse_image_list(*text, list);
-        if (!requests) {
-            return report_error(requests.error(), ctx.global);
-        }
-        options.sources.insert(options.sources.end(), requests->begin(), requests->end());
-    }
-    options.output = o.output;
-    options.sign_keys.assign(o.sign_keys.begin(), o.sign_keys.end());
-    options.compression = *compression;
-    options.channel = o.channel;
-    options.sequence = o.sequence;
-    if (!o.expires.empty()) {
-        options.expires_after = parse_duration(o.expires);
-        if (!options.expires_after) {
-            return report_error(
-                Error{Errc::usage,
-                      str_cat("invalid --expires '", o.expires, "': use e.g. 45d, 12h"),
-                      {}},
-                ctx.global);
-        }
-    }
-    options.since = o.since;
-    if (!o.split.empty()) {
-        // Media presets: FAT32's largest file is 2^32 - 1 bytes ("4G" would be one too many);
-        // a single-layer DVD holds 4,700,000,000 bytes.
-        options.split_size = o.split == "fat32"
-                                 ? std::optional<unsigned long long>((1ULL << 32U) - 1)
-                             : o.split == "dvd" ? std::optional<unsigned long long>(4700000000ULL)
-                                                : parse_size(o.split);
-        if (!options.split_size) {
-            return report_error(
-                Error{Errc::usage,
-                      str_cat("invalid --split '", o.split, "': use e.g. 4G, 700M, fat32 or dvd"),
-                      {}},
-                ctx.global);
-        }
-    }
-    options.registry = o.registry;
-    apply_registry_flags(o.access, options.registry);
-    options.registry.cache_dir = o.cache;
-    options.registry.stall_time = std::chrono::seconds(o.stall_seconds);
-    options.all_platforms = o.all_platforms;
-    for (const auto& text : o.platforms) {
-        auto platform = manifest::Platform::parse(text);
-        if (!platform) {
-            return report_error(platform.error(), ctx.global);
-        }
-        options.platforms.push_back(*platform);
-    }
-    auto summary = pack::pack(options, reporter);
-    if (!summary) {
-        return report_error(summary.error(), ctx.global);
-    }
-    if (ctx.global.json) {
-        print_json(summary_json(*summary, o.output));
-        return k_exit_ok;
-    }
-    std::cout << "wrote " << o.output << ": " << summary->manifest.images.size() << " image(s), "
-              << summary->manifest.blobs.size() << " blobs, " << human_size(summary->content_bytes)
-              << " of content in " << human_size(summary->bundle_bytes) << '\n';
-    if (!summary->parts.empty()) {
-        std::cout << "in " << summary->parts.size() << " parts: " << summary->parts.front()
-                  << " ... " << summary->parts.back() << ", listed in " << o.output
-                  << ".parts.json\n";
-    }
-    for (const auto& id : summary->signer_key_ids) {
-        std::cout << "signed by " << id << '\n';
-    }
-    return k_exit_ok;
+    cli::print_json({{"ok", true},
+                     {"bundle", outcome.output},
+                     {"created", summary.manifest.created},
+                     {"images", images},
+                     {"blobs", summary.manifest.blobs.size()},
+                     {"contentBytes", summary.content_bytes},
+                     {"bundleBytes", summary.bundle_bytes},
+                     {"signers", summary.signer_key_ids}});
 }
 
 } // namespace
@@ -230,7 +254,7 @@ void register_pack(CLI::App& app, Context& ctx)
                     "Seconds without progress before a transfer is retried (default 60)")
         ->check(CLI::Range(1, 3600));
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
-    cmd->callback([options, &ctx] { ctx.exit_code = run_pack(*options, ctx); });
+    cmd->callback([options, &ctx] { ctx.exit_code = finish(run_pack(*options, ctx), ctx.global); });
 }
 
 } // namespace airlock::cli
