@@ -55,9 +55,19 @@ nlohmann::json summary_json(const unpack::ImportSummary& s)
             {"changed", s.index_changed || s.blobs_written > 0}};
 }
 
-int run_import(const ImportCommandOptions& o, Context& ctx)
+// --channel-state: where a docker:// store keeps its channel marks (other stores refuse it).
+Result<unpack::ChannelStatePlace> parse_channel_state(const std::string& text)
 {
-    ConsoleReporter reporter(ctx.global);
+    if (text != "registry" && text != "local") {
+        return fail(Errc::usage,
+                    str_cat("invalid --channel-state '", text, "': use registry or local"));
+    }
+    return text == "local" ? unpack::ChannelStatePlace::local : unpack::ChannelStatePlace::registry;
+}
+
+// The library's options from the command line's; the first invalid one is the error.
+Result<unpack::ImportOptions> import_options(const ImportCommandOptions& o)
+{
     unpack::ImportOptions options;
     options.bundle = o.bundle;
     options.store = o.store;
@@ -65,11 +75,10 @@ int run_import(const ImportCommandOptions& o, Context& ctx)
     options.store_options.keep_registry_host = o.keep_registry_host;
     const auto chunk = parse_size(o.chunk_size);
     if (!chunk) {
-        return report_error(
+        return std::unexpected(
             Error{Errc::usage,
                   str_cat("invalid --chunk-size '", o.chunk_size, "': use e.g. 512K, 32M"),
-                  {}},
-            ctx.global);
+                  {}});
     }
     options.store_options.chunk_size = *chunk;
     options.signature =
@@ -83,46 +92,51 @@ int run_import(const ImportCommandOptions& o, Context& ctx)
     options.allow_downgrade = o.allow_downgrade;
     options.allow_expired = o.allow_expired;
     if (!o.channel_state.empty()) {
-        if (o.channel_state != "registry" && o.channel_state != "local") {
-            return report_error(Error{Errc::usage,
-                                      str_cat("invalid --channel-state '",
-                                              o.channel_state,
-                                              "': use registry or local"),
-                                      {}},
-                                ctx.global);
-        }
-        options.store_options.channel_state = o.channel_state == "local"
-                                                  ? unpack::ChannelStatePlace::local
-                                                  : unpack::ChannelStatePlace::registry;
+        AIRLOCK_TRY_ASSIGN(options.store_options.channel_state,
+                           parse_channel_state(o.channel_state));
     }
-    auto keys = load_trusted_keys(o.trust);
-    if (!keys) {
-        return report_error(keys.error(), ctx.global);
-    }
-    auto summary = unpack::import_bundle(options, *keys, reporter);
-    if (!summary) {
-        return report_error(summary.error(), ctx.global);
-    }
-    if (ctx.global.json) {
-        print_json(summary_json(*summary));
-        return k_exit_ok;
-    }
-    for (const auto& image : summary->images) {
+    return options;
+}
+
+// What the import did, for both printers.
+struct ImportOutcome
+{
+    unpack::ImportSummary summary;
+};
+
+Result<ImportOutcome> run_import(const ImportCommandOptions& o, Context& ctx)
+{
+    ConsoleReporter reporter(ctx.global);
+    AIRLOCK_TRY_ASSIGN(const unpack::ImportOptions options, import_options(o));
+    AIRLOCK_TRY_ASSIGN(const unpack::TrustedKeys keys, load_trusted_keys(o.trust));
+    AIRLOCK_TRY_ASSIGN(unpack::ImportSummary summary,
+                       unpack::import_bundle(options, keys, reporter));
+    return ImportOutcome{std::move(summary)};
+}
+
+void print_text(const ImportOutcome& outcome)
+{
+    const unpack::ImportSummary& summary = outcome.summary;
+    for (const auto& image : summary.images) {
         for (const auto& t : image.tags) {
             std::cout << printable(image.name + ":" + t.tag) << "  "
                       << unpack::tag_action_name(t.action)
                       << (t.note.empty() ? "" : "  (" + printable(t.note) + ")") << '\n';
         }
     }
-    std::cout << "imported into " << printable(summary->store) << ": " << summary->blobs_written
-              << " new blobs (" << human_size(summary->bytes_written) << "), "
-              << summary->blobs_present << " already present"
-              << (summary->blobs_mounted > 0
-                      ? str_cat(", ", summary->blobs_mounted, " mounted from other repositories")
+    std::cout << "imported into " << printable(summary.store) << ": " << summary.blobs_written
+              << " new blobs (" << human_size(summary.bytes_written) << "), "
+              << summary.blobs_present << " already present"
+              << (summary.blobs_mounted > 0
+                      ? str_cat(", ", summary.blobs_mounted, " mounted from other repositories")
                       : "")
-              << (summary->index_changed || summary->blobs_written > 0 ? "" : "; nothing changed")
+              << (summary.index_changed || summary.blobs_written > 0 ? "" : "; nothing changed")
               << '\n';
-    return k_exit_ok;
+}
+
+void print_json(const ImportOutcome& outcome)
+{
+    cli::print_json(summary_json(outcome.summary));
 }
 
 } // namespace
@@ -166,7 +180,8 @@ void register_import(CLI::App& app, Context& ctx)
                   options->require_compatible,
                   "With --host-os-version: refuse Windows images newer than the host build");
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
-    cmd->callback([options, &ctx] { ctx.exit_code = run_import(*options, ctx); });
+    cmd->callback(
+        [options, &ctx] { ctx.exit_code = finish(run_import(*options, ctx), ctx.global); });
 }
 
 } // namespace airlock::cli
