@@ -84,16 +84,16 @@ Result<std::vector<BundleBlob>> get_blobs(const json& doc, std::string_view key)
             return fail(Errc::format,
                         str_cat("bundle.json: an entry of \"", key, "\" is not an object"));
         }
-        BundleBlob b;
-        AIRLOCK_TRY_ASSIGN(b.digest, get_digest(entry, key));
-        const std::string what = str_cat("blob ", b.digest.str());
-        AIRLOCK_TRY_ASSIGN(b.size, get_size(entry, "size", what));
-        AIRLOCK_TRY_ASSIGN(b.media_type, get_string(entry, "mediaType", what));
-        if (!seen.insert(b.digest).second) {
+        AIRLOCK_TRY_ASSIGN(Digest digest, get_digest(entry, key));
+        const std::string what = str_cat("blob ", digest.str());
+        AIRLOCK_TRY_ASSIGN(const std::uint64_t size, get_size(entry, "size", what));
+        AIRLOCK_TRY_ASSIGN(std::string media_type, get_string(entry, "mediaType", what));
+        if (!seen.insert(digest).second) {
             return fail(Errc::format,
-                        str_cat("bundle.json: blob ", b.digest.str(), " is listed twice"));
+                        str_cat("bundle.json: blob ", digest.str(), " is listed twice"));
         }
-        out.push_back(std::move(b));
+        out.push_back(BundleBlob{
+            .digest = std::move(digest), .size = size, .media_type = std::move(media_type)});
     }
     return out;
 }
@@ -153,13 +153,20 @@ Result<BundleImage> get_image(const json& o)
     if (!o.is_object()) {
         return fail(Errc::format, "bundle.json: an image entry is not an object");
     }
-    BundleImage image;
-    AIRLOCK_TRY_ASSIGN(image.name, get_string(o, "name", "image"));
-    const std::string what = str_cat("image ", image.name);
-    AIRLOCK_TRY_ASSIGN(image.source, get_string(o, "source", what));
-    AIRLOCK_TRY_ASSIGN(image.tags, get_string_array(o, "tags", what));
-    AIRLOCK_TRY_ASSIGN(image.version, get_string(o, "version", what, false));
-    AIRLOCK_TRY_ASSIGN(image.digest, get_digest(o, what));
+    AIRLOCK_TRY_ASSIGN(std::string name, get_string(o, "name", "image"));
+    const std::string what = str_cat("image ", name);
+    AIRLOCK_TRY_ASSIGN(std::string source, get_string(o, "source", what));
+    AIRLOCK_TRY_ASSIGN(std::vector<std::string> tags, get_string_array(o, "tags", what));
+    AIRLOCK_TRY_ASSIGN(std::string version, get_string(o, "version", what, false));
+    AIRLOCK_TRY_ASSIGN(Digest digest, get_digest(o, what));
+    BundleImage image{.source = std::move(source),
+                      .name = std::move(name),
+                      .tags = std::move(tags),
+                      .version = std::move(version),
+                      .digest = std::move(digest),
+                      .media_type = {},
+                      .platforms = {},
+                      .created = {}};
     AIRLOCK_TRY_ASSIGN(image.media_type, get_string(o, "mediaType", what));
     AIRLOCK_TRY_ASSIGN(image.size, get_size(o, "size", what));
     AIRLOCK_TRY_ASSIGN(image.platforms, get_string_array(o, "platforms", what));
@@ -173,10 +180,12 @@ Result<BundleImage> get_image(const json& o)
 
 Descriptor tagged_descriptor(const BundleImage& image, const std::string& ref_name)
 {
-    Descriptor d;
-    d.media_type = image.media_type;
-    d.digest = image.digest;
-    d.size = image.size;
+    Descriptor d{.media_type = image.media_type,
+                 .digest = image.digest,
+                 .size = image.size,
+                 .platform = {},
+                 .urls = {},
+                 .annotations = {}};
     d.annotations[std::string(k_annotation_ref_name)] = ref_name;
     d.annotations[std::string(k_annotation_containerd_name)] = ref_name;
     if (!image.version.empty()) {
@@ -308,10 +317,11 @@ Result<BundleManifest> parse_bundle_manifest(std::string_view bytes)
             if (!entry.is_object()) {
                 return fail(Errc::format, "bundle.json: a layoutFiles entry is not an object");
             }
-            LayoutFile f;
-            AIRLOCK_TRY_ASSIGN(f.path, get_string(entry, "path", "layout file"));
-            AIRLOCK_TRY_ASSIGN(f.digest, get_digest(entry, str_cat("layout file ", f.path)));
-            AIRLOCK_TRY_ASSIGN(f.size, get_size(entry, "size", str_cat("layout file ", f.path)));
+            AIRLOCK_TRY_ASSIGN(std::string path, get_string(entry, "path", "layout file"));
+            const std::string what = str_cat("layout file ", path);
+            AIRLOCK_TRY_ASSIGN(Digest digest, get_digest(entry, what));
+            AIRLOCK_TRY_ASSIGN(const std::uint64_t size, get_size(entry, "size", what));
+            LayoutFile f{.path = std::move(path), .digest = std::move(digest), .size = size};
             if (f.path != "oci-layout" && f.path != "index.json" && f.path != "manifest.json") {
                 return fail(Errc::format,
                             str_cat("bundle.json: unexpected layout file '", f.path, "'"));

@@ -91,10 +91,15 @@ Result<Descriptor> parse_descriptor(const json& object)
     if (!object.is_object()) {
         return fail(Errc::format, "descriptor is not a JSON object");
     }
-    Descriptor d;
-    AIRLOCK_TRY_ASSIGN(d.media_type, string_field(object, "mediaType", "descriptor"));
+    AIRLOCK_TRY_ASSIGN(std::string media_type, string_field(object, "mediaType", "descriptor"));
     AIRLOCK_TRY_ASSIGN(const std::string digest_text, string_field(object, "digest", "descriptor"));
-    AIRLOCK_TRY_ASSIGN(d.digest, Digest::parse(digest_text));
+    AIRLOCK_TRY_ASSIGN(Digest digest, Digest::parse(digest_text));
+    Descriptor d{.media_type = std::move(media_type),
+                 .digest = std::move(digest),
+                 .size = 0,
+                 .platform = {},
+                 .urls = {},
+                 .annotations = {}};
     const auto size = object.find("size");
     if (size == object.end() || !size->is_number_integer() || size->get<std::int64_t>() < 0) {
         return fail(Errc::format,
@@ -141,23 +146,26 @@ Result<ImageManifest> parse_image_manifest(std::string_view bytes, std::string_v
         return fail(Errc::format, "image manifest is not a JSON object");
     }
     AIRLOCK_TRY(check_schema_version(doc, "image manifest"));
-    ImageManifest m;
-    m.media_type = optional_string(doc, "mediaType");
-    if (m.media_type.empty()) {
-        m.media_type = declared_type.empty() ? std::string(media_type::oci_manifest)
-                                             : std::string(declared_type);
+    std::string type = optional_string(doc, "mediaType");
+    if (type.empty()) {
+        type = declared_type.empty() ? std::string(media_type::oci_manifest)
+                                     : std::string(declared_type);
     }
-    if (media_type::is_schema1(m.media_type)) {
+    if (media_type::is_schema1(type)) {
         return fail(Errc::unsupported, "Docker schema 1 manifests are not supported");
     }
-    if (!media_type::is_manifest(m.media_type)) {
-        return fail(Errc::format, str_cat("not an image manifest: media type ", m.media_type));
+    if (!media_type::is_manifest(type)) {
+        return fail(Errc::format, str_cat("not an image manifest: media type ", type));
     }
     const auto config = doc.find("config");
     if (config == doc.end()) {
         return fail(Errc::format, "image manifest has no config");
     }
-    AIRLOCK_TRY_ASSIGN(m.config, parse_descriptor(*config));
+    AIRLOCK_TRY_ASSIGN(Descriptor config_descriptor, parse_descriptor(*config));
+    ImageManifest m{.media_type = std::move(type),
+                    .config = std::move(config_descriptor),
+                    .layers = {},
+                    .annotations = {}};
     const auto layers = doc.find("layers");
     if (layers == doc.end() || !layers->is_array()) {
         return fail(Errc::format, "image manifest has no layers array");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <airlock/base/error.hpp>
+#include <airlock/manifest/digest.hpp>
 
 #include <filesystem>
 #include <set>
@@ -13,7 +14,7 @@ namespace airlock::pack {
 // for bundle.json saying what the assumption was based on.
 struct TargetHoldings
 {
-    std::set<std::string> digests;
+    std::set<manifest::Digest> digests;
     std::string description;
 };
 

@@ -37,7 +37,7 @@ class Planner
     Result<>
     add_blob(const Descriptor& d, BlobRole role, std::optional<std::string> content = std::nullopt)
     {
-        if (m_seen.insert(d.digest.str()).second) {
+        if (m_seen.insert(d.digest).second) {
             m_out.blobs.push_back(PlannedBlob{d, &m_source, role, std::move(content)});
             m_out.image.total_size += d.size;
         }
@@ -95,7 +95,7 @@ class Planner
   private:
     ImageSource& m_source;
     PlannedImage& m_out;
-    std::set<std::string> m_seen;
+    std::set<manifest::Digest> m_seen;
     std::vector<Descriptor> m_layers;
 };
 
@@ -294,16 +294,22 @@ plan_image(ImageSource& source, const PlatformSelection& selection, Reporter& re
         return fail(Errc::unsupported,
                     str_cat(source.reference(), ": Docker schema 1 images are not supported"));
     }
-    PlannedImage out;
-    Planner planner(source, out);
     AIRLOCK_TRY_ASSIGN(const std::string root_bytes, source.fetch_document(root.root));
     AIRLOCK_TRY_ASSIGN(const std::string type,
                        manifest::sniff_media_type(root_bytes, root.root.media_type));
-    out.image.source = source.reference();
-    out.image.name = root.repository;
-    out.image.digest = root.root.digest;
-    out.image.size = root.root.size;
-    out.image.media_type = type;
+    PlannedImage out{.image = {.source = source.reference(),
+                               .name = root.repository,
+                               .tags = {},
+                               .version = {},
+                               .digest = root.root.digest,
+                               .media_type = type,
+                               .size = root.root.size,
+                               .platforms = {},
+                               .created = {}},
+                     .blobs = {},
+                     .single = {},
+                     .created_seconds = {}};
+    Planner planner(source, out);
 
     IndexPlan plan;
     if (media_type::is_index(type)) {

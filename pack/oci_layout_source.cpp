@@ -109,8 +109,8 @@ Result<Descriptor> OciLayoutSource::find_root(const manifest::ImageIndex& index)
 Result<ResolvedRoot> OciLayoutSource::resolve()
 {
     AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index, read_index());
-    ResolvedRoot out;
-    AIRLOCK_TRY_ASSIGN(out.root, find_root(index));
+    AIRLOCK_TRY_ASSIGN(Descriptor root, find_root(index));
+    ResolvedRoot out{.root = std::move(root), .repository = {}, .tag = {}};
     // The name: containerd's full name, else a ref name that is a full reference, else the
     // directory's name with the ref name as its tag.
     const std::string ref_name = out.root.annotation(manifest::k_annotation_ref_name);

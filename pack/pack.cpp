@@ -448,17 +448,16 @@ std::vector<const PlannedBlob*> plan_stream(const std::vector<PlannedImage>& ima
                                             manifest::BundleManifest& bundle)
 {
     std::vector<const PlannedBlob*> order;
-    std::set<std::string> placed;
+    std::set<manifest::Digest> placed;
     for (const BlobRole role : {BlobRole::document, BlobRole::config, BlobRole::layer}) {
         for (const auto& image : images) {
             for (const auto& blob : image.blobs) {
-                if (blob.role != role || !placed.insert(blob.descriptor.digest.str()).second) {
+                if (blob.role != role || !placed.insert(blob.descriptor.digest).second) {
                     continue;
                 }
                 const manifest::BundleBlob listed{
                     blob.descriptor.digest, blob.descriptor.size, blob.descriptor.media_type};
-                if (role == BlobRole::layer
-                    && holdings.digests.contains(blob.descriptor.digest.str())) {
+                if (role == BlobRole::layer && holdings.digests.contains(blob.descriptor.digest)) {
                     bundle.required.push_back(listed); // the target has it: only named
                     continue;
                 }
@@ -626,10 +625,10 @@ Result<TargetHoldings> load_holdings(const fs::path& path)
         AIRLOCK_TRY_ASSIGN(const manifest::BundleManifest previous,
                            manifest::parse_bundle_manifest(bytes));
         for (const auto& b : previous.blobs) {
-            out.digests.insert(b.digest.str());
+            out.digests.insert(b.digest);
         }
         for (const auto& b : previous.required) {
-            out.digests.insert(b.digest.str());
+            out.digests.insert(b.digest);
         }
         out.description =
             str_cat("bundle sha256:", crypto::sha256_hex(bytes), " created ", previous.created);
@@ -646,7 +645,9 @@ Result<TargetHoldings> load_holdings(const fs::path& path)
                     " is neither an airlock bundle nor an inventory (airlock inventory -o FILE)"));
     }
     for (const auto& b : *blobs) {
-        if (auto digest = manifest::json_string(b, "digest")) {
+        // An entry whose digest does not parse could match no listed blob: it is left out.
+        if (auto digest =
+                manifest::Digest::parse(manifest::json_string(b, "digest").value_or(""))) {
             out.digests.insert(std::move(*digest));
         }
     }

@@ -60,14 +60,16 @@ Result<ResolvedRoot> RegistrySource::resolve()
         return fail(Errc::digest_mismatch,
                     str_cat(m_reference, ": registry served ", fetched.digest.str()));
     }
-    ResolvedRoot out;
-    out.root.media_type = fetched.media_type;
-    out.root.digest = fetched.digest;
-    out.root.size = fetched.bytes.size();
-    out.repository = m_parsed.name();
-    out.tag = m_parsed.tag();
+    ResolvedRoot out{.root = Descriptor{.media_type = fetched.media_type,
+                                        .digest = fetched.digest,
+                                        .size = fetched.bytes.size(),
+                                        .platform = {},
+                                        .urls = {},
+                                        .annotations = {}},
+                     .repository = m_parsed.name(),
+                     .tag = m_parsed.tag()};
     const std::lock_guard lock(m_mutex);
-    m_documents.insert_or_assign(fetched.digest.str(), std::move(fetched.bytes));
+    m_documents.insert_or_assign(fetched.digest, std::move(fetched.bytes));
     return out;
 }
 
@@ -75,7 +77,7 @@ Result<std::string> RegistrySource::fetch_document(const Descriptor& d)
 {
     {
         const std::lock_guard lock(m_mutex);
-        if (const auto it = m_documents.find(d.digest.str()); it != m_documents.end()) {
+        if (const auto it = m_documents.find(d.digest); it != m_documents.end()) {
             return it->second;
         }
     }
@@ -99,7 +101,7 @@ Result<std::string> RegistrySource::fetch_document(const Descriptor& d)
                                 d.size));
         }
         const std::lock_guard lock(m_mutex);
-        return m_documents.insert_or_assign(d.digest.str(), std::move(fetched.bytes)).first->second;
+        return m_documents.insert_or_assign(d.digest, std::move(fetched.bytes)).first->second;
     }
     // Configs are blobs: cached like layers, so a second pack fetches nothing.
     AIRLOCK_TRY_ASSIGN(const fs::path path, blob_file(d));

@@ -44,7 +44,7 @@ class RegistrySource final : public ImageSource
     std::shared_ptr<BlobCache> m_cache;
     Reporter& m_reporter;
     std::mutex m_mutex;
-    std::map<std::string, std::string> m_documents; // manifests fetched so far, by digest
+    std::map<manifest::Digest, std::string> m_documents; // manifests fetched so far
 };
 
 // Makes sources for references; connects once per registry and shares the cache.

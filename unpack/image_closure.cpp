@@ -127,10 +127,12 @@ Result<> check_image_closure(const manifest::BundleImage& image,
         }
         return {};
     };
-    Descriptor root;
-    root.digest = image.digest;
-    root.media_type = image.media_type;
-    root.size = image.size;
+    const Descriptor root{.media_type = image.media_type,
+                          .digest = image.digest,
+                          .size = image.size,
+                          .platform = {},
+                          .urls = {},
+                          .annotations = {}};
     if (media_type::is_index(image.media_type)) {
         AIRLOCK_TRY_ASSIGN(const std::string bytes, document(root));
         auto index = manifest::parse_image_index(bytes, image.media_type);

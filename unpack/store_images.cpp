@@ -36,7 +36,7 @@ class StoreDocuments
 
     Result<const ManifestFacts*> manifest(const manifest::Descriptor& d)
     {
-        if (const auto it = m_manifests.find(d.digest.str()); it != m_manifests.end()) {
+        if (const auto it = m_manifests.find(d.digest); it != m_manifests.end()) {
             return &it->second;
         }
         ManifestFacts facts;
@@ -55,44 +55,44 @@ class StoreDocuments
                 facts.created = config->created;
             }
         }
-        return &m_manifests.emplace(d.digest.str(), std::move(facts)).first->second;
+        return &m_manifests.emplace(d.digest, std::move(facts)).first->second;
     }
 
     // The distinct children of an index.
     Result<const std::vector<manifest::Descriptor>*> children(const manifest::Descriptor& d)
     {
-        if (const auto it = m_indexes.find(d.digest.str()); it != m_indexes.end()) {
+        if (const auto it = m_indexes.find(d.digest); it != m_indexes.end()) {
             return &it->second;
         }
         AIRLOCK_TRY_ASSIGN(const std::string bytes, m_store.read_document(d.digest));
         AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index,
                            manifest::parse_image_index(bytes, d.media_type));
         std::vector<manifest::Descriptor> distinct;
-        std::set<std::string> seen;
+        std::set<manifest::Digest> seen;
         for (const auto& child : index.manifests) {
-            if (seen.insert(child.digest.str()).second) {
+            if (seen.insert(child.digest).second) {
                 distinct.push_back(child);
             }
         }
-        return &m_indexes.emplace(d.digest.str(), std::move(distinct)).first->second;
+        return &m_indexes.emplace(d.digest, std::move(distinct)).first->second;
     }
 
   private:
     const OciStore& m_store;
-    std::map<std::string, ManifestFacts> m_manifests;
-    std::map<std::string, std::vector<manifest::Descriptor>> m_indexes;
+    std::map<manifest::Digest, ManifestFacts> m_manifests;
+    std::map<manifest::Digest, std::vector<manifest::Descriptor>> m_indexes;
 };
 
 // Adds one manifest's platform, size and creation time to `image`.
 Result<> describe_manifest(StoreDocuments& documents,
                            const manifest::Descriptor& d,
                            StoreImage& image,
-                           std::set<std::string>& counted)
+                           std::set<manifest::Digest>& counted)
 {
     AIRLOCK_TRY(check_cancel());
     AIRLOCK_TRY_ASSIGN(const ManifestFacts* facts, documents.manifest(d));
     for (const auto& blob : facts->blobs) {
-        if (counted.insert(blob.digest.str()).second) {
+        if (counted.insert(blob.digest).second) {
             image.size += blob.size;
         }
     }
@@ -128,11 +128,11 @@ Result<std::vector<StoreImage>> list_store_images(const OciStore& store)
                          0,
                          {},
                          entry.annotation(manifest::k_annotation_version)};
-        std::set<std::string> counted;
+        std::set<manifest::Digest> counted;
         Result<> described;
         if (media_type::is_index(entry.media_type)) {
             image.size += entry.size;
-            counted.insert(entry.digest.str());
+            counted.insert(entry.digest);
             AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Descriptor>* children,
                                documents.children(entry));
             for (const auto& child : *children) {

@@ -565,11 +565,10 @@ Result<FetchedManifest> RegistryClient::get_manifest(http::Transport& transport,
         const http::Response response,
         send(transport, request, str_cat("repository:", repository, ":pull"), nullptr));
     AIRLOCK_TRY(check_manifest_status(response, what));
-    FetchedManifest out;
-    AIRLOCK_TRY_ASSIGN(out.media_type, manifest_media_type(response, what));
-    AIRLOCK_TRY_ASSIGN(out.digest, manifest_digest(response, reference, what));
-    out.bytes = response.body;
-    return out;
+    AIRLOCK_TRY_ASSIGN(std::string type, manifest_media_type(response, what));
+    AIRLOCK_TRY_ASSIGN(manifest::Digest digest, manifest_digest(response, reference, what));
+    return FetchedManifest{
+        .bytes = response.body, .media_type = std::move(type), .digest = std::move(digest)};
 }
 
 Result<http::Response> RegistryClient::get_blob(http::Transport& transport,

@@ -70,7 +70,7 @@ class StagingSink final : public BlobSink
         }
         m_file.reset();
         if (verified) {
-            m_staged.push_back(m_blob);
+            m_staged.push_back(*m_blob);
             ++m_counts.written;
         }
         return {};
@@ -89,7 +89,7 @@ class StagingSink final : public BlobSink
   private:
     const OciStore& m_store;
     fs::path m_staging;
-    manifest::BundleBlob m_blob;
+    std::optional<manifest::BundleBlob> m_blob; // the one between begin() and end()
     std::optional<SequentialFileWriter> m_file;
     std::vector<manifest::BundleBlob> m_staged;
     BlobCounts m_counts;

@@ -22,16 +22,16 @@ BundleManifest sample()
     m.tool = "airlock 0.1.0";
     m.channel = "monthly";
     m.sequence = 7;
-    BundleImage image;
-    image.source = "oci:/images/sample:1.0";
-    image.name = "localhost/sample";
-    image.tags = {"1.0", "1.0.3"};
-    image.version = "1.0.3";
-    image.digest = digest('a');
-    image.media_type = std::string(media_type::oci_manifest);
-    image.size = 400;
-    image.platforms = {"linux/amd64"};
-    image.total_size = 1400;
+    const BundleImage image{.source = "oci:/images/sample:1.0",
+                            .name = "localhost/sample",
+                            .tags = {"1.0", "1.0.3"},
+                            .version = "1.0.3",
+                            .digest = digest('a'),
+                            .media_type = std::string(media_type::oci_manifest),
+                            .size = 400,
+                            .platforms = {"linux/amd64"},
+                            .created = {},
+                            .total_size = 1400};
     m.images.push_back(image);
     m.layout_files.push_back({"oci-layout", digest('f'), 30});
     m.blobs.push_back({digest('a'), 400, std::string(media_type::oci_manifest)});

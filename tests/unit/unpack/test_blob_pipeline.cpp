@@ -59,15 +59,14 @@ struct Blob
 
 Blob make_blob(std::size_t size, char seed)
 {
-    Blob blob;
-    blob.bytes.resize(size);
+    std::string bytes(size, '\0');
     for (std::size_t i = 0; i < size; ++i) {
-        blob.bytes[i] = static_cast<char>(seed + static_cast<char>(i % 61));
+        bytes[i] = static_cast<char>(seed + static_cast<char>(i % 61));
     }
-    blob.listed.digest = manifest::Digest::sha256(crypto::sha256_hex(blob.bytes));
-    blob.listed.size = size;
-    blob.listed.media_type = "application/vnd.oci.image.layer.v1.tar";
-    return blob;
+    manifest::BundleBlob listed{.digest = manifest::Digest::sha256(crypto::sha256_hex(bytes)),
+                                .size = size,
+                                .media_type = "application/vnd.oci.image.layer.v1.tar"};
+    return Blob{std::move(bytes), std::move(listed)};
 }
 
 // Feeds `bytes` as `blob` the way the bundle reader does: whole chunks, then the tail.

@@ -15,13 +15,15 @@ namespace {
 
 manifest::BundleImage image(char digest, std::string version)
 {
-    manifest::BundleImage i;
-    i.name = "localhost/base";
-    i.digest = manifest::Digest::sha256(std::string(64, digest));
-    i.media_type = "application/vnd.oci.image.manifest.v1+json";
-    i.size = 100;
-    i.version = std::move(version);
-    return i;
+    return manifest::BundleImage{.source = {},
+                                 .name = "localhost/base",
+                                 .tags = {},
+                                 .version = std::move(version),
+                                 .digest = manifest::Digest::sha256(std::string(64, digest)),
+                                 .media_type = "application/vnd.oci.image.manifest.v1+json",
+                                 .size = 100,
+                                 .platforms = {},
+                                 .created = {}};
 }
 
 std::string target(const std::vector<Descriptor>& entries, const std::string& ref)

@@ -17,10 +17,13 @@ inline constexpr std::string_view k_signatures_name = "signatures.json";
 inline constexpr std::string_view k_bundle_format = "airlock-bundle";
 inline constexpr int k_bundle_format_version = 1;
 
+// The records below have no default digest (Digest has no empty value): one made without its
+// digest does not compile, rather than naming a blob of zeros.
+
 // A blob in the bundle's stream (or, for `required`, one the target must already hold).
 struct BundleBlob
 {
-    Digest digest = Digest::sha256(std::string(64, '0'));
+    Digest digest;
     std::uint64_t size = 0;
     std::string media_type;
 };
@@ -29,7 +32,7 @@ struct BundleBlob
 struct LayoutFile
 {
     std::string path;
-    Digest digest = Digest::sha256(std::string(64, '0'));
+    Digest digest;
     std::uint64_t size = 0;
 };
 
@@ -40,7 +43,7 @@ struct BundleImage
     std::string name;              // repository, fully qualified: "localhost/sample"
     std::vector<std::string> tags; // source tag and version tag, no "latest"
     std::string version;           // empty when the image declares none
-    Digest digest = Digest::sha256(std::string(64, '0')); // manifest or index
+    Digest digest;                 // manifest or index
     std::string media_type;
     std::uint64_t size = 0;             // of the manifest or index document
     std::vector<std::string> platforms; // "linux/amd64", "windows/amd64:10.0.20348.2849"

@@ -24,11 +24,12 @@ inline constexpr std::string_view k_annotation_containerd_name = "io.containerd.
 
 using Annotations = std::map<std::string, std::string>;
 
-// An OCI content descriptor (also what Docker schema2 uses).
+// An OCI content descriptor (also what Docker schema2 uses). The digest has no default: a
+// descriptor always names its content.
 struct Descriptor
 {
     std::string media_type;
-    Digest digest = Digest::sha256(std::string(64, '0'));
+    Digest digest;
     std::uint64_t size = 0;
     std::optional<Platform> platform;
     std::vector<std::string> urls;

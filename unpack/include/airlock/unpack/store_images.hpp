@@ -16,7 +16,7 @@ struct StoreImage
 {
     std::string repository; // as stored: "localhost/sample", "docker.io/library/alpine"
     std::string tag;
-    manifest::Digest digest = manifest::Digest::sha256(std::string(64, '0'));
+    manifest::Digest digest;
     std::string media_type;
     std::vector<std::string> platforms;
     std::uint64_t size = 0; // manifests, configs and layers, each counted once

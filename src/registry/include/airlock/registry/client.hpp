@@ -28,7 +28,7 @@ struct FetchedManifest
 {
     std::string bytes;
     std::string media_type;
-    manifest::Digest digest = manifest::Digest::sha256(std::string(64, '0'));
+    manifest::Digest digest; // of `bytes`
 };
 
 // The OCI distribution API of one registry: ping, auth (anonymous, Basic, Bearer tokens per
