@@ -232,154 +232,203 @@ Result<> BundleReader::parse_unauthenticated()
 
 namespace {
 
+// After each entry, whether the pass reads the next one.
+enum class Pass { go_on, stop };
+
+Pass go_on_if(bool running)
+{
+    return running ? Pass::go_on : Pass::stop;
+}
+
+// How much a problem spoils the rest of the stream.
+enum class Problem {
+    mismatch,     // listed content that does not hash as listed: the rest is still worth reading
+    cannot_belong // an entry no signed bundle holds: what follows is not worth reading (it may
+                  // be a million more such entries, or gigabytes to decompress only to skip)
+};
+
 // The producer side of the pass: decodes entries, refuses what bundle.json does not expect and
 // hands blob bytes to the pipeline in whole chunks. An error is a stream the pass cannot go on
-// reading; a `false` from the pipeline means it stopped, and finish() tells why.
-Result<> feed(archive::TarReader& reader,
+// reading; a problem goes to the pipeline, and once the pass stops early finish() tells why.
+class EntryFeed
+{
+  public:
+    EntryFeed(archive::TarReader& reader,
               const fs::path& path,
               const manifest::BundleManifest& manifest,
               BlobPipeline& pipeline,
               OnMismatch mode)
-{
-    std::map<std::string, const manifest::BundleBlob*> blobs;
-    for (const auto& blob : manifest.blobs) {
-        blobs.emplace(blob.digest.layout_path(), &blob);
+        : m_reader(reader)
+        , m_path(path)
+        , m_manifest(manifest)
+        , m_pipeline(pipeline)
+        , m_mode(mode)
+    {
+        for (const auto& blob : manifest.blobs) {
+            m_blobs.emplace(blob.digest.layout_path(), &blob);
+        }
+        for (const auto& file : manifest.layout_files) {
+            m_layout_files.emplace(file.path, &file);
+        }
     }
-    std::map<std::string, const manifest::LayoutFile*> layout_files;
-    for (const auto& file : manifest.layout_files) {
-        layout_files.emplace(file.path, &file);
-    }
-    std::set<std::string> seen{std::string(manifest::k_bundle_manifest_name),
-                               std::string(manifest::k_signatures_name)};
-    // Whether the pass goes on after `error`: only when collecting, and while the pipeline runs.
-    const auto go_on_after = [&](Error error) {
-        return pipeline.problem(std::move(error)) && mode == OnMismatch::collect;
-    };
-    // An entry that cannot belong to the signed bundle: what follows it is not worth reading
-    // (it may be a million more such entries, or gigabytes to decompress only to skip them).
-    const auto cannot_belong = [&](Error error) {
-        pipeline.problem(std::move(error));
-        return false;
-    };
 
-    while (true) {
-        AIRLOCK_TRY(check_cancel());
-        AIRLOCK_TRY_ASSIGN(const std::optional<TarEntry> entry, reader.next());
-        if (!entry) {
-            break;
-        }
-        if (auto safe = check_entry_is_safe(*entry, path); !safe) {
-            if (!cannot_belong(std::move(safe.error()))) {
+    // Every entry in stream order, then every listed one that never came.
+    Result<> run()
+    {
+        while (true) {
+            AIRLOCK_TRY(check_cancel());
+            AIRLOCK_TRY_ASSIGN(const std::optional<TarEntry> entry, m_reader.next());
+            if (!entry) {
+                break;
+            }
+            AIRLOCK_TRY_ASSIGN(const Pass pass, take(*entry));
+            if (pass == Pass::stop) {
                 return {};
             }
-            continue;
         }
-        if (!seen.insert(entry->path).second) {
-            if (!cannot_belong(
-                    Error{Errc::format,
-                          str_cat(path.string(), ": duplicate entry '", entry->path, "'"),
-                          {}})) {
-                return {};
-            }
-            continue;
+        report_missing();
+        return {};
+    }
+
+  private:
+    // Hands `error` to the pipeline; the pass goes on only after a mismatch while collecting.
+    Pass report(Error error, Problem kind)
+    {
+        const bool running = m_pipeline.problem(std::move(error));
+        return go_on_if(running && kind == Problem::mismatch && m_mode == OnMismatch::collect);
+    }
+
+    // An Error whose message begins with the bundle's path.
+    Error bundle_error(Errc code, std::string_view message) const
+    {
+        return Error{code, str_cat(m_path.string(), ": ", message), {}};
+    }
+
+    // Tells what `entry` is by its name and size, and reads it as that.
+    Result<Pass> take(const TarEntry& entry)
+    {
+        if (auto safe = check_entry_is_safe(entry, m_path); !safe) {
+            return report(std::move(safe.error()), Problem::cannot_belong);
         }
-        if (const auto file = layout_files.find(entry->path); file != layout_files.end()) {
-            AIRLOCK_TRY_ASSIGN(const std::string content,
-                               read_small_entry(reader, *entry, k_max_layout_file, path));
-            if (content.size() != file->second->size
-                || crypto::sha256_hex(content) != file->second->digest.hex()) {
-                if (!go_on_after(Error{
-                        Errc::digest_mismatch,
-                        str_cat(path.string(), ": ", entry->path, " does not match bundle.json"),
-                        {}})) {
-                    return {};
-                }
-            }
-            continue;
+        if (!m_seen.insert(entry.path).second) {
+            return report(bundle_error(Errc::format, str_cat("duplicate entry '", entry.path, "'")),
+                          Problem::cannot_belong);
         }
-        const auto listed = blobs.find(entry->path);
-        if (listed == blobs.end()) {
-            const bool blob_like = entry->path.starts_with("blobs/");
-            if (!cannot_belong(Error{
-                    Errc::format,
-                    blob_like ? str_cat(path.string(),
-                                        ": blob ",
-                                        entry->path,
-                                        " is not listed in bundle.json")
-                              : str_cat(path.string(), ": unexpected entry '", entry->path, "'"),
-                    {}})) {
-                return {};
-            }
-            continue;
+        if (const auto file = m_layout_files.find(entry.path); file != m_layout_files.end()) {
+            return check_layout_file(entry, *file->second);
+        }
+        const auto listed = m_blobs.find(entry.path);
+        if (listed == m_blobs.end()) {
+            return report(
+                bundle_error(Errc::format,
+                             entry.path.starts_with("blobs/")
+                                 ? str_cat("blob ", entry.path, " is not listed in bundle.json")
+                                 : str_cat("unexpected entry '", entry.path, "'")),
+                Problem::cannot_belong);
         }
         const manifest::BundleBlob& blob = *listed->second;
-        if (entry->size != blob.size) {
-            if (!cannot_belong(Error{Errc::digest_mismatch,
-                                     str_cat(path.string(),
-                                             ": blob ",
-                                             blob.digest.str(),
-                                             " has ",
-                                             entry->size,
-                                             " bytes in the stream, bundle.json says ",
-                                             blob.size),
-                                     {}})) {
-                return {};
-            }
-            continue;
+        if (entry.size != blob.size) {
+            return report(bundle_error(Errc::digest_mismatch,
+                                       str_cat("blob ",
+                                               blob.digest.str(),
+                                               " has ",
+                                               entry.size,
+                                               " bytes in the stream, bundle.json says ",
+                                               blob.size)),
+                          Problem::cannot_belong);
         }
-        if (!pipeline.begin(blob)) {
-            return {};
+        return stream_blob(blob);
+    }
+
+    // Reads a small layout file whole and compares it with what bundle.json lists.
+    Result<Pass> check_layout_file(const TarEntry& entry, const manifest::LayoutFile& file)
+    {
+        AIRLOCK_TRY_ASSIGN(const std::string content,
+                           read_small_entry(m_reader, entry, k_max_layout_file, m_path));
+        if (content.size() == file.size && crypto::sha256_hex(content) == file.digest.hex()) {
+            return Pass::go_on;
+        }
+        return report(
+            bundle_error(Errc::digest_mismatch, str_cat(entry.path, " does not match bundle.json")),
+            Problem::mismatch);
+    }
+
+    // Passes the blob's bytes to the pipeline in whole chunks (but the last), which keeps the
+    // sink's writes page-aligned for direct I/O.
+    Result<Pass> stream_blob(const manifest::BundleBlob& blob)
+    {
+        if (!m_pipeline.begin(blob)) {
+            return Pass::stop;
         }
         std::uint64_t got = 0;
         while (got < blob.size) {
             AIRLOCK_TRY(check_cancel());
-            std::optional<BlobPipeline::Chunk> chunk = pipeline.free_chunk();
+            std::optional<BlobPipeline::Chunk> chunk = m_pipeline.free_chunk();
             if (!chunk) {
-                return {};
+                return Pass::stop;
             }
-            // Whole chunks (but the last) keep the sink's writes page-aligned for direct I/O.
             const std::size_t want = static_cast<std::size_t>(
                 std::min<std::uint64_t>(chunk->buffer.size(), blob.size - got));
-            while (chunk->size < want) {
-                AIRLOCK_TRY_ASSIGN(
-                    const std::size_t n,
-                    reader.read(chunk->buffer.span().subspan(chunk->size, want - chunk->size)));
-                if (n == 0) {
-                    return fail(
-                        Errc::format,
-                        str_cat(path.string(), ": blob ", blob.digest.str(), " is truncated"));
-                }
-                chunk->size += n;
-            }
+            AIRLOCK_TRY(fill(*chunk, want, blob));
             got += chunk->size;
-            if (!pipeline.data(std::move(*chunk))) {
-                return {};
+            if (!m_pipeline.data(std::move(*chunk))) {
+                return Pass::stop;
             }
         }
-        if (!pipeline.end()) {
-            return {};
+        return go_on_if(m_pipeline.end());
+    }
+
+    // Reads until `chunk` holds `want` bytes of `blob`. Errc::format when the stream ends first.
+    Result<> fill(BlobPipeline::Chunk& chunk, std::size_t want, const manifest::BundleBlob& blob)
+    {
+        while (chunk.size < want) {
+            AIRLOCK_TRY_ASSIGN(
+                const std::size_t n,
+                m_reader.read(chunk.buffer.span().subspan(chunk.size, want - chunk.size)));
+            if (n == 0) {
+                return fail(
+                    Errc::format,
+                    str_cat(m_path.string(), ": blob ", blob.digest.str(), " is truncated"));
+            }
+            chunk.size += n;
+        }
+        return {};
+    }
+
+    // Reports each listed file and blob the stream did not hold, until the pipeline stops.
+    void report_missing()
+    {
+        for (const auto& file : m_manifest.layout_files) {
+            if (m_seen.contains(file.path)) {
+                continue;
+            }
+            const std::string message = str_cat("listed file ", file.path, " is missing");
+            if (report(bundle_error(Errc::format, message), Problem::mismatch) == Pass::stop) {
+                return;
+            }
+        }
+        for (const auto& blob : m_manifest.blobs) {
+            if (m_seen.contains(blob.digest.layout_path())) {
+                continue;
+            }
+            const std::string message = str_cat("listed blob ", blob.digest.str(), " is missing");
+            if (report(bundle_error(Errc::format, message), Problem::mismatch) == Pass::stop) {
+                return;
+            }
         }
     }
-    for (const auto& file : manifest.layout_files) {
-        if (!seen.contains(file.path)
-            && !go_on_after(
-                Error{Errc::format,
-                      str_cat(path.string(), ": listed file ", file.path, " is missing"),
-                      {}})) {
-            return {};
-        }
-    }
-    for (const auto& blob : manifest.blobs) {
-        if (!seen.contains(blob.digest.layout_path())
-            && !go_on_after(
-                Error{Errc::format,
-                      str_cat(path.string(), ": listed blob ", blob.digest.str(), " is missing"),
-                      {}})) {
-            return {};
-        }
-    }
-    return {};
-}
+
+    archive::TarReader& m_reader;
+    const fs::path& m_path;
+    const manifest::BundleManifest& m_manifest;
+    BlobPipeline& m_pipeline;
+    OnMismatch m_mode;
+    // Listed entries by their path in the stream, which is all a tar entry has to go by.
+    std::map<std::string, const manifest::BundleBlob*> m_blobs;
+    std::map<std::string, const manifest::LayoutFile*> m_layout_files;
+    std::set<std::string> m_seen{std::string(manifest::k_bundle_manifest_name),
+                                 std::string(manifest::k_signatures_name)};
+};
 
 } // namespace
 
@@ -394,7 +443,7 @@ BundleReader::read_contents(BlobSink& sink, OnMismatch mode, Reporter& reporter)
         total += blob.size;
     }
     BlobPipeline pipeline(sink, mode, reporter, m_path.string(), total);
-    auto fed = feed(m_reader, m_path, m_header.manifest, pipeline, mode);
+    auto fed = EntryFeed(m_reader, m_path, m_header.manifest, pipeline, mode).run();
     return pipeline.finish(fed ? std::nullopt : std::optional<Error>(std::move(fed.error())));
 }
 
