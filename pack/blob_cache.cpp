@@ -39,6 +39,195 @@ Result<std::uint64_t> rehash(const fs::path& file, crypto::Sha256& hasher)
     }
 }
 
+// What one fetch is about, for its steps and their messages.
+struct FetchJob
+{
+    const manifest::Descriptor& blob;
+    const DownloadPolicy& policy;
+    std::string_view what;
+    fs::path partial; // DIR/partial/<hex>
+};
+
+// The partial file of one download attempt, open for appending, with what it holds hashed.
+struct PartialFile
+{
+    Fd file;
+    crypto::Sha256 hasher;
+    std::uint64_t have = 0;  // bytes in the file
+    std::uint64_t start = 0; // where this attempt's request begins
+};
+
+// Opens the partial file for appending, with what it already holds hashed. One that is complete
+// but unverified, or too long, starts over.
+Result<PartialFile> open_partial(const FetchJob& job)
+{
+    PartialFile out;
+    AIRLOCK_TRY_ASSIGN(out.have, rehash(job.partial, out.hasher));
+    if (out.have >= job.blob.size) {
+        ::truncate(job.partial.c_str(), 0);
+        out.hasher = crypto::Sha256();
+        out.have = 0;
+    }
+    const int fd = ::open(job.partial.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return fail(Errc::io,
+                    str_cat("cannot write ", job.partial.string(), ": ", std::strerror(errno)));
+    }
+    out.file = Fd(fd);
+    out.start = out.have;
+    return out;
+}
+
+// The body sink of one attempt: appends to `partial`, hashing on the way; starts the file over
+// when the server ignored Range, and refuses more bytes than the blob has.
+http::BodySink append_to(PartialFile& partial, const FetchJob& job)
+{
+    return [&partial, &job, first = true](const http::Response& head,
+                                          std::span<const char> chunk) mutable -> Result<> {
+        if (first) {
+            first = false;
+            if (partial.start > 0 && head.status != 206) {
+                // The server sends everything: begin again.
+                if (::ftruncate(partial.file.get(), 0) != 0) {
+                    return fail(Errc::io, str_cat("cannot truncate ", job.partial.string()));
+                }
+                partial.hasher = crypto::Sha256();
+                partial.have = 0;
+            }
+        }
+        if (partial.have + chunk.size() > job.blob.size) {
+            return fail(Errc::digest_mismatch,
+                        str_cat(job.what,
+                                ": blob ",
+                                job.blob.digest.str(),
+                                " is larger than its ",
+                                job.blob.size,
+                                " bytes; nothing cached"));
+        }
+        AIRLOCK_TRY(write_all(partial.file, chunk, job.partial.string()));
+        partial.hasher.update(std::string_view(chunk.data(), chunk.size()));
+        partial.have += chunk.size();
+        return {};
+    };
+}
+
+// After a transfer broke with `error` at byte `have`: waits to resume when it was the network
+// and `limit` allows another attempt. Any other error ends the fetch, a digest mismatch also
+// dropping the partial file.
+Result<> wait_to_resume(const Error& error,
+                        registry::RetryLimit& limit,
+                        const FetchJob& job,
+                        std::uint64_t have,
+                        Reporter& reporter)
+{
+    if (error.code == Errc::digest_mismatch) {
+        fs::remove(job.partial);
+        return std::unexpected(error);
+    }
+    if (error.code != Errc::network) {
+        return std::unexpected(error);
+    }
+    if (!limit.another(job.policy.delays.before(limit.failures() + 1))) {
+        return fail(Errc::network,
+                    str_cat(job.what,
+                            ": transfer of blob ",
+                            job.blob.digest.str(),
+                            " from ",
+                            job.policy.server,
+                            " broke ",
+                            limit.failures(),
+                            limit.failures() == 1 ? " time" : " times",
+                            " (last: ",
+                            error.message,
+                            "); ",
+                            limit.gave_up()));
+    }
+    reporter.info(str_cat(job.what,
+                          ": transfer of ",
+                          job.blob.digest.str(),
+                          " broke at ",
+                          have,
+                          " of ",
+                          job.blob.size,
+                          " bytes; resuming (",
+                          error.message,
+                          ")"));
+    return registry::wait_for_retry(job.policy.delays.before(limit.failures()));
+}
+
+// What a finished transfer's status leaves to do.
+enum class AfterStatus {
+    verify, // 2xx: the body is all there
+    retry,  // 416 to a resumed request: the partial file was dropped, ask from the start
+};
+
+// Reads the status of a transfer that began at byte `start`; `refused` collects the requests
+// answered 416, for the message. Errc::not_found, Errc::http_status.
+Result<AfterStatus> check_status(long status,
+                                 std::uint64_t start,
+                                 registry::RetryLimit& limit,
+                                 std::string& refused,
+                                 const FetchJob& job)
+{
+    if (status == 404) {
+        return fail(Errc::not_found,
+                    str_cat(job.what, ": blob ", job.blob.digest.str(), " not found"));
+    }
+    if (status == 416) {
+        // Our partial file is not a prefix the server knows: start over, once. A 416 to a
+        // request for the whole blob leaves nothing else to ask.
+        refused += str_cat(refused.empty() ? "" : ", then ",
+                           start > 0 ? str_cat("from byte ", start) : "from the start");
+        if (limit.another(std::chrono::milliseconds(0)) && start > 0) {
+            ::truncate(job.partial.c_str(), 0);
+            return AfterStatus::retry;
+        }
+        return fail(Errc::http_status,
+                    str_cat(job.what,
+                            ": ",
+                            job.policy.server,
+                            " answered 416 (range not satisfiable) to every request for blob ",
+                            job.blob.digest.str(),
+                            ", ",
+                            refused,
+                            "; ",
+                            limit.gave_up()));
+    }
+    if (status < 200 || status > 299) {
+        return fail(
+            Errc::http_status,
+            str_cat(job.what, ": blob ", job.blob.digest.str(), ": server answered ", status));
+    }
+    return AfterStatus::verify;
+}
+
+// Moves the downloaded blob to `final_path` when its size and digest match; else drops it
+// (Errc::digest_mismatch). Errc::io.
+Result<> store_verified(PartialFile& partial, const FetchJob& job, const fs::path& final_path)
+{
+    const std::string actual = partial.hasher.finish_hex();
+    if (partial.have != job.blob.size || actual != job.blob.digest.hex()) {
+        fs::remove(job.partial);
+        return fail(Errc::digest_mismatch,
+                    str_cat(job.what,
+                            ": blob ",
+                            job.blob.digest.str(),
+                            " as served does not match its digest (",
+                            partial.have,
+                            " bytes hashing to sha256:",
+                            actual,
+                            "); nothing cached"));
+    }
+    if (::fsync(partial.file.get()) != 0
+        || ::rename(job.partial.c_str(), final_path.c_str()) != 0) {
+        return fail(
+            Errc::io,
+            str_cat(
+                "cannot move ", job.partial.string(), " into the cache: ", std::strerror(errno)));
+    }
+    return {};
+}
+
 } // namespace
 
 fs::path BlobCache::path(const manifest::Digest& digest) const
@@ -88,138 +277,24 @@ Result<fs::path> BlobCache::fetch_locked(const manifest::Descriptor& d,
     if (has(d)) {
         return final_path;
     }
-    const fs::path partial = m_dir / "partial" / d.digest.hex();
+    const FetchJob job{d, policy, what, m_dir / "partial" / d.digest.hex()};
     registry::RetryLimit limit(policy.attempts, policy.retry_time);
     std::string refused; // the requests answered 416, for the message
     while (true) {
-        crypto::Sha256 hasher;
-        AIRLOCK_TRY_ASSIGN(std::uint64_t have, rehash(partial, hasher));
-        if (have >= d.size) {
-            // Complete but unverified, or too long: start over.
-            ::truncate(partial.c_str(), 0);
-            hasher = crypto::Sha256();
-            have = 0;
-        }
-        const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-        if (fd < 0) {
-            return fail(Errc::io,
-                        str_cat("cannot write ", partial.string(), ": ", std::strerror(errno)));
-        }
-        const Fd file(fd);
-        const std::uint64_t start = have;
-        bool first = true;
-        const http::BodySink sink = [&](const http::Response& head,
-                                        std::span<const char> chunk) -> Result<> {
-            if (first) {
-                first = false;
-                if (start > 0 && head.status != 206) {
-                    // The server ignored Range and sends everything: begin again.
-                    if (::ftruncate(fd, 0) != 0) {
-                        return fail(Errc::io, str_cat("cannot truncate ", partial.string()));
-                    }
-                    hasher = crypto::Sha256();
-                    have = 0;
-                }
-            }
-            if (have + chunk.size() > d.size) {
-                return fail(Errc::digest_mismatch,
-                            str_cat(what,
-                                    ": blob ",
-                                    d.digest.str(),
-                                    " is larger than its ",
-                                    d.size,
-                                    " bytes; nothing cached"));
-            }
-            AIRLOCK_TRY(write_all(file, chunk, partial.string()));
-            hasher.update(std::string_view(chunk.data(), chunk.size()));
-            have += chunk.size();
-            return {};
-        };
-        auto response =
-            download(start > 0 ? std::optional<std::uint64_t>(start) : std::nullopt, sink);
+        AIRLOCK_TRY_ASSIGN(PartialFile partial, open_partial(job));
+        const auto response =
+            download(partial.start > 0 ? std::optional<std::uint64_t>(partial.start) : std::nullopt,
+                     append_to(partial, job));
         if (!response) {
-            if (response.error().code == Errc::digest_mismatch) {
-                fs::remove(partial);
-                return std::unexpected(response.error());
-            }
-            if (response.error().code != Errc::network) {
-                return std::unexpected(response.error());
-            }
-            if (!limit.another(policy.delays.before(limit.failures() + 1))) {
-                return fail(Errc::network,
-                            str_cat(what,
-                                    ": transfer of blob ",
-                                    d.digest.str(),
-                                    " from ",
-                                    policy.server,
-                                    " broke ",
-                                    limit.failures(),
-                                    limit.failures() == 1 ? " time" : " times",
-                                    " (last: ",
-                                    response.error().message,
-                                    "); ",
-                                    limit.gave_up()));
-            }
-            reporter.info(str_cat(what,
-                                  ": transfer of ",
-                                  d.digest.str(),
-                                  " broke at ",
-                                  have,
-                                  " of ",
-                                  d.size,
-                                  " bytes; resuming (",
-                                  response.error().message,
-                                  ")"));
-            AIRLOCK_TRY(registry::wait_for_retry(policy.delays.before(limit.failures())));
+            AIRLOCK_TRY(wait_to_resume(response.error(), limit, job, partial.have, reporter));
             continue;
         }
-        if (response->status == 404) {
-            return fail(Errc::not_found, str_cat(what, ": blob ", d.digest.str(), " not found"));
+        AIRLOCK_TRY_ASSIGN(const AfterStatus next,
+                           check_status(response->status, partial.start, limit, refused, job));
+        if (next == AfterStatus::retry) {
+            continue;
         }
-        if (response->status == 416) {
-            // Our partial file is not a prefix the server knows: start over, once. A 416 to a
-            // request for the whole blob leaves nothing else to ask.
-            refused += str_cat(refused.empty() ? "" : ", then ",
-                               start > 0 ? str_cat("from byte ", start) : "from the start");
-            if (limit.another(std::chrono::milliseconds(0)) && start > 0) {
-                ::truncate(partial.c_str(), 0);
-                continue;
-            }
-            return fail(Errc::http_status,
-                        str_cat(what,
-                                ": ",
-                                policy.server,
-                                " answered 416 (range not satisfiable) to every request for blob ",
-                                d.digest.str(),
-                                ", ",
-                                refused,
-                                "; ",
-                                limit.gave_up()));
-        }
-        if (response->status < 200 || response->status > 299) {
-            return fail(
-                Errc::http_status,
-                str_cat(what, ": blob ", d.digest.str(), ": server answered ", response->status));
-        }
-        const std::string actual = hasher.finish_hex();
-        if (have != d.size || actual != d.digest.hex()) {
-            fs::remove(partial);
-            return fail(Errc::digest_mismatch,
-                        str_cat(what,
-                                ": blob ",
-                                d.digest.str(),
-                                " as served does not match its digest (",
-                                have,
-                                " bytes hashing to sha256:",
-                                actual,
-                                "); nothing cached"));
-        }
-        if (::fsync(fd) != 0 || ::rename(partial.c_str(), final_path.c_str()) != 0) {
-            return fail(
-                Errc::io,
-                str_cat(
-                    "cannot move ", partial.string(), " into the cache: ", std::strerror(errno)));
-        }
+        AIRLOCK_TRY(store_verified(partial, job, final_path));
         return final_path;
     }
 }
