@@ -203,14 +203,15 @@ Result<BundleReader> BundleReader::open(const fs::path& path,
     return BundleReader(path, std::move(reader), std::move(header));
 }
 
-Result<SignatureCheck> BundleReader::authenticate(const TrustedKeys& trusted, std::size_t required)
+Result<bundle::SignatureCheck> BundleReader::authenticate(const bundle::TrustedKeys& trusted,
+                                                          std::size_t required)
 {
-    AIRLOCK_TRY_ASSIGN(SignatureCheck check,
-                       check_signatures(m_header.manifest_bytes,
-                                        m_header.signatures,
-                                        trusted,
-                                        required,
-                                        manifest::k_bundle_manifest_name));
+    AIRLOCK_TRY_ASSIGN(bundle::SignatureCheck check,
+                       bundle::check_signatures(m_header.manifest_bytes,
+                                                m_header.signatures,
+                                                trusted,
+                                                required,
+                                                manifest::k_bundle_manifest_name));
     AIRLOCK_TRY(parse_unauthenticated());
     return check;
 }

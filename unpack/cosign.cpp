@@ -18,7 +18,7 @@ constexpr std::uint64_t k_max_cosign_file = 1U << 20U;
 
 Result<CosignResult> cosign_bundle(const fs::path& bundle,
                                    const fs::path& key_file,
-                                   const TrustedKeys& trusted,
+                                   const bundle::TrustedKeys& trusted,
                                    Reporter& reporter,
                                    std::size_t required_signatures,
                                    const std::vector<fs::path>& parts_dirs)

@@ -74,11 +74,11 @@ class TeeSink final : public BlobSink
 // Checks the signature (unless skipped) and returns who signed.
 Result<std::vector<std::string>> authenticate(const ImportOptions& options,
                                               BundleReader& reader,
-                                              const TrustedKeys& trusted,
+                                              const bundle::TrustedKeys& trusted,
                                               Reporter& reporter)
 {
     if (options.signature == SignaturePolicy::require) {
-        AIRLOCK_TRY_ASSIGN(const SignatureCheck check,
+        AIRLOCK_TRY_ASSIGN(const bundle::SignatureCheck check,
                            reader.authenticate(trusted, options.required_signatures));
         return check.trusted_signers;
     }
@@ -211,7 +211,7 @@ const char* tag_action_name(TagChange::Action action)
 }
 
 Result<ImportSummary>
-import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter& reporter)
+import_bundle(const ImportOptions& options, const bundle::TrustedKeys& trusted, Reporter& reporter)
 {
     AIRLOCK_TRY(validate_tags(options.extra_tags));
     AIRLOCK_TRY_ASSIGN(const std::unique_ptr<Store> store,

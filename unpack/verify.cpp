@@ -9,7 +9,7 @@
 namespace airlock::unpack {
 
 Result<VerifyReport> verify_bundle(const std::filesystem::path& bundle,
-                                   const TrustedKeys& trusted,
+                                   const bundle::TrustedKeys& trusted,
                                    Reporter& reporter,
                                    std::size_t required_signatures,
                                    const std::vector<std::filesystem::path>& parts_dirs)
@@ -47,7 +47,7 @@ Result<VerifyReport> verify_bundle(const std::filesystem::path& bundle,
 
 Result<std::optional<PartsReport>>
 verify_parts(const std::filesystem::path& bundle,
-             const TrustedKeys& trusted,
+             const bundle::TrustedKeys& trusted,
              std::size_t required_signatures,
              const std::vector<std::filesystem::path>& parts_dirs)
 {
@@ -56,11 +56,11 @@ verify_parts(const std::filesystem::path& bundle,
         return std::optional<PartsReport>{};
     }
     // The part digests are only worth comparing against once the parts file is vouched for.
-    auto signed_by = check_signatures(set->file.manifest_bytes,
-                                      set->file.signatures,
-                                      trusted,
-                                      required_signatures,
-                                      set->parts_file.filename().string());
+    auto signed_by = bundle::check_signatures(set->file.manifest_bytes,
+                                              set->file.signatures,
+                                              trusted,
+                                              required_signatures,
+                                              set->parts_file.filename().string());
     if (!signed_by) {
         return std::unexpected(
             std::move(signed_by.error()).with_context("in " + set->parts_file.string()));

@@ -108,7 +108,7 @@ Result<ImportOutcome> run_import(const ImportCommandOptions& o, Context& ctx)
 {
     ConsoleReporter reporter(ctx.global);
     AIRLOCK_TRY_ASSIGN(const unpack::ImportOptions options, import_options(o));
-    AIRLOCK_TRY_ASSIGN(const unpack::TrustedKeys keys, load_trusted_keys(o.trust));
+    AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust));
     AIRLOCK_TRY_ASSIGN(unpack::ImportSummary summary,
                        unpack::import_bundle(options, keys, reporter));
     return ImportOutcome{std::move(summary)};

@@ -88,7 +88,7 @@ struct InspectOutcome
     std::string path;
     std::uint64_t file_size = 0;
     unpack::BundleHeader header;
-    std::optional<unpack::SignatureCheck> checked; // only when trusted keys were given
+    std::optional<bundle::SignatureCheck> checked; // only when trusted keys were given
     std::string sha256;                            // of the whole file
 };
 
@@ -101,7 +101,7 @@ Result<InspectOutcome> run_inspect(const InspectOptions& o)
     // Without keys, what bundle.json claims is shown but vouched for by nobody; with keys it is
     // shown only once its signature checks out.
     if (!o.trust.keys.empty() || !o.trust.dir.empty()) {
-        AIRLOCK_TRY_ASSIGN(const unpack::TrustedKeys keys, load_trusted_keys(o.trust));
+        AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust));
         AIRLOCK_TRY_ASSIGN(outcome.checked, reader.authenticate(keys, o.trust.required));
     } else {
         AIRLOCK_TRY(reader.parse_unauthenticated());

@@ -22,15 +22,15 @@ void add_trust_options(CLI::App& command, TrustOptions& options)
                        "/etc/airlock/trusted-keys)");
 }
 
-Result<unpack::TrustedKeys> load_trusted_keys(const TrustOptions& options)
+Result<bundle::TrustedKeys> load_trusted_keys(const TrustOptions& options)
 {
     std::string dir = options.dir;
     if (dir.empty()) {
         const char* env = std::getenv("AIRLOCK_TRUSTED_KEYS_DIR");
-        dir = env != nullptr ? env : std::string(unpack::k_default_trusted_keys_dir);
+        dir = env != nullptr ? env : std::string(bundle::k_default_trusted_keys_dir);
     }
     const std::vector<std::filesystem::path> files(options.keys.begin(), options.keys.end());
-    return unpack::TrustedKeys::load(files, dir);
+    return bundle::TrustedKeys::load(files, dir);
 }
 
 std::vector<std::filesystem::path> parts_directories(const TrustOptions& options)

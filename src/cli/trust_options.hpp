@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <airlock/unpack/trust.hpp>
+#include <airlock/bundle/trust.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -24,7 +24,7 @@ void add_trust_options(CLI::App& command, TrustOptions& options);
 
 // The keys named on the command line plus `*.pub` in the keys directory ($AIRLOCK_TRUSTED_KEYS_DIR
 // or /etc/airlock/trusted-keys unless --trusted-keys-dir says otherwise).
-Result<unpack::TrustedKeys> load_trusted_keys(const TrustOptions& options);
+Result<bundle::TrustedKeys> load_trusted_keys(const TrustOptions& options);
 
 // The --parts-dir directories as paths.
 std::vector<std::filesystem::path> parts_directories(const TrustOptions& options);

@@ -15,6 +15,7 @@
 
 using namespace airlock;
 using namespace airlock::unpack;
+using namespace airlock::bundle;
 
 namespace fs = std::filesystem;
 

@@ -4,8 +4,8 @@
 #include <airlock/archive/tar_reader.hpp>
 #include <airlock/base/error.hpp>
 #include <airlock/base/reporter.hpp>
+#include <airlock/bundle/trust.hpp>
 #include <airlock/manifest/bundle_manifest.hpp>
-#include <airlock/unpack/trust.hpp>
 
 #include <filesystem>
 #include <span>
@@ -82,7 +82,8 @@ class BundleReader
 
     // Checks the signatures over the raw bundle.json (see check_signatures), and only then
     // parses it. Errc::signature_invalid; Errc::format / unsupported for the document.
-    Result<SignatureCheck> authenticate(const TrustedKeys& trusted, std::size_t required = 1);
+    Result<bundle::SignatureCheck> authenticate(const bundle::TrustedKeys& trusted,
+                                                std::size_t required = 1);
 
     // Parses bundle.json without checking who signed it: for showing what a bundle claims
     // (inspect) and for an import told to skip the check.

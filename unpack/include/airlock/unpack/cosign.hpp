@@ -3,7 +3,7 @@
 
 #include <airlock/base/error.hpp>
 #include <airlock/base/reporter.hpp>
-#include <airlock/unpack/trust.hpp>
+#include <airlock/bundle/trust.hpp>
 #include <airlock/unpack/verify.hpp>
 
 #include <filesystem>
@@ -28,7 +28,7 @@ struct CosignResult
 // does not verify.
 Result<CosignResult> cosign_bundle(const std::filesystem::path& bundle,
                                    const std::filesystem::path& key_file,
-                                   const TrustedKeys& trusted,
+                                   const bundle::TrustedKeys& trusted,
                                    Reporter& reporter,
                                    std::size_t required_signatures = 1,
                                    const std::vector<std::filesystem::path>& parts_dirs = {});

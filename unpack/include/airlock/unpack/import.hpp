@@ -3,9 +3,9 @@
 
 #include <airlock/base/error.hpp>
 #include <airlock/base/reporter.hpp>
+#include <airlock/bundle/trust.hpp>
 #include <airlock/manifest/digest.hpp>
 #include <airlock/unpack/store_spec.hpp>
-#include <airlock/unpack/trust.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -86,6 +86,6 @@ const char* tag_action_name(TagChange::Action action);
 // Errc::usage, Errc::signature_invalid, Errc::policy, Errc::digest_mismatch, Errc::format,
 // Errc::unsafe_entry, Errc::unsupported, Errc::io, Errc::network, Errc::cancelled.
 Result<ImportSummary>
-import_bundle(const ImportOptions& options, const TrustedKeys& trusted, Reporter& reporter);
+import_bundle(const ImportOptions& options, const bundle::TrustedKeys& trusted, Reporter& reporter);
 
 } // namespace airlock::unpack

@@ -3,9 +3,9 @@
 
 #include <airlock/base/error.hpp>
 #include <airlock/base/reporter.hpp>
+#include <airlock/bundle/trust.hpp>
 #include <airlock/unpack/bundle_reader.hpp>
 #include <airlock/unpack/parts.hpp>
-#include <airlock/unpack/trust.hpp>
 
 #include <cstddef>
 #include <filesystem>
@@ -18,7 +18,7 @@ namespace airlock::unpack {
 struct VerifyReport
 {
     BundleHeader header;
-    SignatureCheck signatures;
+    bundle::SignatureCheck signatures;
     ContentReport content;      // problems: every mismatch found
     std::vector<Error> closure; // images whose blobs are not all in the bundle
     std::uint64_t file_size = 0;
@@ -33,7 +33,7 @@ struct VerifyReport
 // reports every digest, size and structure problem in the report rather than stopping at the
 // first. Stream damage (truncation) is the error. Writes nothing anywhere.
 Result<VerifyReport> verify_bundle(const std::filesystem::path& bundle,
-                                   const TrustedKeys& trusted,
+                                   const bundle::TrustedKeys& trusted,
                                    Reporter& reporter,
                                    std::size_t required_signatures = 1,
                                    const std::vector<std::filesystem::path>& parts_dirs = {});
@@ -62,7 +62,7 @@ struct PartsReport
 // file, Errc::io for a part that cannot be read.
 Result<std::optional<PartsReport>>
 verify_parts(const std::filesystem::path& bundle,
-             const TrustedKeys& trusted,
+             const bundle::TrustedKeys& trusted,
              std::size_t required_signatures = 1,
              const std::vector<std::filesystem::path>& parts_dirs = {});
 

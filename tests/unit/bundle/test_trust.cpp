@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <airlock/unpack/trust.hpp>
+#include <airlock/bundle/trust.hpp>
 
 #include <doctest/doctest.h>
 
@@ -7,9 +7,9 @@
 #include <filesystem>
 
 using namespace airlock;
-using namespace airlock::unpack;
+using namespace airlock::bundle;
 
-TEST_CASE("unpack::TrustedKeys counts keys, not files")
+TEST_CASE("bundle::TrustedKeys counts keys, not files")
 {
     const char* data = std::getenv("AIRLOCK_TEST_DATA");
     REQUIRE(data != nullptr);

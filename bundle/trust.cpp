@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
-#include <airlock/unpack/trust.hpp>
+#include <airlock/bundle/trust.hpp>
 
 #include <algorithm>
 
-namespace airlock::unpack {
+namespace airlock::bundle {
 
 namespace fs = std::filesystem;
 
@@ -102,4 +102,4 @@ Result<SignatureCheck> check_signatures(std::string_view signed_bytes,
     return check;
 }
 
-} // namespace airlock::unpack
+} // namespace airlock::bundle

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace airlock::unpack {
+namespace airlock::bundle {
 
 // Where trusted keys live unless the operator says otherwise.
 inline constexpr std::string_view k_default_trusted_keys_dir = "/etc/airlock/trusted-keys";
@@ -57,4 +57,4 @@ Result<SignatureCheck> check_signatures(std::string_view signed_bytes,
                                         std::size_t required = 1,
                                         std::string_view document = "bundle.json");
 
-} // namespace airlock::unpack
+} // namespace airlock::bundle
