@@ -10,9 +10,9 @@
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/bundle/parts.hpp>
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/unpack/bundle_reader.hpp>
-#include <airlock/unpack/parts.hpp>
 
 #include <algorithm>
 #include <map>
@@ -151,10 +151,11 @@ Result<BundleReader> BundleReader::open(const fs::path& path)
 Result<BundleReader> BundleReader::open(const fs::path& path,
                                         const std::vector<fs::path>& parts_dirs)
 {
-    AIRLOCK_TRY_ASSIGN(const std::optional<PartsSet> parts, find_parts(path, parts_dirs));
+    AIRLOCK_TRY_ASSIGN(const std::optional<bundle::PartsSet> parts,
+                       bundle::find_parts(path, parts_dirs));
     std::optional<archive::TarReader> opened;
     if (parts) {
-        AIRLOCK_TRY_ASSIGN(const std::vector<fs::path> files, complete_parts(*parts));
+        AIRLOCK_TRY_ASSIGN(const std::vector<fs::path> files, bundle::complete_parts(*parts));
         AIRLOCK_TRY_ASSIGN(archive::TarReader r, archive::TarReader::open_parts(files));
         opened.emplace(std::move(r));
     } else {

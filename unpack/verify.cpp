@@ -51,7 +51,8 @@ verify_parts(const std::filesystem::path& bundle,
              std::size_t required_signatures,
              const std::vector<std::filesystem::path>& parts_dirs)
 {
-    AIRLOCK_TRY_ASSIGN(const std::optional<PartsSet> set, find_parts(bundle, parts_dirs));
+    AIRLOCK_TRY_ASSIGN(const std::optional<bundle::PartsSet> set,
+                       bundle::find_parts(bundle, parts_dirs));
     if (!set) {
         return std::optional<PartsReport>{};
     }
@@ -67,16 +68,16 @@ verify_parts(const std::filesystem::path& bundle,
     }
     PartsReport report;
     report.bundle = set->file.manifest.bundle;
-    AIRLOCK_TRY_ASSIGN(report.parts, check_parts(*set));
+    AIRLOCK_TRY_ASSIGN(report.parts, bundle::check_parts(*set));
     for (const auto& part : report.parts) {
         switch (part.state) {
-        case PartCheck::State::intact:
+        case bundle::PartCheck::State::intact:
             ++report.intact;
             break;
-        case PartCheck::State::damaged:
+        case bundle::PartCheck::State::damaged:
             ++report.damaged;
             break;
-        case PartCheck::State::missing:
+        case bundle::PartCheck::State::missing:
             ++report.missing;
             break;
         }

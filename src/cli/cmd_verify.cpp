@@ -68,14 +68,14 @@ void print_parts(const unpack::PartsReport& parts)
 {
     for (const auto& part : parts.parts) {
         switch (part.state) {
-        case unpack::PartCheck::State::intact:
+        case bundle::PartCheck::State::intact:
             std::cout << "part " << printable(part.name) << ": OK\n";
             break;
-        case unpack::PartCheck::State::missing:
+        case bundle::PartCheck::State::missing:
             std::cout << "part " << printable(part.name) << ": missing (" << printable(part.detail)
                       << ")\n";
             break;
-        case unpack::PartCheck::State::damaged:
+        case bundle::PartCheck::State::damaged:
             std::cerr << "airlock: error: part " << printable(part.name) << ": DAMAGED ("
                       << printable(part.detail) << ")\n";
             break;

@@ -3,9 +3,9 @@
 
 #include <airlock/base/error.hpp>
 #include <airlock/base/reporter.hpp>
+#include <airlock/bundle/parts.hpp>
 #include <airlock/bundle/trust.hpp>
 #include <airlock/unpack/bundle_reader.hpp>
-#include <airlock/unpack/parts.hpp>
 
 #include <cstddef>
 #include <filesystem>
@@ -41,8 +41,8 @@ Result<VerifyReport> verify_bundle(const std::filesystem::path& bundle,
 // What the media at hand hold of a split bundle: each part intact, damaged or missing.
 struct PartsReport
 {
-    std::string bundle;           // the bundle's file name, from the signed parts file
-    std::vector<PartCheck> parts; // in the parts file's order
+    std::string bundle;                   // the bundle's file name, from the signed parts file
+    std::vector<bundle::PartCheck> parts; // in the parts file's order
     std::size_t intact = 0;
     std::size_t damaged = 0;
     std::size_t missing = 0;

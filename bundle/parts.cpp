@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
-#include <airlock/unpack/parts.hpp>
+#include <airlock/bundle/parts.hpp>
 
-namespace airlock::unpack {
+namespace airlock::bundle {
 
 namespace fs = std::filesystem;
 
@@ -154,4 +154,4 @@ Result<std::vector<PartCheck>> check_parts(const PartsSet& parts)
     return out;
 }
 
-} // namespace airlock::unpack
+} // namespace airlock::bundle

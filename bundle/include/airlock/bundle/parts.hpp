@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace airlock::unpack {
+namespace airlock::bundle {
 
 // A bundle split into parts, as found on the media at hand.
 struct PartsSet
@@ -44,4 +44,4 @@ struct PartCheck
 // Hashes every part that is present against the parts file (whose signature the caller checked).
 Result<std::vector<PartCheck>> check_parts(const PartsSet& parts);
 
-} // namespace airlock::unpack
+} // namespace airlock::bundle
