@@ -2,8 +2,8 @@
 #pragma once
 
 #include <airlock/base/error.hpp>
+#include <airlock/bundle/bundle_reader.hpp>
 #include <airlock/manifest/bundle_manifest.hpp>
-#include <airlock/unpack/bundle_reader.hpp>
 
 #include <functional>
 #include <map>
@@ -14,7 +14,7 @@ namespace airlock::unpack {
 
 // A sink that keeps the small JSON documents (indexes, manifests, configs) that pass by, so
 // that an image's closure can be checked without reading anything twice.
-class DocumentCollector : public BlobSink
+class DocumentCollector : public bundle::BlobSink
 {
   public:
     Result<> begin(const manifest::BundleBlob& blob) override;

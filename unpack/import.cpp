@@ -16,9 +16,9 @@
 
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
+#include <airlock/bundle/bundle_reader.hpp>
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/reference.hpp>
-#include <airlock/unpack/bundle_reader.hpp>
 #include <airlock/unpack/import.hpp>
 
 #include <set>
@@ -39,10 +39,10 @@ Result<> validate_tags(const std::vector<std::string>& tags)
 
 // Feeds each blob to the document collector first, then to the store's sink (if any), so that
 // the store sees every manifest whole before the blobs it names.
-class TeeSink final : public BlobSink
+class TeeSink final : public bundle::BlobSink
 {
   public:
-    TeeSink(DocumentCollector& documents, BlobSink* store)
+    TeeSink(DocumentCollector& documents, bundle::BlobSink* store)
         : m_documents(documents)
         , m_store(store)
     {
@@ -68,12 +68,12 @@ class TeeSink final : public BlobSink
 
   private:
     DocumentCollector& m_documents;
-    BlobSink* m_store;
+    bundle::BlobSink* m_store;
 };
 
 // Checks the signature (unless skipped) and returns who signed.
 Result<std::vector<std::string>> authenticate(const ImportOptions& options,
-                                              BundleReader& reader,
+                                              bundle::BundleReader& reader,
                                               const bundle::TrustedKeys& trusted,
                                               Reporter& reporter)
 {
@@ -150,7 +150,7 @@ Result<std::vector<ImportedImage>> apply_tags_to_store(const ImportOptions& opti
 
 // From the store's first step to its last; on failure the caller has the store abandon.
 Result<std::vector<ImportedImage>> import_into(const ImportOptions& options,
-                                               BundleReader& reader,
+                                               bundle::BundleReader& reader,
                                                Store& store,
                                                ChannelGuard& channel,
                                                Reporter& reporter)
@@ -162,9 +162,9 @@ Result<std::vector<ImportedImage>> import_into(const ImportOptions& options,
         AIRLOCK_TRY_ASSIGN(images, apply_tags_to_store(options, bundle, store, reporter));
     }
     DocumentCollector documents;
-    AIRLOCK_TRY_ASSIGN(BlobSink* const receiver, store.receiver(documents.documents()));
+    AIRLOCK_TRY_ASSIGN(bundle::BlobSink* const receiver, store.receiver(documents.documents()));
     TeeSink sink(documents, receiver);
-    AIRLOCK_TRY(store.received(reader.read_contents(sink, OnMismatch::stop, reporter)));
+    AIRLOCK_TRY(store.received(reader.read_contents(sink, bundle::OnMismatch::stop, reporter)));
     AIRLOCK_TRY(store.ensure_required(documents.documents()));
     const auto in_store = [&](const manifest::Digest& d) { return store.holds(d); };
     const auto from_store = [&](const manifest::Digest& d) { return store.read_document(d); };
@@ -216,7 +216,8 @@ import_bundle(const ImportOptions& options, const bundle::TrustedKeys& trusted, 
     AIRLOCK_TRY(validate_tags(options.extra_tags));
     AIRLOCK_TRY_ASSIGN(const std::unique_ptr<Store> store,
                        open_store(options.store, options.store_options));
-    AIRLOCK_TRY_ASSIGN(BundleReader reader, BundleReader::open(options.bundle, options.parts_dirs));
+    AIRLOCK_TRY_ASSIGN(bundle::BundleReader reader,
+                       bundle::BundleReader::open(options.bundle, options.parts_dirs));
     ImportSummary summary;
     summary.store = store->name();
     AIRLOCK_TRY_ASSIGN(summary.signers, authenticate(options, reader, trusted, reporter));

@@ -14,12 +14,12 @@ Result<VerifyReport> verify_bundle(const std::filesystem::path& bundle,
                                    std::size_t required_signatures,
                                    const std::vector<std::filesystem::path>& parts_dirs)
 {
-    AIRLOCK_TRY_ASSIGN(BundleReader reader, BundleReader::open(bundle, parts_dirs));
+    AIRLOCK_TRY_ASSIGN(bundle::BundleReader reader, bundle::BundleReader::open(bundle, parts_dirs));
     VerifyReport report;
     AIRLOCK_TRY_ASSIGN(report.signatures, reader.authenticate(trusted, required_signatures));
     DocumentCollector documents;
     AIRLOCK_TRY_ASSIGN(report.content,
-                       reader.read_contents(documents, OnMismatch::collect, reporter));
+                       reader.read_contents(documents, bundle::OnMismatch::collect, reporter));
     const auto& manifest = reader.header().manifest;
     // A bundle on its own can only vouch for what it carries (plus what it says it requires).
     const auto required = [&](const manifest::Digest& d) {

@@ -3,8 +3,8 @@
 #include "trust_options.hpp"
 
 #include <airlock/base/str_cat.hpp>
+#include <airlock/bundle/bundle_reader.hpp>
 #include <airlock/crypto/sha256.hpp>
-#include <airlock/unpack/bundle_reader.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -35,7 +35,7 @@ std::uint64_t content_bytes(const manifest::BundleManifest& m)
 }
 
 nlohmann::json
-inspect_json(const unpack::BundleHeader& header, const std::string& path, std::uint64_t file_size)
+inspect_json(const bundle::BundleHeader& header, const std::string& path, std::uint64_t file_size)
 {
     const auto& m = header.manifest;
     nlohmann::json images = nlohmann::json::array();
@@ -87,7 +87,7 @@ struct InspectOutcome
 {
     std::string path;
     std::uint64_t file_size = 0;
-    unpack::BundleHeader header;
+    bundle::BundleHeader header;
     std::optional<bundle::SignatureCheck> checked; // only when trusted keys were given
     std::string sha256;                            // of the whole file
 };
@@ -96,8 +96,8 @@ Result<InspectOutcome> run_inspect(const InspectOptions& o)
 {
     InspectOutcome outcome;
     outcome.path = o.bundle;
-    AIRLOCK_TRY_ASSIGN(unpack::BundleReader reader,
-                       unpack::BundleReader::open(o.bundle, parts_directories(o.trust)));
+    AIRLOCK_TRY_ASSIGN(bundle::BundleReader reader,
+                       bundle::BundleReader::open(o.bundle, parts_directories(o.trust)));
     // Without keys, what bundle.json claims is shown but vouched for by nobody; with keys it is
     // shown only once its signature checks out.
     if (!o.trust.keys.empty() || !o.trust.dir.empty()) {

@@ -7,11 +7,11 @@
 #include "input_file.hpp"
 
 #include <airlock/base/reporter.hpp>
-#include <airlock/unpack/bundle_reader.hpp>
+#include <airlock/bundle/bundle_reader.hpp>
 
 namespace {
 
-class DiscardSink final : public airlock::unpack::BlobSink
+class DiscardSink final : public airlock::bundle::BlobSink
 {
   public:
     airlock::Result<> begin(const airlock::manifest::BundleBlob& /*blob*/) override
@@ -35,12 +35,12 @@ class DiscardSink final : public airlock::unpack::BlobSink
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     const auto path = airlock::fuzz::input_directory().write("input.bundle", data, size);
-    auto reader = airlock::unpack::BundleReader::open(path);
+    auto reader = airlock::bundle::BundleReader::open(path);
     if (!reader || !reader->parse_unauthenticated()) {
         return 0;
     }
     DiscardSink sink;
     airlock::NullReporter reporter;
-    (void)reader->read_contents(sink, airlock::unpack::OnMismatch::collect, reporter);
+    (void)reader->read_contents(sink, airlock::bundle::OnMismatch::collect, reporter);
     return 0;
 }

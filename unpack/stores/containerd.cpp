@@ -99,7 +99,7 @@ Result<std::string> containerd_version(const Ctr& ctr, const std::string& digest
 }
 
 // Streams every blob into the archive going to ctr.
-class ArchiveSink final : public BlobSink
+class ArchiveSink final : public bundle::BlobSink
 {
   public:
     explicit ArchiveSink(archive::TarWriter& writer)
@@ -177,7 +177,7 @@ class ContainerdStore final : public Store
         return true;
     }
 
-    Result<BlobSink*> receiver(const Documents& /*documents*/) override
+    Result<bundle::BlobSink*> receiver(const Documents& /*documents*/) override
     {
         if (m_entries.empty()) {
             return nullptr; // nothing to change: the pass only verifies
@@ -198,7 +198,7 @@ class ContainerdStore final : public Store
         return &*m_sink;
     }
 
-    Result<> received(Result<ContentReport> streamed) override
+    Result<> received(Result<bundle::ContentReport> streamed) override
     {
         if (!streamed) {
             abort(); // an incomplete archive: containerd creates no image

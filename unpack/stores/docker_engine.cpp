@@ -112,7 +112,7 @@ struct EngineImage
 };
 
 // Writes the docker-archive of what the engine lacks into the load, as the bundle streams.
-class EngineSink final : public BlobSink
+class EngineSink final : public bundle::BlobSink
 {
   public:
     EngineSink(EngineConnection& engine,
@@ -426,13 +426,13 @@ class DockerEngineStore final : public Store
         return {};
     }
 
-    Result<BlobSink*> receiver(const Documents& documents) override
+    Result<bundle::BlobSink*> receiver(const Documents& documents) override
     {
         m_sink.emplace(m_engine, *m_bundle, m_platform, documents, *m_reporter);
         return &*m_sink;
     }
 
-    Result<> received(Result<ContentReport> streamed) override
+    Result<> received(Result<bundle::ContentReport> streamed) override
     {
         if (!streamed) {
             return std::unexpected(std::move(streamed.error()));

@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Writes blobs the store lacks into the staging directory.
-class StagingSink final : public BlobSink
+class StagingSink final : public bundle::BlobSink
 {
   public:
     StagingSink(const OciStore& store, fs::path staging)
@@ -183,13 +183,13 @@ class OciLayoutStore final : public Store
         return {};
     }
 
-    Result<BlobSink*> receiver(const Documents& /*documents*/) override
+    Result<bundle::BlobSink*> receiver(const Documents& /*documents*/) override
     {
         m_sink.emplace(m_store, m_staging->path());
         return &*m_sink;
     }
 
-    Result<> received(Result<ContentReport> streamed) override
+    Result<> received(Result<bundle::ContentReport> streamed) override
     {
         if (!streamed) {
             return std::unexpected(std::move(streamed.error()));

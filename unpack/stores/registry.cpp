@@ -104,7 +104,7 @@ class PushRecord
 };
 
 // Pushes each config and layer to the repositories that need it, as the bundle streams.
-class PushSink final : public BlobSink
+class PushSink final : public bundle::BlobSink
 {
   public:
     PushSink(registry::RegistryClient& client,
@@ -438,7 +438,7 @@ class RegistryStore final : public Store
         return {};
     }
 
-    Result<BlobSink*> receiver(const Documents& documents) override
+    Result<bundle::BlobSink*> receiver(const Documents& documents) override
     {
         m_sink.emplace(*m_client,
                        m_http,
@@ -450,7 +450,7 @@ class RegistryStore final : public Store
         return &*m_sink;
     }
 
-    Result<> received(Result<ContentReport> streamed) override
+    Result<> received(Result<bundle::ContentReport> streamed) override
     {
         m_record->save(); // what landed stays known even when the import fails later
         if (!streamed) {

@@ -23,8 +23,8 @@
 #include <airlock/base/error.hpp>
 #include <airlock/base/file_lock.hpp>
 #include <airlock/base/reporter.hpp>
+#include <airlock/bundle/bundle_reader.hpp>
 #include <airlock/manifest/bundle_manifest.hpp>
-#include <airlock/unpack/bundle_reader.hpp>
 #include <airlock/unpack/store_spec.hpp>
 
 #include <cstdint>
@@ -96,11 +96,11 @@ class Store : public TagView
 
     // The sink for the streaming pass, fed after `documents` has seen each blob; nullptr when
     // the store takes nothing (the pass still verifies every blob).
-    virtual Result<BlobSink*> receiver(const Documents& documents) = 0;
+    virtual Result<bundle::BlobSink*> receiver(const Documents& documents) = 0;
 
     // The streaming pass ended with `streamed`: finishes or cuts what the receiver started and
     // returns the pass's error with what it means for this store.
-    virtual Result<> received(Result<ContentReport> streamed) = 0;
+    virtual Result<> received(Result<bundle::ContentReport> streamed) = 0;
 
     // Makes sure every blob the bundle left out is in the store (differential bundles).
     virtual Result<> ensure_required(const Documents& /*documents*/)

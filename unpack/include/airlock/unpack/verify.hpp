@@ -3,9 +3,9 @@
 
 #include <airlock/base/error.hpp>
 #include <airlock/base/reporter.hpp>
+#include <airlock/bundle/bundle_reader.hpp>
 #include <airlock/bundle/parts.hpp>
 #include <airlock/bundle/trust.hpp>
-#include <airlock/unpack/bundle_reader.hpp>
 
 #include <cstddef>
 #include <filesystem>
@@ -17,10 +17,10 @@ namespace airlock::unpack {
 
 struct VerifyReport
 {
-    BundleHeader header;
+    bundle::BundleHeader header;
     bundle::SignatureCheck signatures;
-    ContentReport content;      // problems: every mismatch found
-    std::vector<Error> closure; // images whose blobs are not all in the bundle
+    bundle::ContentReport content; // problems: every mismatch found
+    std::vector<Error> closure;    // images whose blobs are not all in the bundle
     std::uint64_t file_size = 0;
 
     bool ok() const

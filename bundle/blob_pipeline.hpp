@@ -4,12 +4,12 @@
 #include <airlock/base/aligned_buffer.hpp>
 #include <airlock/base/bounded_queue.hpp>
 #include <airlock/base/reporter.hpp>
-#include <airlock/unpack/bundle_reader.hpp>
+#include <airlock/bundle/bundle_reader.hpp>
 
 #include <optional>
 #include <thread>
 
-namespace airlock::unpack {
+namespace airlock::bundle {
 
 // The bundle pass as three stages on their own threads: the caller decodes the stream into
 // chunks, one thread hashes them, one hands them to the sink. Each stage works at its own pace
@@ -83,4 +83,4 @@ class BlobPipeline
     std::thread m_writer;
 };
 
-} // namespace airlock::unpack
+} // namespace airlock::bundle

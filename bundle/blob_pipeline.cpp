@@ -4,7 +4,7 @@
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
 
-namespace airlock::unpack {
+namespace airlock::bundle {
 
 namespace {
 
@@ -186,4 +186,4 @@ void BlobPipeline::join()
     }
 }
 
-} // namespace airlock::unpack
+} // namespace airlock::bundle

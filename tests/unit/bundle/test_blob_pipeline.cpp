@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-namespace airlock::unpack {
+namespace airlock::bundle {
 
 namespace {
 
@@ -92,7 +92,7 @@ bool feed(BlobPipeline& pipeline, const manifest::BundleBlob& blob, std::string_
 
 } // namespace
 
-TEST_CASE("unpack::BlobPipeline")
+TEST_CASE("bundle::BlobPipeline")
 {
     NullReporter reporter;
     RecordingSink sink;
@@ -181,11 +181,11 @@ TEST_CASE("unpack::BlobPipeline")
     }
 }
 
-} // namespace airlock::unpack
+} // namespace airlock::bundle
 
-namespace airlock::unpack {
+namespace airlock::bundle {
 
-TEST_CASE("unpack::BlobPipeline keeps the first problems and counts the rest")
+TEST_CASE("bundle::BlobPipeline keeps the first problems and counts the rest")
 {
     RecordingSink sink;
     NullReporter reporter;
@@ -201,4 +201,4 @@ TEST_CASE("unpack::BlobPipeline keeps the first problems and counts the rest")
     CHECK(report->problems_not_kept == 50);
 }
 
-} // namespace airlock::unpack
+} // namespace airlock::bundle

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace airlock::unpack {
+namespace airlock::bundle {
 
 // The signed table of contents, read from the first two entries of a bundle.
 struct BundleHeader
@@ -82,8 +82,7 @@ class BundleReader
 
     // Checks the signatures over the raw bundle.json (see check_signatures), and only then
     // parses it. Errc::signature_invalid; Errc::format / unsupported for the document.
-    Result<bundle::SignatureCheck> authenticate(const bundle::TrustedKeys& trusted,
-                                                std::size_t required = 1);
+    Result<SignatureCheck> authenticate(const TrustedKeys& trusted, std::size_t required = 1);
 
     // Parses bundle.json without checking who signed it: for showing what a bundle claims
     // (inspect) and for an import told to skip the check.
@@ -116,4 +115,4 @@ class BundleReader
     bool m_parsed = false;
 };
 
-} // namespace airlock::unpack
+} // namespace airlock::bundle

@@ -10,16 +10,16 @@
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/bundle/bundle_reader.hpp>
 #include <airlock/bundle/parts.hpp>
 #include <airlock/crypto/sha256.hpp>
-#include <airlock/unpack/bundle_reader.hpp>
 
 #include <algorithm>
 #include <map>
 #include <set>
 #include <vector>
 
-namespace airlock::unpack {
+namespace airlock::bundle {
 
 namespace fs = std::filesystem;
 using archive::EntryType;
@@ -151,11 +151,10 @@ Result<BundleReader> BundleReader::open(const fs::path& path)
 Result<BundleReader> BundleReader::open(const fs::path& path,
                                         const std::vector<fs::path>& parts_dirs)
 {
-    AIRLOCK_TRY_ASSIGN(const std::optional<bundle::PartsSet> parts,
-                       bundle::find_parts(path, parts_dirs));
+    AIRLOCK_TRY_ASSIGN(const std::optional<PartsSet> parts, find_parts(path, parts_dirs));
     std::optional<archive::TarReader> opened;
     if (parts) {
-        AIRLOCK_TRY_ASSIGN(const std::vector<fs::path> files, bundle::complete_parts(*parts));
+        AIRLOCK_TRY_ASSIGN(const std::vector<fs::path> files, complete_parts(*parts));
         AIRLOCK_TRY_ASSIGN(archive::TarReader r, archive::TarReader::open_parts(files));
         opened.emplace(std::move(r));
     } else {
@@ -204,15 +203,14 @@ Result<BundleReader> BundleReader::open(const fs::path& path,
     return BundleReader(path, std::move(reader), std::move(header));
 }
 
-Result<bundle::SignatureCheck> BundleReader::authenticate(const bundle::TrustedKeys& trusted,
-                                                          std::size_t required)
+Result<SignatureCheck> BundleReader::authenticate(const TrustedKeys& trusted, std::size_t required)
 {
-    AIRLOCK_TRY_ASSIGN(bundle::SignatureCheck check,
-                       bundle::check_signatures(m_header.manifest_bytes,
-                                                m_header.signatures,
-                                                trusted,
-                                                required,
-                                                manifest::k_bundle_manifest_name));
+    AIRLOCK_TRY_ASSIGN(SignatureCheck check,
+                       check_signatures(m_header.manifest_bytes,
+                                        m_header.signatures,
+                                        trusted,
+                                        required,
+                                        manifest::k_bundle_manifest_name));
     AIRLOCK_TRY(parse_unauthenticated());
     return check;
 }
@@ -449,4 +447,4 @@ BundleReader::read_contents(BlobSink& sink, OnMismatch mode, Reporter& reporter)
     return pipeline.finish(fed ? std::nullopt : std::optional<Error>(std::move(fed.error())));
 }
 
-} // namespace airlock::unpack
+} // namespace airlock::bundle
