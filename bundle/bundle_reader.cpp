@@ -11,6 +11,7 @@
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/bundle/bundle_reader.hpp>
+#include <airlock/bundle/file_names.hpp>
 #include <airlock/bundle/parts.hpp>
 #include <airlock/crypto/sha256.hpp>
 
@@ -130,11 +131,6 @@ expect_entry(archive::TarReader& reader, std::string_view name, const fs::path& 
 }
 
 } // namespace
-
-fs::path cosignature_path(const fs::path& bundle)
-{
-    return fs::path(bundle.string() + ".cosign.json");
-}
 
 BundleReader::BundleReader(fs::path path, archive::TarReader reader, BundleHeader header)
     : m_path(std::move(path))

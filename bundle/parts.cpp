@@ -1,30 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/bundle/file_names.hpp>
 #include <airlock/bundle/parts.hpp>
 
 namespace airlock::bundle {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-// "x.bundle.003" -> "x.bundle"; empty when the name has no numeric part suffix.
-std::string part_base(const std::string& name)
-{
-    const auto dot = name.rfind('.');
-    if (dot == std::string::npos || name.size() - dot != 4) {
-        return {};
-    }
-    for (std::size_t i = dot + 1; i < name.size(); ++i) {
-        if (name[i] < '0' || name[i] > '9') {
-            return {};
-        }
-    }
-    return name.substr(0, dot);
-}
-
-} // namespace
 
 Result<std::optional<PartsSet>> find_parts(const fs::path& argument,
                                            const std::vector<fs::path>& dirs)
@@ -33,13 +15,13 @@ Result<std::optional<PartsSet>> find_parts(const fs::path& argument,
     fs::path parts_file;
     if (name.ends_with(".parts.json")) {
         parts_file = argument;
-    } else if (const std::string base = part_base(name); !base.empty()) {
-        parts_file = argument.parent_path() / (base + ".parts.json");
+    } else if (const std::string base = part_bundle_name(name); !base.empty()) {
+        parts_file = argument.parent_path() / parts_file_path(base);
         std::error_code ec;
         if (!fs::exists(parts_file, ec)) {
             for (const auto& dir : dirs) {
-                if (fs::exists(dir / (base + ".parts.json"), ec)) {
-                    parts_file = dir / (base + ".parts.json");
+                if (fs::exists(dir / parts_file_path(base), ec)) {
+                    parts_file = dir / parts_file_path(base);
                     break;
                 }
             }

@@ -18,6 +18,7 @@
 #include <airlock/base/ownership.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
+#include <airlock/bundle/file_names.hpp>
 #include <airlock/crypto/keys.hpp>
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/json.hpp>
@@ -28,7 +29,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -231,52 +231,19 @@ Result<std::vector<manifest::Signature>> sign_all(const std::vector<crypto::Priv
     return out;
 }
 
-fs::path parts_file_path(const fs::path& output)
-{
-    return output.string() + ".parts.json";
-}
-
-fs::path part_path(const fs::path& output, std::size_t number)
-{
-    std::array<char, 16> suffix{};
-    std::snprintf(suffix.data(), suffix.size(), ".%03zu", number);
-    return output.string() + suffix.data();
-}
-
 // Parts of an earlier, longer set at this path, which the new set must not leave behind.
 std::vector<fs::path> parts_beyond(const fs::path& output, std::size_t count)
 {
     std::vector<fs::path> out;
     std::error_code ec;
-    for (std::size_t n = count + 1; n < 1000; ++n) {
-        const fs::path path = part_path(output, n);
+    for (std::size_t n = count + 1; n <= bundle::k_max_part_number; ++n) {
+        const fs::path path = bundle::part_path(output, n);
         if (!fs::exists(fs::symlink_status(path, ec))) {
             break;
         }
         out.push_back(path);
     }
     return out;
-}
-
-// True for the temporary names a pack to `output` makes: `.OUT.tmp-*`, `.OUT.NNN.tmp-*`,
-// `.OUT.NNN.old-*`, `.OUT.parts.json.{tmp,old}-*`, `.OUT.cosign.json.tmp-*`; nothing of another
-// bundle in the same directory (x.bundle.v2 beside x.bundle).
-bool is_pack_temporary(std::string_view name, const std::string& output)
-{
-    for (const std::string& final_name :
-         {output, output + ".parts.json", output + ".cosign.json"}) {
-        if (is_temporary_name(name, final_name)) {
-            return true;
-        }
-    }
-    const std::string part_prefix = output + ".";
-    const std::size_t part_name = part_prefix.size() + 3;
-    if (name.size() <= 1 + part_name || !name.substr(1).starts_with(part_prefix)) {
-        return false;
-    }
-    const std::string_view digits = name.substr(1 + part_prefix.size(), 3);
-    return std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })
-           && is_temporary_name(name, name.substr(1, part_name));
 }
 
 // What an interrupted pack to this path left: a split set caught in its switch is put back
@@ -291,19 +258,18 @@ Result<> reclaim_output(const fs::path& output, Reporter& reporter)
     }
     AIRLOCK_TRY_ASSIGN(const FileLock lock,
                        FileLock::acquire_directory(dir, &reporter, "another pack writing there"));
-    AIRLOCK_TRY_ASSIGN(const bool restored, restore_interrupted_switch(parts_file_path(output)));
+    AIRLOCK_TRY_ASSIGN(const bool restored,
+                       restore_interrupted_switch(bundle::parts_file_path(output)));
     if (restored) {
         reporter.warn(str_cat("restored the earlier ",
-                              parts_file_path(output).string(),
+                              bundle::parts_file_path(output).string(),
                               " and its parts, which an interrupted pack had moved aside"));
     }
     const std::string name = output.filename().string();
-    report_reclaimed(
-        reclaim_abandoned(dir,
-                          Debris::files,
-                          [&](std::string_view entry) { return is_pack_temporary(entry, name); }),
-        dir.string(),
-        reporter);
+    const auto pack_temporary = [&](std::string_view entry) {
+        return bundle::is_pack_temporary(entry, name);
+    };
+    report_reclaimed(reclaim_abandoned(dir, Debris::files, pack_temporary), dir.string(), reporter);
     return {};
 }
 
@@ -374,7 +340,7 @@ class PartWriter
     {
         close_part();
         AIRLOCK_TRY_ASSIGN(AtomicFile file,
-                           AtomicFile::create(part_path(m_base, m_files.size() + 1)));
+                           AtomicFile::create(bundle::part_path(m_base, m_files.size() + 1)));
         m_files.push_back(std::move(file));
         m_current_size = 0;
         return {};
@@ -530,7 +496,8 @@ Result<std::vector<std::string>> commit_parts(PartWriter& parts,
                        sign_all(keys, signed_bytes));
     AIRLOCK_TRY_ASSIGN(const std::string parts_json,
                        manifest::parts_file_to_json(list, part_signatures));
-    AIRLOCK_TRY_ASSIGN(AtomicFile parts_file, AtomicFile::create(parts_file_path(options.output)));
+    AIRLOCK_TRY_ASSIGN(AtomicFile parts_file,
+                       AtomicFile::create(bundle::parts_file_path(options.output)));
     AIRLOCK_TRY(parts_file.write(parts_json));
     std::vector<AtomicFile> set = parts.take_files();
     set.push_back(std::move(parts_file));

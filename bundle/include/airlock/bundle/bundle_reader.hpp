@@ -24,10 +24,6 @@ struct BundleHeader
     std::filesystem::path cosignature_file;      // where co-signatures of this bundle live
 };
 
-// Where co-signatures added by `airlock sign` live: beside the bundle, so that adding one never
-// rewrites the bundle. Same format as signatures.json.
-std::filesystem::path cosignature_path(const std::filesystem::path& bundle);
-
 // Receives each listed blob's bytes, in stream order, with the verdict of its hash at end().
 // All calls come from one thread of the pass, not the caller's (and so may the Reporter's
 // calls during the pass); the caller reads the sink again once read_contents has returned.
