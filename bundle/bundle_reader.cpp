@@ -11,6 +11,7 @@
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/bundle/bundle_reader.hpp>
+#include <airlock/bundle/cosignatures.hpp>
 #include <airlock/bundle/file_names.hpp>
 #include <airlock/bundle/parts.hpp>
 #include <airlock/crypto/sha256.hpp>
@@ -176,24 +177,16 @@ Result<BundleReader> BundleReader::open(const fs::path& path,
     header.cosignature_file =
         parts ? cosignature_path(parts->parts_file.parent_path() / parts->file.manifest.bundle)
               : cosignature_path(path);
-    const fs::path& cosign_file = header.cosignature_file;
-    std::error_code ec;
-    if (fs::exists(fs::symlink_status(cosign_file, ec))) {
-        AIRLOCK_TRY_ASSIGN(const std::string text, read_file(cosign_file, k_max_signatures_json));
-        auto extra = manifest::parse_signatures(text);
-        if (!extra) {
-            return std::unexpected(
-                std::move(extra.error()).with_context(str_cat("in ", cosign_file.string())));
-        }
-        for (auto& signature : *extra) {
-            const bool known = std::any_of(
-                header.signatures.begin(),
-                header.signatures.end(),
-                [&](const manifest::Signature& s) { return s.key_id == signature.key_id; });
-            if (!known) {
-                header.signatures.push_back(std::move(signature));
-                ++header.cosignatures;
-            }
+    AIRLOCK_TRY_ASSIGN(std::vector<manifest::Signature> cosignatures,
+                       read_cosignatures(header.cosignature_file));
+    for (auto& signature : cosignatures) {
+        const bool known =
+            std::any_of(header.signatures.begin(),
+                        header.signatures.end(),
+                        [&](const manifest::Signature& s) { return s.key_id == signature.key_id; });
+        if (!known) {
+            header.signatures.push_back(std::move(signature));
+            ++header.cosignatures;
         }
     }
     return BundleReader(path, std::move(reader), std::move(header));

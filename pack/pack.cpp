@@ -19,7 +19,7 @@
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
 #include <airlock/bundle/file_names.hpp>
-#include <airlock/crypto/keys.hpp>
+#include <airlock/bundle/signer.hpp>
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/json.hpp>
 #include <airlock/manifest/media_types.hpp>
@@ -42,21 +42,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Result<std::vector<crypto::PrivateKey>> load_signing_keys(const std::vector<fs::path>& paths)
+Result<bundle::Signer> load_signer(const std::vector<fs::path>& key_files)
 {
-    if (paths.empty()) {
+    if (key_files.empty()) {
         return fail(
             Errc::usage,
             "a bundle must be signed: give --sign-key KEY (make one with 'airlock key generate')");
     }
-    std::vector<crypto::PrivateKey> keys;
-    for (const auto& path : paths) {
-        AIRLOCK_TRY_ASSIGN(const std::string pem, read_file(path, 1U << 20U));
-        AIRLOCK_TRY_ASSIGN(crypto::PrivateKey key,
-                           crypto::PrivateKey::from_pem(pem, path.string()));
-        keys.push_back(std::move(key));
-    }
-    return keys;
+    return bundle::Signer::load(key_files);
 }
 
 // SOURCE_DATE_EPOCH, the reproducible-builds convention for "the time of this build", if set.
@@ -216,19 +209,6 @@ Result<> prefetch(const std::vector<const PlannedBlob*>& blobs, unsigned jobs, R
         return std::unexpected(std::move(*first_error));
     }
     return {};
-}
-
-// Signatures by every key over `bytes` (bundle.json, or a parts manifest).
-Result<std::vector<manifest::Signature>> sign_all(const std::vector<crypto::PrivateKey>& keys,
-                                                  std::string_view bytes)
-{
-    std::vector<manifest::Signature> out;
-    for (const auto& key : keys) {
-        AIRLOCK_TRY_ASSIGN(std::string value, key.sign(bytes));
-        AIRLOCK_TRY_ASSIGN(const crypto::PublicKey pub, key.public_key());
-        out.push_back({std::string(crypto::key_type_name(key.type())), pub.id(), std::move(value)});
-    }
-    return out;
 }
 
 // Parts of an earlier, longer set at this path, which the new set must not leave behind.
@@ -445,7 +425,7 @@ struct BundleHeader
 };
 
 Result<BundleHeader> make_header(const PackOptions& options,
-                                 const std::vector<crypto::PrivateKey>& keys,
+                                 const bundle::Signer& signer,
                                  const std::vector<PlannedImage>& images,
                                  std::int64_t created,
                                  manifest::BundleManifest& bundle)
@@ -469,7 +449,7 @@ Result<BundleHeader> make_header(const PackOptions& options,
     }
     AIRLOCK_TRY_ASSIGN(header.bundle_json, manifest::bundle_manifest_to_json(bundle));
     AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Signature> signatures,
-                       sign_all(keys, header.bundle_json));
+                       signer.sign(header.bundle_json));
     for (const auto& signature : signatures) {
         header.signer_key_ids.push_back(signature.key_id);
     }
@@ -482,7 +462,7 @@ Result<BundleHeader> make_header(const PackOptions& options,
 // nothing: an earlier set at this path stays whole until this one is complete. The part names.
 Result<std::vector<std::string>> commit_parts(PartWriter& parts,
                                               const PackOptions& options,
-                                              const std::vector<crypto::PrivateKey>& keys,
+                                              const bundle::Signer& signer,
                                               const std::string& bundle_json)
 {
     manifest::PartsManifest list;
@@ -493,7 +473,7 @@ Result<std::vector<std::string>> commit_parts(PartWriter& parts,
     list.sha256 = parts.whole_sha256();
     AIRLOCK_TRY_ASSIGN(const std::string signed_bytes, manifest::parts_manifest_to_json(list));
     AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Signature> part_signatures,
-                       sign_all(keys, signed_bytes));
+                       signer.sign(signed_bytes));
     AIRLOCK_TRY_ASSIGN(const std::string parts_json,
                        manifest::parts_file_to_json(list, part_signatures));
     AIRLOCK_TRY_ASSIGN(AtomicFile parts_file,
@@ -512,7 +492,7 @@ Result<std::vector<std::string>> commit_parts(PartWriter& parts,
 
 // Streams the header and every blob in `order` into the bundle (or its parts) and commits it.
 Result<> write_bundle(const PackOptions& options,
-                      const std::vector<crypto::PrivateKey>& keys,
+                      const bundle::Signer& signer,
                       const BundleHeader& header,
                       const manifest::BundleManifest& bundle,
                       const std::vector<const PlannedBlob*>& order,
@@ -553,7 +533,8 @@ Result<> write_bundle(const PackOptions& options,
     }
     AIRLOCK_TRY(writer.finish());
     if (parts) {
-        AIRLOCK_TRY_ASSIGN(summary.parts, commit_parts(*parts, options, keys, header.bundle_json));
+        AIRLOCK_TRY_ASSIGN(summary.parts,
+                           commit_parts(*parts, options, signer, header.bundle_json));
     }
     summary.content_bytes = total;
     summary.bundle_bytes = writer.bytes_out();
@@ -671,8 +652,7 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
     if (options.sources.empty()) {
         return fail(Errc::usage, "nothing to pack: name at least one image");
     }
-    AIRLOCK_TRY_ASSIGN(const std::vector<crypto::PrivateKey> keys,
-                       load_signing_keys(options.sign_keys));
+    AIRLOCK_TRY_ASSIGN(const bundle::Signer signer, load_signer(options.sign_keys));
     AIRLOCK_TRY(reclaim_output(options.output, reporter));
 
     SourceFactory factory(options.registry, reporter);
@@ -691,10 +671,10 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
 
     const std::int64_t created = bundle_time(options, images);
     AIRLOCK_TRY_ASSIGN(const BundleHeader header,
-                       make_header(options, keys, images, created, bundle));
+                       make_header(options, signer, images, created, bundle));
     PackSummary summary;
     summary.signer_key_ids = header.signer_key_ids;
-    AIRLOCK_TRY(write_bundle(options, keys, header, bundle, order, created, summary, reporter));
+    AIRLOCK_TRY(write_bundle(options, signer, header, bundle, order, created, summary, reporter));
     summary.manifest = std::move(bundle);
     return summary;
 }

@@ -1,20 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/bundle/cosignatures.hpp>
+#include <airlock/bundle/signer.hpp>
 #include <airlock/unpack/cosign.hpp>
-
-#include <algorithm>
 
 namespace airlock::unpack {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-constexpr std::uint64_t k_max_key_file = 1U << 20U;
-constexpr std::uint64_t k_max_cosign_file = 1U << 20U;
-
-} // namespace
 
 Result<CosignResult> cosign_bundle(const fs::path& bundle,
                                    const fs::path& key_file,
@@ -23,10 +15,7 @@ Result<CosignResult> cosign_bundle(const fs::path& bundle,
                                    std::size_t required_signatures,
                                    const std::vector<fs::path>& parts_dirs)
 {
-    AIRLOCK_TRY_ASSIGN(const std::string pem, read_file(key_file, k_max_key_file));
-    AIRLOCK_TRY_ASSIGN(const crypto::PrivateKey key,
-                       crypto::PrivateKey::from_pem(pem, key_file.string()));
-    AIRLOCK_TRY_ASSIGN(const crypto::PublicKey pub, key.public_key());
+    AIRLOCK_TRY_ASSIGN(const bundle::Signer signer, bundle::Signer::load({key_file}));
     CosignResult result;
     AIRLOCK_TRY_ASSIGN(result.verified,
                        verify_bundle(bundle, trusted, reporter, required_signatures, parts_dirs));
@@ -44,31 +33,18 @@ Result<CosignResult> cosign_bundle(const fs::path& bundle,
                                + report.closure.size(),
                            " problem(s); run 'airlock verify')")}});
     }
-    result.key_id = pub.id();
+    result.key_id = signer.key_ids().front();
     result.file = report.header.cosignature_file;
     // Only a signature that verifies with this very key counts: an entry merely claiming its id
     // is no reason to withhold a real one.
-    const auto& existing = report.header.signatures;
     result.already_signed =
-        std::any_of(existing.begin(), existing.end(), [&](const manifest::Signature& s) {
-            return s.key_id == result.key_id && pub.verify(report.header.manifest_bytes, s.value);
-        });
+        signer.has_signed(report.header.manifest_bytes, report.header.signatures);
     if (result.already_signed) {
         return result;
     }
-    AIRLOCK_TRY_ASSIGN(std::string value, key.sign(report.header.manifest_bytes));
-    std::vector<manifest::Signature> cosignatures;
-    std::error_code ec;
-    if (fs::exists(fs::symlink_status(result.file, ec))) {
-        AIRLOCK_TRY_ASSIGN(const std::string text, read_file(result.file, k_max_cosign_file));
-        AIRLOCK_TRY_ASSIGN(cosignatures, manifest::parse_signatures(text));
-    }
-    std::erase_if(cosignatures,
-                  [&](const manifest::Signature& s) { return s.key_id == result.key_id; });
-    cosignatures.push_back(
-        {std::string(crypto::key_type_name(key.type())), result.key_id, std::move(value)});
-    AIRLOCK_TRY_ASSIGN(const std::string json, manifest::signatures_to_json(cosignatures));
-    AIRLOCK_TRY(write_file_atomic(result.file, json));
+    AIRLOCK_TRY_ASSIGN(std::vector<manifest::Signature> signatures,
+                       signer.sign(report.header.manifest_bytes));
+    AIRLOCK_TRY(bundle::add_cosignatures(result.file, std::move(signatures)));
     return result;
 }
 
