@@ -19,11 +19,11 @@
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
 #include <airlock/bundle/file_names.hpp>
+#include <airlock/bundle/part_writer.hpp>
 #include <airlock/bundle/signer.hpp>
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/json.hpp>
 #include <airlock/manifest/media_types.hpp>
-#include <airlock/manifest/parts_manifest.hpp>
 #include <airlock/pack/pack.hpp>
 
 #include <algorithm>
@@ -211,21 +211,6 @@ Result<> prefetch(const std::vector<const PlannedBlob*>& blobs, unsigned jobs, R
     return {};
 }
 
-// Parts of an earlier, longer set at this path, which the new set must not leave behind.
-std::vector<fs::path> parts_beyond(const fs::path& output, std::size_t count)
-{
-    std::vector<fs::path> out;
-    std::error_code ec;
-    for (std::size_t n = count + 1; n <= bundle::k_max_part_number; ++n) {
-        const fs::path path = bundle::part_path(output, n);
-        if (!fs::exists(fs::symlink_status(path, ec))) {
-            break;
-        }
-        out.push_back(path);
-    }
-    return out;
-}
-
 // What an interrupted pack to this path left: a split set caught in its switch is put back
 // first, then the temporary files and moved-aside files of earlier runs go. Under the
 // directory's lock, which a switch holds too.
@@ -252,89 +237,6 @@ Result<> reclaim_output(const fs::path& output, Reporter& reporter)
     report_reclaimed(reclaim_abandoned(dir, Debris::files, pack_temporary), dir.string(), reporter);
     return {};
 }
-
-// Cuts the bundle stream into numbered parts of at most `max` bytes for media, hashing each
-// part and the whole on the way. The parts stay under temporary names until the caller
-// switches them in together with the parts file (replace_file_set).
-class PartWriter
-{
-  public:
-    PartWriter(fs::path base, std::uint64_t max)
-        : m_base(std::move(base))
-        , m_max(max)
-    {
-    }
-
-    Result<> write(std::span<const char> data)
-    {
-        while (!data.empty()) {
-            if (m_files.empty() || m_current_size == m_max) {
-                AIRLOCK_TRY(rotate());
-            }
-            const auto n = static_cast<std::size_t>(
-                std::min<std::uint64_t>(data.size(), m_max - m_current_size));
-            const std::string_view chunk(data.data(), n);
-            AIRLOCK_TRY(m_files.back().write(chunk));
-            m_part_hash.update(chunk);
-            m_whole_hash.update(chunk);
-            m_current_size += n;
-            m_total += n;
-            data = data.subspan(n);
-        }
-        return {};
-    }
-
-    // Every part's name, size and SHA-256; the files stay uncommitted (take_files()).
-    std::vector<manifest::BundlePart> finish()
-    {
-        close_part();
-        return m_parts;
-    }
-
-    std::vector<AtomicFile> take_files()
-    {
-        return std::move(m_files);
-    }
-
-    std::uint64_t total() const
-    {
-        return m_total;
-    }
-
-    std::string whole_sha256()
-    {
-        return m_whole_hash.finish_hex();
-    }
-
-  private:
-    void close_part()
-    {
-        if (!m_files.empty() && m_parts.size() < m_files.size()) {
-            m_parts.push_back({m_files.back().path().filename().string(),
-                               m_current_size,
-                               m_part_hash.finish_hex()});
-        }
-    }
-
-    Result<> rotate()
-    {
-        close_part();
-        AIRLOCK_TRY_ASSIGN(AtomicFile file,
-                           AtomicFile::create(bundle::part_path(m_base, m_files.size() + 1)));
-        m_files.push_back(std::move(file));
-        m_current_size = 0;
-        return {};
-    }
-
-    fs::path m_base;
-    std::uint64_t m_max;
-    std::vector<AtomicFile> m_files;
-    std::vector<manifest::BundlePart> m_parts;
-    std::uint64_t m_current_size = 0;
-    std::uint64_t m_total = 0;
-    crypto::Sha256 m_part_hash;
-    crypto::Sha256 m_whole_hash;
-};
 
 // The images the command names, resolved in their sources and planned; `sources` keeps each
 // source for the download of its blobs.
@@ -457,39 +359,6 @@ Result<BundleHeader> make_header(const PackOptions& options,
     return header;
 }
 
-// The parts file names every part with its size and SHA-256, signed like bundle.json, so that
-// each stick can be checked on its own. Written, then switched in with the parts, all or
-// nothing: an earlier set at this path stays whole until this one is complete. The part names.
-Result<std::vector<std::string>> commit_parts(PartWriter& parts,
-                                              const PackOptions& options,
-                                              const bundle::Signer& signer,
-                                              const std::string& bundle_json)
-{
-    manifest::PartsManifest list;
-    list.bundle = options.output.filename().string();
-    list.size = parts.total();
-    list.bundle_json_sha256 = crypto::sha256_hex(bundle_json);
-    list.parts = parts.finish();
-    list.sha256 = parts.whole_sha256();
-    AIRLOCK_TRY_ASSIGN(const std::string signed_bytes, manifest::parts_manifest_to_json(list));
-    AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Signature> part_signatures,
-                       signer.sign(signed_bytes));
-    AIRLOCK_TRY_ASSIGN(const std::string parts_json,
-                       manifest::parts_file_to_json(list, part_signatures));
-    AIRLOCK_TRY_ASSIGN(AtomicFile parts_file,
-                       AtomicFile::create(bundle::parts_file_path(options.output)));
-    AIRLOCK_TRY(parts_file.write(parts_json));
-    std::vector<AtomicFile> set = parts.take_files();
-    set.push_back(std::move(parts_file));
-    AIRLOCK_TRY(
-        replace_file_set(set, [&] { return parts_beyond(options.output, list.parts.size()); }));
-    std::vector<std::string> names;
-    for (const auto& part : list.parts) {
-        names.push_back(part.name);
-    }
-    return names;
-}
-
 // Streams the header and every blob in `order` into the bundle (or its parts) and commits it.
 Result<> write_bundle(const PackOptions& options,
                       const bundle::Signer& signer,
@@ -500,7 +369,7 @@ Result<> write_bundle(const PackOptions& options,
                       PackSummary& summary,
                       Reporter& reporter)
 {
-    std::optional<PartWriter> parts;
+    std::optional<bundle::PartWriter> parts;
     if (options.split_size) {
         parts.emplace(options.output, *options.split_size);
     }
@@ -533,8 +402,9 @@ Result<> write_bundle(const PackOptions& options,
     }
     AIRLOCK_TRY(writer.finish());
     if (parts) {
-        AIRLOCK_TRY_ASSIGN(summary.parts,
-                           commit_parts(*parts, options, signer, header.bundle_json));
+        AIRLOCK_TRY_ASSIGN(
+            summary.parts,
+            bundle::commit_parts(*parts, options.output, header.bundle_json, signer));
     }
     summary.content_bytes = total;
     summary.bundle_bytes = writer.bytes_out();

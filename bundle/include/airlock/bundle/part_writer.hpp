@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/base/error.hpp>
+#include <airlock/base/file.hpp>
+#include <airlock/bundle/signer.hpp>
+#include <airlock/crypto/sha256.hpp>
+#include <airlock/manifest/parts_manifest.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace airlock::bundle {
+
+// Cuts the bundle stream into numbered parts of at most `max` bytes for media, hashing each
+// part and the whole on the way. The parts stay under temporary names until commit_parts
+// switches them in together with the parts file.
+class PartWriter
+{
+  public:
+    // Parts of the bundle `bundle` (BUNDLE.001, BUNDLE.002, ...) of at most `max` bytes.
+    PartWriter(std::filesystem::path bundle, std::uint64_t max);
+
+    Result<> write(std::span<const char> data);
+
+    // Every part's name, size and SHA-256; the files stay uncommitted (take_files()).
+    std::vector<manifest::BundlePart> finish();
+
+    std::vector<AtomicFile> take_files();
+
+    std::uint64_t total() const
+    {
+        return m_total;
+    }
+
+    std::string whole_sha256();
+
+  private:
+    void close_part();
+    Result<> rotate();
+
+    std::filesystem::path m_base;
+    std::uint64_t m_max;
+    std::vector<AtomicFile> m_files;
+    std::vector<manifest::BundlePart> m_parts;
+    std::uint64_t m_current_size = 0;
+    std::uint64_t m_total = 0;
+    crypto::Sha256 m_part_hash;
+    crypto::Sha256 m_whole_hash;
+};
+
+// Ends a split bundle: the parts file BUNDLE.parts.json names every part `parts` wrote with its
+// size and SHA-256, signed by `signer` like `bundle_json` so that each medium can be checked on
+// its own; it is written, then switched in with the parts, all or nothing, so an earlier set at
+// this path stays whole until this one is complete (and loses the parts beyond the new ones).
+// The part names. Errc::io.
+Result<std::vector<std::string>> commit_parts(PartWriter& parts,
+                                              const std::filesystem::path& bundle,
+                                              std::string_view bundle_json,
+                                              const Signer& signer);
+
+} // namespace airlock::bundle

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/file_set.hpp>
+#include <airlock/bundle/file_names.hpp>
+#include <airlock/bundle/part_writer.hpp>
+
+#include <algorithm>
+
+namespace airlock::bundle {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Parts of an earlier, longer set at this path, which the new set must not leave behind.
+std::vector<fs::path> parts_beyond(const fs::path& bundle, std::size_t count)
+{
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (std::size_t n = count + 1; n <= k_max_part_number; ++n) {
+        const fs::path path = part_path(bundle, n);
+        if (!fs::exists(fs::symlink_status(path, ec))) {
+            break;
+        }
+        out.push_back(path);
+    }
+    return out;
+}
+
+} // namespace
+
+PartWriter::PartWriter(fs::path bundle, std::uint64_t max)
+    : m_base(std::move(bundle))
+    , m_max(max)
+{
+}
+
+Result<> PartWriter::write(std::span<const char> data)
+{
+    while (!data.empty()) {
+        if (m_files.empty() || m_current_size == m_max) {
+            AIRLOCK_TRY(rotate());
+        }
+        const auto n =
+            static_cast<std::size_t>(std::min<std::uint64_t>(data.size(), m_max - m_current_size));
+        const std::string_view chunk(data.data(), n);
+        AIRLOCK_TRY(m_files.back().write(chunk));
+        m_part_hash.update(chunk);
+        m_whole_hash.update(chunk);
+        m_current_size += n;
+        m_total += n;
+        data = data.subspan(n);
+    }
+    return {};
+}
+
+std::vector<manifest::BundlePart> PartWriter::finish()
+{
+    close_part();
+    return m_parts;
+}
+
+std::vector<AtomicFile> PartWriter::take_files()
+{
+    return std::move(m_files);
+}
+
+std::string PartWriter::whole_sha256()
+{
+    return m_whole_hash.finish_hex();
+}
+
+void PartWriter::close_part()
+{
+    if (!m_files.empty() && m_parts.size() < m_files.size()) {
+        m_parts.push_back(
+            {m_files.back().path().filename().string(), m_current_size, m_part_hash.finish_hex()});
+    }
+}
+
+Result<> PartWriter::rotate()
+{
+    close_part();
+    AIRLOCK_TRY_ASSIGN(AtomicFile file, AtomicFile::create(part_path(m_base, m_files.size() + 1)));
+    m_files.push_back(std::move(file));
+    m_current_size = 0;
+    return {};
+}
+
+Result<std::vector<std::string>> commit_parts(PartWriter& parts,
+                                              const fs::path& bundle,
+                                              std::string_view bundle_json,
+                                              const Signer& signer)
+{
+    manifest::PartsManifest list;
+    list.bundle = bundle.filename().string();
+    list.size = parts.total();
+    list.bundle_json_sha256 = crypto::sha256_hex(bundle_json);
+    list.parts = parts.finish();
+    list.sha256 = parts.whole_sha256();
+    AIRLOCK_TRY_ASSIGN(const std::string signed_bytes, manifest::parts_manifest_to_json(list));
+    AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Signature> part_signatures,
+                       signer.sign(signed_bytes));
+    AIRLOCK_TRY_ASSIGN(const std::string parts_json,
+                       manifest::parts_file_to_json(list, part_signatures));
+    AIRLOCK_TRY_ASSIGN(AtomicFile parts_file, AtomicFile::create(parts_file_path(bundle)));
+    AIRLOCK_TRY(parts_file.write(parts_json));
+    std::vector<AtomicFile> set = parts.take_files();
+    set.push_back(std::move(parts_file));
+    AIRLOCK_TRY(replace_file_set(set, [&] { return parts_beyond(bundle, list.parts.size()); }));
+    std::vector<std::string> names;
+    for (const auto& part : list.parts) {
+        names.push_back(part.name);
+    }
+    return names;
+}
+
+} // namespace airlock::bundle
