@@ -10,7 +10,8 @@ namespace airlock::pack {
 
 using nlohmann::json;
 
-Result<std::vector<LayoutFileContent>> make_layout_files(const std::vector<PlannedImage>& images)
+Result<std::vector<bundle::LayoutFileContent>>
+make_layout_files(const std::vector<PlannedImage>& images)
 {
     json index_entries = json::array();
     json docker_entries = json::array();
@@ -38,7 +39,7 @@ Result<std::vector<LayoutFileContent>> make_layout_files(const std::vector<Plann
                         {"manifests", index_entries}};
     AIRLOCK_TRY_ASSIGN(std::string index_text, manifest::canonical_dump(index));
     AIRLOCK_TRY_ASSIGN(std::string docker_text, manifest::canonical_dump(docker_entries));
-    std::vector<LayoutFileContent> files;
+    std::vector<bundle::LayoutFileContent> files;
     files.push_back({"oci-layout", R"({"imageLayoutVersion":"1.0.0"})"});
     files.push_back({"index.json", std::move(index_text)});
     files.push_back({"manifest.json", std::move(docker_text)});

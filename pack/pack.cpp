@@ -18,6 +18,7 @@
 #include <airlock/base/ownership.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
+#include <airlock/bundle/bundle_writer.hpp>
 #include <airlock/bundle/file_names.hpp>
 #include <airlock/bundle/part_writer.hpp>
 #include <airlock/bundle/signer.hpp>
@@ -318,19 +319,11 @@ std::vector<const PlannedBlob*> plan_stream(const std::vector<PlannedImage>& ima
 }
 
 // What the bundle starts with: bundle.json, its signatures and the layout files.
-struct BundleHeader
-{
-    std::string bundle_json;
-    std::string signatures_json;
-    std::vector<LayoutFileContent> layout;
-    std::vector<std::string> signer_key_ids;
-};
-
-Result<BundleHeader> make_header(const PackOptions& options,
-                                 const bundle::Signer& signer,
-                                 const std::vector<PlannedImage>& images,
-                                 std::int64_t created,
-                                 manifest::BundleManifest& bundle)
+Result<bundle::HeaderEntries> make_header(const PackOptions& options,
+                                          const bundle::Signer& signer,
+                                          const std::vector<PlannedImage>& images,
+                                          std::int64_t created,
+                                          manifest::BundleManifest& bundle)
 {
     bundle.created = format_rfc3339_utc(created);
     bundle.tool = str_cat("airlock ", AIRLOCK_VERSION);
@@ -342,7 +335,7 @@ Result<BundleHeader> make_header(const PackOptions& options,
     for (const auto& image : images) {
         bundle.images.push_back(image.image);
     }
-    BundleHeader header;
+    bundle::HeaderEntries header;
     AIRLOCK_TRY_ASSIGN(header.layout, make_layout_files(images));
     for (const auto& file : header.layout) {
         bundle.layout_files.push_back({file.path,
@@ -352,9 +345,6 @@ Result<BundleHeader> make_header(const PackOptions& options,
     AIRLOCK_TRY_ASSIGN(header.bundle_json, manifest::bundle_manifest_to_json(bundle));
     AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Signature> signatures,
                        signer.sign(header.bundle_json));
-    for (const auto& signature : signatures) {
-        header.signer_key_ids.push_back(signature.key_id);
-    }
     AIRLOCK_TRY_ASSIGN(header.signatures_json, manifest::signatures_to_json(signatures));
     return header;
 }
@@ -362,7 +352,7 @@ Result<BundleHeader> make_header(const PackOptions& options,
 // Streams the header and every blob in `order` into the bundle (or its parts) and commits it.
 Result<> write_bundle(const PackOptions& options,
                       const bundle::Signer& signer,
-                      const BundleHeader& header,
+                      const bundle::HeaderEntries& header,
                       const manifest::BundleManifest& bundle,
                       const std::vector<const PlannedBlob*>& order,
                       std::int64_t created,
@@ -380,13 +370,7 @@ Result<> write_bundle(const PackOptions& options,
                     options.compression,
                     created)
               : archive::TarWriter::create(options.output, options.compression, created));
-    AIRLOCK_TRY(writer.add(
-        manifest::k_bundle_manifest_name, header.bundle_json, archive::EntryContent::metadata));
-    AIRLOCK_TRY(writer.add(
-        manifest::k_signatures_name, header.signatures_json, archive::EntryContent::metadata));
-    for (const auto& file : header.layout) {
-        AIRLOCK_TRY(writer.add(file.path, file.content, archive::EntryContent::metadata));
-    }
+    AIRLOCK_TRY(bundle::write_header(writer, header));
     std::uint64_t total = 0;
     for (const auto& blob : bundle.blobs) {
         total += blob.size;
@@ -540,10 +524,10 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
     AIRLOCK_TRY(prefetch(order, options.registry.jobs, reporter));
 
     const std::int64_t created = bundle_time(options, images);
-    AIRLOCK_TRY_ASSIGN(const BundleHeader header,
+    AIRLOCK_TRY_ASSIGN(const bundle::HeaderEntries header,
                        make_header(options, signer, images, created, bundle));
     PackSummary summary;
-    summary.signer_key_ids = header.signer_key_ids;
+    summary.signer_key_ids = signer.key_ids();
     AIRLOCK_TRY(write_bundle(options, signer, header, bundle, order, created, summary, reporter));
     summary.manifest = std::move(bundle);
     return summary;
