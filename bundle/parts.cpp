@@ -136,4 +136,43 @@ Result<std::vector<PartCheck>> check_parts(const PartsSet& parts)
     return out;
 }
 
+Result<std::optional<PartsReport>>
+verify_parts(const std::filesystem::path& bundle,
+             const TrustedKeys& trusted,
+             std::size_t required_signatures,
+             const std::vector<std::filesystem::path>& parts_dirs)
+{
+    AIRLOCK_TRY_ASSIGN(const std::optional<PartsSet> set, find_parts(bundle, parts_dirs));
+    if (!set) {
+        return std::optional<PartsReport>{};
+    }
+    // The part digests are only worth comparing against once the parts file is vouched for.
+    auto signed_by = check_signatures(set->file.manifest_bytes,
+                                      set->file.signatures,
+                                      trusted,
+                                      required_signatures,
+                                      set->parts_file.filename().string());
+    if (!signed_by) {
+        return std::unexpected(
+            std::move(signed_by.error()).with_context("in " + set->parts_file.string()));
+    }
+    PartsReport report;
+    report.bundle = set->file.manifest.bundle;
+    AIRLOCK_TRY_ASSIGN(report.parts, check_parts(*set));
+    for (const auto& part : report.parts) {
+        switch (part.state) {
+        case PartCheck::State::intact:
+            ++report.intact;
+            break;
+        case PartCheck::State::damaged:
+            ++report.damaged;
+            break;
+        case PartCheck::State::missing:
+            ++report.missing;
+            break;
+        }
+    }
+    return std::optional<PartsReport>(std::move(report));
+}
+
 } // namespace airlock::bundle

@@ -45,44 +45,4 @@ Result<VerifyReport> verify_bundle(const std::filesystem::path& bundle,
     return report;
 }
 
-Result<std::optional<PartsReport>>
-verify_parts(const std::filesystem::path& bundle,
-             const bundle::TrustedKeys& trusted,
-             std::size_t required_signatures,
-             const std::vector<std::filesystem::path>& parts_dirs)
-{
-    AIRLOCK_TRY_ASSIGN(const std::optional<bundle::PartsSet> set,
-                       bundle::find_parts(bundle, parts_dirs));
-    if (!set) {
-        return std::optional<PartsReport>{};
-    }
-    // The part digests are only worth comparing against once the parts file is vouched for.
-    auto signed_by = bundle::check_signatures(set->file.manifest_bytes,
-                                              set->file.signatures,
-                                              trusted,
-                                              required_signatures,
-                                              set->parts_file.filename().string());
-    if (!signed_by) {
-        return std::unexpected(
-            std::move(signed_by.error()).with_context("in " + set->parts_file.string()));
-    }
-    PartsReport report;
-    report.bundle = set->file.manifest.bundle;
-    AIRLOCK_TRY_ASSIGN(report.parts, bundle::check_parts(*set));
-    for (const auto& part : report.parts) {
-        switch (part.state) {
-        case bundle::PartCheck::State::intact:
-            ++report.intact;
-            break;
-        case bundle::PartCheck::State::damaged:
-            ++report.damaged;
-            break;
-        case bundle::PartCheck::State::missing:
-            ++report.missing;
-            break;
-        }
-    }
-    return std::optional<PartsReport>(std::move(report));
-}
-
 } // namespace airlock::unpack

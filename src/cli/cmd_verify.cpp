@@ -3,6 +3,7 @@
 #include "trust_options.hpp"
 
 #include <airlock/base/str_cat.hpp>
+#include <airlock/bundle/parts.hpp>
 #include <airlock/unpack/verify.hpp>
 
 #include <iostream>
@@ -23,7 +24,7 @@ struct VerifyCommandOptions
 struct VerifyOutcome
 {
     std::string bundle;
-    std::optional<unpack::PartsReport> parts; // a split bundle: its parts on the media at hand
+    std::optional<bundle::PartsReport> parts; // a split bundle: its parts on the media at hand
     // The bundle's own verification; absent while parts are missing or damaged. Its error is kept
     // here, not returned, when the part lines were earned first: they are printed before it.
     std::optional<Result<unpack::VerifyReport>> whole;
@@ -35,7 +36,7 @@ Result<VerifyOutcome> run_verify(const VerifyCommandOptions& o, Context& ctx)
     AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust));
     const std::vector<std::filesystem::path> dirs = parts_directories(o.trust);
     VerifyOutcome outcome{o.bundle, {}, {}};
-    AIRLOCK_TRY_ASSIGN(outcome.parts, unpack::verify_parts(o.bundle, keys, o.trust.required, dirs));
+    AIRLOCK_TRY_ASSIGN(outcome.parts, bundle::verify_parts(o.bundle, keys, o.trust.required, dirs));
     if (outcome.parts && !outcome.parts->complete()) {
         return outcome;
     }
@@ -64,7 +65,7 @@ int exit_code_of(const VerifyOutcome& outcome)
 }
 
 // One line per part, a damaged one as an error on stderr, then what the parts allow.
-void print_parts(const unpack::PartsReport& parts)
+void print_parts(const bundle::PartsReport& parts)
 {
     for (const auto& part : parts.parts) {
         switch (part.state) {

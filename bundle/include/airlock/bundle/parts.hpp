@@ -2,9 +2,11 @@
 #pragma once
 
 #include <airlock/base/error.hpp>
+#include <airlock/bundle/trust.hpp>
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/parts_manifest.hpp>
 
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -43,5 +45,33 @@ struct PartCheck
 
 // Hashes every part that is present against the parts file (whose signature the caller checked).
 Result<std::vector<PartCheck>> check_parts(const PartsSet& parts);
+
+// What the media at hand hold of a split bundle: each part intact, damaged or missing.
+struct PartsReport
+{
+    std::string bundle;           // the bundle's file name, from the signed parts file
+    std::vector<PartCheck> parts; // in the parts file's order
+    std::size_t intact = 0;
+    std::size_t damaged = 0;
+    std::size_t missing = 0;
+
+    // Every part is here and matches the parts file: the bundle itself can be verified.
+    bool complete() const
+    {
+        return intact == parts.size();
+    }
+};
+
+// When `bundle` names a split bundle (its parts file or one of its parts): finds the parts in
+// the parts file's directory, the named part's and `parts_dirs`, checks the parts file's
+// signatures (at least `required_signatures` trusted keys; Errc::signature_invalid with the parts
+// file as context) and hashes each part found against it, so that each medium can be checked on
+// its own. Nothing when `bundle` is a whole bundle. Errc::not_found or Errc::format for the parts
+// file, Errc::io for a part that cannot be read.
+Result<std::optional<PartsReport>>
+verify_parts(const std::filesystem::path& bundle,
+             const TrustedKeys& trusted,
+             std::size_t required_signatures = 1,
+             const std::vector<std::filesystem::path>& parts_dirs = {});
 
 } // namespace airlock::bundle

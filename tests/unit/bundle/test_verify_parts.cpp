@@ -2,10 +2,10 @@
 #include "../scratch.hpp"
 
 #include <airlock/base/file.hpp>
+#include <airlock/bundle/parts.hpp>
 #include <airlock/crypto/keys.hpp>
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/parts_manifest.hpp>
-#include <airlock/unpack/verify.hpp>
 
 #include <doctest/doctest.h>
 
@@ -14,7 +14,6 @@
 #include <vector>
 
 using namespace airlock;
-using namespace airlock::unpack;
 using namespace airlock::bundle;
 
 namespace fs = std::filesystem;
@@ -62,7 +61,7 @@ TrustedKeys trust(const fs::path& dir, const crypto::PrivateKey& key)
 
 } // namespace
 
-TEST_CASE("unpack::verify_parts")
+TEST_CASE("bundle::verify_parts")
 {
     const test::Scratch scratch;
     const fs::path stick1 = scratch.path() / "stick1";
