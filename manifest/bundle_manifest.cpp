@@ -267,7 +267,7 @@ Result<std::string> bundle_manifest_to_json(const BundleManifest& m)
 
 Result<BundleManifest> parse_bundle_manifest(std::string_view bytes)
 {
-    AIRLOCK_TRY_ASSIGN(const json doc, parse_json(bytes, "bundle.json"));
+    AIRLOCK_TRY_ASSIGN(const json doc, parse_bounded_json(bytes, "bundle.json"));
     if (!doc.is_object()) {
         return fail(Errc::format, "bundle.json is not a JSON object");
     }
@@ -362,7 +362,7 @@ Result<std::string> signatures_to_json(const std::vector<Signature>& signatures)
 
 Result<std::vector<Signature>> parse_signatures(std::string_view bytes)
 {
-    AIRLOCK_TRY_ASSIGN(const json doc, parse_json(bytes, "signatures.json"));
+    AIRLOCK_TRY_ASSIGN(const json doc, parse_bounded_json(bytes, "signatures.json"));
     const auto list = doc.is_object() ? doc.find("signatures") : doc.end();
     if (!doc.is_object() || list == doc.end() || !list->is_array()) {
         return fail(Errc::format, "signatures.json: missing signatures array");

@@ -123,7 +123,7 @@ Result<Descriptor> parse_descriptor(const json& object)
 
 Result<std::string> sniff_media_type(std::string_view bytes, std::string_view declared)
 {
-    AIRLOCK_TRY_ASSIGN(const json doc, parse_json(bytes, "manifest"));
+    AIRLOCK_TRY_ASSIGN(const json doc, parse_bounded_json(bytes, "manifest"));
     if (!doc.is_object()) {
         return fail(Errc::format, "manifest is not a JSON object");
     }
@@ -141,7 +141,7 @@ Result<std::string> sniff_media_type(std::string_view bytes, std::string_view de
 
 Result<ImageManifest> parse_image_manifest(std::string_view bytes, std::string_view declared_type)
 {
-    AIRLOCK_TRY_ASSIGN(const json doc, parse_json(bytes, "image manifest"));
+    AIRLOCK_TRY_ASSIGN(const json doc, parse_bounded_json(bytes, "image manifest"));
     if (!doc.is_object()) {
         return fail(Errc::format, "image manifest is not a JSON object");
     }
@@ -180,7 +180,7 @@ Result<ImageManifest> parse_image_manifest(std::string_view bytes, std::string_v
 
 Result<ImageIndex> parse_image_index(std::string_view bytes, std::string_view declared_type)
 {
-    AIRLOCK_TRY_ASSIGN(const json doc, parse_json(bytes, "image index"));
+    AIRLOCK_TRY_ASSIGN(const json doc, parse_bounded_json(bytes, "image index"));
     if (!doc.is_object()) {
         return fail(Errc::format, "image index is not a JSON object");
     }
@@ -208,7 +208,7 @@ Result<ImageIndex> parse_image_index(std::string_view bytes, std::string_view de
 
 Result<ImageConfig> parse_image_config(std::string_view bytes)
 {
-    AIRLOCK_TRY_ASSIGN(const json doc, parse_json(bytes, "image config"));
+    AIRLOCK_TRY_ASSIGN(const json doc, parse_bounded_json(bytes, "image config"));
     if (!doc.is_object()) {
         return fail(Errc::format, "image config is not a JSON object");
     }

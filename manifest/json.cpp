@@ -60,7 +60,7 @@ Result<> check_json_shape(std::string_view bytes, std::string_view what, JsonLim
     return {};
 }
 
-Result<json> parse_json(std::string_view bytes, std::string_view what, JsonLimits limits)
+Result<json> parse_bounded_json(std::string_view bytes, std::string_view what, JsonLimits limits)
 {
     AIRLOCK_TRY(check_json_shape(bytes, what, limits));
     json doc = json::parse(bytes.begin(), bytes.end(), nullptr, false);

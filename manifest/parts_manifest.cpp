@@ -58,14 +58,14 @@ Result<std::string> parts_file_to_json(const PartsManifest& parts,
                                        const std::vector<Signature>& signatures)
 {
     AIRLOCK_TRY_ASSIGN(const std::string sigs, signatures_to_json(signatures));
-    AIRLOCK_TRY_ASSIGN(const json sig_doc, parse_json(sigs, "signatures"));
+    AIRLOCK_TRY_ASSIGN(const json sig_doc, parse_bounded_json(sigs, "signatures"));
     return canonical_dump(
         {{"manifest", manifest_json(parts)}, {"signatures", sig_doc["signatures"]}});
 }
 
 Result<PartsFile> parse_parts_file(std::string_view bytes)
 {
-    AIRLOCK_TRY_ASSIGN(const json doc, parse_json(bytes, "parts file"));
+    AIRLOCK_TRY_ASSIGN(const json doc, parse_bounded_json(bytes, "parts file"));
     const auto m = doc.is_object() ? doc.find("manifest") : doc.end();
     const auto signatures = doc.is_object() ? doc.find("signatures") : doc.end();
     if (m == doc.end() || !m->is_object() || signatures == doc.end()) {

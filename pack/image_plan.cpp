@@ -136,7 +136,7 @@ Result<PlannedImage> finish_plan(PlannedImage out,
 // The original index document with only the kept children (other fields as they were).
 Result<std::string> index_document(const manifest::ImageIndex& index, std::string_view original)
 {
-    AIRLOCK_TRY_ASSIGN(nlohmann::json doc, manifest::parse_json(original, "image index"));
+    AIRLOCK_TRY_ASSIGN(nlohmann::json doc, manifest::parse_bounded_json(original, "image index"));
     if (!doc.is_object()) { // parse_image_index accepted it, so this is a bug, not the input
         return fail(Errc::internal, "image index is not a JSON object");
     }

@@ -437,7 +437,7 @@ Result<TargetHoldings> load_holdings(const fs::path& path)
         return out;
     }
     AIRLOCK_TRY_ASSIGN(const std::string text, read_file(path, 256ULL << 20U));
-    AIRLOCK_TRY_ASSIGN(const nlohmann::json doc, manifest::parse_json(text, path.string()));
+    AIRLOCK_TRY_ASSIGN(const nlohmann::json doc, manifest::parse_bounded_json(text, path.string()));
     const auto blobs = doc.is_object() ? doc.find("blobs") : doc.end();
     if (manifest::json_string(doc, "format") != "airlock-inventory" || blobs == doc.end()
         || !blobs->is_array()) {

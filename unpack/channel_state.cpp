@@ -40,7 +40,7 @@ Result<json> load_ledger(const fs::path& file)
         }
         return std::unexpected(unusable_ledger(file, text.error().message));
     }
-    auto doc = manifest::parse_json(*text, file.string());
+    auto doc = manifest::parse_bounded_json(*text, file.string());
     if (!doc) {
         return std::unexpected(unusable_ledger(file, doc.error().message));
     }

@@ -78,7 +78,7 @@ Error unusable_record(const std::string& where, const std::string& channel, cons
 std::optional<manifest::Digest> record_config_digest(const std::string& bytes,
                                                      const std::string& where)
 {
-    auto doc = manifest::parse_json(bytes, where);
+    auto doc = manifest::parse_bounded_json(bytes, where);
     if (!doc || !doc->is_object() || doc->value("artifactType", "") != k_channel_record_type) {
         return std::nullopt;
     }
@@ -118,7 +118,7 @@ Result<std::optional<ChannelMark>> RegistryChannelState::read(const std::string&
                                 " with a config of that type and a valid digest"));
     }
     AIRLOCK_TRY_ASSIGN(const std::string bytes, read_record_config(*digest, where, channel));
-    auto record = manifest::parse_json(bytes, where);
+    auto record = manifest::parse_bounded_json(bytes, where);
     if (!record || !record->is_object()) {
         return unusable("its config is not a JSON object");
     }

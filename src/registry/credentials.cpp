@@ -66,7 +66,8 @@ Result<std::optional<Credentials>> find_credentials(const RegistryOptions& optio
             continue;
         }
         AIRLOCK_TRY_ASSIGN(const std::string text, read_file(file, 4U << 20U));
-        AIRLOCK_TRY_ASSIGN(const nlohmann::json doc, manifest::parse_json(text, file.string()));
+        AIRLOCK_TRY_ASSIGN(const nlohmann::json doc,
+                           manifest::parse_bounded_json(text, file.string()));
         const auto auths = doc.is_object() ? doc.find("auths") : doc.end();
         if (auths == doc.end() || !auths->is_object()) {
             continue;

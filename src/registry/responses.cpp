@@ -38,7 +38,7 @@ std::string string_member(const json& object, const char* key)
 
 std::string registry_error_text(std::string_view body)
 {
-    const auto doc = manifest::parse_json(body, "registry error");
+    const auto doc = manifest::parse_bounded_json(body, "registry error");
     if (!doc || !doc->is_object()) {
         return {};
     }
@@ -58,7 +58,7 @@ std::string registry_error_text(std::string_view body)
 
 Result<std::string> parse_token_response(std::string_view body, std::string_view host)
 {
-    const auto doc = manifest::parse_json(body, "token response");
+    const auto doc = manifest::parse_bounded_json(body, "token response");
     if (!doc || !doc->is_object()) {
         return fail(Errc::auth, str_cat("token service of ", host, " sent no JSON token"));
     }
@@ -78,7 +78,7 @@ Result<std::string> parse_token_response(std::string_view body, std::string_view
 
 bool is_schema1_document(std::string_view body)
 {
-    const auto doc = manifest::parse_json(body, "manifest");
+    const auto doc = manifest::parse_bounded_json(body, "manifest");
     if (!doc || !doc->is_object()) {
         return false;
     }

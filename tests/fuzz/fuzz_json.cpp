@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     namespace m = airlock::manifest;
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
     (void)m::check_json_shape(bytes, "input", m::JsonLimits{4, 64});
-    const auto doc = m::parse_json(bytes, "input");
+    const auto doc = m::parse_bounded_json(bytes, "input");
     if (!doc) {
         return 0;
     }

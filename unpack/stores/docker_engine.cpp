@@ -80,7 +80,7 @@ class EngineConnection
             return fail(Errc::http_status,
                         str_cat("Docker Engine answered ", r.status, " inspecting ", name));
         }
-        AIRLOCK_TRY_ASSIGN(json doc, manifest::parse_json(r.body, "image inspect"));
+        AIRLOCK_TRY_ASSIGN(json doc, manifest::parse_bounded_json(r.body, "image inspect"));
         return std::optional<json>(std::move(doc));
     }
 
@@ -327,7 +327,7 @@ class EngineSink final : public bundle::BlobSink
             const std::string_view line(response.body.data() + start,
                                         (end == std::string::npos ? response.body.size() : end)
                                             - start);
-            auto doc = manifest::parse_json(line, "load response");
+            auto doc = manifest::parse_bounded_json(line, "load response");
             if (doc && doc->is_object() && doc->contains("error")) {
                 return fail(
                     Errc::http_status,
@@ -420,7 +420,8 @@ class DockerEngineStore final : public Store
                 Errc::network,
                 str_cat("no Docker Engine API at ", m_engine.socket(), " (", version.status, ")"));
         }
-        AIRLOCK_TRY_ASSIGN(const json info, manifest::parse_json(version.body, "engine version"));
+        AIRLOCK_TRY_ASSIGN(const json info,
+                           manifest::parse_bounded_json(version.body, "engine version"));
         m_platform.os = manifest::json_string(info, "Os").value_or("linux");
         m_platform.architecture = manifest::json_string(info, "Arch").value_or("amd64");
         return {};

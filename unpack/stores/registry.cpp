@@ -50,7 +50,7 @@ class PushRecord
         if (!text) {
             return;
         }
-        auto doc = manifest::parse_json(*text, m_file.string());
+        auto doc = manifest::parse_bounded_json(*text, m_file.string());
         if (!doc || !doc->is_object()) {
             return;
         }

@@ -34,21 +34,22 @@ TEST_CASE("manifest::check_json_shape")
         CHECK(check_json_shape(wide, "x", {64, 101}));
         CHECK(!check_json_shape(wide, "x", {64, 100}));
     }
-    SUBCASE("parse_json refuses before building a tree")
+    SUBCASE("parse_bounded_json refuses before building a tree")
     {
         const std::string deep = std::string(200000, '[') + std::string(200000, ']');
-        CHECK(!parse_json(deep, "deep"));
-        CHECK(parse_json(R"({"a": [1, {"b": null}]})", "ok"));
-        CHECK(!parse_json("{", "broken"));
+        CHECK(!parse_bounded_json(deep, "deep"));
+        CHECK(parse_bounded_json(R"({"a": [1, {"b": null}]})", "ok"));
+        CHECK(!parse_bounded_json("{", "broken"));
     }
 }
 
 TEST_CASE("manifest::json typed lookups never throw")
 {
-    const auto doc = parse_json(R"({"s": "x", "n": 5, "neg": -1, "big": 18446744073709551615,
+    const auto doc =
+        parse_bounded_json(R"({"s": "x", "n": 5, "neg": -1, "big": 18446744073709551615,
                                     "f": 1.5, "a": [], "o": {}})",
-                                "doc")
-                         .value();
+                           "doc")
+            .value();
     CHECK(json_string(doc, "s") == "x");
     CHECK(!json_string(doc, "n"));
     CHECK(!json_string(doc, "missing"));

@@ -24,10 +24,11 @@ struct JsonLimits
 // Checks `bytes` against `limits` in one pass without allocating. Errc::format naming `what`.
 Result<> check_json_shape(std::string_view bytes, std::string_view what, JsonLimits limits = {});
 
-// Parses `bytes` as JSON without throwing, after check_json_shape; `what` names the document in
-// errors. Errc::format.
+// Parses untrusted `bytes` as JSON: refused unparsed when check_json_shape finds them beyond
+// `limits`, then parsed without throwing; `what` names the document in errors. Errc::format.
+// Every JSON document airlock reads goes through it: bundle files, registry replies, state.
 Result<nlohmann::json>
-parse_json(std::string_view bytes, std::string_view what, JsonLimits limits = {});
+parse_bounded_json(std::string_view bytes, std::string_view what, JsonLimits limits = {});
 
 // Typed lookups on an object from outside: nullopt when `object` is not an object, the key is
 // absent or holds another type. They never throw, unlike nlohmann's value()/at()/get().
