@@ -21,7 +21,7 @@ constexpr std::uint64_t k_max_document = 16ULL << 20U;
 Result<> DocumentCollector::begin(const manifest::BundleBlob& blob)
 {
     m_capturing = media_type::is_json_document(blob.media_type) && blob.size <= k_max_document;
-    m_current_digest = blob.digest.str();
+    m_current_digest = blob.digest;
     m_buffer.clear();
     return {};
 }
@@ -36,8 +36,8 @@ Result<> DocumentCollector::write(std::span<const char> data)
 
 Result<> DocumentCollector::end(bool verified)
 {
-    if (m_capturing && verified) {
-        m_documents.emplace(m_current_digest, std::move(m_buffer));
+    if (m_capturing && verified && m_current_digest) {
+        m_documents.emplace(*m_current_digest, std::move(m_buffer));
     }
     m_buffer.clear();
     m_capturing = false;
@@ -45,10 +45,10 @@ Result<> DocumentCollector::end(bool verified)
 }
 
 std::string image_using(const manifest::BundleManifest& bundle,
-                        const std::map<std::string, std::string>& documents,
+                        const Documents& documents,
                         const manifest::Digest& digest)
 {
-    const auto uses = [&](const std::string& manifest_digest, const std::string& type) {
+    const auto uses = [&](const manifest::Digest& manifest_digest, const std::string& type) {
         const auto doc = documents.find(manifest_digest);
         if (doc == documents.end()) {
             return false;
@@ -62,18 +62,18 @@ std::string image_using(const manifest::BundleManifest& bundle,
     };
     for (const auto& image : bundle.images) {
         if (!media_type::is_index(image.media_type)) {
-            if (uses(image.digest.str(), image.media_type)) {
+            if (uses(image.digest, image.media_type)) {
                 return image.name;
             }
             continue;
         }
-        const auto doc = documents.find(image.digest.str());
+        const auto doc = documents.find(image.digest);
         auto index = doc == documents.end()
                          ? Result<manifest::ImageIndex>(fail(Errc::format, ""))
                          : manifest::parse_image_index(doc->second, image.media_type);
         if (index) {
             for (const auto& child : index->manifests) {
-                if (uses(child.digest.str(), child.media_type)) {
+                if (uses(child.digest, child.media_type)) {
                     return image.name;
                 }
             }
@@ -84,7 +84,7 @@ std::string image_using(const manifest::BundleManifest& bundle,
 
 Result<> check_image_closure(const manifest::BundleImage& image,
                              const manifest::BundleManifest& bundle,
-                             const std::map<std::string, std::string>& documents,
+                             const Documents& documents,
                              const std::function<bool(const manifest::Digest&)>& available,
                              const DocumentLookup& lookup)
 {
@@ -102,7 +102,7 @@ Result<> check_image_closure(const manifest::BundleImage& image,
                             ") is neither in the bundle nor in the store"));
     };
     const auto document = [&](const Descriptor& d) -> Result<std::string> {
-        if (const auto it = documents.find(d.digest.str()); it != documents.end()) {
+        if (const auto it = documents.find(d.digest); it != documents.end()) {
             return it->second;
         }
         if (!present(d.digest)) {

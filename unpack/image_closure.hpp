@@ -7,10 +7,14 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 
 namespace airlock::unpack {
+
+// The verified JSON documents (indexes, manifests, configs) of the bundle, by digest.
+using Documents = std::map<manifest::Digest, std::string>;
 
 // A sink that keeps the small JSON documents (indexes, manifests, configs) that pass by, so
 // that an image's closure can be checked without reading anything twice.
@@ -21,22 +25,22 @@ class DocumentCollector : public bundle::BlobSink
     Result<> write(std::span<const char> data) override;
     Result<> end(bool verified) override;
 
-    // Verified documents by digest string.
-    const std::map<std::string, std::string>& documents() const
+    // Verified documents by digest.
+    const Documents& documents() const
     {
         return m_documents;
     }
 
   private:
-    std::string m_current_digest;
+    std::optional<manifest::Digest> m_current_digest;
     std::string m_buffer;
     bool m_capturing = false;
-    std::map<std::string, std::string> m_documents;
+    Documents m_documents;
 };
 
 // The first image of `bundle` whose manifests (in `documents`) use blob `digest`, or empty.
 std::string image_using(const manifest::BundleManifest& bundle,
-                        const std::map<std::string, std::string>& documents,
+                        const Documents& documents,
                         const manifest::Digest& digest);
 
 // Looks up a document that is not in the bundle (differential bundles: from the store).
@@ -46,7 +50,7 @@ using DocumentLookup = std::function<Result<std::string>(const manifest::Digest&
 // bundle or `available` (e.g. in the target store). Errc::format naming the image and blob.
 Result<> check_image_closure(const manifest::BundleImage& image,
                              const manifest::BundleManifest& bundle,
-                             const std::map<std::string, std::string>& documents,
+                             const Documents& documents,
                              const std::function<bool(const manifest::Digest&)>& available,
                              const DocumentLookup& lookup);
 

@@ -145,7 +145,7 @@ class EngineSink final : public bundle::BlobSink
         if (!m_selected) {
             AIRLOCK_TRY(select());
         }
-        if (!m_writer || !m_needed.contains(blob.digest.str())) {
+        if (!m_writer || !m_needed.contains(blob.digest)) {
             return {};
         }
         AIRLOCK_TRY(m_writer->begin_entry(
@@ -236,9 +236,9 @@ class EngineSink final : public bundle::BlobSink
             AIRLOCK_TRY_ASSIGN(const auto existing, m_engine.inspect(http, m->config.digest.str()));
             EngineImage engine_image{i, std::move(*m), existing.has_value()};
             if (!engine_image.present) {
-                m_needed.insert(engine_image.manifest.config.digest.str());
+                m_needed.insert(engine_image.manifest.config.digest);
                 for (const auto& layer : engine_image.manifest.layers) {
-                    m_needed.insert(layer.digest.str());
+                    m_needed.insert(layer.digest);
                 }
             }
             m_images.push_back(std::move(engine_image));
@@ -254,7 +254,7 @@ class EngineSink final : public bundle::BlobSink
     Result<std::optional<manifest::ImageManifest>> platform_manifest(std::size_t index)
     {
         const auto& image = m_bundle.images[index];
-        const auto doc = m_documents.find(image.digest.str());
+        const auto doc = m_documents.find(image.digest);
         if (doc == m_documents.end()) {
             return fail(Errc::format,
                         str_cat("image ", image.name, ": its manifest is not in the bundle"));
@@ -274,7 +274,7 @@ class EngineSink final : public bundle::BlobSink
             }
             chosen = *it;
         }
-        const auto bytes = m_documents.find(chosen.digest.str());
+        const auto bytes = m_documents.find(chosen.digest);
         if (bytes == m_documents.end()) {
             return fail(Errc::format,
                         str_cat("image ",
@@ -354,7 +354,7 @@ class EngineSink final : public bundle::BlobSink
     bool m_selected = false;
     bool m_in_entry = false;
     std::vector<EngineImage> m_images;
-    std::set<std::string> m_needed;
+    std::set<manifest::Digest> m_needed;
     std::uint64_t m_blobs_sent = 0;
     std::uint64_t m_bytes_sent = 0;
     std::unique_ptr<PipedUpload> m_upload; // the load, while the archive is being written

@@ -54,11 +54,12 @@ class PushRecord
         if (!doc || !doc->is_object()) {
             return;
         }
-        for (const auto& [digest, repos] : doc->items()) {
-            if (repos.is_array()) {
+        for (const auto& [key, repos] : doc->items()) {
+            auto digest = manifest::Digest::parse(key);
+            if (digest && repos.is_array()) {
                 for (const auto& r : repos) {
                     if (r.is_string()) {
-                        m_known[digest].push_back(r.get<std::string>());
+                        m_known[*digest].push_back(r.get<std::string>());
                     }
                 }
             }
@@ -67,12 +68,12 @@ class PushRecord
 
     const std::vector<std::string>& repositories(const manifest::Digest& digest)
     {
-        return m_known[digest.str()];
+        return m_known[digest];
     }
 
     void add(const manifest::Digest& digest, const std::string& repository)
     {
-        auto& list = m_known[digest.str()];
+        auto& list = m_known[digest];
         if (std::find(list.begin(), list.end(), repository) == list.end()) {
             list.insert(list.begin(), repository);
             if (list.size() > 8) {
@@ -91,7 +92,7 @@ class PushRecord
         nlohmann::json doc = nlohmann::json::object();
         for (const auto& [digest, repos] : m_known) {
             if (!repos.empty()) {
-                doc[digest] = repos;
+                doc[digest.str()] = repos;
             }
         }
         m_changed = !write_file_atomic(m_file, doc.dump());
@@ -99,7 +100,7 @@ class PushRecord
 
   private:
     std::filesystem::path m_file;
-    std::map<std::string, std::vector<std::string>> m_known;
+    std::map<manifest::Digest, std::vector<std::string>> m_known;
     bool m_changed = false;
 };
 
@@ -136,7 +137,7 @@ class PushSink final : public bundle::BlobSink
         if (!m_needers_known) {
             map_needers();
         }
-        const auto it = m_needers.find(blob.digest.str());
+        const auto it = m_needers.find(blob.digest);
         if (it == m_needers.end() || it->second.empty()) {
             return {};
         }
@@ -188,13 +189,13 @@ class PushSink final : public bundle::BlobSink
             AIRLOCK_TRY(upload->finish());
             ++m_counters.written;
             m_counters.bytes += m_blob->size;
-            m_record.add(m_blob->digest, m_needers[m_blob->digest.str()].front());
+            m_record.add(m_blob->digest, m_needers[m_blob->digest].front());
         }
         if (!verified || m_blob == nullptr) {
             return {};
         }
         // Every other repository that needs the blob gets it by mount, never by a second upload.
-        const auto it = m_needers.find(m_blob->digest.str());
+        const auto it = m_needers.find(m_blob->digest);
         if (it == m_needers.end()) {
             return {};
         }
@@ -235,7 +236,7 @@ class PushSink final : public bundle::BlobSink
             map_needers();
         }
         for (const auto& blob : m_bundle.required) {
-            for (const auto& repository : m_needers[blob.digest.str()]) {
+            for (const auto& repository : m_needers[blob.digest]) {
                 AIRLOCK_TRY_ASSIGN(bool present,
                                    m_client.blob_exists(m_http, repository, blob.digest));
                 for (const auto& from :
@@ -270,30 +271,31 @@ class PushSink final : public bundle::BlobSink
     {
         m_needers_known = true;
         const auto add = [&](const Descriptor& d, const std::string& repository) {
-            auto& list = m_needers[d.digest.str()];
+            auto& list = m_needers[d.digest];
             if (std::find(list.begin(), list.end(), repository) == list.end()) {
                 list.push_back(repository);
             }
         };
-        const auto add_manifest =
-            [&](const std::string& digest, const std::string& type, const std::string& repository) {
-                const auto doc = m_documents.find(digest);
-                if (doc == m_documents.end()) {
-                    return;
-                }
-                auto parsed = manifest::parse_image_manifest(doc->second, type);
-                if (!parsed) {
-                    return;
-                }
-                add(parsed->config, repository);
-                for (const auto& layer : parsed->layers) {
-                    add(layer, repository);
-                }
-            };
+        const auto add_manifest = [&](const manifest::Digest& digest,
+                                      const std::string& type,
+                                      const std::string& repository) {
+            const auto doc = m_documents.find(digest);
+            if (doc == m_documents.end()) {
+                return;
+            }
+            auto parsed = manifest::parse_image_manifest(doc->second, type);
+            if (!parsed) {
+                return;
+            }
+            add(parsed->config, repository);
+            for (const auto& layer : parsed->layers) {
+                add(layer, repository);
+            }
+        };
         for (std::size_t i = 0; i < m_bundle.images.size(); ++i) {
             const auto& image = m_bundle.images[i];
             if (media_type::is_index(image.media_type)) {
-                const auto doc = m_documents.find(image.digest.str());
+                const auto doc = m_documents.find(image.digest);
                 if (doc == m_documents.end()) {
                     continue;
                 }
@@ -302,10 +304,10 @@ class PushSink final : public bundle::BlobSink
                     continue;
                 }
                 for (const auto& child : index->manifests) {
-                    add_manifest(child.digest.str(), child.media_type, m_repositories[i]);
+                    add_manifest(child.digest, child.media_type, m_repositories[i]);
                 }
             } else {
-                add_manifest(image.digest.str(), image.media_type, m_repositories[i]);
+                add_manifest(image.digest, image.media_type, m_repositories[i]);
             }
         }
     }
@@ -319,7 +321,7 @@ class PushSink final : public bundle::BlobSink
     const Documents& m_documents;
     const manifest::BundleBlob* m_blob = nullptr;
     bool m_needers_known = false;
-    std::map<std::string, std::vector<std::string>> m_needers;
+    std::map<manifest::Digest, std::vector<std::string>> m_needers;
     std::unique_ptr<PipedUpload> m_upload; // of the current blob
     BlobCounts m_counters;
 };
@@ -550,7 +552,7 @@ class RegistryStore final : public Store
   private:
     Result<std::string> document(const manifest::Digest& digest) const
     {
-        const auto it = m_documents->find(digest.str());
+        const auto it = m_documents->find(digest);
         if (it == m_documents->end()) {
             return fail(Errc::format, str_cat("document ", digest.str(), " is not in the bundle"));
         }

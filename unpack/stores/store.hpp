@@ -18,6 +18,7 @@
 // folder that implements Store, and one row in open_store.cpp.
 
 #include "../channel_state.hpp"
+#include "../image_closure.hpp"
 #include "../tagging.hpp"
 
 #include <airlock/base/error.hpp>
@@ -35,9 +36,6 @@
 #include <string>
 
 namespace airlock::unpack {
-
-// The verified JSON documents (indexes, manifests, configs) of the bundle, by digest.
-using Documents = std::map<std::string, std::string>;
 
 // What a store did with the blobs of one import, for the summary.
 struct BlobCounts
