@@ -17,6 +17,7 @@ struct VerifyCommandOptions
 {
     std::string bundle;
     TrustOptions trust;
+    bool partial = false; // one medium of several: parts not at hand are expected
 };
 
 // What verify found. A split bundle's parts are checked first, so that each medium can be checked
@@ -24,6 +25,7 @@ struct VerifyCommandOptions
 struct VerifyOutcome
 {
     std::string bundle;
+    bool partial = false;
     std::optional<bundle::PartsReport> parts; // a split bundle: its parts on the media at hand
     // The bundle's own verification; absent while parts are missing or damaged. Its error is kept
     // here, not returned, when the part lines were earned first: they are printed before it.
@@ -35,7 +37,7 @@ Result<VerifyOutcome> run_verify(const VerifyCommandOptions& o, Context& ctx)
     ConsoleReporter reporter(ctx.global);
     AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust));
     const std::vector<std::filesystem::path> dirs = parts_directories(o.trust);
-    VerifyOutcome outcome{o.bundle, {}, {}};
+    VerifyOutcome outcome{o.bundle, o.partial, {}, {}};
     AIRLOCK_TRY_ASSIGN(outcome.parts, bundle::verify_parts(o.bundle, keys, o.trust.required, dirs));
     if (outcome.parts && !outcome.parts->complete()) {
         return outcome;
@@ -48,12 +50,21 @@ Result<VerifyOutcome> run_verify(const VerifyCommandOptions& o, Context& ctx)
     return outcome;
 }
 
-// Exit 4 for a damaged part or a bundle with problems; the error's own code when the bundle could
-// not be read after its parts; 0 otherwise, also while parts are missing here.
+// Parts are missing here, and the command was not told that only some are expected.
+bool missing_parts(const VerifyOutcome& outcome)
+{
+    return outcome.parts && outcome.parts->missing > 0 && !outcome.partial;
+}
+
+// Exit 4 for a damaged part or a bundle with problems; 1 for a missing part unless --partial;
+// the error's own code when the bundle could not be read after its parts; 0 otherwise.
 int exit_code_of(const VerifyOutcome& outcome)
 {
     if (outcome.parts && outcome.parts->damaged > 0) {
         return k_exit_verification;
+    }
+    if (missing_parts(outcome)) {
+        return exit_code_for(Errc::not_found);
     }
     if (!outcome.whole) {
         return k_exit_ok;
@@ -64,9 +75,21 @@ int exit_code_of(const VerifyOutcome& outcome)
     return (*outcome.whole)->ok() ? k_exit_ok : k_exit_verification;
 }
 
-// One line per part, a damaged one as an error on stderr, then what the parts allow.
-void print_parts(const bundle::PartsReport& parts)
+std::string missing_list(const bundle::PartsReport& parts)
 {
+    std::string out;
+    for (const auto& part : parts.parts) {
+        if (part.state == bundle::PartCheck::State::missing) {
+            out += (out.empty() ? "" : ", ") + part.name;
+        }
+    }
+    return out;
+}
+
+// One line per part, a damaged one as an error on stderr, then what the parts allow.
+void print_parts(const VerifyOutcome& outcome)
+{
+    const bundle::PartsReport& parts = *outcome.parts;
     for (const auto& part : parts.parts) {
         switch (part.state) {
         case bundle::PartCheck::State::intact:
@@ -85,11 +108,44 @@ void print_parts(const bundle::PartsReport& parts)
     if (parts.damaged > 0) {
         std::cerr << "airlock: error: " << parts.damaged << " damaged part(s) of "
                   << printable(parts.bundle) << '\n';
+    } else if (missing_parts(outcome)) {
+        std::cerr << "airlock: error: missing part(s) of " << printable(parts.bundle) << ": "
+                  << printable(missing_list(parts))
+                  << " (give the directories that hold them with --parts-dir, or check only the "
+                     "parts here with --partial)\n";
     } else if (!parts.complete()) {
         std::cout << parts.intact << " of " << parts.parts.size()
                   << " parts present here and intact; "
                   << "the content is verified when all parts are present (--parts-dir)\n";
     }
+}
+
+const char* state_name(bundle::PartCheck::State state)
+{
+    switch (state) {
+    case bundle::PartCheck::State::intact:
+        return "intact";
+    case bundle::PartCheck::State::damaged:
+        return "damaged";
+    case bundle::PartCheck::State::missing:
+        return "missing";
+    }
+    return "missing";
+}
+
+nlohmann::json parts_json(const bundle::PartsReport& parts)
+{
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& part : parts.parts) {
+        list.push_back(
+            {{"name", part.name}, {"state", state_name(part.state)}, {"detail", part.detail}});
+    }
+    return {{"bundle", parts.bundle},
+            {"parts", list},
+            {"intact", parts.intact},
+            {"damaged", parts.damaged},
+            {"missing", parts.missing},
+            {"complete", parts.complete()}};
 }
 
 // Every digest, size and structure problem, and the image closures that are not whole.
@@ -122,7 +178,7 @@ void print_problems(const std::string& bundle, const unpack::VerifyReport& repor
 void print_text(const VerifyOutcome& outcome)
 {
     if (outcome.parts) {
-        print_parts(*outcome.parts);
+        print_parts(outcome);
     }
     if (!outcome.whole) {
         return;
@@ -146,34 +202,48 @@ void print_text(const VerifyOutcome& outcome)
               << "  images:    " << report.header.manifest.images.size() << '\n';
 }
 
+// One JSON document on stdout: the parts (split bundles), then the bundle's verification or the
+// error that stopped it; problems also on stderr, as in text.
 void print_json(const VerifyOutcome& outcome)
 {
-    // The part lines have no JSON form: they are printed as text under --json too.
+    nlohmann::json doc = {{"ok", exit_code_of(outcome) == k_exit_ok}, {"bundle", outcome.bundle}};
     if (outcome.parts) {
-        print_parts(*outcome.parts);
+        doc["parts"] = parts_json(*outcome.parts);
+        if (missing_parts(outcome)) {
+            doc["error"] = {{"class", errc_name(Errc::not_found)},
+                            {"message",
+                             str_cat("missing part(s) of ",
+                                     outcome.parts->bundle,
+                                     ": ",
+                                     missing_list(*outcome.parts))}};
+        }
     }
-    if (!outcome.whole) {
-        return;
+    if (outcome.whole && !*outcome.whole) {
+        const Error& error = outcome.whole->error();
+        doc["error"] = {{"class", errc_name(error.code)},
+                        {"message", error.message},
+                        {"context", error.context}};
+        std::cerr << "airlock: error: " << printable(error.message) << '\n';
     }
-    if (!*outcome.whole) {
-        report_error(outcome.whole->error(), GlobalOptions{.quiet = false, .json = true});
-        return;
+    if (outcome.whole && *outcome.whole) {
+        const unpack::VerifyReport& report = **outcome.whole;
+        nlohmann::json problems = nlohmann::json::array();
+        for (const auto& p : problems_of(report)) {
+            problems.push_back({{"class", errc_name(p.code)}, {"message", p.message}});
+        }
+        doc.update({{"signers", report.signatures.trusted_signers},
+                    {"untrustedSigners", report.signatures.unknown_signers},
+                    {"images", report.header.manifest.images.size()},
+                    {"blobs", report.content.blobs},
+                    {"blobBytes", report.content.blob_bytes},
+                    {"problems", problems},
+                    {"problemsNotShown", report.content.problems_not_kept}});
     }
-    const unpack::VerifyReport& report = **outcome.whole;
-    nlohmann::json problems = nlohmann::json::array();
-    for (const auto& p : problems_of(report)) {
-        problems.push_back({{"class", errc_name(p.code)}, {"message", p.message}});
+    doc["exitCode"] = exit_code_of(outcome);
+    cli::print_json(doc);
+    if (outcome.whole && *outcome.whole) {
+        print_problems(outcome.bundle, **outcome.whole);
     }
-    cli::print_json({{"ok", report.ok()},
-                     {"bundle", outcome.bundle},
-                     {"signers", report.signatures.trusted_signers},
-                     {"untrustedSigners", report.signatures.unknown_signers},
-                     {"images", report.header.manifest.images.size()},
-                     {"blobs", report.content.blobs},
-                     {"blobBytes", report.content.blob_bytes},
-                     {"problems", problems},
-                     {"problemsNotShown", report.content.problems_not_kept}});
-    print_problems(outcome.bundle, report);
 }
 
 } // namespace
@@ -185,6 +255,10 @@ void register_verify(CLI::App& app, Context& ctx)
                                    "Check a bundle's signature and every digest; imports nothing");
     cmd->add_option("bundle", options->bundle, "Bundle file")->required();
     add_trust_options(*cmd, options->trust);
+    cmd->add_flag("--partial",
+                  options->partial,
+                  "Check only the parts of a split bundle at hand (one medium of several): "
+                  "missing parts are expected");
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback(
         [options, &ctx] { ctx.exit_code = finish(run_verify(*options, ctx), ctx.global); });

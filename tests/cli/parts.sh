@@ -21,9 +21,24 @@ step "two sticks"
 mkdir -p stick1 stick2
 mv site.bundle.parts.json site.bundle.001 stick1/
 mv site.bundle.002 site.bundle.003 stick2/
-airlock verify stick1/site.bundle.parts.json --trusted-key k.pub > s1.txt
+airlock verify stick1/site.bundle.parts.json --partial --trusted-key k.pub > s1.txt
 grep -q "1 of 3 parts present here and intact" s1.txt || fail "stick 1: $(cat s1.txt)"
 grep -q "part site.bundle.002: missing" s1.txt || fail "the missing part was not named"
+# Without --partial a missing part fails the check; --json has the parts in its one document.
+expect_fail 1 "missing part\(s\) of site.bundle: site.bundle.002, site.bundle.003 .*--partial" \
+    airlock verify stick1/site.bundle.parts.json --trusted-key k.pub
+code=0
+airlock verify stick1/site.bundle.parts.json --trusted-key k.pub --json > s1.json 2> /dev/null || code=$?
+assert_eq "$code" 1 "exit code of verify --json with parts missing"
+jq -e '.ok == false and .parts.intact == 1 and .parts.missing == 2 and .error.class == "not_found"
+       and ([.parts.parts[].state] == ["intact", "missing", "missing"])' s1.json > /dev/null \
+    || fail "verify --json with parts missing: $(cat s1.json)"
+airlock verify stick1/site.bundle.parts.json --partial --trusted-key k.pub --json > s1p.json
+jq -e '.ok == true and .parts.complete == false and .exitCode == 0' s1p.json > /dev/null \
+    || fail "verify --partial --json: $(cat s1p.json)"
+airlock verify stick1/site.bundle.parts.json --parts-dir stick2 --trusted-key k.pub --json > whole.json
+jq -e '.ok == true and .parts.complete == true and .blobs > 0' whole.json > /dev/null \
+    || fail "verify --json of every part: $(cat whole.json)"
 airlock verify stick1/site.bundle.001 --parts-dir stick2 --trusted-key k.pub > all.txt
 grep -q "every digest and size matches" all.txt || fail "the whole split bundle was not verified"
 # Naming a part on the second stick: its own directory is searched too.
