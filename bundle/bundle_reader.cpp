@@ -174,21 +174,10 @@ Result<BundleReader> BundleReader::open(const fs::path& path,
             std::move(signatures.error()).with_context(str_cat("in ", path.string())));
     }
     header.signatures = std::move(*signatures);
-    header.cosignature_file =
-        parts ? cosignature_path(parts->parts_file.parent_path() / parts->file.manifest.bundle)
-              : cosignature_path(path);
-    AIRLOCK_TRY_ASSIGN(std::vector<manifest::Signature> cosignatures,
+    header.cosignature_file = parts ? cosignature_path(*parts) : cosignature_path(path);
+    AIRLOCK_TRY_ASSIGN(manifest::Cosignatures cosignatures,
                        read_cosignatures(header.cosignature_file));
-    for (auto& signature : cosignatures) {
-        const bool known =
-            std::any_of(header.signatures.begin(),
-                        header.signatures.end(),
-                        [&](const manifest::Signature& s) { return s.key_id == signature.key_id; });
-        if (!known) {
-            header.signatures.push_back(std::move(signature));
-            ++header.cosignatures;
-        }
-    }
+    header.cosignatures = add_signatures(header.signatures, std::move(cosignatures.bundle));
     return BundleReader(path, std::move(reader), std::move(header));
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/bundle/cosignatures.hpp>
 #include <airlock/bundle/file_names.hpp>
 #include <airlock/bundle/parts.hpp>
 
@@ -8,24 +9,46 @@ namespace airlock::bundle {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// BUNDLE.parts.json for the bundle named `bundle`: beside `argument`, else in the first of `dirs`
+// that has it; nothing when there is none.
+std::optional<fs::path> locate_parts_file(const fs::path& argument,
+                                          const std::string& bundle,
+                                          const std::vector<fs::path>& dirs)
+{
+    std::error_code ec;
+    if (const fs::path beside = argument.parent_path() / parts_file_path(bundle);
+        fs::exists(beside, ec)) {
+        return beside;
+    }
+    for (const auto& dir : dirs) {
+        if (fs::exists(dir / parts_file_path(bundle), ec)) {
+            return dir / parts_file_path(bundle);
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 Result<std::optional<PartsSet>> find_parts(const fs::path& argument,
                                            const std::vector<fs::path>& dirs)
 {
     const std::string name = argument.filename().string();
     fs::path parts_file;
+    std::error_code ec;
     if (name.ends_with(".parts.json")) {
         parts_file = argument;
     } else if (const std::string base = part_bundle_name(name); !base.empty()) {
-        parts_file = argument.parent_path() / parts_file_path(base);
-        std::error_code ec;
-        if (!fs::exists(parts_file, ec)) {
-            for (const auto& dir : dirs) {
-                if (fs::exists(dir / parts_file_path(base), ec)) {
-                    parts_file = dir / parts_file_path(base);
-                    break;
-                }
-            }
-        }
+        // A missing parts file is reported below, naming where it was expected.
+        parts_file = locate_parts_file(argument, base, dirs)
+                         .value_or(argument.parent_path() / parts_file_path(base));
+    } else if (fs::exists(fs::symlink_status(argument, ec))) {
+        return std::optional<PartsSet>{};
+    } else if (auto found = locate_parts_file(argument, name, dirs)) {
+        // The bundle's own name, when it was split: BUNDLE means BUNDLE.parts.json.
+        parts_file = std::move(*found);
     } else {
         return std::optional<PartsSet>{};
     }
@@ -59,7 +82,6 @@ Result<std::optional<PartsSet>> find_parts(const fs::path& argument,
     for (const auto& part : set.file.manifest.parts) {
         std::optional<fs::path> found;
         for (const auto& dir : search) {
-            std::error_code ec;
             if (fs::is_regular_file(dir / part.name, ec)) {
                 found = dir / part.name;
                 break;
@@ -68,6 +90,11 @@ Result<std::optional<PartsSet>> find_parts(const fs::path& argument,
         set.paths.push_back(found);
     }
     return std::optional<PartsSet>(std::move(set));
+}
+
+fs::path cosignature_path(const PartsSet& parts)
+{
+    return cosignature_path(parts.parts_file.parent_path() / parts.file.manifest.bundle);
 }
 
 Result<std::vector<fs::path>> complete_parts(const PartsSet& parts)
@@ -146,9 +173,14 @@ verify_parts(const std::filesystem::path& bundle,
     if (!set) {
         return std::optional<PartsReport>{};
     }
-    // The part digests are only worth comparing against once the parts file is vouched for.
+    // The part digests are only worth comparing against once the parts file is vouched for: by
+    // its own signatures and the co-signatures of its manifest.
+    std::vector<manifest::Signature> signatures = set->file.signatures;
+    AIRLOCK_TRY_ASSIGN(manifest::Cosignatures cosignatures,
+                       read_cosignatures(cosignature_path(*set)));
+    add_signatures(signatures, std::move(cosignatures.parts));
     auto signed_by = check_signatures(set->file.manifest_bytes,
-                                      set->file.signatures,
+                                      signatures,
                                       trusted,
                                       required_signatures,
                                       set->parts_file.filename().string());

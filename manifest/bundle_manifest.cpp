@@ -349,7 +349,9 @@ Result<BundleManifest> parse_bundle_manifest(std::string_view bytes)
     return m;
 }
 
-Result<std::string> signatures_to_json(const std::vector<Signature>& signatures)
+namespace {
+
+json signature_list(const std::vector<Signature>& signatures)
 {
     json list = json::array();
     for (const auto& s : signatures) {
@@ -357,20 +359,21 @@ Result<std::string> signatures_to_json(const std::vector<Signature>& signatures)
                         {"keyId", s.key_id},
                         {"signature", base64_encode(s.value)}});
     }
-    return canonical_dump(json{{"signatures", std::move(list)}});
+    return list;
 }
 
-Result<std::vector<Signature>> parse_signatures(std::string_view bytes)
+// The array `key` of `doc`, in the format of signatures.json. `document` names the file.
+Result<std::vector<Signature>>
+parse_signature_list(const json& doc, const char* key, std::string_view document)
 {
-    AIRLOCK_TRY_ASSIGN(const json doc, parse_bounded_json(bytes, "signatures.json"));
-    const auto list = doc.is_object() ? doc.find("signatures") : doc.end();
-    if (!doc.is_object() || list == doc.end() || !list->is_array()) {
-        return fail(Errc::format, "signatures.json: missing signatures array");
+    const auto list = doc.find(key);
+    if (list == doc.end() || !list->is_array()) {
+        return fail(Errc::format, str_cat(document, ": missing ", key, " array"));
     }
     std::vector<Signature> out;
     for (const auto& entry : *list) {
         if (!entry.is_object()) {
-            return fail(Errc::format, "signatures.json: an entry is not an object");
+            return fail(Errc::format, str_cat(document, ": an entry is not an object"));
         }
         Signature s;
         AIRLOCK_TRY_ASSIGN(s.algorithm, get_string(entry, "algorithm", "signature"));
@@ -380,10 +383,50 @@ Result<std::vector<Signature>> parse_signatures(std::string_view bytes)
         if (!decoded) {
             return fail(
                 Errc::format,
-                str_cat("signatures.json: signature by ", s.key_id, ": ", decoded.error().message));
+                str_cat(document, ": signature by ", s.key_id, ": ", decoded.error().message));
         }
         s.value = std::move(*decoded);
         out.push_back(std::move(s));
+    }
+    return out;
+}
+
+} // namespace
+
+Result<std::string> signatures_to_json(const std::vector<Signature>& signatures)
+{
+    return canonical_dump(json{{"signatures", signature_list(signatures)}});
+}
+
+Result<std::vector<Signature>> parse_signatures(std::string_view bytes)
+{
+    AIRLOCK_TRY_ASSIGN(const json doc, parse_bounded_json(bytes, "signatures.json"));
+    if (!doc.is_object()) {
+        return fail(Errc::format, "signatures.json: missing signatures array");
+    }
+    return parse_signature_list(doc, "signatures", "signatures.json");
+}
+
+Result<std::string> cosignatures_to_json(const Cosignatures& cosignatures)
+{
+    json doc{{"signatures", signature_list(cosignatures.bundle)}};
+    if (!cosignatures.parts.empty()) {
+        doc["partsSignatures"] = signature_list(cosignatures.parts);
+    }
+    return canonical_dump(doc);
+}
+
+Result<Cosignatures> parse_cosignatures(std::string_view bytes)
+{
+    constexpr std::string_view document = "co-signature file";
+    AIRLOCK_TRY_ASSIGN(const json doc, parse_bounded_json(bytes, document));
+    if (!doc.is_object()) {
+        return fail(Errc::format, str_cat(document, ": not a JSON object"));
+    }
+    Cosignatures out;
+    AIRLOCK_TRY_ASSIGN(out.bundle, parse_signature_list(doc, "signatures", document));
+    if (doc.contains("partsSignatures")) {
+        AIRLOCK_TRY_ASSIGN(out.parts, parse_signature_list(doc, "partsSignatures", document));
     }
     return out;
 }

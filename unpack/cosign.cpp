@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/str_cat.hpp>
 #include <airlock/bundle/cosignatures.hpp>
+#include <airlock/bundle/parts.hpp>
 #include <airlock/bundle/signer.hpp>
 #include <airlock/unpack/cosign.hpp>
 
@@ -35,16 +36,34 @@ Result<CosignResult> cosign_bundle(const fs::path& bundle,
     }
     result.key_id = signer.key_ids().front();
     result.file = report.header.cosignature_file;
+    // A split bundle's parts manifest is signed too, so that each stick verifies with the same
+    // keys as the whole bundle.
+    AIRLOCK_TRY_ASSIGN(const std::optional<bundle::PartsSet> parts,
+                       bundle::find_parts(bundle, parts_dirs));
+    std::vector<manifest::Signature> parts_signatures;
+    if (parts) {
+        parts_signatures = parts->file.signatures;
+        AIRLOCK_TRY_ASSIGN(manifest::Cosignatures earlier, bundle::read_cosignatures(result.file));
+        bundle::add_signatures(parts_signatures, std::move(earlier.parts));
+    }
     // Only a signature that verifies with this very key counts: an entry merely claiming its id
     // is no reason to withhold a real one.
-    result.already_signed =
+    const bool signed_bundle =
         signer.has_signed(report.header.manifest_bytes, report.header.signatures);
+    const bool signed_parts =
+        !parts || signer.has_signed(parts->file.manifest_bytes, parts_signatures);
+    result.already_signed = signed_bundle && signed_parts;
     if (result.already_signed) {
         return result;
     }
-    AIRLOCK_TRY_ASSIGN(std::vector<manifest::Signature> signatures,
-                       signer.sign(report.header.manifest_bytes));
-    AIRLOCK_TRY(bundle::add_cosignatures(result.file, std::move(signatures)));
+    manifest::Cosignatures added;
+    if (!signed_bundle) {
+        AIRLOCK_TRY_ASSIGN(added.bundle, signer.sign(report.header.manifest_bytes));
+    }
+    if (!signed_parts) {
+        AIRLOCK_TRY_ASSIGN(added.parts, signer.sign(parts->file.manifest_bytes));
+    }
+    AIRLOCK_TRY(bundle::add_cosignatures(result.file, std::move(added)));
     return result;
 }
 

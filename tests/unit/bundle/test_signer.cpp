@@ -78,20 +78,36 @@ TEST_CASE("bundle::add_cosignatures keeps one co-signature per key")
     const auto file = scratch.path() / "x.bundle.cosign.json";
     const auto none = read_cosignatures(file);
     REQUIRE(none);
-    CHECK(none->empty());
+    CHECK(none->bundle.empty());
+    CHECK(none->parts.empty());
 
-    REQUIRE(add_cosignatures(file, {{"ed25519", "sha256:aa", "one"}}));
-    REQUIRE(add_cosignatures(file, {{"ed25519", "sha256:bb", "two"}}));
-    REQUIRE(add_cosignatures(file, {{"ed25519", "sha256:aa", "three"}}));
+    using manifest::Cosignatures;
+    REQUIRE(add_cosignatures(file, Cosignatures{{{"ed25519", "sha256:aa", "one"}}, {}}));
+    REQUIRE(add_cosignatures(file, Cosignatures{{{"ed25519", "sha256:bb", "two"}}, {}}));
+    REQUIRE(add_cosignatures(
+        file,
+        Cosignatures{{{"ed25519", "sha256:aa", "three"}}, {{"ed25519", "sha256:aa", "parts"}}}));
     const auto all = read_cosignatures(file);
     REQUIRE(all);
-    REQUIRE(all->size() == 2);
-    CHECK((*all)[0].key_id == "sha256:bb");
-    CHECK((*all)[1].key_id == "sha256:aa");
-    CHECK((*all)[1].value == "three");
+    REQUIRE(all->bundle.size() == 2);
+    CHECK(all->bundle[0].key_id == "sha256:bb");
+    CHECK(all->bundle[1].key_id == "sha256:aa");
+    CHECK(all->bundle[1].value == "three");
+    REQUIRE(all->parts.size() == 1);
+    CHECK(all->parts[0].value == "parts");
 
     REQUIRE(write_file_atomic(file, "{not json"));
     const auto damaged = read_cosignatures(file);
     REQUIRE_FALSE(damaged);
     CHECK(damaged.error().context.front().find(file.string()) != std::string::npos);
+}
+
+TEST_CASE("bundle::add_signatures counts a key once and keeps the embedded signature")
+{
+    std::vector<manifest::Signature> embedded = {{"ed25519", "sha256:aa", "embedded"}};
+    CHECK(add_signatures(embedded, {{"ed25519", "sha256:aa", "co"}, {"ed25519", "sha256:bb", "co"}})
+          == 1);
+    REQUIRE(embedded.size() == 2);
+    CHECK(embedded[0].value == "embedded");
+    CHECK(embedded[1].key_id == "sha256:bb");
 }

@@ -119,3 +119,29 @@ TEST_CASE("manifest::signatures_round_trip")
         == Errc::format);
     CHECK(parse_signatures("{}").error().code == Errc::format);
 }
+
+TEST_CASE("co-signature files: signatures over bundle.json and over the parts manifest")
+{
+    const Cosignatures both{{{"ed25519", "sha256:aa", std::string("\x01\x02", 2)}},
+                            {{"ed25519", "sha256:aa", std::string("\x03", 1)}}};
+    const auto text = cosignatures_to_json(both);
+    REQUIRE(text);
+    CHECK(text->find("partsSignatures") != std::string::npos);
+    const auto parsed = parse_cosignatures(*text);
+    REQUIRE(parsed);
+    REQUIRE(parsed->bundle.size() == 1);
+    REQUIRE(parsed->parts.size() == 1);
+    CHECK(parsed->parts[0].value == both.parts[0].value);
+
+    // A file written for a bundle in one file has no parts signatures, and says nothing of them.
+    const auto bundle_only = cosignatures_to_json(Cosignatures{both.bundle, {}});
+    REQUIRE(bundle_only);
+    CHECK(bundle_only->find("partsSignatures") == std::string::npos);
+    const auto one = parse_cosignatures(*bundle_only);
+    REQUIRE(one);
+    CHECK(one->parts.empty());
+
+    CHECK(parse_cosignatures(R"({"signatures":[],"partsSignatures":{}})").error().code
+          == Errc::format);
+    CHECK(parse_cosignatures(R"([])").error().code == Errc::format);
+}

@@ -22,11 +22,15 @@ struct PartsSet
     std::vector<std::optional<std::filesystem::path>> paths; // per part, where it was found
 };
 
-// When `argument` is a parts file (BUNDLE.parts.json) or a part (BUNDLE.001), loads the parts
+// When `argument` is a parts file (BUNDLE.parts.json), a part (BUNDLE.001) or the name of a
+// split bundle (BUNDLE, no such file, BUNDLE.parts.json beside it or in `dirs`), loads the parts
 // file and looks for each part in its directory and in `dirs` (several mounted sticks).
 // Nothing when `argument` is a whole bundle. Errc::not_found, Errc::format.
 Result<std::optional<PartsSet>> find_parts(const std::filesystem::path& argument,
                                            const std::vector<std::filesystem::path>& dirs);
+
+// Where the co-signatures of a split bundle are kept: BUNDLE.cosign.json beside its parts file.
+std::filesystem::path cosignature_path(const PartsSet& parts);
 
 // The paths of all parts in order, each with the listed size. Errc::not_found naming every
 // missing part, Errc::digest_mismatch naming a part of the wrong size.
@@ -64,10 +68,10 @@ struct PartsReport
 
 // When `bundle` names a split bundle (its parts file or one of its parts): finds the parts in
 // the parts file's directory, the named part's and `parts_dirs`, checks the parts file's
-// signatures (at least `required_signatures` trusted keys; Errc::signature_invalid with the parts
-// file as context) and hashes each part found against it, so that each medium can be checked on
-// its own. Nothing when `bundle` is a whole bundle. Errc::not_found or Errc::format for the parts
-// file, Errc::io for a part that cannot be read.
+// signatures and co-signatures (at least `required_signatures` trusted keys;
+// Errc::signature_invalid with the parts file as context) and hashes each part found against it, so
+// that each medium can be checked on its own. Nothing when `bundle` is a whole bundle.
+// Errc::not_found or Errc::format for the parts file, Errc::io for a part that cannot be read.
 Result<std::optional<PartsReport>>
 verify_parts(const std::filesystem::path& bundle,
              const TrustedKeys& trusted,

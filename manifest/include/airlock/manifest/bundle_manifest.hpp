@@ -99,4 +99,19 @@ Result<std::string> signatures_to_json(const std::vector<Signature>& signatures)
 // Parses signatures.json. Errc::format.
 Result<std::vector<Signature>> parse_signatures(std::string_view bytes);
 
+// BUNDLE.cosign.json: signatures added after packing (`airlock sign`). `bundle` sign the exact
+// bytes of bundle.json, as signatures.json does; `parts` sign a split bundle's parts manifest,
+// as the signatures in BUNDLE.parts.json do, so that each stick can be checked on its own.
+struct Cosignatures
+{
+    std::vector<Signature> bundle; // "signatures"
+    std::vector<Signature> parts;  // "partsSignatures", empty for a bundle in one file
+};
+
+// BUNDLE.cosign.json as canonical JSON ("partsSignatures" only when there are some).
+Result<std::string> cosignatures_to_json(const Cosignatures& cosignatures);
+
+// Parses BUNDLE.cosign.json; a file with only "signatures" is a valid one. Errc::format.
+Result<Cosignatures> parse_cosignatures(std::string_view bytes);
+
 } // namespace airlock::manifest

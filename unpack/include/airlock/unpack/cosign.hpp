@@ -20,8 +20,9 @@ struct CosignResult
     std::filesystem::path file;  // where the co-signature is kept
 };
 
-// Adds a signature by the private key in `key_file` over the bundle's bundle.json, kept beside
-// the bundle (BUNDLE.cosign.json) so that the bundle is never rewritten. A co-signature vouches
+// Adds a signature by the private key in `key_file` over the bundle's bundle.json (and over the
+// parts manifest of a split bundle), kept beside the bundle or its parts file
+// (BUNDLE.cosign.json) so that the bundle is never rewritten. A co-signature vouches
 // for content, so the bundle is verified first exactly as `verify` does: an existing signature
 // by `required_signatures` keys in `trusted`, every digest and every image's closure.
 // Errc::signature_invalid, Errc::digest_mismatch / Errc::format (the first problem found) when it
