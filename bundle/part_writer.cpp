@@ -11,17 +11,33 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Parts of an earlier, longer set at this path, which the new set must not leave behind.
-std::vector<fs::path> parts_beyond(const fs::path& bundle, std::size_t count)
+bool present(const fs::path& path)
+{
+    std::error_code ec;
+    return fs::exists(fs::symlink_status(path, ec));
+}
+
+// The files at `bundle`'s names that a new bundle there makes stale, so that none can be
+// mistaken for part of it: co-signatures of the earlier bundle (they sign another bundle.json,
+// and would be reported as tampering), the earlier bundle in the other form (the whole file, or
+// the parts file with its parts), and parts of an earlier, longer set beyond `parts` (0 for a
+// bundle in one file).
+std::vector<fs::path> superseded_files(const fs::path& bundle, std::size_t parts)
 {
     std::vector<fs::path> out;
-    std::error_code ec;
-    for (std::size_t n = count + 1; n <= k_max_part_number; ++n) {
-        const fs::path path = part_path(bundle, n);
-        if (!fs::exists(fs::symlink_status(path, ec))) {
-            break;
+    const auto add_if_present = [&](const fs::path& path) {
+        if (present(path)) {
+            out.push_back(path);
         }
-        out.push_back(path);
+    };
+    add_if_present(cosignature_path(bundle));
+    if (parts == 0) {
+        add_if_present(parts_file_path(bundle));
+    } else {
+        add_if_present(bundle);
+    }
+    for (std::size_t n = parts + 1; n <= k_max_part_number && present(part_path(bundle, n)); ++n) {
+        out.push_back(part_path(bundle, n));
     }
     return out;
 }
@@ -106,12 +122,18 @@ Result<std::vector<std::string>> commit_parts(PartWriter& parts,
     AIRLOCK_TRY(parts_file.write(parts_json));
     std::vector<AtomicFile> set = parts.take_files();
     set.push_back(std::move(parts_file));
-    AIRLOCK_TRY(replace_file_set(set, [&] { return parts_beyond(bundle, list.parts.size()); }));
+    AIRLOCK_TRY(replace_file_set(set, [&] { return superseded_files(bundle, list.parts.size()); }));
     std::vector<std::string> names;
     for (const auto& part : list.parts) {
         names.push_back(part.name);
     }
     return names;
+}
+
+Result<> commit_whole(AtomicFile& file, const fs::path& bundle)
+{
+    return replace_file_set(std::span<AtomicFile>(&file, 1),
+                            [&] { return superseded_files(bundle, 0); });
 }
 
 } // namespace airlock::bundle

@@ -224,12 +224,14 @@ Result<> reclaim_output(const fs::path& output, Reporter& reporter)
     }
     AIRLOCK_TRY_ASSIGN(const FileLock lock,
                        FileLock::acquire_directory(dir, &reporter, "another pack writing there"));
-    AIRLOCK_TRY_ASSIGN(const bool restored,
-                       restore_interrupted_switch(bundle::parts_file_path(output)));
-    if (restored) {
-        reporter.warn(str_cat("restored the earlier ",
-                              bundle::parts_file_path(output).string(),
-                              " and its parts, which an interrupted pack had moved aside"));
+    for (const fs::path& commit_point : {output, bundle::parts_file_path(output)}) {
+        AIRLOCK_TRY_ASSIGN(const bool restored, restore_interrupted_switch(commit_point));
+        if (restored) {
+            reporter.warn(str_cat("restored the earlier ",
+                                  commit_point.string(),
+                                  " and the files beside it, which an interrupted pack had moved "
+                                  "aside"));
+        }
     }
     const std::string name = output.filename().string();
     const auto pack_temporary = [&](std::string_view entry) {
@@ -360,16 +362,21 @@ Result<> write_bundle(const PackOptions& options,
                       Reporter& reporter)
 {
     std::optional<bundle::PartWriter> parts;
+    std::optional<AtomicFile> whole;
     if (options.split_size) {
         parts.emplace(options.output, *options.split_size);
+    } else {
+        AIRLOCK_TRY_ASSIGN(AtomicFile file, AtomicFile::create(options.output));
+        whole.emplace(std::move(file));
     }
-    AIRLOCK_TRY_ASSIGN(
-        archive::TarWriter writer,
-        parts ? archive::TarWriter::create_to_sink(
-                    [&](std::span<const char> data) { return parts->write(data); },
-                    options.compression,
-                    created)
-              : archive::TarWriter::create(options.output, options.compression, created));
+    AIRLOCK_TRY_ASSIGN(archive::TarWriter writer,
+                       archive::TarWriter::create_to_sink(
+                           [&](std::span<const char> data) {
+                               return parts ? parts->write(data)
+                                            : whole->write({data.data(), data.size()});
+                           },
+                           options.compression,
+                           created));
     AIRLOCK_TRY(bundle::write_header(writer, header));
     std::uint64_t total = 0;
     for (const auto& blob : bundle.blobs) {
@@ -389,6 +396,8 @@ Result<> write_bundle(const PackOptions& options,
         AIRLOCK_TRY_ASSIGN(
             summary.parts,
             bundle::commit_parts(*parts, options.output, header.bundle_json, signer));
+    } else {
+        AIRLOCK_TRY(bundle::commit_whole(*whole, options.output));
     }
     summary.content_bytes = total;
     summary.bundle_bytes = writer.bytes_out();

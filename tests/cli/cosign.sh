@@ -56,3 +56,19 @@ step "inspect prints the bundle's SHA-256; two packs of the same inputs agree"
 airlock pack "oci:$images/sample:1.0" -o again.bundle --sign-key release.key -q > /dev/null
 assert_eq "$(airlock inspect again.bundle --json | jq -r .sha256)" "$before" "SHA-256 of a second pack"
 airlock inspect again.bundle | grep -q "^SHA-256:   $before" || fail "inspect does not print the SHA-256"
+
+step "a new pack at the same name drops the earlier co-signatures and the earlier form"
+airlock sign again.bundle --key security.key --trusted-key release.pub -q > /dev/null
+test -f again.bundle.cosign.json
+airlock pack "oci:$images/sample:2.0" -o again.bundle --sign-key release.key -q > /dev/null
+test ! -e again.bundle.cosign.json || fail "the co-signature of the earlier bundle was kept"
+airlock verify again.bundle --trusted-key release.pub --trusted-key security.pub -q > /dev/null
+airlock pack "oci:$images/sample:2.0" -o again.bundle --sign-key release.key --split 1M -q > /dev/null
+test ! -e again.bundle || fail "the whole bundle was kept beside its split form"
+airlock sign again.bundle --key security.key --trusted-key release.pub -q > /dev/null
+test -f again.bundle.cosign.json || fail "a split bundle named by its own name was not co-signed"
+airlock pack "oci:$images/sample:1.0" -o again.bundle --sign-key release.key -q > /dev/null
+for stale in again.bundle.parts.json again.bundle.001 again.bundle.cosign.json; do
+    test ! -e "$stale" || fail "$stale of the split form was kept beside the whole bundle"
+done
+airlock verify again.bundle --trusted-key release.pub --trusted-key security.pub -q > /dev/null

@@ -56,11 +56,17 @@ class PartWriter
 // Ends a split bundle: the parts file BUNDLE.parts.json names every part `parts` wrote with its
 // size and SHA-256, signed by `signer` like `bundle_json` so that each medium can be checked on
 // its own; it is written, then switched in with the parts, all or nothing, so an earlier set at
-// this path stays whole until this one is complete (and loses the parts beyond the new ones).
+// this path stays whole until this one is complete. The switch also removes what the new set
+// makes stale: parts beyond the new ones, a whole bundle at `bundle` and BUNDLE.cosign.json.
 // The part names. Errc::io.
 Result<std::vector<std::string>> commit_parts(PartWriter& parts,
                                               const std::filesystem::path& bundle,
                                               std::string_view bundle_json,
                                               const Signer& signer);
+
+// Ends a bundle in one file: `file`, written to completion, is switched in at `bundle` together
+// with the removal of what it makes stale (BUNDLE.cosign.json, an earlier split form's parts
+// file and parts), all or nothing. Errc::io.
+Result<> commit_whole(AtomicFile& file, const std::filesystem::path& bundle);
 
 } // namespace airlock::bundle
