@@ -111,12 +111,15 @@ Result<ResolvedRoot> OciLayoutSource::resolve()
     AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index, read_index());
     AIRLOCK_TRY_ASSIGN(Descriptor root, find_root(index));
     ResolvedRoot out{.root = std::move(root), .repository = {}, .tag = {}};
-    // The name: containerd's full name, else a ref name that is a full reference, else the
-    // directory's name with the ref name as its tag.
+    // The name: containerd's full name, else a ref name that is a full reference, else a ref name
+    // NAME:TAG as skopeo and umoci write it (`oci:DIR:base:1.0`), which names localhost/NAME as
+    // podman does, else the directory's name with the ref name as its tag.
     const std::string ref_name = out.root.annotation(manifest::k_annotation_ref_name);
     std::string full_name = out.root.annotation(manifest::k_annotation_containerd_name);
     if (full_name.empty() && ref_name.find('/') != std::string::npos) {
         full_name = ref_name;
+    } else if (full_name.empty() && ref_name.find(':') != std::string::npos) {
+        full_name = "localhost/" + ref_name;
     }
     if (!full_name.empty()) {
         auto parsed = manifest::Reference::parse(full_name);
