@@ -19,10 +19,7 @@ std::string resolved_path(const std::string& path)
 
 std::string normalise_registry_host(std::string_view host)
 {
-    std::string text(host);
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
+    const std::string text = ascii_lower(host);
     std::string name;
     std::string port;
     if (text.starts_with('[')) { // [IPv6]:port

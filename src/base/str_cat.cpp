@@ -24,30 +24,40 @@ std::string human_size(unsigned long long bytes)
     return text.data();
 }
 
-std::optional<unsigned long long> parse_size(std::string_view text)
+std::string ascii_lower(std::string_view text)
 {
-    if (text.ends_with("iB")) {
+    std::string out(text);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return out;
+}
+
+std::optional<unsigned long long> parse_size(std::string_view given)
+{
+    // Units in any case: "4g", "4GB", "4gib" and "4GiB" are all one size.
+    const std::string lower = ascii_lower(given);
+    std::string_view text = lower;
+    if (text.ends_with("ib")) {
         text.remove_suffix(2);
-    } else if (text.ends_with("B") && text.size() > 1
+    } else if (text.ends_with("b") && text.size() > 1
                && !(text[text.size() - 2] >= '0' && text[text.size() - 2] <= '9')) {
         text.remove_suffix(1);
     }
     unsigned shift = 0;
     if (!text.empty()) {
         switch (text.back()) {
-        case 'K':
         case 'k':
             shift = 10;
             break;
-        case 'M':
         case 'm':
             shift = 20;
             break;
-        case 'G':
         case 'g':
             shift = 30;
             break;
-        case 'T':
         case 't':
             shift = 40;
             break;

@@ -82,9 +82,14 @@ Result<std::optional<std::int64_t>> parse_expiry(const std::string& text)
     if (text.empty()) {
         return std::optional<std::int64_t>{};
     }
-    const auto seconds = parse_duration(text);
+    // A bare number is refused: "45" meant as days would expire the bundle in 45 seconds.
+    const bool has_unit = text.find_first_of("dhms") == text.size() - 1;
+    const auto seconds = has_unit ? parse_duration(text) : std::nullopt;
     if (!seconds) {
-        return fail(Errc::usage, str_cat("invalid --expires '", text, "': use e.g. 45d, 12h"));
+        return fail(Errc::usage,
+                    str_cat("invalid --expires '",
+                            text,
+                            "': give a number and a unit, d, h, m or s (e.g. 45d, 12h)"));
     }
     return seconds;
 }
@@ -98,9 +103,9 @@ Result<std::optional<std::uint64_t>> parse_split(const std::string& text)
     // Media presets: FAT32's largest file is 2^32 - 1 bytes ("4G" would be one too many);
     // a single-layer DVD holds 4,700,000,000 bytes.
     const std::optional<unsigned long long> size =
-        text == "fat32" ? std::optional<unsigned long long>((1ULL << 32U) - 1)
-        : text == "dvd" ? std::optional<unsigned long long>(4700000000ULL)
-                        : parse_size(text);
+        ascii_lower(text) == "fat32" ? std::optional<unsigned long long>((1ULL << 32U) - 1)
+        : ascii_lower(text) == "dvd" ? std::optional<unsigned long long>(4700000000ULL)
+                                     : parse_size(text);
     if (!size) {
         return fail(Errc::usage,
                     str_cat("invalid --split '", text, "': use e.g. 4G, 700M, fat32 or dvd"));

@@ -26,15 +26,6 @@ using CurlSlistPtr = std::unique_ptr<curl_slist, CDeleter<curl_slist_free_all>>;
 
 constexpr std::size_t k_error_body_limit = 64U << 10U;
 
-std::string lower(std::string_view text)
-{
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
-    return out;
-}
-
 std::string_view trim(std::string_view s)
 {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
@@ -82,7 +73,7 @@ extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) n
                                      ? 0
                                      : std::atol(std::string(line.substr(space + 1, 3)).c_str());
         } else if (const auto colon = line.find(':'); colon != std::string_view::npos) {
-            t->response.headers[lower(trim(line.substr(0, colon)))].emplace_back(
+            t->response.headers[ascii_lower(trim(line.substr(0, colon)))].emplace_back(
                 trim(line.substr(colon + 1)));
         }
     } catch (...) {
@@ -355,13 +346,13 @@ std::string origin_of(std::string_view url)
     if (scheme_end == std::string_view::npos) {
         return {};
     }
-    const std::string scheme = lower(url.substr(0, scheme_end));
+    const std::string scheme = ascii_lower(url.substr(0, scheme_end));
     std::string_view rest = url.substr(scheme_end + 3);
     rest = rest.substr(0, rest.find_first_of("/?#"));
     if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
         rest = rest.substr(at + 1);
     }
-    std::string host = lower(rest);
+    std::string host = ascii_lower(rest);
     if (host.find(':') == std::string::npos || (host.front() == '[' && host.back() == ']')) {
         host += scheme == "https" ? ":443" : ":80";
     }

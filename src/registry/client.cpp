@@ -40,15 +40,6 @@ const std::string k_accept = str_cat("Accept: ",
                                      ", ",
                                      media_type::docker_manifest);
 
-std::string lower_case(std::string_view text)
-{
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
-    return out;
-}
-
 bool retryable_status(long status)
 {
     return status == 429 || status == 408 || (status >= 500 && status <= 599);
@@ -86,7 +77,7 @@ std::map<std::string, std::string> parse_challenge(std::string_view header)
 {
     std::map<std::string, std::string> out;
     const auto space = header.find(' ');
-    out["scheme"] = lower_case(header.substr(0, space));
+    out["scheme"] = ascii_lower(header.substr(0, space));
     if (space == std::string_view::npos) {
         return out;
     }
@@ -99,7 +90,7 @@ std::map<std::string, std::string> parse_challenge(std::string_view header)
         if (eq == std::string_view::npos) {
             break;
         }
-        const std::string key = lower_case(rest.substr(0, eq));
+        const std::string key = ascii_lower(rest.substr(0, eq));
         rest.remove_prefix(eq + 1);
         std::string value;
         if (!rest.empty() && rest.front() == '"') {
@@ -289,7 +280,7 @@ Result<> RegistryClient::check_realm(const std::string& realm)
     // The realm receives the user's password, and its token is the registry's key: both must
     // travel as safely as the registry's own traffic does. Whether credentials are given or
     // not, a token fetched in clear could be read or replaced on the way.
-    const std::string scheme = lower_case(realm.substr(0, realm.find("://")));
+    const std::string scheme = ascii_lower(realm.substr(0, realm.find("://")));
     const std::string authority = http::authority_of(realm);
     if (scheme == "https" && realm.find("://") != std::string::npos) {
         return {};

@@ -33,6 +33,7 @@ airlock import old.bundle --to oci:fresh --trusted-key k.pub --allow-expired -q 
 airlock pack "oci:$images/sample:1.0" --expires 30d -o new.bundle --sign-key k.key -q > /dev/null
 airlock import new.bundle --to oci:fresh2 --trusted-key k.pub -q > /dev/null
 expect_fail 2 "invalid --expires '3w'" airlock pack "oci:$images/sample:1.0" --expires 3w -o x.bundle --sign-key k.key
+expect_fail 2 "invalid --expires '45': give a number and a unit" airlock pack "oci:$images/sample:1.0" --expires 45 -o x.bundle --sign-key k.key
 
 step "an unusable ledger refuses channel bundles (exit 6), unchanged, until repaired"
 airlock pack "oci:$images/sample:1.0" --channel weekly --sequence 2 -o w2.bundle --sign-key k.key -q > /dev/null

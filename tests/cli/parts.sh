@@ -16,6 +16,10 @@ for part in site.bundle.001 site.bundle.002 site.bundle.003 site.bundle.parts.js
     cmp "$part" "again/$part" || fail "$part differs between two packs of the same inputs"
 done
 expect_fail 2 "invalid --split '4X'" airlock pack "oci:$images/sample:1.0" -o x.bundle --sign-key k.key --split 4X
+# Units and presets in any case.
+airlock pack "oci:$images/sample:1.0" -o f.bundle --sign-key k.key --split FAT32 -q > /dev/null
+airlock pack "oci:$images/sample:1.0" -o g.bundle --sign-key k.key --split 1gb -q > /dev/null
+test -f f.bundle.001 && test -f g.bundle.001 || fail "--split FAT32 / 1gb did not split"
 
 step "two sticks"
 mkdir -p stick1 stick2

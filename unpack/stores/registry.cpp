@@ -621,11 +621,8 @@ target_repository(const std::string& name, const RegistryTarget& target, bool ke
     AIRLOCK_TRY_ASSIGN(const manifest::Reference ref, manifest::Reference::parse(name));
     std::string path = ref.path();
     if (keep_host) {
-        std::string host = ref.domain();
+        std::string host = ascii_lower(ref.domain());
         std::replace(host.begin(), host.end(), ':', '-');
-        std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) {
-            return static_cast<char>(std::tolower(c));
-        });
         path = host + "/" + path;
     }
     return target.prefix.empty() ? path : target.prefix + "/" + path;

@@ -115,6 +115,9 @@ TEST_CASE("base::parse_size")
     CHECK(parse_size("4G") == 4ULL << 30U);
     CHECK(parse_size("4GiB") == 4ULL << 30U);
     CHECK(parse_size("1TB") == 1ULL << 40U);
+    CHECK(parse_size("700mb") == 700ULL << 20U);
+    CHECK(parse_size("4gib") == 4ULL << 30U);
+    CHECK(parse_size("64k") == 65536ULL);
     CHECK_FALSE(parse_size(""));
     CHECK_FALSE(parse_size("0"));
     CHECK_FALSE(parse_size("12X"));
