@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "usage_errors.hpp"
 
 #include <airlock/base/cancel.hpp>
 #include <airlock/http/client.hpp>
@@ -48,7 +49,8 @@ int main(int argc, char** argv)
     install_signal_handlers();
     airlock::http::global_init();
     using namespace airlock::cli;
-    CLI::App app{"airlock: carry container images across an air gap in signed, verifiable bundles"};
+    CLI::App app{"airlock: carry container images across an air gap in signed, verifiable bundles",
+                 "airlock"};
     app.set_version_flag("--version", std::string("airlock ") + AIRLOCK_VERSION);
     app.require_subcommand(1);
     app.fallthrough(); // global flags such as --quiet also work after the subcommand
@@ -63,11 +65,21 @@ int main(int argc, char** argv)
     register_sign(app, ctx);
     register_inventory(app, ctx);
     one_value_per_flag(app);
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args.front() == "help") { // `airlock help [COMMAND]`, as git and docker
+        const CLI::App* topic = &app;
+        if (args.size() > 1) {
+            for (const CLI::App* sub : app.get_subcommands({})) {
+                topic = sub->check_name(args[1]) ? sub : topic;
+            }
+        }
+        std::cout << topic->help();
+        return k_exit_ok;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        const int code = app.exit(e);
-        return code == 0 ? 0 : k_exit_usage;
+        return report_usage_error(app, args, e);
     } catch (const std::exception& e) {
         // Errors travel as Results; an exception here is a bug, reported rather than aborting.
         std::cerr << "airlock: error: internal error: " << printable(e.what()) << '\n';
