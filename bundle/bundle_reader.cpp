@@ -148,15 +148,27 @@ Result<BundleReader> BundleReader::open(const fs::path& path)
 Result<BundleReader> BundleReader::open(const fs::path& path,
                                         const std::vector<fs::path>& parts_dirs)
 {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        return fail(Errc::usage,
+                    str_cat(path.string(),
+                            " is a directory, not an airlock bundle (give the bundle file, its "
+                            "parts file or one of its parts)"));
+    }
     AIRLOCK_TRY_ASSIGN(const std::optional<PartsSet> parts, find_parts(path, parts_dirs));
-    std::optional<archive::TarReader> opened;
-    if (parts) {
+    const auto open_stream = [&]() -> Result<archive::TarReader> {
+        if (!parts) {
+            return archive::TarReader::open(path);
+        }
         AIRLOCK_TRY_ASSIGN(const std::vector<fs::path> files, complete_parts(*parts));
-        AIRLOCK_TRY_ASSIGN(archive::TarReader r, archive::TarReader::open_parts(files));
-        opened.emplace(std::move(r));
-    } else {
-        AIRLOCK_TRY_ASSIGN(archive::TarReader r, archive::TarReader::open(path));
-        opened.emplace(std::move(r));
+        return archive::TarReader::open_parts(files);
+    };
+    Result<archive::TarReader> opened = open_stream();
+    if (!opened) {
+        if (opened.error().code == Errc::format) {
+            return std::unexpected(std::move(opened.error()).with_context("not an airlock bundle"));
+        }
+        return std::unexpected(std::move(opened.error()));
     }
     archive::TarReader reader = std::move(*opened);
     BundleHeader header;

@@ -9,6 +9,17 @@ namespace airlock::bundle {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// "DIR", or "DIR (no such directory)": a mistyped --trusted-keys-dir shows.
+std::string directory_state(const fs::path& dir)
+{
+    std::error_code ec;
+    return fs::is_directory(dir, ec) ? dir.string() : dir.string() + " (no such directory)";
+}
+
+} // namespace
+
 Result<TrustedKeys> TrustedKeys::load(const std::vector<fs::path>& files, const fs::path& dir)
 {
     std::vector<fs::path> paths = files;
@@ -24,6 +35,7 @@ Result<TrustedKeys> TrustedKeys::load(const std::vector<fs::path>& files, const 
         paths.insert(paths.end(), found.begin(), found.end());
     }
     TrustedKeys out;
+    out.m_dir = dir;
     for (const auto& path : paths) {
         auto pem = read_file(path, 1U << 20U);
         if (!pem) {
@@ -56,8 +68,10 @@ Result<SignatureCheck> check_signatures(std::string_view signed_bytes,
 {
     if (trusted.empty()) {
         return fail(Errc::signature_invalid,
-                    str_cat("no trusted keys: give --trusted-key PUB or install keys in ",
-                            k_default_trusted_keys_dir));
+                    str_cat("no trusted keys: give --trusted-key PUB or install keys (*.pub) in ",
+                            directory_state(trusted.directory().empty()
+                                                ? fs::path(k_default_trusted_keys_dir)
+                                                : trusted.directory())));
     }
     if (signatures.empty()) {
         return fail(Errc::signature_invalid, "the bundle is not signed");

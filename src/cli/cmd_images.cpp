@@ -33,6 +33,11 @@ Result<ImagesOutcome> run_images(const std::string& store_spec)
         AIRLOCK_TRY_ASSIGN(outcome.store, unpack::parse_store_spec(store_spec));
     }
     const unpack::OciStore store(outcome.store);
+    // A store named on the command line must be there (a typo must not look like an empty
+    // store); the default store is simply empty until the first import.
+    if (!store_spec.empty() && !store.exists()) {
+        return fail(Errc::not_found, "no store at oci:" + outcome.store.string());
+    }
     AIRLOCK_TRY_ASSIGN(outcome.images, unpack::list_store_images(store));
     return outcome;
 }

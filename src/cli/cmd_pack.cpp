@@ -9,6 +9,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 namespace airlock::cli {
@@ -61,6 +62,21 @@ Result<archive::Compression> parse_compression(std::string_view text, unsigned t
 }
 
 // The images named on the command line, then those of each -f list, in order.
+// A local path given where an image is expected ("/images/base:1.0", "./base") is almost
+// certainly an OCI layout without its oci: prefix.
+Result<> check_not_a_bare_path(const std::string& reference)
+{
+    if (reference.starts_with('/') || reference.starts_with("./") || reference.starts_with("../")) {
+        return fail(Errc::usage,
+                    str_cat("'",
+                            reference,
+                            "' is a path, not an image reference; did you mean oci:",
+                            reference,
+                            "?"));
+    }
+    return {};
+}
+
 Result<std::vector<pack::ImageRequest>> image_requests(const PackCommandOptions& o)
 {
     std::vector<pack::ImageRequest> requests;
@@ -73,7 +89,32 @@ Result<std::vector<pack::ImageRequest>> image_requests(const PackCommandOptions&
                            pack::parse_image_list(text, list));
         requests.insert(requests.end(), listed.begin(), listed.end());
     }
+    for (const auto& request : requests) {
+        AIRLOCK_TRY(check_not_a_bare_path(request.reference));
+    }
     return requests;
+}
+
+// -o names a file in a directory that exists: checked before anything is downloaded.
+Result<std::filesystem::path> output_path(const std::string& text)
+{
+    namespace fs = std::filesystem;
+    const fs::path path(text);
+    std::error_code ec;
+    if (text.ends_with('/') || fs::is_directory(path, ec)) {
+        return fail(Errc::usage,
+                    str_cat("-o ",
+                            text,
+                            " is a directory: give the bundle's file name (e.g. ",
+                            (path / "base.bundle").lexically_normal().string(),
+                            ")"));
+    }
+    const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    if (!fs::is_directory(dir, ec)) {
+        return fail(Errc::not_found,
+                    str_cat("cannot write -o ", text, ": there is no directory ", dir.string()));
+    }
+    return path;
 }
 
 // --expires: nothing when not given.
@@ -132,7 +173,7 @@ Result<pack::PackOptions> pack_options(const PackCommandOptions& o)
     pack::PackOptions options;
     AIRLOCK_TRY_ASSIGN(options.compression, parse_compression(o.compression, o.threads));
     AIRLOCK_TRY_ASSIGN(options.sources, image_requests(o));
-    options.output = o.output;
+    AIRLOCK_TRY_ASSIGN(options.output, output_path(o.output));
     options.sign_keys.assign(o.sign_keys.begin(), o.sign_keys.end());
     options.channel = o.channel;
     options.sequence = o.sequence;

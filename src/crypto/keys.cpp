@@ -216,6 +216,12 @@ Result<PrivateKey> PrivateKey::from_pem(std::string_view pem, std::string_view s
     EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
     if (!key) {
         ERR_clear_error();
+        if (pem.find("-----BEGIN PUBLIC KEY-----") != std::string_view::npos) {
+            return fail(Errc::usage,
+                        str_cat(source,
+                                " is a public key: signing needs the private key (NAME.key, "
+                                "written beside NAME.pub by 'airlock key generate')"));
+        }
         return fail(Errc::usage, str_cat(source, ": not a PEM private key"));
     }
     AIRLOCK_TRY_ASSIGN(const KeyType type, type_of(key.get(), source));

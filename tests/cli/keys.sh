@@ -28,5 +28,5 @@ expect_fail 2 "trusted/broken.pub: not a PEM public key" airlock verify s.bundle
 
 step "pack needs a usable signing key"
 expect_fail 2 "sign-key" airlock pack "oci:$images/sample:1.0" -o x.bundle
-expect_fail 2 "site.pub: not a PEM private key" airlock pack "oci:$images/sample:1.0" -o x.bundle --sign-key site.pub
+expect_fail 2 "site.pub is a public key: signing needs the private key" airlock pack "oci:$images/sample:1.0" -o x.bundle --sign-key site.pub
 test ! -e x.bundle || fail "a failed pack left a bundle"

@@ -20,3 +20,23 @@ jq -e '.ok == false and .error.class == "usage" and (.error.message | test("--tr
 step "airlock help"
 airlock help | grep -q "Subcommands:" || fail "airlock help printed no commands"
 airlock help pack | grep -q -- "--split" || fail "airlock help pack is not pack's help"
+
+step "arguments of the wrong kind are named before any work"
+make_key k
+mkdir empty-keys
+expect_fail 1 "cannot write -o nodir/x.bundle: there is no directory nodir" \
+    airlock pack "oci:$images/sample:1.0" -o nodir/x.bundle --sign-key k.key
+expect_fail 2 "-o out/ is a directory: give the bundle's file name \(e.g. out/base.bundle\)" \
+    airlock pack "oci:$images/sample:1.0" -o out/ --sign-key k.key
+expect_fail 2 "is a path, not an image reference; did you mean oci:$images/sample:1.0\?" \
+    airlock pack "$images/sample:1.0" -o x.bundle --sign-key k.key
+expect_fail 2 "k.pub is a public key: signing needs the private key" \
+    airlock pack "oci:$images/sample:1.0" -o x.bundle --sign-key k.pub
+airlock pack "oci:$images/sample:1.0" -o x.bundle --sign-key k.key -q > /dev/null
+expect_fail 5 "install keys \(\*.pub\) in /nope \(no such directory\)" airlock verify x.bundle --trusted-keys-dir /nope
+expect_fail 5 "install keys \(\*.pub\) in empty-keys" airlock verify x.bundle --trusted-keys-dir empty-keys
+expect_fail 2 "empty-keys is a directory, not an airlock bundle" airlock verify empty-keys --trusted-key k.pub
+expect_fail 4 "not an airlock bundle" airlock verify k.pub --trusted-key k.pub
+tar -cf random.tar k.pub
+expect_fail 4 "not an airlock bundle" airlock import random.tar --to oci:store --trusted-key k.pub
+expect_fail 1 "no store at oci:nope" airlock images --store oci:nope

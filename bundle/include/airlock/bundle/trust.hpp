@@ -37,8 +37,15 @@ class TrustedKeys
         return m_keys.size();
     }
 
+    // The directory searched for `*.pub` keys, for messages.
+    const std::filesystem::path& directory() const
+    {
+        return m_dir;
+    }
+
   private:
     std::vector<crypto::PublicKey> m_keys;
+    std::filesystem::path m_dir;
 };
 
 struct SignatureCheck
