@@ -37,10 +37,13 @@ Result<std::optional<PartsSet>> find_parts(const fs::path& argument,
 {
     const std::string name = argument.filename().string();
     fs::path parts_file;
+    std::string bundle_name; // the bundle the argument names, which the parts file must describe
     std::error_code ec;
     if (name.ends_with(".parts.json")) {
         parts_file = argument;
+        bundle_name = name.substr(0, name.size() - std::string_view(".parts.json").size());
     } else if (const std::string base = part_bundle_name(name); !base.empty()) {
+        bundle_name = base;
         // A missing parts file is reported below, naming where it was expected.
         parts_file = locate_parts_file(argument, base, dirs)
                          .value_or(argument.parent_path() / parts_file_path(base));
@@ -49,6 +52,7 @@ Result<std::optional<PartsSet>> find_parts(const fs::path& argument,
     } else if (auto found = locate_parts_file(argument, name, dirs)) {
         // The bundle's own name, when it was split: BUNDLE means BUNDLE.parts.json.
         parts_file = std::move(*found);
+        bundle_name = name;
     } else {
         return std::optional<PartsSet>{};
     }
@@ -69,6 +73,15 @@ Result<std::optional<PartsSet>> find_parts(const fs::path& argument,
             std::move(parsed.error()).with_context(str_cat("in ", parts_file.string())));
     }
     set.file = std::move(*parsed);
+    // The signed name: a parts file of another bundle, copied or renamed here, is not this one's.
+    if (set.file.manifest.bundle != bundle_name) {
+        return fail(Errc::format,
+                    str_cat(parts_file.string(),
+                            " lists the parts of ",
+                            set.file.manifest.bundle,
+                            ", not of ",
+                            bundle_name));
+    }
     // The parts file's directory, the named part's own (import d2/x.bundle.007 --parts-dir d1),
     // then the directories given.
     const auto directory = [](const fs::path& p) {

@@ -23,7 +23,7 @@ Result<> check_expiry(const manifest::BundleManifest& bundle, std::int64_t now, 
                             bundle.expires,
                             " (now ",
                             format_rfc3339_utc(now),
-                            "); import it anyway only with --allow-expired"));
+                            "); use it anyway only with --allow-expired"));
     }
     return {};
 }

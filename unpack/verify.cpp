@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "bundle_policy.hpp"
 #include "image_closure.hpp"
 
+#include <airlock/base/time.hpp>
 #include <airlock/unpack/verify.hpp>
 
 #include <algorithm>
@@ -11,12 +13,13 @@ namespace airlock::unpack {
 Result<VerifyReport> verify_bundle(const std::filesystem::path& bundle,
                                    const bundle::TrustedKeys& trusted,
                                    Reporter& reporter,
-                                   std::size_t required_signatures,
+                                   const VerifyPolicy& policy,
                                    const std::vector<std::filesystem::path>& parts_dirs)
 {
     AIRLOCK_TRY_ASSIGN(bundle::BundleReader reader, bundle::BundleReader::open(bundle, parts_dirs));
     VerifyReport report;
-    AIRLOCK_TRY_ASSIGN(report.signatures, reader.authenticate(trusted, required_signatures));
+    AIRLOCK_TRY_ASSIGN(report.signatures, reader.authenticate(trusted, policy.required_signatures));
+    AIRLOCK_TRY(check_expiry(reader.header().manifest, now_seconds(), policy.allow_expired));
     DocumentCollector documents;
     AIRLOCK_TRY_ASSIGN(report.content,
                        reader.read_contents(documents, bundle::OnMismatch::collect, reporter));

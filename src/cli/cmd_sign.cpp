@@ -17,6 +17,7 @@ struct SignOptions
     std::string bundle;
     std::string key;
     TrustOptions trust;
+    bool allow_expired = false;
 };
 
 std::string join(const std::vector<std::string>& items)
@@ -40,9 +41,14 @@ Result<SignOutcome> run_sign(const SignOptions& o, Context& ctx)
     ConsoleReporter reporter(ctx.global);
     AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust));
     const std::vector<std::filesystem::path> dirs = parts_directories(o.trust);
-    AIRLOCK_TRY_ASSIGN(
-        unpack::CosignResult result,
-        unpack::cosign_bundle(o.bundle, o.key, keys, reporter, o.trust.required, dirs));
+    AIRLOCK_TRY_ASSIGN(unpack::CosignResult result,
+                       unpack::cosign_bundle(o.bundle,
+                                             o.key,
+                                             keys,
+                                             reporter,
+                                             {.required_signatures = o.trust.required,
+                                              .allow_expired = o.allow_expired},
+                                             dirs));
     if (result.already_signed) {
         reporter.warn(str_cat(o.bundle,
                               " is already signed by ",
@@ -107,6 +113,7 @@ void register_sign(CLI::App& app, Context& ctx)
     cmd->add_option("bundle", options->bundle, "Bundle file")->required();
     cmd->add_option("--key", options->key, "Private key (PEM) to sign with")->required();
     add_trust_options(*cmd, options->trust);
+    cmd->add_flag("--allow-expired", options->allow_expired, "Co-sign a bundle past its expiry");
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback([options, &ctx] { ctx.exit_code = finish(run_sign(*options, ctx), ctx.global); });
 }

@@ -18,6 +18,7 @@ struct VerifyCommandOptions
     std::string bundle;
     TrustOptions trust;
     bool partial = false; // one medium of several: parts not at hand are expected
+    bool allow_expired = false;
 };
 
 // What verify found. A split bundle's parts are checked first, so that each medium can be checked
@@ -42,7 +43,12 @@ Result<VerifyOutcome> run_verify(const VerifyCommandOptions& o, Context& ctx)
     if (outcome.parts && !outcome.parts->complete()) {
         return outcome;
     }
-    auto whole = unpack::verify_bundle(o.bundle, keys, reporter, o.trust.required, dirs);
+    auto whole = unpack::verify_bundle(
+        o.bundle,
+        keys,
+        reporter,
+        {.required_signatures = o.trust.required, .allow_expired = o.allow_expired},
+        dirs);
     if (!whole && !outcome.parts) {
         return std::unexpected(std::move(whole.error()));
     }
@@ -259,6 +265,9 @@ void register_verify(CLI::App& app, Context& ctx)
                   options->partial,
                   "Check only the parts of a split bundle at hand (one medium of several): "
                   "missing parts are expected");
+    cmd->add_flag("--allow-expired",
+                  options->allow_expired,
+                  "Accept a bundle past its expiry (as import --allow-expired)");
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback(
         [options, &ctx] { ctx.exit_code = finish(run_verify(*options, ctx), ctx.global); });

@@ -30,6 +30,12 @@ assert_eq "$(airlock inspect old.bundle --json | jq -r .expires)" "2001-10-24T01
 expect_fail 6 "the bundle expired at 2001-10-24T01:46:40Z" airlock import old.bundle --to oci:fresh --trusted-key k.pub
 test ! -e fresh || fail "an expired bundle created a store"
 airlock import old.bundle --to oci:fresh --trusted-key k.pub --allow-expired -q > /dev/null
+# verify and sign apply the same rule (exit 6), with the same way out.
+expect_fail 6 "the bundle expired at 2001-10-24T01:46:40Z .*--allow-expired" airlock verify old.bundle --trusted-key k.pub
+airlock verify old.bundle --trusted-key k.pub --allow-expired -q > /dev/null
+make_key second
+expect_fail 6 "the bundle expired at" airlock sign old.bundle --key second.key --trusted-key k.pub
+test ! -e old.bundle.cosign.json || fail "an expired bundle was co-signed"
 airlock pack "oci:$images/sample:1.0" --expires 30d -o new.bundle --sign-key k.key -q > /dev/null
 airlock import new.bundle --to oci:fresh2 --trusted-key k.pub -q > /dev/null
 expect_fail 2 "invalid --expires '3w'" airlock pack "oci:$images/sample:1.0" --expires 3w -o x.bundle --sign-key k.key

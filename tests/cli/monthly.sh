@@ -53,3 +53,19 @@ airlock verify s1/2026-12b.bundle.parts.json --parts-dir s2 --require-signatures
 grep -q "every digest and size matches" both.txt || fail "both sticks: $(cat both.txt)"
 airlock import s1/2026-12b.bundle.parts.json --parts-dir s2 --to oci:site2 --require-signatures 2 --trusted-keys-dir keys -q > /dev/null
 skopeo inspect oci:site2:localhost/app:1.1 > /dev/null
+
+step "a co-signer signs no parts file it has not checked"
+mkdir tampered
+cp s1/2026-12b.bundle.parts.json s1/2026-12b.bundle.001 s2/2026-12b.bundle.002 tampered/
+jq -c '.manifest.parts[1].sha256 = "'"$(printf '0%.0s' $(seq 1 64))"'"' tampered/2026-12b.bundle.parts.json > forged.json
+mv forged.json tampered/2026-12b.bundle.parts.json
+make_key third
+expect_fail 5 "altered after signing" airlock sign tampered/2026-12b.bundle --key third.key --trusted-keys-dir keys
+test ! -e tampered/2026-12b.bundle.cosign.json || fail "a forged parts file was co-signed"
+
+step "a parts file of another bundle is not taken for this one's"
+mkdir other
+cp stick1/2026-12.bundle.parts.json other/2026-12b.bundle.parts.json
+cp s2/2026-12b.bundle.002 other/
+expect_fail 4 "lists the parts of 2026-12.bundle, not of 2026-12b.bundle" \
+    airlock verify other/2026-12b.bundle.002 --partial --trusted-keys-dir keys

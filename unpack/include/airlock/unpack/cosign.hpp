@@ -24,14 +24,15 @@ struct CosignResult
 // parts manifest of a split bundle), kept beside the bundle or its parts file
 // (BUNDLE.cosign.json) so that the bundle is never rewritten. A co-signature vouches
 // for content, so the bundle is verified first exactly as `verify` does: an existing signature
-// by `required_signatures` keys in `trusted`, every digest and every image's closure.
+// by `policy.required_signatures` keys in `trusted`, not expired unless the policy allows it,
+// every digest and every image's closure.
 // Errc::signature_invalid, Errc::digest_mismatch / Errc::format (the first problem found) when it
 // does not verify.
 Result<CosignResult> cosign_bundle(const std::filesystem::path& bundle,
                                    const std::filesystem::path& key_file,
                                    const bundle::TrustedKeys& trusted,
                                    Reporter& reporter,
-                                   std::size_t required_signatures = 1,
+                                   const VerifyPolicy& policy,
                                    const std::vector<std::filesystem::path>& parts_dirs = {});
 
 } // namespace airlock::unpack

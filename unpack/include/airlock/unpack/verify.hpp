@@ -26,13 +26,21 @@ struct VerifyReport
     }
 };
 
-// Checks the signature (Errc::signature_invalid as the error), then reads the whole bundle and
-// reports every digest, size and structure problem in the report rather than stopping at the
-// first. Stream damage (truncation) is the error. Writes nothing anywhere.
+// What verify demands beyond a valid signature by a trusted key.
+struct VerifyPolicy
+{
+    std::size_t required_signatures = 1; // distinct trusted keys
+    bool allow_expired = false;          // accept a bundle past its `expires`, as import does
+};
+
+// Checks the signature (Errc::signature_invalid as the error) and the expiry (Errc::policy, as
+// import does), then reads the whole bundle and reports every digest, size and structure problem
+// in the report rather than stopping at the first. Stream damage (truncation) is the error.
+// Writes nothing anywhere.
 Result<VerifyReport> verify_bundle(const std::filesystem::path& bundle,
                                    const bundle::TrustedKeys& trusted,
                                    Reporter& reporter,
-                                   std::size_t required_signatures = 1,
+                                   const VerifyPolicy& policy,
                                    const std::vector<std::filesystem::path>& parts_dirs = {});
 
 } // namespace airlock::unpack
