@@ -26,6 +26,25 @@ using CurlSlistPtr = std::unique_ptr<curl_slist, CDeleter<curl_slist_free_all>>;
 
 constexpr std::size_t k_error_body_limit = 64U << 10U;
 
+// OpenSSL's words when the first bytes of the "handshake" are an HTTP response.
+bool speaks_plain_http(std::string_view tls_error)
+{
+    return tls_error.find("wrong version number") != std::string_view::npos
+           || tls_error.find("packet length too long") != std::string_view::npos;
+}
+
+// "host:port" of "scheme://host:port/path" (no user information: it is never logged).
+std::string url_authority(std::string_view url)
+{
+    const std::size_t scheme = url.find("://");
+    std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+    rest = rest.substr(0, rest.find('/'));
+    if (const std::size_t at = rest.rfind('@'); at != std::string_view::npos) {
+        rest = rest.substr(at + 1);
+    }
+    return std::string(rest);
+}
+
 std::string_view trim(std::string_view s)
 {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
@@ -247,6 +266,15 @@ struct Client::Impl
                                 " failed: ",
                                 detail,
                                 " (give its CA with --cert-dir, or --insecure-registry)"));
+        }
+        if (code == CURLE_SSL_CONNECT_ERROR && speaks_plain_http(detail)) {
+            // A plain-HTTP server answering a TLS handshake: it will answer the same way every
+            // time, so this is said at once instead of retried.
+            return fail(Errc::auth,
+                        str_cat(url_authority(url),
+                                " speaks plain HTTP, not HTTPS: add --insecure-registry ",
+                                url_authority(url),
+                                " if that is intended"));
         }
         if (code == CURLE_SEND_FAIL_REWIND) {
             // libcurl's words for "the server closed the connection while a streamed request

@@ -19,6 +19,12 @@ pack_via() { # PROXY CACHE [ARGS...]
         --insecure-registry "$proxy" "$@"
 }
 
+step "a plain-HTTP registry without --insecure-registry is named at once, not retried"
+start=$(date +%s)
+expect_fail 3 "$REGISTRY speaks plain HTTP, not HTTPS: add --insecure-registry $REGISTRY" \
+    airlock pack "$REGISTRY/library/sample:1.0" -o plain.bundle --sign-key k.key --cache c-plain
+test $(($(date +%s) - start)) -lt 5 || fail "the TLS-vs-plain mismatch was retried"
+
 step "Docker schema 1 is refused with a clear message"
 start_proxy schema1 "http://$REGISTRY"
 expect_fail 1 "is a Docker schema 1 image, which is deprecated and not supported" pack_via "$PROXY" c-schema1
