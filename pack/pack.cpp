@@ -224,7 +224,15 @@ Result<> reclaim_output(const fs::path& output, Reporter& reporter)
     }
     AIRLOCK_TRY_ASSIGN(const FileLock lock,
                        FileLock::acquire_directory(dir, &reporter, "another pack writing there"));
+    // A switch to either form that was killed before its commit point was renamed in leaves
+    // neither OUT nor OUT.parts.json: only then are the moved-aside files the earlier bundle to
+    // put back. With either in place, the switch had finished and the backups are debris.
+    const bool committed = fs::exists(fs::symlink_status(output, ec))
+                           || fs::exists(fs::symlink_status(bundle::parts_file_path(output), ec));
     for (const fs::path& commit_point : {output, bundle::parts_file_path(output)}) {
+        if (committed) {
+            break;
+        }
         AIRLOCK_TRY_ASSIGN(const bool restored, restore_interrupted_switch(commit_point));
         if (restored) {
             reporter.warn(str_cat("restored the earlier ",
