@@ -63,15 +63,24 @@ std::vector<std::string> option_names(const CLI::App* app)
     return names;
 }
 
-bool known_option(const std::string& arg, const std::vector<std::string>& names)
+// The option `arg` ("--name", "--name=value", "-n") names in `app` or the apps above it.
+const CLI::Option* find_option(const CLI::App* app, const std::string& arg)
 {
     const std::string name = arg.substr(0, arg.find('='));
-    return std::find(names.begin(), names.end(), name) != names.end();
+    for (; app != nullptr; app = app->get_parent()) {
+        for (const CLI::Option* option : app->get_options()) {
+            if (option->nonpositional() && option->check_name(name)) {
+                return option;
+            }
+        }
+    }
+    return nullptr;
 }
 
 // What the command line asked for, as far as it can be followed: the deepest subcommand named,
-// the first word that is neither a subcommand there nor one of its arguments, and the first
-// option that none of the commands on the way knows.
+// and the first word it could not place (an unknown command or option). Reading stops there:
+// what follows an unknown option may be its value, a password for all anyone knows, and is
+// never repeated back.
 struct Reading
 {
     CLI::App* command;
@@ -83,16 +92,24 @@ Reading read_command_line(CLI::App& app, const std::vector<std::string>& args)
 {
     Reading out{&app, {}, {}};
     bool options_end = false;
-    bool operands = false; // past the subcommands: the rest are the command's own arguments
+    bool operands = false;   // past the subcommands: the rest are the command's own arguments
+    bool skip_value = false; // the word after a known option that takes a value
     for (const auto& arg : args) {
+        if (skip_value) {
+            skip_value = false;
+            continue;
+        }
         if (!options_end && arg == "--") {
             options_end = true;
             continue;
         }
         if (!options_end && arg.size() > 1 && arg[0] == '-') {
-            if (out.unknown_option.empty() && !known_option(arg, option_names(out.command))) {
-                out.unknown_option = arg;
+            const CLI::Option* option = find_option(out.command, arg);
+            if (option == nullptr) {
+                out.unknown_option = arg.substr(0, arg.find('='));
+                break;
             }
+            skip_value = arg.find('=') == std::string::npos && option->get_items_expected_max() > 0;
             continue;
         }
         if (operands) {
@@ -109,14 +126,36 @@ Reading read_command_line(CLI::App& app, const std::vector<std::string>& args)
             continue;
         }
         // A word where a subcommand is expected: the command takes no operands of its own.
-        if (!out.command->get_subcommands({}).empty() && out.unknown_command.empty()
+        if (!out.command->get_subcommands({}).empty()
             && out.command->get_options([](const CLI::Option* o) { return o->get_positional(); })
                    .empty()) {
             out.unknown_command = arg;
+            break;
         }
         operands = true;
     }
     return out;
+}
+
+// `message` with the value of every secret option on the command line blanked out: CLI11's own
+// messages may quote any argument.
+std::string without_secrets(std::string message, const std::vector<std::string>& args)
+{
+    constexpr std::string_view secret = "--creds";
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string value;
+        if (args[i] == secret && i + 1 < args.size()) {
+            value = args[i + 1];
+        } else if (args[i].starts_with(std::string(secret) + "=")) {
+            value = args[i].substr(secret.size() + 1);
+        }
+        for (std::size_t at = value.empty() ? std::string::npos : message.find(value);
+             at != std::string::npos;
+             at = message.find(value, at)) {
+            message.replace(at, value.size(), "<redacted>");
+        }
+    }
+    return message;
 }
 
 std::string command_path(const CLI::App* app)
@@ -156,7 +195,7 @@ std::string message_for(const Reading& reading, const CLI::ParseError& e)
                        " --help')");
     }
     if (!reading.unknown_option.empty()) {
-        const std::string name = reading.unknown_option.substr(0, reading.unknown_option.find('='));
+        const std::string& name = reading.unknown_option;
         return str_cat("unknown option '",
                        name,
                        "' for '",
@@ -209,7 +248,7 @@ int report_usage_error(CLI::App& app,
         return app.exit(e);
     }
     const Reading reading = read_command_line(app, args);
-    const std::string message = message_for(reading, e);
+    const std::string message = without_secrets(message_for(reading, e), args);
     const bool json = std::find(args.begin(), args.end(), "--json") != args.end();
     std::cerr << "airlock: error: " << printable(message) << '\n';
     if (json) {

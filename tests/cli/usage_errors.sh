@@ -40,3 +40,25 @@ expect_fail 4 "not an airlock bundle" airlock verify k.pub --trusted-key k.pub
 tar -cf random.tar k.pub
 expect_fail 4 "not an airlock bundle" airlock import random.tar --to oci:store --trusted-key k.pub
 expect_fail 1 "no store at oci:nope" airlock images --store oci:nope
+
+step "a new store is announced, so that a mistyped --to path shows"
+airlock import x.bundle --to oci:deep/new/store --trusted-key k.pub > /dev/null 2> first.err
+grep -q "creating a new store at deep/new/store" first.err || fail "no notice of a new store: $(cat first.err)"
+airlock import x.bundle --to oci:deep/new/store --trusted-key k.pub > /dev/null 2> second.err
+if grep -q "creating a new store" second.err; then
+    fail "an existing store was announced as new"
+fi
+
+step "a value after an unknown option is never repeated back: it may be a password"
+code=0
+airlock --creds alice:s3cret pack x --json > creds.json 2> creds.err || code=$?
+assert_eq "$code" 2 "exit code"
+grep -q "unknown option '--creds' for 'airlock'" creds.err || fail "$(cat creds.err)"
+if grep -q "s3cret" creds.err creds.json; then
+    fail "the password was echoed: $(cat creds.err creds.json)"
+fi
+airlock pack --creds alice:s3cret extra -o x.bundle --sign-key k.key --splt 1G > /dev/null 2> creds2.err || true
+grep -q "unknown option '--splt'" creds2.err || fail "$(cat creds2.err)"
+if grep -q "s3cret" creds2.err; then
+    fail "the password was echoed: $(cat creds2.err)"
+fi

@@ -176,6 +176,10 @@ class OciLayoutStore final : public Store
         m_bundle_path = bundle.path;
         m_reporter = &reporter;
         m_before = footprint(m_store);
+        if (!m_before.root) {
+            // Said, because a mistyped --to path would otherwise become a store silently.
+            reporter.info(str_cat("creating a new store at ", m_store.root().string()));
+        }
         AIRLOCK_TRY(m_store.prepare());
         report_reclaimed(m_store.reclaim_abandoned(), name(), reporter);
         AIRLOCK_TRY_ASSIGN(ScopedDirectory staging, m_store.make_staging());
