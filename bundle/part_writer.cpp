@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/file_set.hpp>
+#include <airlock/base/str_cat.hpp>
 #include <airlock/bundle/file_names.hpp>
 #include <airlock/bundle/part_writer.hpp>
 
@@ -21,8 +22,9 @@ bool present(const fs::path& path)
 // mistaken for part of it: co-signatures of the earlier bundle (they sign another bundle.json,
 // and would be reported as tampering), the earlier bundle in the other form (the whole file, or
 // the parts file with its parts), and parts of an earlier, longer set beyond `parts` (0 for a
-// bundle in one file).
-std::vector<fs::path> superseded_files(const fs::path& bundle, std::size_t parts)
+// bundle in one file) whose numbers have `digits` digits.
+std::vector<fs::path>
+superseded_files(const fs::path& bundle, std::size_t parts, std::size_t digits)
 {
     std::vector<fs::path> out;
     const auto add_if_present = [&](const fs::path& path) {
@@ -36,18 +38,29 @@ std::vector<fs::path> superseded_files(const fs::path& bundle, std::size_t parts
     } else {
         add_if_present(bundle);
     }
-    for (std::size_t n = parts + 1; n <= k_max_part_number && present(part_path(bundle, n)); ++n) {
-        out.push_back(part_path(bundle, n));
+    // Numbered as this set is, beyond its parts; numbered otherwise (an earlier set of another
+    // width), all of them.
+    for (std::size_t width = k_part_number_digits; width <= k_max_part_number_digits; ++width) {
+        for (std::size_t n = width == digits ? parts + 1 : 1; present(part_path(bundle, n, width));
+             ++n) {
+            out.push_back(part_path(bundle, n, width));
+        }
     }
     return out;
 }
 
 } // namespace
 
-PartWriter::PartWriter(fs::path bundle, std::uint64_t max)
+PartWriter::PartWriter(fs::path bundle, std::uint64_t max, std::uint64_t max_parts)
     : m_base(std::move(bundle))
     , m_max(max)
+    , m_max_parts(max_parts)
 {
+}
+
+std::size_t PartWriter::digits() const
+{
+    return part_number_digits(m_max_parts);
 }
 
 Result<> PartWriter::write(std::span<const char> data)
@@ -96,7 +109,16 @@ void PartWriter::close_part()
 Result<> PartWriter::rotate()
 {
     close_part();
-    AIRLOCK_TRY_ASSIGN(AtomicFile file, AtomicFile::create(part_path(m_base, m_files.size() + 1)));
+    if (m_files.size() == m_max_parts) {
+        return fail(Errc::internal,
+                    str_cat("writing ",
+                            m_base.string(),
+                            ": more than the ",
+                            m_max_parts,
+                            " parts planned; use a larger --split"));
+    }
+    AIRLOCK_TRY_ASSIGN(AtomicFile file,
+                       AtomicFile::create(part_path(m_base, m_files.size() + 1, digits())));
     m_files.push_back(std::move(file));
     m_current_size = 0;
     return {};
@@ -122,7 +144,8 @@ Result<std::vector<std::string>> commit_parts(PartWriter& parts,
     AIRLOCK_TRY(parts_file.write(parts_json));
     std::vector<AtomicFile> set = parts.take_files();
     set.push_back(std::move(parts_file));
-    AIRLOCK_TRY(replace_file_set(set, [&] { return superseded_files(bundle, list.parts.size()); }));
+    AIRLOCK_TRY(replace_file_set(
+        set, [&] { return superseded_files(bundle, list.parts.size(), parts.digits()); }));
     std::vector<std::string> names;
     for (const auto& part : list.parts) {
         names.push_back(part.name);
@@ -133,7 +156,7 @@ Result<std::vector<std::string>> commit_parts(PartWriter& parts,
 Result<> commit_whole(AtomicFile& file, const fs::path& bundle)
 {
     return replace_file_set(std::span<AtomicFile>(&file, 1),
-                            [&] { return superseded_files(bundle, 0); });
+                            [&] { return superseded_files(bundle, 0, k_part_number_digits); });
 }
 
 } // namespace airlock::bundle

@@ -359,6 +359,29 @@ Result<bundle::HeaderEntries> make_header(const PackOptions& options,
     return header;
 }
 
+// At least the bytes the bundle can take: every entry with its tar header, padding and a pax
+// header, and zstd's worst-case growth of incompressible data (under 1/128 plus its frames).
+std::uint64_t bundle_size_bound(const bundle::HeaderEntries& header,
+                                const manifest::BundleManifest& bundle)
+{
+    constexpr std::uint64_t k_entry_overhead = 4096;
+    std::uint64_t bytes = header.bundle_json.size() + header.signatures_json.size() + 65536;
+    for (const auto& file : header.layout) {
+        bytes += file.content.size() + k_entry_overhead;
+    }
+    for (const auto& blob : bundle.blobs) {
+        bytes += blob.size + k_entry_overhead;
+    }
+    return bytes + bytes / 128 + (1U << 20U);
+}
+
+// How many parts of `split` bytes a split bundle may have: as many as its largest possible size
+// needs, and at least 999, so that part numbers keep three digits unless more are needed.
+std::uint64_t max_parts(std::uint64_t size_bound, std::uint64_t split)
+{
+    return std::max<std::uint64_t>(999, (size_bound + split - 1) / split);
+}
+
 // Streams the header and every blob in `order` into the bundle (or its parts) and commits it.
 Result<> write_bundle(const PackOptions& options,
                       const bundle::Signer& signer,
@@ -372,7 +395,9 @@ Result<> write_bundle(const PackOptions& options,
     std::optional<bundle::PartWriter> parts;
     std::optional<AtomicFile> whole;
     if (options.split_size) {
-        parts.emplace(options.output, *options.split_size);
+        parts.emplace(options.output,
+                      *options.split_size,
+                      max_parts(bundle_size_bound(header, bundle), *options.split_size));
     } else {
         AIRLOCK_TRY_ASSIGN(AtomicFile file, AtomicFile::create(options.output));
         whole.emplace(std::move(file));

@@ -135,6 +135,8 @@ Result<std::optional<std::int64_t>> parse_expiry(const std::string& text)
     return seconds;
 }
 
+constexpr std::uint64_t k_min_split = 1U << 20U;
+
 // --split: a size or a media preset; nothing when not given.
 Result<std::optional<std::uint64_t>> parse_split(const std::string& text)
 {
@@ -150,6 +152,11 @@ Result<std::optional<std::uint64_t>> parse_split(const std::string& text)
     if (!size) {
         return fail(Errc::usage,
                     str_cat("invalid --split '", text, "': use e.g. 4G, 700M, fat32 or dvd"));
+    }
+    // Smaller parts are a mistake ("--split 100" meant as MiB), not a medium.
+    if (*size < k_min_split) {
+        return fail(Errc::usage,
+                    str_cat("--split '", text, "' is under 1M: parts must be at least 1M"));
     }
     return std::optional<std::uint64_t>(*size);
 }

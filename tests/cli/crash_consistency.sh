@@ -174,13 +174,13 @@ import_sweep import-new-store "" "$new_store_modes"
 
 # Split pack over an older set of the same name. A fault (EIO) at any call leaves the old set or
 # the new one; so does a kill, except inside the switch's renames, which the next pack undoes.
-# The old set (sample:1.0 in 64K parts) has more parts than the new one (sample:2.0 in 100K
+# The old set (sample:1.0 in 1M parts) has more parts than the new one (sample:2.0 in 2M
 # parts), so parts the new set does not list show.
 sweep=split-pack
 started=$(date +%s)
 mkdir old ref
-airlock pack oci:sample:1.0 -o old/x.bundle --split 64K --sign-key k.key --compression none -q > /dev/null
-airlock pack oci:sample:2.0 -o ref/x.bundle --split 100K --sign-key k.key --compression none -q > /dev/null
+airlock pack oci:sample:1.0 -o old/x.bundle --split 1M --sign-key k.key --compression none -q > /dev/null
+airlock pack oci:sample:2.0 -o ref/x.bundle --split 2M --sign-key k.key --compression none -q > /dev/null
 for dir in old ref; do
     airlock verify $dir/x.bundle.parts.json --trusted-key k.pub | grep -q "every digest and size matches" \
         || fail "the $dir set does not verify"
@@ -227,7 +227,7 @@ extra_parts() {
     done
 }
 
-pack_new="pack oci:sample:2.0 -o run/x.bundle --split 100K --sign-key k.key --compression none -q"
+pack_new="pack oci:sample:2.0 -o run/x.bundle --split 2M --sign-key k.key --compression none -q"
 
 # Parts a plain pack over the old set leaves (it does not remove the old set's extra parts) are
 # reported once here, not after every faulted run.
@@ -259,7 +259,7 @@ for mode in $modes; do
             # Killed inside the switch (a few renames): the next pack to that path puts the old
             # set back before anything else, even one that then fails.
             if ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" "$AIRLOCK" pack oci:sample:9.9 \
-                -o run/x.bundle --split 100K --sign-key k.key -q > /dev/null 2>&1; then
+                -o run/x.bundle --split 2M --sign-key k.key -q > /dev/null 2>&1; then
                 problem "a pack of a missing image exited 0"
             fi
             restored=$(verify_set run)

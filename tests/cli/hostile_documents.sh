@@ -87,7 +87,7 @@ assert_eq "$(airlock inspect evil-tool.bundle --json | jq .signaturesChecked)" f
 
 step "parts files: wrong types and deep nesting are errors, the bundle name is a plain file name"
 mkdir split
-airlock pack "oci:$images/sample:1.0" -o split/s.bundle --sign-key k.key --split 100K -q > /dev/null
+airlock pack "oci:$images/sample:1.0" -o split/s.bundle --sign-key k.key --split 1M -q > /dev/null
 cp split/s.bundle.parts.json good.parts.json
 for edit in '.manifest.format = 1' '.manifest.formatVersion = "1"' '.manifest.parts = 5' \
     '.manifest.parts[0].size = "9"' '.signatures = [1]'; do

@@ -14,7 +14,7 @@ failing() {
 }
 
 make_key k
-airlock pack "oci:$images/sample:1.0" "oci:$images/sample:2.0" -o site.bundle --sign-key k.key --split 100K -q > /dev/null
+airlock pack "oci:$images/sample:1.0" "oci:$images/sample:2.0" -o site.bundle --sign-key k.key --split 1M -q > /dev/null
 airlock pack "oci:$images/sample:1.0" -o one.bundle --sign-key k.key -q > /dev/null
 airlock import one.bundle --to oci:store --trusted-key k.pub -q > /dev/null
 snapshot=$(tree_digest store)

@@ -4,18 +4,20 @@
 . "$(dirname "$0")/common.sh"
 
 make_key k
-airlock pack "oci:$images/sample:1.0" "oci:$images/sample:2.0" -o site.bundle --sign-key k.key --split 100K -q > pack.txt
+airlock pack "oci:$images/sample:1.0" "oci:$images/sample:2.0" -o site.bundle --sign-key k.key --split 1M -q > pack.txt
 grep -q "in 3 parts: site.bundle.001 ... site.bundle.003" pack.txt || fail "unexpected parts: $(cat pack.txt)"
 airlock pack "oci:$images/sample:1.0" "oci:$images/sample:2.0" -o whole.bundle --sign-key k.key -q > /dev/null
 cat site.bundle.00? | cmp - whole.bundle
 assert_eq "$(jq -r '.manifest.sha256' site.bundle.parts.json)" "$(sha256sum whole.bundle | cut -d' ' -f1)"
-test "$(stat -c %s site.bundle.001)" -eq 102400 || fail "a part is not 100K"
+test "$(stat -c %s site.bundle.001)" -eq 1048576 || fail "a part is not 1M"
 mkdir again
-airlock pack "oci:$images/sample:1.0" "oci:$images/sample:2.0" -o again/site.bundle --sign-key k.key --split 100K -q > /dev/null
+airlock pack "oci:$images/sample:1.0" "oci:$images/sample:2.0" -o again/site.bundle --sign-key k.key --split 1M -q > /dev/null
 for part in site.bundle.001 site.bundle.002 site.bundle.003 site.bundle.parts.json; do
     cmp "$part" "again/$part" || fail "$part differs between two packs of the same inputs"
 done
 expect_fail 2 "invalid --split '4X'" airlock pack "oci:$images/sample:1.0" -o x.bundle --sign-key k.key --split 4X
+expect_fail 2 "--split .100. is under 1M" airlock pack "oci:$images/sample:1.0" -o x.bundle --sign-key k.key --split 100
+test ! -e x.bundle.001 || fail "a refused --split wrote parts"
 # Units and presets in any case.
 airlock pack "oci:$images/sample:1.0" -o f.bundle --sign-key k.key --split FAT32 -q > /dev/null
 airlock pack "oci:$images/sample:1.0" -o g.bundle --sign-key k.key --split 1gb -q > /dev/null

@@ -22,8 +22,9 @@ namespace airlock::bundle {
 class PartWriter
 {
   public:
-    // Parts of the bundle `bundle` (BUNDLE.001, BUNDLE.002, ...) of at most `max` bytes.
-    PartWriter(std::filesystem::path bundle, std::uint64_t max);
+    // Parts of the bundle `bundle` (BUNDLE.001, BUNDLE.002, ...) of at most `max` bytes, at most
+    // `max_parts` of them (their numbers are as wide as that needs; see part_number_digits).
+    PartWriter(std::filesystem::path bundle, std::uint64_t max, std::uint64_t max_parts = 999);
 
     Result<> write(std::span<const char> data);
 
@@ -31,6 +32,9 @@ class PartWriter
     std::vector<manifest::BundlePart> finish();
 
     std::vector<AtomicFile> take_files();
+
+    // The digits of every part number of this set.
+    std::size_t digits() const;
 
     std::uint64_t total() const
     {
@@ -45,6 +49,7 @@ class PartWriter
 
     std::filesystem::path m_base;
     std::uint64_t m_max;
+    std::uint64_t m_max_parts;
     std::vector<AtomicFile> m_files;
     std::vector<manifest::BundlePart> m_parts;
     std::uint64_t m_current_size = 0;
