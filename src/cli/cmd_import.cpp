@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "json_shapes.hpp"
 #include "registry_flags.hpp"
 #include "trust_options.hpp"
 
@@ -35,18 +36,21 @@ nlohmann::json summary_json(const unpack::ImportSummary& s)
     nlohmann::json images = nlohmann::json::array();
     for (const auto& image : s.images) {
         nlohmann::json tags = nlohmann::json::array();
+        nlohmann::json actions = nlohmann::json::array();
         for (const auto& t : image.tags) {
-            tags.push_back(
+            tags.push_back(t.tag);
+            actions.push_back(
                 {{"tag", t.tag}, {"action", unpack::tag_action_name(t.action)}, {"note", t.note}});
         }
         images.push_back({{"name", image.name},
                           {"digest", image.digest.str()},
                           {"version", image.version},
-                          {"tags", tags}});
+                          {"tags", tags},
+                          {"tagActions", actions}});
     }
     return {{"ok", true},
             {"store", s.store},
-            {"signers", s.signers},
+            {"signers", signers_json(s.signers)},
             {"images", images},
             {"blobsWritten", s.blobs_written},
             {"blobsPresent", s.blobs_present},

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "json_shapes.hpp"
 #include "trust_options.hpp"
 
 #include <airlock/base/str_cat.hpp>
+#include <airlock/base/time.hpp>
 #include <airlock/bundle/bundle_reader.hpp>
+#include <airlock/bundle/parts.hpp>
 #include <airlock/crypto/sha256.hpp>
 
 #include <algorithm>
@@ -24,56 +27,14 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
     return out;
 }
 
-// The bytes of the bundle's blobs.
-std::uint64_t content_bytes(const manifest::BundleManifest& m)
+// The bytes of `blobs`.
+std::uint64_t bytes_of(const std::vector<manifest::BundleBlob>& blobs)
 {
-    std::uint64_t content = 0;
-    for (const auto& b : m.blobs) {
-        content += b.size;
+    std::uint64_t bytes = 0;
+    for (const auto& b : blobs) {
+        bytes += b.size;
     }
-    return content;
-}
-
-nlohmann::json
-inspect_json(const bundle::BundleHeader& header, const std::string& path, std::uint64_t file_size)
-{
-    const auto& m = header.manifest;
-    nlohmann::json images = nlohmann::json::array();
-    for (const auto& image : m.images) {
-        images.push_back({{"name", image.name},
-                          {"source", image.source},
-                          {"tags", image.tags},
-                          {"version", image.version},
-                          {"digest", image.digest.str()},
-                          {"mediaType", image.media_type},
-                          {"platforms", image.platforms},
-                          {"created", image.created},
-                          {"size", image.total_size}});
-    }
-    nlohmann::json signers = nlohmann::json::array();
-    for (const auto& s : header.signatures) {
-        signers.push_back({{"keyId", s.key_id}, {"algorithm", s.algorithm}});
-    }
-    nlohmann::json out = {{"bundle", path},
-                          {"fileSize", file_size},
-                          {"formatVersion", m.format_version},
-                          {"created", m.created},
-                          {"tool", m.tool},
-                          {"images", images},
-                          {"blobs", m.blobs.size()},
-                          {"contentBytes", content_bytes(m)},
-                          {"signers", signers},
-                          {"verified", false}};
-    if (!m.channel.empty()) {
-        out["channel"] = m.channel;
-    }
-    if (m.sequence) {
-        out["sequence"] = *m.sequence;
-    }
-    if (!m.expires.empty()) {
-        out["expires"] = m.expires;
-    }
-    return out;
+    return bytes;
 }
 
 struct InspectOptions
@@ -82,22 +43,44 @@ struct InspectOptions
     TrustOptions trust;
 };
 
+// Whether the bundle is past its expiry, and how far from it.
+struct Expiry
+{
+    bool expired = false;
+    std::int64_t seconds_left = 0; // negative once expired
+};
+
 // What inspect read of a bundle, for both printers.
 struct InspectOutcome
 {
     std::string path;
-    std::uint64_t file_size = 0;
+    std::uint64_t bundle_bytes = 0; // the whole stream: one file, or all parts together
     bundle::BundleHeader header;
     std::optional<bundle::SignatureCheck> checked; // only when trusted keys were given
-    std::string sha256;                            // of the whole file
+    std::string sha256;                            // of the whole stream
+    std::optional<bundle::PartsSet> parts;         // a split bundle
+    std::optional<Expiry> expiry;                  // a bundle with an expiry
 };
+
+Result<std::optional<Expiry>> expiry_of(const manifest::BundleManifest& m)
+{
+    if (m.expires.empty()) {
+        return std::optional<Expiry>{};
+    }
+    const auto expires = parse_rfc3339(m.expires);
+    if (!expires) {
+        return fail(Errc::format, str_cat("bundle.json: invalid expiry '", m.expires, "'"));
+    }
+    const std::int64_t left = *expires - now_seconds();
+    return std::optional<Expiry>(Expiry{left < 0, left});
+}
 
 Result<InspectOutcome> run_inspect(const InspectOptions& o)
 {
     InspectOutcome outcome;
     outcome.path = o.bundle;
-    AIRLOCK_TRY_ASSIGN(bundle::BundleReader reader,
-                       bundle::BundleReader::open(o.bundle, parts_directories(o.trust)));
+    const std::vector<std::filesystem::path> dirs = parts_directories(o.trust);
+    AIRLOCK_TRY_ASSIGN(bundle::BundleReader reader, bundle::BundleReader::open(o.bundle, dirs));
     // Without keys, what bundle.json claims is shown but vouched for by nobody; with keys it is
     // shown only once its signature checks out.
     if (!o.trust.keys.empty() || !o.trust.dir.empty()) {
@@ -106,65 +89,147 @@ Result<InspectOutcome> run_inspect(const InspectOptions& o)
     } else {
         AIRLOCK_TRY(reader.parse_unauthenticated());
     }
-    std::error_code ec;
-    outcome.file_size = std::filesystem::file_size(o.bundle, ec);
     outcome.header = reader.header();
+    AIRLOCK_TRY_ASSIGN(outcome.expiry, expiry_of(outcome.header.manifest));
+    AIRLOCK_TRY_ASSIGN(outcome.parts, bundle::find_parts(o.bundle, dirs));
+    if (outcome.parts) {
+        // The parts file lists the whole stream's size and digest; verify checks them.
+        outcome.bundle_bytes = outcome.parts->file.manifest.size;
+        outcome.sha256 = outcome.parts->file.manifest.sha256;
+        return outcome;
+    }
+    std::error_code ec;
+    outcome.bundle_bytes = std::filesystem::file_size(o.bundle, ec);
     // The whole file's digest, so that two release engineers can compare their bundles.
     AIRLOCK_TRY_ASSIGN(outcome.sha256, crypto::sha256_file(o.bundle));
     return outcome;
 }
 
+nlohmann::json signers_json(const InspectOutcome& outcome)
+{
+    const auto& signatures = outcome.header.signatures;
+    const std::size_t embedded = signatures.size() - outcome.header.cosignatures;
+    nlohmann::json signers = nlohmann::json::array();
+    for (std::size_t i = 0; i < signatures.size(); ++i) {
+        nlohmann::json signer = {{"keyId", signatures[i].key_id},
+                                 {"algorithm", signatures[i].algorithm},
+                                 {"cosignature", i >= embedded}};
+        if (outcome.checked) {
+            const auto& trusted = outcome.checked->trusted_signers;
+            signer["trusted"] =
+                std::find(trusted.begin(), trusted.end(), signatures[i].key_id) != trusted.end();
+        }
+        signers.push_back(signer);
+    }
+    return signers;
+}
+
 void print_json(const InspectOutcome& outcome)
 {
-    nlohmann::json doc = inspect_json(outcome.header, outcome.path, outcome.file_size);
-    doc["signaturesChecked"] = outcome.checked.has_value();
-    if (outcome.checked) {
-        doc["trustedSigners"] = outcome.checked->trusted_signers;
+    const auto& m = outcome.header.manifest;
+    nlohmann::json doc = {{"ok", true},
+                          {"bundle", outcome.path},
+                          {"bundleBytes", outcome.bundle_bytes},
+                          {"sha256", outcome.sha256},
+                          {"formatVersion", m.format_version},
+                          {"created", m.created},
+                          {"tool", m.tool},
+                          {"images", images_json(m.images)},
+                          {"blobs", m.blobs.size()},
+                          {"contentBytes", bytes_of(m.blobs)},
+                          {"signers", signers_json(outcome)},
+                          {"signaturesChecked", outcome.checked.has_value()},
+                          {"verified", false}};
+    if (!m.channel.empty()) {
+        doc["channel"] = m.channel;
     }
-    doc["sha256"] = outcome.sha256;
+    if (m.sequence) {
+        doc["sequence"] = *m.sequence;
+    }
+    if (outcome.expiry) {
+        doc["expires"] = m.expires;
+        doc["expired"] = outcome.expiry->expired;
+    }
+    if (outcome.parts) {
+        doc["partsFile"] = outcome.parts->parts_file.string();
+        nlohmann::json parts = nlohmann::json::array();
+        for (const auto& part : outcome.parts->file.manifest.parts) {
+            parts.push_back(part.name);
+        }
+        doc["parts"] = parts;
+    }
+    if (!m.required.empty()) {
+        doc["required"] = {
+            {"blobs", m.required.size()}, {"bytes", bytes_of(m.required)}, {"since", m.since}};
+    }
     cli::print_json(doc);
 }
 
 // One line per signature, embedded then co-signatures, each with what is known of its key.
 void print_signatures(const InspectOutcome& outcome)
 {
-    const auto& signatures = outcome.header.signatures;
-    const std::size_t embedded = signatures.size() - outcome.header.cosignatures;
-    const auto& checked = outcome.checked;
-    for (std::size_t i = 0; i < signatures.size(); ++i) {
-        const auto& id = signatures[i].key_id;
-        const bool valid =
-            checked
-            && std::find(checked->trusted_signers.begin(), checked->trusted_signers.end(), id)
-                   != checked->trusted_signers.end();
-        const char* verdict = !checked ? "signature not checked"
-                              : valid  ? "valid, trusted key"
-                                       : "not a trusted key";
-        std::cout << "Signature: " << printable(id) << " (" << printable(signatures[i].algorithm)
-                  << (i >= embedded ? ", co-signature" : "") << "): " << verdict << '\n';
+    const nlohmann::json signers = signers_json(outcome);
+    for (const auto& signer : signers) {
+        const char* verdict = !signer.contains("trusted")     ? "signature not checked"
+                              : signer["trusted"].get<bool>() ? "valid, trusted key"
+                                                              : "not a trusted key";
+        std::cout << "Signature: " << printable(signer["keyId"].get<std::string>()) << " ("
+                  << printable(signer["algorithm"].get<std::string>())
+                  << (signer["cosignature"].get<bool>() ? ", co-signature" : "") << "): " << verdict
+                  << '\n';
     }
-    if (!checked) {
+    if (!outcome.checked) {
         std::cout << "           (nothing here is vouched for: give --trusted-key to check the "
                      "signatures, or run 'airlock verify')\n";
+    }
+}
+
+// "in 12 days", "3 days ago".
+std::string relative_days(std::int64_t seconds)
+{
+    const std::int64_t days = (seconds < 0 ? -seconds : seconds) / 86400;
+    const std::string amount =
+        days > 0 ? str_cat(days, days == 1 ? " day" : " days") : std::string("less than a day");
+    return seconds < 0 ? amount + " ago" : "in " + amount;
+}
+
+// The lines about the bundle as a whole, before its signatures.
+void print_bundle_lines(const InspectOutcome& outcome)
+{
+    const auto& m = outcome.header.manifest;
+    std::cout << "Bundle:    " << printable(outcome.path) << " ("
+              << human_size(outcome.bundle_bytes) << ")\n";
+    if (outcome.parts) {
+        std::cout << "Parts:     split into " << outcome.parts->file.manifest.parts.size()
+                  << " parts, listed in " << printable(outcome.parts->parts_file.string()) << '\n';
+    }
+    std::cout << "SHA-256:   " << outcome.sha256 << (outcome.parts ? " (of the parts joined)" : "")
+              << '\n'
+              << "Dated:     " << printable(m.created)
+              << " (content time: the newest image's creation, not when it was packed) by "
+              << printable(m.tool) << '\n';
+    if (!m.channel.empty()) {
+        std::cout << "Channel:   " << printable(m.channel)
+                  << (m.sequence ? str_cat(" #", *m.sequence) : "") << '\n';
+    }
+    if (outcome.expiry) {
+        std::cout << "Expires:   " << printable(m.expires) << " ("
+                  << (outcome.expiry->expired ? "EXPIRED " : "")
+                  << relative_days(outcome.expiry->seconds_left) << ")\n";
+    }
+    if (!m.required.empty()) {
+        std::cout << "Requires:  differential: needs " << m.required.size() << " blobs ("
+                  << human_size(bytes_of(m.required)) << ") already at the site ("
+                  << printable(m.since) << ")\n";
     }
 }
 
 void print_text(const InspectOutcome& outcome)
 {
     const auto& m = outcome.header.manifest;
-    std::cout << "Bundle:    " << printable(outcome.path) << " (" << human_size(outcome.file_size)
-              << ")\n"
-              << "SHA-256:   " << outcome.sha256 << '\n'
-              << "Created:   " << printable(m.created) << " by " << printable(m.tool) << '\n';
-    if (!m.channel.empty()) {
-        std::cout << "Channel:   " << printable(m.channel)
-                  << (m.sequence ? str_cat(" #", *m.sequence) : "") << '\n';
-    }
-    if (!m.expires.empty()) {
-        std::cout << "Expires:   " << printable(m.expires) << '\n';
-    }
+    print_bundle_lines(outcome);
     print_signatures(outcome);
-    std::cout << "Content:   " << m.blobs.size() << " blobs, " << human_size(content_bytes(m))
+    std::cout << "Content:   " << m.blobs.size() << " blobs, " << human_size(bytes_of(m.blobs))
               << " (not verified here: run 'airlock verify')\n\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& image : m.images) {

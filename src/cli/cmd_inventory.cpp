@@ -35,14 +35,27 @@ Result<InventoryOutcome> run_inventory(const InventoryOptions& o)
         return fail(Errc::not_found, "no store at oci:" + outcome.store.string());
     }
     AIRLOCK_TRY_ASSIGN(const std::string inventory, unpack::store_inventory(store));
+    if (o.output == "-") {
+        std::cout << inventory << '\n';
+        return outcome;
+    }
     AIRLOCK_TRY(write_file_atomic(o.output, inventory + "\n"));
     return outcome;
 }
 
 void print_text(const InventoryOutcome& outcome)
 {
+    if (outcome.output == "-") {
+        return; // the inventory itself was the output
+    }
     std::cout << "wrote " << outcome.output << ": what oci:" << outcome.store.string()
               << " holds; give it to 'airlock pack --since' on the connected side\n";
+}
+
+void print_json(const InventoryOutcome& outcome)
+{
+    cli::print_json(
+        {{"ok", true}, {"store", "oci:" + outcome.store.string()}, {"inventory", outcome.output}});
 }
 
 } // namespace
@@ -53,18 +66,22 @@ void register_inventory(CLI::App& app, Context& ctx)
     auto* cmd = app.add_subcommand(
         "inventory", "Write what a store holds, for differential bundles (pack --since)");
     cmd->add_option("--store", options->store, "Store: oci:DIR (default: the embedded store)");
-    cmd->add_option("-o,--output", options->output, "Inventory file to write")->required();
-    // No --json: the inventory file is the result, and the line saying where it went is chatter
-    // that --quiet silences.
+    cmd->add_option("-o,--output", options->output, "Inventory file to write ('-': stdout)")
+        ->required();
+    cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback([options, &ctx] {
-        const auto outcome = run_inventory(*options);
-        if (!outcome) {
-            ctx.exit_code = report_error(outcome.error(), ctx.global);
+        if (options->output == "-" && ctx.global.json) {
+            ctx.exit_code = report_error(
+                Error{Errc::usage, "-o - writes the inventory on stdout: leave out --json", {}},
+                ctx.global);
             return;
         }
-        if (!ctx.global.quiet) {
-            print_text(*outcome);
+        // The line saying where the inventory went is chatter that --quiet silences.
+        const auto outcome = run_inventory(*options);
+        if (outcome && ctx.global.quiet && !ctx.global.json) {
+            return;
         }
+        ctx.exit_code = finish(outcome, ctx.global);
     });
 }
 

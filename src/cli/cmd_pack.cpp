@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "json_shapes.hpp"
 #include "registry_flags.hpp"
 
 #include <airlock/base/file.hpp>
@@ -211,13 +212,28 @@ Result<PackOutcome> run_pack(const PackCommandOptions& o, Context& ctx)
     return PackOutcome{o.output, std::move(summary)};
 }
 
+// The blobs a differential bundle leaves out, and their bytes.
+std::uint64_t required_bytes(const manifest::BundleManifest& m)
+{
+    std::uint64_t bytes = 0;
+    for (const auto& blob : m.required) {
+        bytes += blob.size;
+    }
+    return bytes;
+}
+
 void print_text(const PackOutcome& outcome)
 {
     const pack::PackSummary& summary = outcome.summary;
-    std::cout << "wrote " << outcome.output << ": " << summary.manifest.images.size()
-              << " image(s), " << summary.manifest.blobs.size() << " blobs, "
-              << human_size(summary.content_bytes) << " of content in "
-              << human_size(summary.bundle_bytes) << '\n';
+    const manifest::BundleManifest& m = summary.manifest;
+    std::cout << "wrote " << outcome.output << ": " << m.images.size() << " image(s), "
+              << m.blobs.size() << " blobs, " << human_size(summary.content_bytes)
+              << " of content in " << human_size(summary.bundle_bytes) << '\n';
+    if (!m.required.empty()) {
+        std::cout << "left out " << m.required.size() << " blobs (" << human_size(required_bytes(m))
+                  << ") that the site holds (" << printable(m.since)
+                  << "); the site needs them to import\n";
+    }
     if (!summary.parts.empty()) {
         std::cout << "in " << summary.parts.size() << " parts: " << summary.parts.front() << " ... "
                   << summary.parts.back() << ", listed in " << outcome.output << ".parts.json\n";
@@ -230,23 +246,24 @@ void print_text(const PackOutcome& outcome)
 void print_json(const PackOutcome& outcome)
 {
     const pack::PackSummary& summary = outcome.summary;
-    nlohmann::json images = nlohmann::json::array();
-    for (const auto& image : summary.manifest.images) {
-        images.push_back({{"name", image.name},
-                          {"tags", image.tags},
-                          {"digest", image.digest.str()},
-                          {"platforms", image.platforms},
-                          {"version", image.version},
-                          {"size", image.total_size}});
+    const manifest::BundleManifest& m = summary.manifest;
+    nlohmann::json doc = {{"ok", true},
+                          {"bundle", outcome.output},
+                          {"created", m.created},
+                          {"images", images_json(m.images)},
+                          {"blobs", m.blobs.size()},
+                          {"contentBytes", summary.content_bytes},
+                          {"bundleBytes", summary.bundle_bytes},
+                          {"signers", signers_json(summary.signer_key_ids)}};
+    if (!summary.parts.empty()) {
+        doc["partsFile"] = outcome.output + ".parts.json";
+        doc["parts"] = summary.parts;
     }
-    cli::print_json({{"ok", true},
-                     {"bundle", outcome.output},
-                     {"created", summary.manifest.created},
-                     {"images", images},
-                     {"blobs", summary.manifest.blobs.size()},
-                     {"contentBytes", summary.content_bytes},
-                     {"bundleBytes", summary.bundle_bytes},
-                     {"signers", summary.signer_key_ids}});
+    if (!m.required.empty()) {
+        doc["required"] = {
+            {"blobs", m.required.size()}, {"bytes", required_bytes(m)}, {"since", m.since}};
+    }
+    cli::print_json(doc);
 }
 
 } // namespace

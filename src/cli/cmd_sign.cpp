@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "json_shapes.hpp"
 #include "trust_options.hpp"
 
 #include <airlock/base/str_cat.hpp>
@@ -96,11 +97,14 @@ void print_json(const SignOutcome& outcome)
 {
     const auto& result = outcome.result;
     cli::print_json({{"ok", true},
+                     {"bundle", outcome.bundle},
                      {"keyId", result.key_id},
                      {"alreadySigned", result.already_signed},
                      {"cosignatures", result.file.string()},
-                     {"images", result.verified.header.manifest.images.size()},
-                     {"blobs", result.verified.content.blobs}});
+                     {"signers", signers_json(result.verified.signatures.trusted_signers)},
+                     {"images", images_json(result.verified.header.manifest.images)},
+                     {"blobs", result.verified.content.blobs},
+                     {"contentBytes", result.verified.content.blob_bytes}});
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "json_shapes.hpp"
 #include "trust_options.hpp"
 
 #include <airlock/base/str_cat.hpp>
@@ -216,32 +217,30 @@ void print_json(const VerifyOutcome& outcome)
     if (outcome.parts) {
         doc["parts"] = parts_json(*outcome.parts);
         if (missing_parts(outcome)) {
-            doc["error"] = {{"class", errc_name(Errc::not_found)},
-                            {"message",
-                             str_cat("missing part(s) of ",
-                                     outcome.parts->bundle,
-                                     ": ",
-                                     missing_list(*outcome.parts))}};
+            doc["error"] = error_json(Error{Errc::not_found,
+                                            str_cat("missing part(s) of ",
+                                                    outcome.parts->bundle,
+                                                    ": ",
+                                                    missing_list(*outcome.parts)),
+                                            {}});
         }
     }
     if (outcome.whole && !*outcome.whole) {
         const Error& error = outcome.whole->error();
-        doc["error"] = {{"class", errc_name(error.code)},
-                        {"message", error.message},
-                        {"context", error.context}};
+        doc["error"] = error_json(error);
         std::cerr << "airlock: error: " << printable(error.message) << '\n';
     }
     if (outcome.whole && *outcome.whole) {
         const unpack::VerifyReport& report = **outcome.whole;
         nlohmann::json problems = nlohmann::json::array();
         for (const auto& p : problems_of(report)) {
-            problems.push_back({{"class", errc_name(p.code)}, {"message", p.message}});
+            problems.push_back(error_json(p));
         }
-        doc.update({{"signers", report.signatures.trusted_signers},
-                    {"untrustedSigners", report.signatures.unknown_signers},
-                    {"images", report.header.manifest.images.size()},
+        doc.update({{"signers", signers_json(report.signatures.trusted_signers)},
+                    {"untrustedSigners", signers_json(report.signatures.unknown_signers)},
+                    {"images", images_json(report.header.manifest.images)},
                     {"blobs", report.content.blobs},
-                    {"blobBytes", report.content.blob_bytes},
+                    {"contentBytes", report.content.blob_bytes},
                     {"problems", problems},
                     {"problemsNotShown", report.content.problems_not_kept}});
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "outcome.hpp"
 
+#include "json_shapes.hpp"
+
 #include <iostream>
 
 namespace airlock::cli {
@@ -41,12 +43,7 @@ int report_error(const Error& error, const GlobalOptions& options)
     }
     const int code = exit_code_for(error.code);
     if (options.json) {
-        print_json({{"ok", false},
-                    {"error",
-                     {{"class", errc_name(error.code)},
-                      {"message", error.message},
-                      {"context", error.context}}},
-                    {"exitCode", code}});
+        print_json(failure_json(error, code));
     }
     return code;
 }

@@ -2,6 +2,7 @@
 #include "usage_errors.hpp"
 
 #include "console.hpp"
+#include "json_shapes.hpp"
 #include "outcome.hpp"
 
 #include <airlock/base/str_cat.hpp>
@@ -252,9 +253,7 @@ int report_usage_error(CLI::App& app,
     const bool json = std::find(args.begin(), args.end(), "--json") != args.end();
     std::cerr << "airlock: error: " << printable(message) << '\n';
     if (json) {
-        print_json({{"ok", false},
-                    {"error", {{"class", errc_name(Errc::usage)}, {"message", message}}},
-                    {"exitCode", k_exit_usage}});
+        print_json(failure_json(Error{Errc::usage, message, {}}, k_exit_usage));
     }
     return k_exit_usage;
 }

@@ -92,6 +92,16 @@ tree_digest() {
     ) | sha256sum | cut -d' ' -f1
 }
 
+# check_json NAME FILE: FILE holds one JSON document valid under docs/schema/NAME.schema.json.
+check_json() {
+    python=python3
+    if /usr/bin/python3 -c "import jsonschema" 2> /dev/null; then
+        python=/usr/bin/python3
+    fi
+    "$python" "$AIRLOCK_SOURCE/tests/cli/check_json.py" "$AIRLOCK_SOURCE/docs/schema" "$1" "$2" ||
+        fail "$2 does not match docs/schema/$1.schema.json: $(head -c 600 "$2")"
+}
+
 assert_eq() {
     if [ "$1" != "$2" ]; then
         fail "${3:-values differ}: '$1' != '$2'"

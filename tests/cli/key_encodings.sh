@@ -18,7 +18,7 @@ openssl ec -pubin -in k.pub -param_enc explicit -pubout -out trusted/k-explicit.
 assert_eq "$(for f in trusted/*.pub; do openssl pkey -pubin -in "$f" -outform DER | sha256sum; done | sort -u | wc -l)" 3
 airlock verify b.bundle --trusted-keys-dir trusted -q > /dev/null
 assert_eq "$(airlock verify b.bundle --trusted-keys-dir trusted --json | jq -r '.signers | length')" 1 "signers"
-assert_eq "$(airlock verify b.bundle --trusted-keys-dir trusted --json | jq -r '.signers[0]')" "$id" "key id"
+assert_eq "$(airlock verify b.bundle --trusted-keys-dir trusted --json | jq -r '.signers[0].keyId')" "$id" "key id"
 
 step "a co-signature by the same private key in another encoding is not a second signer"
 openssl ec -in k.key -conv_form compressed -out k-compressed.key 2> /dev/null

@@ -8,7 +8,7 @@ v1=$(airlock inspect v1.bundle --json | jq -r '.images[0].digest')
 v2=$(airlock inspect v2.bundle --json | jq -r '.images[0].digest')
 
 tag_digest() {
-    airlock images --store "oci:$1" --json | jq -r --arg t "$2" '[.images[] | select(.tag == $t)][0].digest'
+    airlock images --store "oci:$1" --json | jq -r --arg t "$2" '[.images[] | select(.tags | index($t))][0].digest'
 }
 
 step "newer after older moves latest"
@@ -23,7 +23,7 @@ airlock import v2.bundle --to oci:b --trusted-key k.pub -q > /dev/null
 airlock import v1.bundle --to oci:b --trusted-key k.pub --json > out.json 2> err.txt
 assert_eq "$(tag_digest b latest)" "$v2"
 assert_eq "$(tag_digest b 1.0)" "$v1"
-assert_eq "$(jq -r '.images[0].tags[] | select(.tag == "latest") | .action' out.json)" kept
+assert_eq "$(jq -r '.images[0].tagActions[] | select(.tag == "latest") | .action' out.json)" kept
 grep -q "latest stays at the newer version 2.0.0" err.txt || fail "no explanation for keeping latest"
 
 step "--no-latest and --tag"
@@ -42,6 +42,6 @@ assert_eq "$(jq -r '.images[1].tags | join(",")' windows.json)" "windows-amd64-2
 assert_eq "$(jq -r '.images[1].platforms[0]' windows.json)" "windows/amd64:10.0.20348.2849"
 airlock import windows.bundle --to oci:w --trusted-key k.pub -q > /dev/null
 win2022=$(jq -r '.images[1].digest' windows.json)
-assert_eq "$(airlock images --store oci:w --json | jq -r '[.images[] | select(.repository == "localhost/multi" and .tag == "10.0.20348.2849")][0].digest')" "$win2022"
-assert_eq "$(airlock images --store oci:w --json | jq -r '[.images[] | select(.tag == "10.0.17763.6532")] | length')" 1
+assert_eq "$(airlock images --store oci:w --json | jq -r '[.images[] | select(.name == "localhost/multi" and (.tags | index("10.0.20348.2849")))][0].digest')" "$win2022"
+assert_eq "$(airlock images --store oci:w --json | jq -r '[.images[] | select(.tags | index("10.0.17763.6532"))] | length')" 1
 skopeo inspect oci:w:localhost/multi:10.0.20348.2849 | jq -e '.Os == "windows"' > /dev/null

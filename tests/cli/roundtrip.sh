@@ -50,9 +50,9 @@ umoci ls --layout store | grep -qx "localhost/sample:2.0" || fail "umoci does no
 
 step "images"
 airlock images --store oci:store --json > images.json
-assert_eq "$(jq -r '[.images[] | select(.repository == "localhost/sample" and .tag == "latest")][0].digest' images.json)" \
+assert_eq "$(jq -r '[.images[] | select(.name == "localhost/sample" and (.tags | index("latest")))][0].digest' images.json)" \
     "$(jq -r '.images[1].digest' inspect.json)"
-assert_eq "$(jq -r '[.images[] | select(.tag == "ltsc")][0].platforms | join(" ")' images.json)" \
+assert_eq "$(jq -r '[.images[] | select(.tags | index("ltsc"))][0].platforms | join(" ")' images.json)" \
     "linux/amd64 linux/arm64 windows/amd64:10.0.17763.6532 windows/amd64:10.0.20348.2849"
 airlock images --store oci:store | head -n 1 | grep -q "REPOSITORY *TAG *DIGEST *PLATFORM *SIZE *CREATED"
 
