@@ -20,7 +20,9 @@
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/reference.hpp>
 #include <airlock/unpack/import.hpp>
+#include <airlock/unpack/oci_store.hpp>
 
+#include <optional>
 #include <set>
 
 namespace airlock::unpack {
@@ -193,6 +195,61 @@ bool changes_a_tag(const std::vector<ImportedImage>& images)
     return false;
 }
 
+// --dry-run on an OCI store: the one streaming pass verifies every blob into nothing; the
+// blobs a differential bundle needs and each image's closure are checked against the store as
+// it is; the tag rules run on a copy of its index. Nothing is written.
+Result<> preview_oci(const ImportOptions& options,
+                     bundle::BundleReader& reader,
+                     const OciStore& oci,
+                     ImportSummary& summary,
+                     Reporter& reporter)
+{
+    const auto& bundle = reader.header().manifest;
+    DocumentCollector documents;
+    TeeSink sink(documents, nullptr);
+    AIRLOCK_TRY(reader.read_contents(sink, bundle::OnMismatch::stop, reporter));
+    for (const auto& blob : bundle.required) {
+        if (!oci.has_blob(blob.digest, blob.size)) {
+            return fail(Errc::not_found,
+                        str_cat(options.bundle.string(),
+                                " needs blob ",
+                                blob.digest.str(),
+                                ", which ",
+                                summary.store,
+                                " does not hold (the bundle was packed against ",
+                                bundle.since,
+                                ")"));
+        }
+    }
+    const auto in_store = [&](const manifest::Digest& d) { return oci.has_blob(d); };
+    const auto from_store = [&](const manifest::Digest& d) { return oci.read_document(d); };
+    for (const auto& image : bundle.images) {
+        AIRLOCK_TRY(
+            check_image_closure(image, bundle, documents.documents(), in_store, from_store));
+    }
+    for (const auto& blob : bundle.blobs) {
+        const bool present = oci.has_blob(blob.digest, blob.size);
+        (present ? summary.blobs_present : summary.blobs_written) += 1;
+        (present ? summary.bytes_present : summary.bytes_written) += blob.size;
+    }
+    std::vector<manifest::Descriptor> entries;
+    if (oci.exists()) {
+        AIRLOCK_TRY_ASSIGN(entries, oci.read_index());
+    }
+    IndexTags tags(entries, bundle.images);
+    const std::set<std::size_t> latest_candidates = newest_per_repository(bundle.images);
+    for (std::size_t i = 0; i < bundle.images.size(); ++i) {
+        const auto& image = bundle.images[i];
+        ImportedImage imported{image.name, image.digest, image.version, {}};
+        const auto plan =
+            plan_tags(image, options.extra_tags, latest_candidates.contains(i), options.latest);
+        AIRLOCK_TRY_ASSIGN(imported.tags, apply_plan(tags, i, image, image.digest.str(), plan));
+        summary.images.push_back(std::move(imported));
+    }
+    summary.index_changed = changes_a_tag(summary.images);
+    return {};
+}
+
 } // namespace
 
 const char* tag_action_name(TagChange::Action action)
@@ -214,6 +271,18 @@ Result<ImportSummary>
 import_bundle(const ImportOptions& options, const bundle::TrustedKeys& trusted, Reporter& reporter)
 {
     AIRLOCK_TRY(validate_tags(options.extra_tags));
+    std::optional<OciStore> preview;
+    if (options.dry_run) {
+        auto root = options.store.empty() ? Result<std::filesystem::path>(default_store_path())
+                                          : parse_store_spec(options.store);
+        if (!root) {
+            return fail(Errc::unsupported,
+                        str_cat("import --dry-run previews oci: stores; ",
+                                options.store,
+                                " is not one (run verify to check the bundle itself)"));
+        }
+        preview.emplace(*root);
+    }
     AIRLOCK_TRY_ASSIGN(const std::unique_ptr<Store> store,
                        open_store(options.store, options.store_options));
     AIRLOCK_TRY_ASSIGN(bundle::BundleReader reader,
@@ -226,6 +295,11 @@ import_bundle(const ImportOptions& options, const bundle::TrustedKeys& trusted, 
                          "sha256:" + crypto::sha256_hex(reader.header().manifest_bytes),
                          options.allow_downgrade);
     AIRLOCK_TRY(check_policy(options, bundle, *store, channel, reporter));
+    if (preview) {
+        summary.dry_run = true;
+        AIRLOCK_TRY(preview_oci(options, reader, *preview, summary, reporter));
+        return summary;
+    }
 
     auto images = import_into(options, reader, *store, channel, reporter);
     if (!images) {

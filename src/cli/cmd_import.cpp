@@ -29,6 +29,7 @@ struct ImportCommandOptions
     RegistryFlags access;
     bool keep_registry_host = false;
     std::string chunk_size = "32M";
+    bool dry_run = false;
 };
 
 nlohmann::json summary_json(const unpack::ImportSummary& s)
@@ -56,7 +57,9 @@ nlohmann::json summary_json(const unpack::ImportSummary& s)
             {"blobsPresent", s.blobs_present},
             {"blobsMounted", s.blobs_mounted},
             {"bytesWritten", s.bytes_written},
-            {"changed", s.index_changed || s.blobs_written > 0}};
+            {"changed", s.index_changed || s.blobs_written > 0},
+            {"dryRun", s.dry_run},
+            {"bytesPresent", s.bytes_present}};
 }
 
 // --channel-state: where a docker:// store keeps its channel marks (other stores refuse it).
@@ -95,6 +98,7 @@ Result<unpack::ImportOptions> import_options(const ImportCommandOptions& o)
     options.require_compatible = o.require_compatible;
     options.allow_downgrade = o.allow_downgrade;
     options.allow_expired = o.allow_expired;
+    options.dry_run = o.dry_run;
     if (!o.channel_state.empty()) {
         AIRLOCK_TRY_ASSIGN(options.store_options.channel_state,
                            parse_channel_state(o.channel_state));
@@ -118,9 +122,32 @@ Result<ImportOutcome> run_import(const ImportCommandOptions& o, Context& ctx)
     return ImportOutcome{std::move(summary)};
 }
 
+// What a dry run found: what the import would do, and that it did nothing.
+void print_preview(const unpack::ImportSummary& summary)
+{
+    for (const auto& image : summary.images) {
+        for (const auto& t : image.tags) {
+            const bool changes = t.action == unpack::TagChange::Action::added
+                                 || t.action == unpack::TagChange::Action::moved;
+            std::cout << printable(image.name + ":" + t.tag) << "  " << (changes ? "would be " : "")
+                      << unpack::tag_action_name(t.action)
+                      << (t.note.empty() ? "" : "  (" + printable(t.note) + ")") << '\n';
+        }
+    }
+    std::cout << "dry run: the bundle verified and would import into " << printable(summary.store)
+              << ": " << summary.blobs_written << " new blobs ("
+              << human_size(summary.bytes_written) << "), " << summary.blobs_present
+              << " already present (" << human_size(summary.bytes_present)
+              << "); nothing was written\n";
+}
+
 void print_text(const ImportOutcome& outcome)
 {
     const unpack::ImportSummary& summary = outcome.summary;
+    if (summary.dry_run) {
+        print_preview(summary);
+        return;
+    }
     for (const auto& image : summary.images) {
         for (const auto& t : image.tags) {
             std::cout << printable(image.name + ":" + t.tag) << "  "
@@ -183,6 +210,10 @@ void register_import(CLI::App& app, Context& ctx)
     cmd->add_flag("--require-compatible",
                   options->require_compatible,
                   "With --host-os-version: refuse Windows images newer than the host build");
+    cmd->add_flag("--dry-run",
+                  options->dry_run,
+                  "oci: stores: check everything an import checks and say what it would change; "
+                  "write nothing");
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback(
         [options, &ctx] { ctx.exit_code = finish(run_import(*options, ctx), ctx.global); });

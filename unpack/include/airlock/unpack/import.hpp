@@ -39,6 +39,7 @@ struct ImportOptions
     bool allow_expired = false;          // import a bundle past its expiry
     LatestPolicy latest = LatestPolicy::apply;
     std::vector<std::string> extra_tags; // --tag, applied to every image
+    bool dry_run = false;                // check everything, write nothing (oci: stores)
 };
 
 // What happened to one tag.
@@ -73,7 +74,9 @@ struct ImportSummary
     std::uint64_t blobs_present = 0;
     std::uint64_t blobs_mounted = 0;
     std::uint64_t bytes_written = 0;
+    std::uint64_t bytes_present = 0; // dry runs: bytes of the bundle's blobs the store has
     bool index_changed = false;
+    bool dry_run = false; // nothing was written: the counts and tags say what an import would do
 };
 
 const char* tag_action_name(TagChange::Action action);
