@@ -23,6 +23,7 @@
 #include <airlock/bundle/part_writer.hpp>
 #include <airlock/bundle/signer.hpp>
 #include <airlock/crypto/sha256.hpp>
+#include <airlock/manifest/inventory.hpp>
 #include <airlock/manifest/json.hpp>
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/pack/pack.hpp>
@@ -479,24 +480,16 @@ Result<TargetHoldings> load_holdings(const fs::path& path)
         return out;
     }
     AIRLOCK_TRY_ASSIGN(const std::string text, read_file(path, 256ULL << 20U));
-    AIRLOCK_TRY_ASSIGN(const nlohmann::json doc, manifest::parse_bounded_json(text, path.string()));
-    const auto blobs = doc.is_object() ? doc.find("blobs") : doc.end();
-    if (manifest::json_string(doc, "format") != "airlock-inventory" || blobs == doc.end()
-        || !blobs->is_array()) {
-        return fail(
-            Errc::format,
-            str_cat(path.string(),
-                    " is neither an airlock bundle nor an inventory (airlock inventory -o FILE)"));
+    auto inventory = manifest::parse_inventory(text, path.string());
+    if (!inventory) {
+        return fail(Errc::format,
+                    str_cat(path.string(),
+                            " is neither an airlock bundle nor an inventory (airlock inventory -o "
+                            "FILE): ",
+                            inventory.error().message));
     }
-    for (const auto& b : *blobs) {
-        // An entry whose digest does not parse could match no listed blob: it is left out.
-        if (auto digest =
-                manifest::Digest::parse(manifest::json_string(b, "digest").value_or(""))) {
-            out.digests.insert(std::move(*digest));
-        }
-    }
-    out.description =
-        str_cat("inventory of ", manifest::json_string(doc, "store").value_or("a store"));
+    out.digests = std::move(inventory->blobs);
+    out.description = str_cat("inventory of ", inventory->store);
     return out;
 }
 

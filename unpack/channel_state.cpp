@@ -30,31 +30,6 @@ Error unusable_ledger(const fs::path& file, const std::string& why)
                  {}};
 }
 
-// The whole ledger, checked entry by entry; an empty object when the file does not exist.
-Result<json> load_ledger(const fs::path& file)
-{
-    auto text = read_file(file, k_max_ledger, FollowSymlinks::no);
-    if (!text) {
-        if (text.error().code == Errc::not_found) {
-            return json::object();
-        }
-        return std::unexpected(unusable_ledger(file, text.error().message));
-    }
-    auto doc = manifest::parse_bounded_json(*text, file.string());
-    if (!doc) {
-        return std::unexpected(unusable_ledger(file, doc.error().message));
-    }
-    if (!doc->is_object()) {
-        return std::unexpected(unusable_ledger(file, "not a JSON object"));
-    }
-    for (const auto& [name, entry] : doc->items()) {
-        if (auto mark = parse_channel_mark(entry, str_cat("channel '", name, "'")); !mark) {
-            return std::unexpected(unusable_ledger(file, mark.error().message));
-        }
-    }
-    return doc;
-}
-
 bool is_sha256_digest(const std::string& text)
 {
     return text.size() == 7 + 64 && text.starts_with("sha256:")
@@ -91,9 +66,33 @@ json channel_mark_json(const ChannelMark& mark)
     return {{"sequence", mark.sequence}, {"bundle", mark.bundle}, {"imported", mark.imported}};
 }
 
+Result<json> load_channel_ledger(const fs::path& file)
+{
+    auto text = read_file(file, k_max_ledger, FollowSymlinks::no);
+    if (!text) {
+        if (text.error().code == Errc::not_found) {
+            return json::object();
+        }
+        return std::unexpected(unusable_ledger(file, text.error().message));
+    }
+    auto doc = manifest::parse_bounded_json(*text, file.string());
+    if (!doc) {
+        return std::unexpected(unusable_ledger(file, doc.error().message));
+    }
+    if (!doc->is_object()) {
+        return std::unexpected(unusable_ledger(file, "not a JSON object"));
+    }
+    for (const auto& [name, entry] : doc->items()) {
+        if (auto mark = parse_channel_mark(entry, str_cat("channel '", name, "'")); !mark) {
+            return std::unexpected(unusable_ledger(file, mark.error().message));
+        }
+    }
+    return doc;
+}
+
 Result<std::optional<ChannelMark>> ChannelLedgerFile::read(const std::string& channel)
 {
-    AIRLOCK_TRY_ASSIGN(const json doc, load_ledger(m_file));
+    AIRLOCK_TRY_ASSIGN(const json doc, load_channel_ledger(m_file));
     const auto entry = doc.find(channel);
     if (entry == doc.end()) {
         return std::nullopt;
@@ -106,7 +105,7 @@ Result<> ChannelLedgerFile::write(const std::string& channel, const ChannelMark&
 {
     // Read again and checked whole, so that a damaged ledger is never replaced by one that
     // knows only this channel.
-    AIRLOCK_TRY_ASSIGN(json doc, load_ledger(m_file));
+    AIRLOCK_TRY_ASSIGN(json doc, load_channel_ledger(m_file));
     doc[channel] = channel_mark_json(mark);
     AIRLOCK_TRY(make_directories(m_file.parent_path()));
     return write_file_atomic(m_file, doc.dump(2) + "\n");

@@ -65,6 +65,10 @@ class ChannelLedgerFile final : public ChannelState
     std::filesystem::path m_file;
 };
 
+// A ledger file as one JSON object, channel name -> mark, each mark checked; an empty object
+// when the file does not exist. Errc::policy when it cannot be used.
+Result<nlohmann::json> load_channel_ledger(const std::filesystem::path& file);
+
 // Checks a channel mark read from a record as JSON (`entry`); `what` names the record in the
 // error. Errc::policy when it is not {"sequence": unsigned, "bundle": "sha256:<64 hex>",
 // "imported"?: string}.

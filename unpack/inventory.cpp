@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "channel_state.hpp"
+
 #include <airlock/base/str_cat.hpp>
 #include <airlock/manifest/canonical_json.hpp>
 #include <airlock/manifest/digest.hpp>
+#include <airlock/manifest/inventory.hpp>
 #include <airlock/unpack/inventory.hpp>
 #include <airlock/unpack/store_images.hpp>
 
@@ -39,11 +42,20 @@ Result<std::string> store_inventory(const OciStore& store)
         tags.push_back(
             {{"name", image.repository}, {"tag", image.tag}, {"digest", image.digest.str()}});
     }
-    return manifest::canonical_dump({{"format", "airlock-inventory"},
+    // Channel marks, so that the connected side can tell whether a bundle would be refused as
+    // older than what the site has (verify --against).
+    AIRLOCK_TRY_ASSIGN(const json ledger,
+                       load_channel_ledger(store.root() / ".airlock" / "channels.json"));
+    json channels = json::object();
+    for (const auto& [name, mark] : ledger.items()) {
+        channels[name] = {{"sequence", mark.at("sequence")}, {"bundle", mark.at("bundle")}};
+    }
+    return manifest::canonical_dump({{"format", manifest::k_inventory_format},
                                      {"formatVersion", 1},
                                      {"store", "oci:" + store.root().string()},
                                      {"blobs", blobs},
-                                     {"images", tags}});
+                                     {"images", tags},
+                                     {"channels", channels}});
 }
 
 } // namespace airlock::unpack

@@ -5,6 +5,8 @@
 
 #include <airlock/base/str_cat.hpp>
 #include <airlock/bundle/parts.hpp>
+#include <airlock/crypto/sha256.hpp>
+#include <airlock/unpack/site_check.hpp>
 #include <airlock/unpack/verify.hpp>
 
 #include <iostream>
@@ -20,6 +22,7 @@ struct VerifyCommandOptions
     TrustOptions trust;
     bool partial = false; // one medium of several: parts not at hand are expected
     bool allow_expired = false;
+    std::string against; // a site's inventory: would the bundle import there?
 };
 
 // What verify found. A split bundle's parts are checked first, so that each medium can be checked
@@ -32,6 +35,7 @@ struct VerifyOutcome
     // The bundle's own verification; absent while parts are missing or damaged. Its error is kept
     // here, not returned, when the part lines were earned first: they are printed before it.
     std::optional<Result<unpack::VerifyReport>> whole;
+    std::optional<unpack::SiteCheck> site; // --against, once the bundle verified
 };
 
 Result<VerifyOutcome> run_verify(const VerifyCommandOptions& o, Context& ctx)
@@ -39,7 +43,7 @@ Result<VerifyOutcome> run_verify(const VerifyCommandOptions& o, Context& ctx)
     ConsoleReporter reporter(ctx.global);
     AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust));
     const std::vector<std::filesystem::path> dirs = parts_directories(o.trust);
-    VerifyOutcome outcome{o.bundle, o.partial, {}, {}};
+    VerifyOutcome outcome{o.bundle, o.partial, {}, {}, {}};
     AIRLOCK_TRY_ASSIGN(outcome.parts, bundle::verify_parts(o.bundle, keys, o.trust.required, dirs));
     if (outcome.parts && !outcome.parts->complete()) {
         return outcome;
@@ -52,6 +56,13 @@ Result<VerifyOutcome> run_verify(const VerifyCommandOptions& o, Context& ctx)
         dirs);
     if (!whole && !outcome.parts) {
         return std::unexpected(std::move(whole.error()));
+    }
+    if (whole && whole->ok() && !o.against.empty()) {
+        const auto& header = whole->header;
+        AIRLOCK_TRY_ASSIGN(
+            outcome.site,
+            unpack::check_against_inventory(
+                o.against, header.manifest, "sha256:" + crypto::sha256_hex(header.manifest_bytes)));
     }
     outcome.whole = std::move(whole);
     return outcome;
@@ -79,7 +90,74 @@ int exit_code_of(const VerifyOutcome& outcome)
     if (!*outcome.whole) {
         return exit_code_for(outcome.whole->error().code);
     }
-    return (*outcome.whole)->ok() ? k_exit_ok : k_exit_verification;
+    if (!(*outcome.whole)->ok()) {
+        return k_exit_verification;
+    }
+    if (outcome.site && !outcome.site->missing.empty()) {
+        return exit_code_for(Errc::not_found);
+    }
+    return outcome.site && !outcome.site->importable() ? k_exit_policy : k_exit_ok;
+}
+
+// --against: whether the site described by the inventory would take the bundle, and why not.
+void print_site_check(const unpack::SiteCheck& site, const manifest::BundleManifest& bundle)
+{
+    std::cout << "  against:   " << printable(site.inventory) << " (" << printable(site.store)
+              << "): " << (site.importable() ? "would import" : "would NOT import") << '\n';
+    if (site.required > 0) {
+        std::cout << "  required:  " << site.required - site.missing.size() << " of "
+                  << site.required << " blobs the bundle leaves out are at the site\n";
+    }
+    for (const auto& blob : site.missing) {
+        std::cerr << "airlock: error: the site lacks " << blob.digest.str()
+                  << ", which the bundle needs (pack --since an up-to-date inventory)\n";
+    }
+    using Channel = unpack::SiteCheck::Channel;
+    if (site.channel == Channel::none) {
+        return;
+    }
+    const std::string mark = str_cat("channel ",
+                                     printable(bundle.channel),
+                                     " #",
+                                     bundle.sequence.value_or(0),
+                                     ", the site's #",
+                                     site.site_sequence.value_or(0));
+    switch (site.channel) {
+    case Channel::ahead:
+        std::cout << "  channel:   " << mark << ": ahead\n";
+        break;
+    case Channel::same:
+        std::cout << "  channel:   " << mark << ": the site imported this bundle already\n";
+        break;
+    case Channel::behind:
+        std::cerr << "airlock: error: " << mark
+                  << ": older than the site's; import refuses it (--allow-downgrade)\n";
+        break;
+    case Channel::conflict:
+        std::cerr << "airlock: error: " << mark
+                  << ": the site imported another bundle with this sequence; import refuses it\n";
+        break;
+    case Channel::none:
+        break;
+    }
+}
+
+nlohmann::json site_json(const unpack::SiteCheck& site)
+{
+    nlohmann::json missing = nlohmann::json::array();
+    for (const auto& blob : site.missing) {
+        missing.push_back(blob.digest.str());
+    }
+    nlohmann::json out = {{"inventory", site.inventory},
+                          {"store", site.store},
+                          {"importable", site.importable()},
+                          {"required", site.required},
+                          {"missing", missing},
+                          {"channel", unpack::channel_state_name(site.channel)}};
+    if (site.site_sequence) {
+        out["siteSequence"] = *site.site_sequence;
+    }
+    return out;
 }
 
 std::string missing_list(const bundle::PartsReport& parts)
@@ -207,6 +285,9 @@ void print_text(const VerifyOutcome& outcome)
               << "  content:   " << report.content.blobs << " blobs, "
               << human_size(report.content.blob_bytes) << ", every digest and size matches\n"
               << "  images:    " << report.header.manifest.images.size() << '\n';
+    if (outcome.site) {
+        print_site_check(*outcome.site, report.header.manifest);
+    }
 }
 
 // One JSON document on stdout: the parts (split bundles), then the bundle's verification or the
@@ -243,6 +324,9 @@ void print_json(const VerifyOutcome& outcome)
                     {"contentBytes", report.content.blob_bytes},
                     {"problems", problems},
                     {"problemsNotShown", report.content.problems_not_kept}});
+        if (outcome.site) {
+            doc["against"] = site_json(*outcome.site);
+        }
     }
     doc["exitCode"] = exit_code_of(outcome);
     cli::print_json(doc);
@@ -267,6 +351,9 @@ void register_verify(CLI::App& app, Context& ctx)
     cmd->add_flag("--allow-expired",
                   options->allow_expired,
                   "Accept a bundle past its expiry (as import --allow-expired)");
+    cmd->add_option("--against",
+                    options->against,
+                    "A site's inventory (airlock inventory): would the bundle import there?");
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback(
         [options, &ctx] { ctx.exit_code = finish(run_verify(*options, ctx), ctx.global); });

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // `pack --since FILE`: an inventory written by `airlock inventory` on the air-gapped side and
-// carried back, or a previous bundle (of which bundle.json is read).
+// carried back (parsed as `verify --against` parses it), or a previous bundle (of which
+// bundle.json is read).
 #include "holdings.hpp"
 #include "input_file.hpp"
 

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/file.hpp>
+#include <airlock/manifest/inventory.hpp>
+#include <airlock/unpack/site_check.hpp>
+
+namespace airlock::unpack {
+
+const char* channel_state_name(SiteCheck::Channel state)
+{
+    switch (state) {
+    case SiteCheck::Channel::none:
+        return "none";
+    case SiteCheck::Channel::ahead:
+        return "ahead";
+    case SiteCheck::Channel::same:
+        return "same";
+    case SiteCheck::Channel::behind:
+        return "behind";
+    case SiteCheck::Channel::conflict:
+        return "conflict";
+    }
+    return "none";
+}
+
+Result<SiteCheck> check_against_inventory(const std::filesystem::path& inventory,
+                                          const manifest::BundleManifest& bundle,
+                                          const std::string& bundle_digest)
+{
+    AIRLOCK_TRY_ASSIGN(const std::string text, read_file(inventory, 256ULL << 20U));
+    AIRLOCK_TRY_ASSIGN(const manifest::Inventory site,
+                       manifest::parse_inventory(text, inventory.string()));
+    SiteCheck out;
+    out.inventory = inventory.string();
+    out.store = site.store;
+    out.required = bundle.required.size();
+    for (const auto& blob : bundle.required) {
+        if (!site.blobs.contains(blob.digest)) {
+            out.missing.push_back(blob);
+        }
+    }
+    const auto mark =
+        bundle.channel.empty() ? site.channels.end() : site.channels.find(bundle.channel);
+    if (mark == site.channels.end() || !bundle.sequence) {
+        return out;
+    }
+    out.site_sequence = mark->second.sequence;
+    const std::uint64_t sequence = *bundle.sequence;
+    out.channel = sequence > mark->second.sequence       ? SiteCheck::Channel::ahead
+                  : sequence < mark->second.sequence     ? SiteCheck::Channel::behind
+                  : mark->second.bundle == bundle_digest ? SiteCheck::Channel::same
+                                                         : SiteCheck::Channel::conflict;
+    return out;
+}
+
+} // namespace airlock::unpack
