@@ -27,8 +27,9 @@ struct ImagesOutcome
     std::vector<unpack::StoreImage> images;
 };
 
-Result<ImagesOutcome> run_images(const std::string& store_spec)
+Result<ImagesOutcome> run_images(const std::string& given, const Settings& settings)
 {
+    const std::string store_spec = settings.value(given, Setting::store);
     ImagesOutcome outcome{unpack::default_store_path(), {}};
     if (!store_spec.empty()) {
         AIRLOCK_TRY_ASSIGN(outcome.store, unpack::parse_store_spec(store_spec));
@@ -95,7 +96,8 @@ void register_images(CLI::App& app, Context& ctx)
     auto* cmd = app.add_subcommand("images", "List the images of a store");
     cmd->add_option("--store", *store, "Store: oci:DIR (default: the embedded store)");
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
-    cmd->callback([store, &ctx] { ctx.exit_code = finish(run_images(*store), ctx.global); });
+    cmd->callback(
+        [store, &ctx] { ctx.exit_code = finish(run_images(*store, ctx.settings), ctx.global); });
 }
 
 } // namespace airlock::cli

@@ -73,12 +73,13 @@ Result<unpack::ChannelStatePlace> parse_channel_state(const std::string& text)
 }
 
 // The library's options from the command line's; the first invalid one is the error.
-Result<unpack::ImportOptions> import_options(const ImportCommandOptions& o)
+Result<unpack::ImportOptions> import_options(const ImportCommandOptions& o,
+                                             const Settings& settings)
 {
     unpack::ImportOptions options;
     options.bundle = o.bundle;
-    options.store = o.store;
-    apply_registry_flags(o.access, options.store_options.registry_access);
+    options.store = settings.value(o.store, Setting::store);
+    AIRLOCK_TRY(apply_registry_flags(o.access, settings, options.store_options.registry_access));
     options.store_options.keep_registry_host = o.keep_registry_host;
     const auto chunk = parse_size(o.chunk_size);
     if (!chunk) {
@@ -115,8 +116,8 @@ struct ImportOutcome
 Result<ImportOutcome> run_import(const ImportCommandOptions& o, Context& ctx)
 {
     ConsoleReporter reporter(ctx.global);
-    AIRLOCK_TRY_ASSIGN(const unpack::ImportOptions options, import_options(o));
-    AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust));
+    AIRLOCK_TRY_ASSIGN(const unpack::ImportOptions options, import_options(o, ctx.settings));
+    AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust, ctx.settings));
     AIRLOCK_TRY_ASSIGN(unpack::ImportSummary summary,
                        unpack::import_bundle(options, keys, reporter));
     return ImportOutcome{std::move(summary)};

@@ -75,7 +75,7 @@ Result<std::optional<Expiry>> expiry_of(const manifest::BundleManifest& m)
     return std::optional<Expiry>(Expiry{left < 0, left});
 }
 
-Result<InspectOutcome> run_inspect(const InspectOptions& o)
+Result<InspectOutcome> run_inspect(const InspectOptions& o, const Context& ctx)
 {
     InspectOutcome outcome;
     outcome.path = o.bundle;
@@ -84,7 +84,8 @@ Result<InspectOutcome> run_inspect(const InspectOptions& o)
     // Without keys, what bundle.json claims is shown but vouched for by nobody; with keys it is
     // shown only once its signature checks out.
     if (!o.trust.keys.empty() || !o.trust.dir.empty()) {
-        AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust));
+        AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys,
+                           load_trusted_keys(o.trust, ctx.settings));
         AIRLOCK_TRY_ASSIGN(outcome.checked, reader.authenticate(keys, o.trust.required));
     } else {
         AIRLOCK_TRY(reader.parse_unauthenticated());
@@ -253,7 +254,8 @@ void register_inspect(CLI::App& app, Context& ctx)
     cmd->add_option("bundle", options->bundle, "Bundle file")->required();
     add_trust_options(*cmd, options->trust);
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
-    cmd->callback([options, &ctx] { ctx.exit_code = finish(run_inspect(*options), ctx.global); });
+    cmd->callback(
+        [options, &ctx] { ctx.exit_code = finish(run_inspect(*options, ctx), ctx.global); });
 }
 
 } // namespace airlock::cli

@@ -24,11 +24,11 @@ struct InventoryOutcome
     std::string output;
 };
 
-Result<InventoryOutcome> run_inventory(const InventoryOptions& o)
+Result<InventoryOutcome> run_inventory(const InventoryOptions& o, const Settings& settings)
 {
     InventoryOutcome outcome{unpack::default_store_path(), o.output};
-    if (!o.store.empty()) {
-        AIRLOCK_TRY_ASSIGN(outcome.store, unpack::parse_store_spec(o.store));
+    if (const std::string store = settings.value(o.store, Setting::store); !store.empty()) {
+        AIRLOCK_TRY_ASSIGN(outcome.store, unpack::parse_store_spec(store));
     }
     const unpack::OciStore store(outcome.store);
     if (!store.exists()) {
@@ -77,7 +77,7 @@ void register_inventory(CLI::App& app, Context& ctx)
             return;
         }
         // The line saying where the inventory went is chatter that --quiet silences.
-        const auto outcome = run_inventory(*options);
+        const auto outcome = run_inventory(*options, ctx.settings);
         if (outcome && ctx.global.quiet && !ctx.global.json) {
             return;
         }

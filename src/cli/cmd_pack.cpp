@@ -173,7 +173,7 @@ Result<std::vector<manifest::Platform>> parse_platforms(const std::vector<std::s
 }
 
 // The library's options from the command line's; the first invalid one is the error.
-Result<pack::PackOptions> pack_options(const PackCommandOptions& o)
+Result<pack::PackOptions> pack_options(const PackCommandOptions& o, const Settings& settings)
 {
     if (o.sources.empty() && o.lists.empty()) {
         return fail(Errc::usage, "nothing to pack: name images or give -f LIST");
@@ -189,7 +189,7 @@ Result<pack::PackOptions> pack_options(const PackCommandOptions& o)
     options.since = o.since;
     AIRLOCK_TRY_ASSIGN(options.split_size, parse_split(o.split));
     options.registry = o.registry;
-    apply_registry_flags(o.access, options.registry);
+    AIRLOCK_TRY(apply_registry_flags(o.access, settings, options.registry));
     options.registry.cache_dir = o.cache;
     options.registry.stall_time = std::chrono::seconds(o.stall_seconds);
     options.all_platforms = o.all_platforms;
@@ -207,7 +207,7 @@ struct PackOutcome
 Result<PackOutcome> run_pack(const PackCommandOptions& o, Context& ctx)
 {
     ConsoleReporter reporter(ctx.global);
-    AIRLOCK_TRY_ASSIGN(const pack::PackOptions options, pack_options(o));
+    AIRLOCK_TRY_ASSIGN(const pack::PackOptions options, pack_options(o, ctx.settings));
     AIRLOCK_TRY_ASSIGN(pack::PackSummary summary, pack::pack(options, reporter));
     return PackOutcome{o.output, std::move(summary)};
 }

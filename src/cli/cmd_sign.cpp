@@ -40,7 +40,7 @@ struct SignOutcome
 Result<SignOutcome> run_sign(const SignOptions& o, Context& ctx)
 {
     ConsoleReporter reporter(ctx.global);
-    AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust));
+    AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust, ctx.settings));
     const std::vector<std::filesystem::path> dirs = parts_directories(o.trust);
     AIRLOCK_TRY_ASSIGN(unpack::CosignResult result,
                        unpack::cosign_bundle(o.bundle,

@@ -41,7 +41,7 @@ struct VerifyOutcome
 Result<VerifyOutcome> run_verify(const VerifyCommandOptions& o, Context& ctx)
 {
     ConsoleReporter reporter(ctx.global);
-    AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust));
+    AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust, ctx.settings));
     const std::vector<std::filesystem::path> dirs = parts_directories(o.trust);
     VerifyOutcome outcome{o.bundle, o.partial, {}, {}, {}};
     AIRLOCK_TRY_ASSIGN(outcome.parts, bundle::verify_parts(o.bundle, keys, o.trust.required, dirs));

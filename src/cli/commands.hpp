@@ -2,6 +2,7 @@
 #pragma once
 
 #include "outcome.hpp"
+#include "settings.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -11,6 +12,8 @@ namespace airlock::cli {
 struct Context
 {
     GlobalOptions global;
+    std::string config; // --config
+    Settings settings;  // loaded once the command line is parsed
     int exit_code = k_exit_ok;
 };
 

@@ -56,6 +56,18 @@ int main(int argc, char** argv)
     app.fallthrough(); // global flags such as --quiet also work after the subcommand
     Context ctx;
     app.add_flag("-q,--quiet", ctx.global.quiet, "Print only results and errors");
+    app.add_option("--config",
+                   ctx.config,
+                   "Settings file (default $AIRLOCK_CONFIG, ~/.config/airlock/airlock.conf, "
+                   "/etc/airlock/airlock.conf)");
+    // Before any command runs: the settings it falls back on.
+    app.parse_complete_callback([&ctx] {
+        auto settings = Settings::load(ctx.config);
+        if (!settings) {
+            throw CLI::RuntimeError(report_error(settings.error(), ctx.global));
+        }
+        ctx.settings = std::move(*settings);
+    });
     register_key(app, ctx);
     register_pack(app, ctx);
     register_verify(app, ctx);
@@ -78,6 +90,8 @@ int main(int argc, char** argv)
     }
     try {
         app.parse(argc, argv);
+    } catch (const CLI::RuntimeError& e) {
+        return e.get_exit_code(); // already reported
     } catch (const CLI::ParseError& e) {
         return report_usage_error(app, args, e);
     } catch (const std::exception& e) {

@@ -22,12 +22,11 @@ void add_trust_options(CLI::App& command, TrustOptions& options)
                        "/etc/airlock/trusted-keys)");
 }
 
-Result<bundle::TrustedKeys> load_trusted_keys(const TrustOptions& options)
+Result<bundle::TrustedKeys> load_trusted_keys(const TrustOptions& options, const Settings& settings)
 {
-    std::string dir = options.dir;
+    std::string dir = settings.value(options.dir, Setting::trusted_keys_dir);
     if (dir.empty()) {
-        const char* env = std::getenv("AIRLOCK_TRUSTED_KEYS_DIR");
-        dir = env != nullptr ? env : std::string(bundle::k_default_trusted_keys_dir);
+        dir = bundle::k_default_trusted_keys_dir;
     }
     const std::vector<std::filesystem::path> files(options.keys.begin(), options.keys.end());
     return bundle::TrustedKeys::load(files, dir);

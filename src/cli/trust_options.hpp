@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "settings.hpp"
+
 #include <airlock/bundle/trust.hpp>
 
 #include <CLI/CLI.hpp>
@@ -24,7 +26,8 @@ void add_trust_options(CLI::App& command, TrustOptions& options);
 
 // The keys named on the command line plus `*.pub` in the keys directory ($AIRLOCK_TRUSTED_KEYS_DIR
 // or /etc/airlock/trusted-keys unless --trusted-keys-dir says otherwise).
-Result<bundle::TrustedKeys> load_trusted_keys(const TrustOptions& options);
+Result<bundle::TrustedKeys> load_trusted_keys(const TrustOptions& options,
+                                              const Settings& settings);
 
 // The --parts-dir directories as paths.
 std::vector<std::filesystem::path> parts_directories(const TrustOptions& options);

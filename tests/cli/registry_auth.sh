@@ -90,6 +90,23 @@ DOCKER_CONFIG=$t/conf airlock pack "$REGISTRY/library/sample:1.0" -o b.bundle --
     --cert-dir "$CERT_DIR" --cache c2 -q > /dev/null
 cmp a.bundle b.bundle
 
+step "token auth: \$REGISTRY_AUTH_FILE, and the cert dir from \$AIRLOCK_CERT_DIR"
+REGISTRY_AUTH_FILE=$t/conf/config.json AIRLOCK_CERT_DIR=$CERT_DIR airlock pack "$REGISTRY/library/sample:1.0" \
+    -o e.bundle --sign-key k.key --cache c4 -q > /dev/null
+cmp a.bundle e.bundle
+expect_fail 1 "auth file $t/nope.json does not exist" env REGISTRY_AUTH_FILE="$t/nope.json" \
+    "$AIRLOCK" pack "$REGISTRY/library/sample:1.0" -o x.bundle --sign-key k.key --cert-dir "$CERT_DIR"
+
+step "token auth: the password from stdin, never on the command line"
+printf '%s\n' "$REG_PASS" | airlock pack "$REGISTRY/library/sample:1.0" -o d.bundle --sign-key k.key \
+    --cert-dir "$CERT_DIR" --cache c3 --creds "$REG_USER" --password-stdin -q > /dev/null
+cmp a.bundle d.bundle
+printf 'nope\n' > wrong.txt
+expect_fail 3 "refused the credentials" sh -c "\"$AIRLOCK\" pack $REGISTRY/library/sample:1.0 -o x.bundle --sign-key k.key \
+    --cert-dir $CERT_DIR --creds $REG_USER --password-stdin < wrong.txt"
+expect_fail 2 "--password-stdin needs --creds USER" \
+    airlock pack "$REGISTRY/library/sample:1.0" -o x.bundle --sign-key k.key --password-stdin < /dev/null
+
 step "basic auth: wrong password, no credentials"
 . "$t/reg-basic/env"
 expect_fail 3 "registry $REGISTRY refused the credentials for repository:library/sample:pull" \

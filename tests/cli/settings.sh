@@ -1,0 +1,52 @@
+# Host settings: the store, the trusted keys directory and insecure registries from a
+# configuration file (--config, $AIRLOCK_CONFIG, $XDG_CONFIG_HOME/airlock/airlock.conf) or the
+# environment; the command line wins over the environment, which wins over the file. A
+# malformed file or an unknown key is a usage error naming the file and line.
+. "$(dirname "$0")/common.sh"
+
+make_key k
+mkdir keys && cp k.pub keys/
+airlock pack "oci:$images/sample:1.0" -o b.bundle --sign-key k.key -q > /dev/null
+cat > site.conf <<CONF
+# the site's store and keys
+store = "oci:$t/from-file"
+trusted-keys-dir = $t/keys   # a bare word works too
+CONF
+
+step "--config: import and images use the file's store and keys"
+airlock --config site.conf import b.bundle -q > /dev/null
+test -f from-file/index.json || fail "the import did not go to the configured store"
+airlock images --config site.conf | grep -q "localhost/sample" || fail "images did not read the configured store"
+airlock verify b.bundle --config site.conf -q > /dev/null
+
+step "\$AIRLOCK_CONFIG and \$XDG_CONFIG_HOME find the file"
+AIRLOCK_CONFIG=$t/site.conf airlock inventory -o inv.json -q
+jq -e --arg s "oci:$t/from-file" '.store == $s' inv.json > /dev/null || fail "inventory ignored \$AIRLOCK_CONFIG"
+mkdir -p xdg/airlock && cp site.conf xdg/airlock/airlock.conf
+XDG_CONFIG_HOME=$t/xdg airlock images --json | jq -e '.images | length == 1' > /dev/null || fail "\$XDG_CONFIG_HOME/airlock/airlock.conf was not read"
+
+step "the environment wins over the file, the command line over both"
+AIRLOCK_STORE=oci:$t/from-env airlock import b.bundle --config site.conf -q > /dev/null
+test -f from-env/index.json || fail "\$AIRLOCK_STORE did not win over the file"
+AIRLOCK_STORE=oci:$t/from-env airlock import b.bundle --config site.conf --to "oci:$t/from-flag" -q > /dev/null
+test -f from-flag/index.json || fail "--to did not win over \$AIRLOCK_STORE"
+mkdir nokeys
+expect_fail 5 "" env AIRLOCK_TRUSTED_KEYS_DIR="$t/nokeys" "$AIRLOCK" verify b.bundle --config site.conf
+
+step "insecure registries from the file: a plain-HTTP registry"
+start_registry plain reg
+push sample:1.0 library/sample:1.0 --dest-tls-verify=false
+printf 'insecure-registries = ["127.0.0.2:1", "%s"]\n' "$REGISTRY" > reg.conf
+airlock pack "$REGISTRY/library/sample:1.0" -o r.bundle --sign-key k.key --config reg.conf -q > /dev/null
+AIRLOCK_INSECURE_REGISTRIES="127.0.0.2:1,$REGISTRY" airlock pack "$REGISTRY/library/sample:1.0" -o r2.bundle --sign-key k.key -q > /dev/null
+
+step "mistakes: an unknown key, a malformed line, a missing file"
+printf 'store = "oci:/x"\nstroe = "oci:/y"\n' > typo.conf
+expect_fail 2 "typo.conf:2: unknown setting 'stroe'; did you mean 'store'\?" airlock images --config typo.conf
+printf '[import]\nto = "oci:/x"\n' > section.conf
+expect_fail 2 "section.conf:1: expected key = value \(settings have no sections\)" airlock images --config section.conf
+printf 'store = "oci:/x\n' > quote.conf
+expect_fail 2 "quote.conf:1: expected a closing quote" airlock images --config quote.conf
+expect_fail 1 "configuration file $t/none.conf does not exist" airlock images --config "$t/none.conf"
+airlock images --config typo.conf --json > typo.json || true
+check_json usage typo.json
