@@ -20,6 +20,7 @@
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/reference.hpp>
 #include <airlock/unpack/import.hpp>
+#include <airlock/unpack/import_log.hpp>
 #include <airlock/unpack/oci_store.hpp>
 
 #include <optional>
@@ -195,6 +196,36 @@ bool changes_a_tag(const std::vector<ImportedImage>& images)
     return false;
 }
 
+// The directory of an OCI store spec (the default store included); nothing for other kinds.
+std::optional<std::filesystem::path> oci_store_root(const std::string& spec)
+{
+    if (spec.empty()) {
+        return default_store_path();
+    }
+    auto root = parse_store_spec(spec);
+    return root ? std::optional<std::filesystem::path>(std::move(*root)) : std::nullopt;
+}
+
+ImportRecord import_record(const ImportOptions& options,
+                           const bundle::BundleReader& reader,
+                           const ImportSummary& summary)
+{
+    const auto& bundle = reader.header().manifest;
+    ImportRecord record;
+    record.time = format_rfc3339_utc(now_seconds());
+    record.bundle = options.bundle.string();
+    record.bundle_digest = "sha256:" + crypto::sha256_hex(reader.header().manifest_bytes);
+    record.channel = bundle.channel;
+    record.sequence = bundle.sequence;
+    for (const auto& image : summary.images) {
+        record.images.push_back(image.tags.empty() ? image.name
+                                                   : image.name + ":" + image.tags.front().tag);
+    }
+    record.blobs_written = summary.blobs_written;
+    record.bytes_written = summary.bytes_written;
+    return record;
+}
+
 // --dry-run on an OCI store: the one streaming pass verifies every blob into nothing; the
 // blobs a differential bundle needs and each image's closure are checked against the store as
 // it is; the tag rules run on a copy of its index. Nothing is written.
@@ -271,10 +302,9 @@ Result<ImportSummary>
 import_bundle(const ImportOptions& options, const bundle::TrustedKeys& trusted, Reporter& reporter)
 {
     AIRLOCK_TRY(validate_tags(options.extra_tags));
+    const auto root = oci_store_root(options.store);
     std::optional<OciStore> preview;
     if (options.dry_run) {
-        auto root = options.store.empty() ? Result<std::filesystem::path>(default_store_path())
-                                          : parse_store_spec(options.store);
         if (!root) {
             return fail(Errc::unsupported,
                         str_cat("import --dry-run previews oci: stores; ",
@@ -322,6 +352,15 @@ import_bundle(const ImportOptions& options, const bundle::TrustedKeys& trusted, 
     summary.blobs_mounted = counts.mounted;
     summary.bytes_written = counts.bytes;
     summary.index_changed = changes_a_tag(summary.images) || counts.manifests_added;
+    if (root) {
+        // Still under the store's lock. The import is done: a log that cannot be written is
+        // worth a warning, not a failure.
+        if (auto logged = append_import_record(*root, import_record(options, reader, summary));
+            !logged) {
+            reporter.warn(str_cat("the import was not logged for 'airlock status': ",
+                                  logged.error().message));
+        }
+    }
     return summary;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "json_shapes.hpp"
 
 #include <airlock/base/str_cat.hpp>
 #include <airlock/manifest/reference.hpp>
@@ -62,30 +63,11 @@ void print_text(const ImagesOutcome& outcome)
     print_table({"REPOSITORY", "TAG", "DIGEST", "PLATFORM", "SIZE", "CREATED"}, rows);
 }
 
-// One entry per image, its tags together, as in every other command's output: the store lists
-// rows sorted by repository then tag, so the rows of one repository are adjacent.
 void print_json(const ImagesOutcome& outcome)
 {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& i : outcome.images) {
-        const auto same_image = [&](const nlohmann::json& entry) {
-            return entry["name"] == i.repository && entry["digest"] == i.digest.str();
-        };
-        const auto found = std::find_if(list.begin(), list.end(), same_image);
-        if (found != list.end()) {
-            (*found)["tags"].push_back(i.tag);
-            continue;
-        }
-        list.push_back({{"name", i.repository},
-                        {"tags", {i.tag}},
-                        {"digest", i.digest.str()},
-                        {"mediaType", i.media_type},
-                        {"platforms", i.platforms},
-                        {"version", i.version},
-                        {"created", i.created},
-                        {"size", i.size}});
-    }
-    cli::print_json({{"ok", true}, {"store", "oci:" + outcome.store.string()}, {"images", list}});
+    cli::print_json({{"ok", true},
+                     {"store", "oci:" + outcome.store.string()},
+                     {"images", store_images_json(outcome.images)}});
 }
 
 } // namespace

@@ -26,5 +26,6 @@ void register_import(CLI::App& app, Context& ctx);
 void register_images(CLI::App& app, Context& ctx);
 void register_sign(CLI::App& app, Context& ctx);
 void register_inventory(CLI::App& app, Context& ctx);
+void register_status(CLI::App& app, Context& ctx);
 
 } // namespace airlock::cli

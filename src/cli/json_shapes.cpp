@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "json_shapes.hpp"
 
+#include <algorithm>
+
 namespace airlock::cli {
 
 nlohmann::json error_json(const Error& error)
@@ -34,6 +36,30 @@ nlohmann::json images_json(const std::vector<manifest::BundleImage>& images)
         out.push_back(image_json(image));
     }
     return out;
+}
+
+nlohmann::json store_images_json(const std::vector<unpack::StoreImage>& images)
+{
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& i : images) {
+        const auto same_image = [&](const nlohmann::json& entry) {
+            return entry["name"] == i.repository && entry["digest"] == i.digest.str();
+        };
+        const auto found = std::find_if(list.begin(), list.end(), same_image);
+        if (found != list.end()) {
+            (*found)["tags"].push_back(i.tag);
+            continue;
+        }
+        list.push_back({{"name", i.repository},
+                        {"tags", {i.tag}},
+                        {"digest", i.digest.str()},
+                        {"mediaType", i.media_type},
+                        {"platforms", i.platforms},
+                        {"version", i.version},
+                        {"created", i.created},
+                        {"size", i.size}});
+    }
+    return list;
 }
 
 nlohmann::json signers_json(const std::vector<std::string>& key_ids)

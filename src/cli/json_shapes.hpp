@@ -6,6 +6,7 @@
 
 #include <airlock/base/error.hpp>
 #include <airlock/manifest/bundle_manifest.hpp>
+#include <airlock/unpack/store_images.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +27,10 @@ nlohmann::json image_json(const manifest::BundleImage& image);
 
 // The images of a bundle.
 nlohmann::json images_json(const std::vector<manifest::BundleImage>& images);
+
+// The images of a store, one entry per image with all its tags (the store lists one row per
+// tag, sorted by repository then tag).
+nlohmann::json store_images_json(const std::vector<unpack::StoreImage>& images);
 
 // Signers by key ID: [{"keyId"}].
 nlohmann::json signers_json(const std::vector<std::string>& key_ids);

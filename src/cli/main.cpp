@@ -76,6 +76,7 @@ int main(int argc, char** argv)
     register_images(app, ctx);
     register_sign(app, ctx);
     register_inventory(app, ctx);
+    register_status(app, ctx);
     one_value_per_flag(app);
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args.front() == "help") { // `airlock help [COMMAND]`, as git and docker

@@ -25,5 +25,6 @@ for round in 1 2 3; do
         skopeo inspect --raw "oci:store:$ref" > /dev/null
     done
     assert_eq "$(jq '[.images[].tags[]] | length' images.json)" 7
-    test -z "$(ls store/.airlock | grep -v '^lock$' || true)" || fail "staging left behind"
+    test -z "$(ls store/.airlock | grep -v -e '^lock$' -e '^imports.json$' || true)" || fail "staging left behind"
+    assert_eq "$(jq 'length' store/.airlock/imports.json)" 4 "imports logged under the lock"
 done

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "commands.hpp"
+#include "json_shapes.hpp"
+
+#include <airlock/base/str_cat.hpp>
+#include <airlock/unpack/store_status.hpp>
+
+#include <iostream>
+#include <set>
+
+namespace airlock::cli {
+
+namespace {
+
+// The store and what is known of it, for both printers.
+struct StatusOutcome
+{
+    std::filesystem::path store;
+    std::string config; // the settings file read, if any
+    unpack::StoreStatus status;
+};
+
+Result<StatusOutcome> run_status(const std::string& given, const Context& ctx)
+{
+    StatusOutcome outcome{unpack::default_store_path(), ctx.settings.file(), {}};
+    if (const std::string spec = ctx.settings.value(given, Setting::store); !spec.empty()) {
+        AIRLOCK_TRY_ASSIGN(outcome.store, unpack::parse_store_spec(spec));
+    }
+    const unpack::OciStore store(outcome.store);
+    if (!given.empty() && !store.exists()) {
+        return fail(Errc::not_found, "no store at oci:" + outcome.store.string());
+    }
+    AIRLOCK_TRY_ASSIGN(outcome.status, unpack::store_status(store));
+    return outcome;
+}
+
+std::size_t image_count(const unpack::StoreStatus& status)
+{
+    std::set<std::string> images;
+    for (const auto& image : status.images) {
+        images.insert(image.repository + "@" + image.digest.str());
+    }
+    return images.size();
+}
+
+void print_text(const StatusOutcome& outcome)
+{
+    const auto& s = outcome.status;
+    std::cout << "Store:     oci:" << printable(outcome.store.string());
+    if (!s.exists) {
+        std::cout << " (does not exist yet: the first import creates it)\n";
+    } else {
+        std::cout << " (" << image_count(s) << " images, " << s.images.size() << " tags, "
+                  << s.blobs << " blobs, " << human_size(s.bytes) << ")\n";
+    }
+    std::cout << "Settings:  "
+              << (outcome.config.empty() ? "no settings file" : printable(outcome.config)) << '\n';
+    for (const auto& c : s.channels) {
+        std::cout << "Channel:   " << printable(c.name) << " #" << c.sequence << " (bundle "
+                  << short_digest(c.bundle) << ", imported " << printable(c.imported) << ")\n";
+    }
+    if (s.imports.empty()) {
+        return;
+    }
+    std::cout << "\nLast imports:\n";
+    std::vector<std::vector<std::string>> rows;
+    const std::size_t shown = std::min<std::size_t>(s.imports.size(), 10);
+    for (std::size_t i = s.imports.size() - shown; i < s.imports.size(); ++i) {
+        const auto& r = s.imports[i];
+        rows.push_back({r.time,
+                        r.bundle,
+                        r.channel.empty() ? "-" : str_cat(r.channel, " #", r.sequence.value_or(0)),
+                        str_cat(r.images.size()),
+                        str_cat(r.blobs_written, " (", human_size(r.bytes_written), ")")});
+    }
+    print_table({"TIME", "BUNDLE", "CHANNEL", "IMAGES", "NEW BLOBS"}, rows);
+}
+
+void print_json(const StatusOutcome& outcome)
+{
+    const auto& s = outcome.status;
+    nlohmann::json channels = nlohmann::json::array();
+    for (const auto& c : s.channels) {
+        channels.push_back({{"name", c.name},
+                            {"sequence", c.sequence},
+                            {"bundle", c.bundle},
+                            {"imported", c.imported}});
+    }
+    nlohmann::json imports = nlohmann::json::array();
+    for (const auto& r : s.imports) {
+        nlohmann::json entry = {{"time", r.time},
+                                {"bundle", r.bundle},
+                                {"bundleDigest", r.bundle_digest},
+                                {"images", r.images},
+                                {"blobsWritten", r.blobs_written},
+                                {"bytesWritten", r.bytes_written}};
+        if (!r.channel.empty()) {
+            entry["channel"] = r.channel;
+        }
+        if (r.sequence) {
+            entry["sequence"] = *r.sequence;
+        }
+        imports.push_back(entry);
+    }
+    cli::print_json({{"ok", true},
+                     {"store", "oci:" + outcome.store.string()},
+                     {"exists", s.exists},
+                     {"settingsFile", outcome.config},
+                     {"blobs", s.blobs},
+                     {"contentBytes", s.bytes},
+                     {"images", store_images_json(s.images)},
+                     {"channels", channels},
+                     {"imports", imports}});
+}
+
+} // namespace
+
+void register_status(CLI::App& app, Context& ctx)
+{
+    auto store = std::make_shared<std::string>();
+    auto* cmd =
+        app.add_subcommand("status", "Show a store: its size, images, channels and last imports");
+    cmd->add_option("--store", *store, "Store: oci:DIR (default: the embedded store)");
+    cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
+    cmd->callback([store, &ctx] { ctx.exit_code = finish(run_status(*store, ctx), ctx.global); });
+}
+
+} // namespace airlock::cli
