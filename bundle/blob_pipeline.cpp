@@ -21,12 +21,13 @@ BlobPipeline::BlobPipeline(BlobSink& sink,
                            OnMismatch mode,
                            Reporter& reporter,
                            std::string bundle,
-                           std::uint64_t total_bytes)
+                           std::string_view phase,
+                           std::uint64_t total_bytes,
+                           std::uint64_t total_blobs)
     : m_sink(sink)
     , m_mode(mode)
-    , m_reporter(reporter)
     , m_bundle(std::move(bundle))
-    , m_total(total_bytes)
+    , m_progress(reporter, phase, total_bytes, total_blobs)
     , m_free(k_chunks)
     , m_to_hash(k_pieces)
     , m_to_sink(k_pieces)
@@ -76,6 +77,7 @@ Result<ContentReport> BlobPipeline::finish(std::optional<Error> fatal)
 {
     m_to_hash.close();
     join();
+    m_progress.end();
     // Whatever stopped the sink came earlier in the stream than the producer's own failure.
     if (m_stopped_by) {
         return std::unexpected(std::move(*m_stopped_by));
@@ -139,7 +141,7 @@ Result<> BlobPipeline::deliver(Piece& piece)
         AIRLOCK_TRY(
             m_sink.write(std::span<const char>(piece.chunk.buffer.data(), piece.chunk.size)));
         m_report.blob_bytes += piece.chunk.size;
-        m_reporter.progress("reading bundle", m_report.blob_bytes, m_total);
+        m_progress.add_bytes(piece.chunk.size);
         piece.chunk.size = 0;
         m_free.push(std::move(piece.chunk)); // never waits: every chunk has a place there
         return {};
@@ -147,6 +149,7 @@ Result<> BlobPipeline::deliver(Piece& piece)
     case Piece::Kind::end:
         AIRLOCK_TRY(m_sink.end(!piece.error));
         ++m_report.blobs;
+        m_progress.item_done();
         return piece.error ? note(std::move(*piece.error)) : Result<>{};
     case Piece::Kind::problem:
         return note(std::move(*piece.error));

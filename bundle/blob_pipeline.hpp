@@ -3,7 +3,7 @@
 
 #include <airlock/base/aligned_buffer.hpp>
 #include <airlock/base/bounded_queue.hpp>
-#include <airlock/base/reporter.hpp>
+#include <airlock/base/phase_progress.hpp>
 #include <airlock/bundle/bundle_reader.hpp>
 
 #include <optional>
@@ -28,12 +28,15 @@ class BlobPipeline
         std::size_t size = 0;
     };
 
-    // `bundle` names the stream in messages; `total_bytes` is what progress counts up to.
+    // `bundle` names the stream in messages; progress counts the blobs' bytes and the blobs
+    // delivered to the sink up to `total_bytes` and `total_blobs`, as `phase` (a literal).
     BlobPipeline(BlobSink& sink,
                  OnMismatch mode,
                  Reporter& reporter,
                  std::string bundle,
-                 std::uint64_t total_bytes);
+                 std::string_view phase,
+                 std::uint64_t total_bytes,
+                 std::uint64_t total_blobs);
     BlobPipeline(const BlobPipeline&) = delete;
     BlobPipeline& operator=(const BlobPipeline&) = delete;
     ~BlobPipeline();
@@ -69,9 +72,8 @@ class BlobPipeline
 
     BlobSink& m_sink;
     OnMismatch m_mode;
-    Reporter& m_reporter;
     std::string m_bundle;
-    std::uint64_t m_total;
+    PhaseProgress m_progress; // counted by the sink stage
     const manifest::BundleBlob* m_current = nullptr;
 
     BoundedQueue<Chunk> m_free;

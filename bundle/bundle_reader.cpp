@@ -422,8 +422,10 @@ class EntryFeed
 
 } // namespace
 
-Result<ContentReport>
-BundleReader::read_contents(BlobSink& sink, OnMismatch mode, Reporter& reporter)
+Result<ContentReport> BundleReader::read_contents(BlobSink& sink,
+                                                  OnMismatch mode,
+                                                  Reporter& reporter,
+                                                  std::string_view phase)
 {
     if (!m_parsed) {
         return fail(Errc::internal, "bundle contents read before bundle.json was checked");
@@ -432,7 +434,8 @@ BundleReader::read_contents(BlobSink& sink, OnMismatch mode, Reporter& reporter)
     for (const auto& blob : m_header.manifest.blobs) {
         total += blob.size;
     }
-    BlobPipeline pipeline(sink, mode, reporter, m_path.string(), total);
+    BlobPipeline pipeline(
+        sink, mode, reporter, m_path.string(), phase, total, m_header.manifest.blobs.size());
     auto fed = EntryFeed(m_reader, m_path, m_header.manifest, pipeline, mode).run();
     return pipeline.finish(fed ? std::nullopt : std::optional<Error>(std::move(fed.error())));
 }

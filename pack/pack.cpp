@@ -16,6 +16,7 @@
 #include <airlock/base/file_lock.hpp>
 #include <airlock/base/file_set.hpp>
 #include <airlock/base/ownership.hpp>
+#include <airlock/base/phase_progress.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
 #include <airlock/bundle/bundle_writer.hpp>
@@ -106,9 +107,7 @@ archive::EntryContent entry_content(const manifest::BundleBlob& blob)
 Result<> copy_blob(archive::TarWriter& writer,
                    const PlannedBlob& planned,
                    const manifest::BundleBlob& blob,
-                   std::uint64_t& done,
-                   std::uint64_t total,
-                   Reporter& reporter)
+                   PhaseProgress& progress)
 {
     if (planned.content || planned.role == BlobRole::document) {
         // Indexes and manifests: small, already verified, served by the manifests endpoint.
@@ -119,7 +118,7 @@ Result<> copy_blob(archive::TarWriter& writer,
             AIRLOCK_TRY_ASSIGN(bytes, planned.source->fetch_document(planned.descriptor));
         }
         AIRLOCK_TRY(writer.add(blob.digest.layout_path(), bytes, entry_content(blob)));
-        done += blob.size;
+        progress.add_bytes(blob.size);
         return {};
     }
     AIRLOCK_TRY_ASSIGN(const fs::path path, planned.source->blob_file(planned.descriptor));
@@ -143,8 +142,7 @@ Result<> copy_blob(archive::TarWriter& writer,
         AIRLOCK_TRY(writer.write(*chunk));
         reader.recycle(std::move(*chunk));
         copied += n;
-        done += n;
-        reporter.progress("writing bundle", done, total);
+        progress.add_bytes(n);
     }
     AIRLOCK_TRY_ASSIGN(const std::string actual, reader.finish());
     if (copied != blob.size) {
@@ -416,15 +414,17 @@ Result<> write_bundle(const PackOptions& options,
     for (const auto& blob : bundle.blobs) {
         total += blob.size;
     }
-    std::uint64_t done = 0;
+    PhaseProgress progress(reporter, "write", total, order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
-        auto copied = copy_blob(writer, *order[i], bundle.blobs[i], done, total, reporter);
+        auto copied = copy_blob(writer, *order[i], bundle.blobs[i], progress);
         if (!copied) {
             return std::unexpected(
                 std::move(copied.error())
                     .with_context(str_cat("while writing ", options.output.string())));
         }
+        progress.item_done();
     }
+    progress.end();
     AIRLOCK_TRY(writer.finish());
     if (parts) {
         AIRLOCK_TRY_ASSIGN(

@@ -167,7 +167,8 @@ Result<std::vector<ImportedImage>> import_into(const ImportOptions& options,
     DocumentCollector documents;
     AIRLOCK_TRY_ASSIGN(bundle::BlobSink* const receiver, store.receiver(documents.documents()));
     TeeSink sink(documents, receiver);
-    AIRLOCK_TRY(store.received(reader.read_contents(sink, bundle::OnMismatch::stop, reporter)));
+    AIRLOCK_TRY(
+        store.received(reader.read_contents(sink, bundle::OnMismatch::stop, reporter, "import")));
     AIRLOCK_TRY(store.ensure_required(documents.documents()));
     const auto in_store = [&](const manifest::Digest& d) { return store.holds(d); };
     const auto from_store = [&](const manifest::Digest& d) { return store.read_document(d); };

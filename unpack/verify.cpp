@@ -21,8 +21,9 @@ Result<VerifyReport> verify_bundle(const std::filesystem::path& bundle,
     AIRLOCK_TRY_ASSIGN(report.signatures, reader.authenticate(trusted, policy.required_signatures));
     AIRLOCK_TRY(check_expiry(reader.header().manifest, now_seconds(), policy.allow_expired));
     DocumentCollector documents;
-    AIRLOCK_TRY_ASSIGN(report.content,
-                       reader.read_contents(documents, bundle::OnMismatch::collect, reporter));
+    AIRLOCK_TRY_ASSIGN(
+        report.content,
+        reader.read_contents(documents, bundle::OnMismatch::collect, reporter, "verify"));
     const auto& manifest = reader.header().manifest;
     // A bundle on its own can only vouch for what it carries (plus what it says it requires).
     const auto required = [&](const manifest::Digest& d) {

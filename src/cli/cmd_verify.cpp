@@ -109,8 +109,9 @@ void print_site_check(const unpack::SiteCheck& site, const manifest::BundleManif
                   << site.required << " blobs the bundle leaves out are at the site\n";
     }
     for (const auto& blob : site.missing) {
-        std::cerr << "airlock: error: the site lacks " << blob.digest.str()
-                  << ", which the bundle needs (pack --since an up-to-date inventory)\n";
+        print_error(str_cat("the site lacks ",
+                            blob.digest.str(),
+                            ", which the bundle needs (pack --since an up-to-date inventory)"));
     }
     using Channel = unpack::SiteCheck::Channel;
     if (site.channel == Channel::none) {
@@ -130,12 +131,10 @@ void print_site_check(const unpack::SiteCheck& site, const manifest::BundleManif
         std::cout << "  channel:   " << mark << ": the site imported this bundle already\n";
         break;
     case Channel::behind:
-        std::cerr << "airlock: error: " << mark
-                  << ": older than the site's; import refuses it (--allow-downgrade)\n";
+        print_error(mark + ": older than the site's; import refuses it (--allow-downgrade)");
         break;
     case Channel::conflict:
-        std::cerr << "airlock: error: " << mark
-                  << ": the site imported another bundle with this sequence; import refuses it\n";
+        print_error(mark + ": the site imported another bundle with this sequence; import refuses it");
         break;
     case Channel::none:
         break;
@@ -185,19 +184,19 @@ void print_parts(const VerifyOutcome& outcome)
                       << ")\n";
             break;
         case bundle::PartCheck::State::damaged:
-            std::cerr << "airlock: error: part " << printable(part.name) << ": DAMAGED ("
-                      << printable(part.detail) << ")\n";
+            print_error(str_cat("part ", part.name, ": DAMAGED (", part.detail, ")"));
             break;
         }
     }
     if (parts.damaged > 0) {
-        std::cerr << "airlock: error: " << parts.damaged << " damaged part(s) of "
-                  << printable(parts.bundle) << '\n';
+        print_error(str_cat(parts.damaged, " damaged part(s) of ", parts.bundle));
     } else if (missing_parts(outcome)) {
-        std::cerr << "airlock: error: missing part(s) of " << printable(parts.bundle) << ": "
-                  << printable(missing_list(parts))
-                  << " (give the directories that hold them with --parts-dir, or check only the "
-                     "parts here with --partial)\n";
+        print_error(str_cat("missing part(s) of ",
+                            parts.bundle,
+                            ": ",
+                            missing_list(parts),
+                            " (give the directories that hold them with --parts-dir, or check only "
+                            "the parts here with --partial)"));
     } else if (!parts.complete()) {
         std::cout << parts.intact << " of " << parts.parts.size()
                   << " parts present here and intact; "
@@ -249,15 +248,16 @@ void print_problems(const std::string& bundle, const unpack::VerifyReport& repor
         return;
     }
     for (const auto& p : problems) {
-        std::cerr << "airlock: error: " << printable(p.message) << '\n';
+        print_error(p.message);
     }
     if (report.content.problems_not_kept > 0) {
-        std::cerr << "airlock: error: ... and " << report.content.problems_not_kept
-                  << " more problem(s) not shown\n";
+        print_error(
+            str_cat("... and ", report.content.problems_not_kept, " more problem(s) not shown"));
     }
-    std::cerr << "airlock: error: " << printable(bundle)
-              << " FAILED verification: " << problems.size() + report.content.problems_not_kept
-              << " problem(s)\n";
+    print_error(str_cat(bundle,
+                        " FAILED verification: ",
+                        problems.size() + report.content.problems_not_kept,
+                        " problem(s)"));
 }
 
 void print_text(const VerifyOutcome& outcome)
@@ -309,7 +309,7 @@ void print_json(const VerifyOutcome& outcome)
     if (outcome.whole && !*outcome.whole) {
         const Error& error = outcome.whole->error();
         doc["error"] = error_json(error);
-        std::cerr << "airlock: error: " << printable(error.message) << '\n';
+        print_error(error.message);
     }
     if (outcome.whole && *outcome.whole) {
         const unpack::VerifyReport& report = **outcome.whole;

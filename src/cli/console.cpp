@@ -4,71 +4,237 @@
 #include <airlock/base/encoding.hpp>
 #include <airlock/base/str_cat.hpp>
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
 
 namespace airlock::cli {
 
+namespace {
+
+using Clock = ProgressMeter::Clock;
+
+// Set once by configure_stderr, before any command runs; read by print_error.
+bool g_json_errors = false;
+
+// One JSON object per line on stderr. Invalid UTF-8 from outside (a file name) is replaced, so
+// that every line parses.
+void print_json_line(const nlohmann::ordered_json& event)
+{
+    const std::string line =
+        event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
+    std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+std::int64_t nanoseconds(Clock::time_point time)
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
+}
+
+// The words people see for the phases libraries name.
+std::string_view phase_label(std::string_view phase)
+{
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 4> k_labels{{
+        {"download", "downloading"},
+        {"write", "writing"},
+        {"verify", "verifying"},
+        {"import", "importing"},
+    }};
+    for (const auto& [name, label] : k_labels) {
+        if (name == phase) {
+            return label;
+        }
+    }
+    return phase;
+}
+
+// "downloading 3/7 blobs: 120.0 MiB / 410.0 MiB (29%), 15.2 MiB/s, ETA 0:19"
+std::string progress_text(std::string_view phase, const ProgressMeter& meter)
+{
+    std::string line(phase_label(phase));
+    if (meter.items_total() > 0) {
+        line += str_cat(" ", meter.items_done(), "/", meter.items_total(), " blobs");
+    }
+    line += str_cat(": ", human_size(meter.done()));
+    if (meter.total() > 0) {
+        line += str_cat(
+            " / ", human_size(meter.total()), " (", meter.done() * 100 / meter.total(), "%)");
+    }
+    if (meter.bytes_per_second() > 0) {
+        line += ", " + format_rate(meter.bytes_per_second());
+    }
+    if (const auto eta = meter.eta_seconds(); eta && !meter.complete()) {
+        line += ", ETA " + format_eta(*eta);
+    }
+    return line;
+}
+
+// Columns of the terminal on stderr; a line longer than that would wrap, and "\r" could then
+// not take it back.
+std::size_t terminal_columns()
+{
+    winsize size{};
+    if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+        return size.ws_col;
+    }
+    return 80;
+}
+
+} // namespace
+
 ConsoleReporter::ConsoleReporter(const GlobalOptions& options)
-    : m_options(options)
-    , m_tty(::isatty(STDERR_FILENO) == 1)
+    : m_quiet(options.quiet)
+    , m_json_lines(options.progress == ProgressMode::json)
+    , m_shown(m_json_lines ? Shown::json_events
+              : options.progress == ProgressMode::automatic && !options.quiet
+                      && ::isatty(STDERR_FILENO) == 1
+                  ? Shown::terminal_line
+                  : Shown::nothing)
 {
 }
 
 ConsoleReporter::~ConsoleReporter()
 {
     const std::lock_guard lock(m_mutex);
-    clear_progress();
+    clear_line();
 }
 
-void ConsoleReporter::clear_progress()
+void ConsoleReporter::clear_line()
 {
-    if (m_progress_shown) {
+    if (m_line_shown) {
         std::fputs("\r\033[K", stderr);
-        m_progress_shown = false;
+        m_line_shown = false;
     }
 }
 
 void ConsoleReporter::info(std::string_view message)
 {
-    if (m_options.quiet) {
+    if (m_quiet) {
         return;
     }
-    const std::string line = printable(message) + '\n';
     const std::lock_guard lock(m_mutex);
-    clear_progress();
-    std::cerr << line;
+    if (m_json_lines) {
+        print_json_line({{"event", "info"}, {"message", message}});
+        return;
+    }
+    clear_line();
+    std::cerr << printable(message) + '\n';
 }
 
 void ConsoleReporter::warn(std::string_view message)
 {
-    const std::string line = "airlock: warning: " + printable(message) + '\n';
     const std::lock_guard lock(m_mutex);
-    clear_progress();
-    std::cerr << line;
+    if (m_json_lines) {
+        print_json_line({{"event", "warning"}, {"message", message}});
+        return;
+    }
+    clear_line();
+    std::cerr << "airlock: warning: " + printable(message) + '\n';
 }
 
-void ConsoleReporter::progress(std::string_view task, std::uint64_t done, std::uint64_t total)
+void ConsoleReporter::progress(const Progress& progress)
 {
-    if (m_options.quiet || !m_tty) {
+    if (m_shown == Shown::nothing) {
+        return;
+    }
+    // Called for every chunk, from several threads: most calls end here, before the lock.
+    const auto now = Clock::now();
+    if (!progress.complete() && nanoseconds(now) < m_next_due_ns.load(std::memory_order_relaxed)) {
         return;
     }
     const std::lock_guard lock(m_mutex);
-    const auto now = std::chrono::steady_clock::now();
-    if (done != total && now - m_last_draw < std::chrono::milliseconds(125)) {
+    auto meter = m_meters.find(progress.phase);
+    if (meter == m_meters.end()) {
+        meter = m_meters.emplace(std::string(progress.phase), ProgressMeter(now)).first;
+    }
+    if (!meter->second.update(now, progress)) {
         return;
     }
-    m_last_draw = now;
-    std::string line = str_cat("\r\033[K", printable(task), ": ", human_size(done));
-    if (total > 0) {
-        line += str_cat(" / ", human_size(total), " (", done * 100 / total, "%)");
+    m_next_due_ns.store(nanoseconds(now + ProgressMeter::k_interval), std::memory_order_relaxed);
+    show(progress.phase, meter->second);
+}
+
+void ConsoleReporter::show(std::string_view phase, const ProgressMeter& meter)
+{
+    if (m_shown == Shown::json_events) {
+        const auto eta = meter.eta_seconds();
+        print_json_line({{"event", "progress"},
+                         {"phase", phase},
+                         {"done", meter.done()},
+                         {"total", meter.total()},
+                         {"items", meter.items_done()},
+                         {"itemsTotal", meter.items_total()},
+                         {"bytesPerSecond", static_cast<std::uint64_t>(meter.bytes_per_second())},
+                         {"etaSeconds",
+                          eta && !meter.complete() ? nlohmann::ordered_json(*eta)
+                                                   : nlohmann::ordered_json(nullptr)}});
+        return;
     }
-    std::fputs(line.c_str(), stderr);
-    m_progress_shown = true;
+    std::string line = progress_text(phase, meter);
+    line.resize(std::min(line.size(), terminal_columns() - 1));
+    std::fputs(("\r\033[K" + line).c_str(), stderr);
+    m_line_shown = true;
+}
+
+void ConsoleReporter::phase_end(const Progress& last)
+{
+    if (m_shown == Shown::nothing) {
+        return;
+    }
+    const auto now = Clock::now();
+    const std::lock_guard lock(m_mutex);
+    const auto meter = m_meters.find(last.phase);
+    if (m_shown == Shown::json_events) {
+        const bool measured = meter != m_meters.end();
+        print_json_line(
+            {{"event", "phase-end"},
+             {"phase", last.phase},
+             {"done", last.done},
+             {"total", last.total},
+             {"items", last.items_done},
+             {"itemsTotal", last.items_total},
+             {"complete", last.complete()},
+             {"seconds",
+              measured ? std::round(meter->second.elapsed_seconds(now) * 1000) / 1000 : 0.0},
+             {"bytesPerSecond",
+              measured ? static_cast<std::uint64_t>(meter->second.average_bytes_per_second(now))
+                       : 0}});
+    } else {
+        clear_line(); // the next line, a result or a message, starts clean
+    }
+    if (meter != m_meters.end()) {
+        m_meters.erase(meter);
+    }
+    m_next_due_ns.store(0, std::memory_order_relaxed); // the next phase shows at once
+}
+
+void configure_stderr(const GlobalOptions& options)
+{
+    g_json_errors = options.progress == ProgressMode::json;
+}
+
+void print_error(std::string_view message,
+                 const std::vector<std::string>& context,
+                 const nlohmann::ordered_json& details)
+{
+    if (g_json_errors) {
+        nlohmann::ordered_json event = {
+            {"event", "error"}, {"message", message}, {"context", context}};
+        event.update(details);
+        print_json_line(event);
+        return;
+    }
+    std::string text = "airlock: error: " + printable(message) + '\n';
+    for (const auto& line : context) {
+        text += "  " + printable(line) + '\n';
+    }
+    std::cerr << text;
 }
 
 void print_json(const nlohmann::json& doc)

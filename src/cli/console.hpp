@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <airlock/base/progress_meter.hpp>
 #include <airlock/base/reporter.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include <chrono>
+#include <atomic>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -24,16 +26,26 @@ enum ExitCode : int {
     k_exit_interrupted = 130,
 };
 
+// --progress: how stderr reports long phases.
+enum class ProgressMode {
+    automatic, // a line redrawn in place when stderr is a terminal (not with --quiet); else none
+    json,      // stderr is JSON lines: progress, phase ends, information, warnings and errors
+    none,      // no progress; messages as usual
+};
+
 // Options every command shares.
 struct GlobalOptions
 {
     bool quiet = false;
     bool json = false;
+    ProgressMode progress = ProgressMode::automatic;
 };
 
-// Messages and progress on stderr: progress only on a terminal, redrawn at most 8 times a
-// second, never with --quiet; stdout stays free for results and JSON. Thread-safe: the blob
-// pipeline's sink thread and parallel downloads report too, and lines never interleave.
+// Messages and progress on stderr, stdout staying free for results and JSON. Progress is a line
+// redrawn in place on a terminal, or JSON-lines events with --progress=json (docs/usage.md);
+// either at most 8 times a second per phase, the end of a phase always. Thread-safe: the blob
+// pipeline's sink thread and parallel downloads report too, and lines never interleave. A
+// progress call that is not due costs a clock read and a relaxed atomic load.
 class ConsoleReporter final : public Reporter
 {
   public:
@@ -44,17 +56,34 @@ class ConsoleReporter final : public Reporter
 
     void info(std::string_view message) override;
     void warn(std::string_view message) override;
-    void progress(std::string_view task, std::uint64_t done, std::uint64_t total) override;
+    void progress(const Progress& progress) override;
+    void phase_end(const Progress& last) override;
 
   private:
-    void clear_progress();
+    enum class Shown { nothing, terminal_line, json_events };
 
-    const GlobalOptions& m_options;
-    bool m_tty = false;
-    std::mutex m_mutex; // guards the progress line and the order of output
-    bool m_progress_shown = false;
-    std::chrono::steady_clock::time_point m_last_draw{};
+    void clear_line(); // under m_mutex
+    void show(std::string_view phase, const ProgressMeter& meter);
+
+    const bool m_quiet;
+    const bool m_json_lines;
+    const Shown m_shown;
+    std::atomic<std::int64_t> m_next_due_ns{0}; // steady clock; lets most calls skip the lock
+    std::mutex m_mutex;                         // guards what follows and the order of output
+    bool m_line_shown = false;
+    std::map<std::string, ProgressMeter, std::less<>> m_meters; // of the phases under way
 };
+
+// Chooses, once per run, whether errors go to stderr as text or (--progress=json) as JSON
+// lines; before this, as text.
+void configure_stderr(const GlobalOptions& options);
+
+// An error on stderr: "airlock: error: MESSAGE" and indented context lines, or in JSON-lines
+// mode one {"event":"error","message":...,"context":[...]} object, `details` (an object:
+// "class", "exitCode") merged in.
+void print_error(std::string_view message,
+                 const std::vector<std::string>& context = {},
+                 const nlohmann::ordered_json& details = nlohmann::ordered_json::object());
 
 // Prints a JSON document on stdout.
 void print_json(const nlohmann::json& doc);

@@ -3,6 +3,7 @@
 #include "usage_errors.hpp"
 
 #include <airlock/base/cancel.hpp>
+#include <airlock/base/str_cat.hpp>
 #include <airlock/http/client.hpp>
 
 #include <csignal>
@@ -56,12 +57,24 @@ int main(int argc, char** argv)
     app.fallthrough(); // global flags such as --quiet also work after the subcommand
     Context ctx;
     app.add_flag("-q,--quiet", ctx.global.quiet, "Print only results and errors");
+    app.add_option_function<std::string>(
+           "--progress",
+           [&ctx](const std::string& mode) {
+               ctx.global.progress = mode == "json"   ? ProgressMode::json
+                                     : mode == "none" ? ProgressMode::none
+                                                      : ProgressMode::automatic;
+           },
+           "Progress of long phases on stderr: auto (a line on a terminal), json (JSON lines, "
+           "messages too), none")
+        ->check(CLI::IsMember({"auto", "json", "none"}))
+        ->default_str("auto");
     app.add_option("--config",
                    ctx.config,
                    "Settings file (default $AIRLOCK_CONFIG, ~/.config/airlock/airlock.conf, "
                    "/etc/airlock/airlock.conf)");
-    // Before any command runs: the settings it falls back on.
+    // Before any command runs: the form its errors take, the settings it falls back on.
     app.parse_complete_callback([&ctx] {
+        configure_stderr(ctx.global);
         auto settings = Settings::load(ctx.config);
         if (!settings) {
             throw CLI::RuntimeError(report_error(settings.error(), ctx.global));
@@ -97,10 +110,10 @@ int main(int argc, char** argv)
         return report_usage_error(app, args, e);
     } catch (const std::exception& e) {
         // Errors travel as Results; an exception here is a bug, reported rather than aborting.
-        std::cerr << "airlock: error: internal error: " << printable(e.what()) << '\n';
+        print_error(airlock::str_cat("internal error: ", e.what()));
         return k_exit_failure;
     } catch (...) {
-        std::cerr << "airlock: error: internal error: unknown exception\n";
+        print_error("internal error: unknown exception");
         return k_exit_failure;
     }
     return ctx.exit_code;

@@ -3,8 +3,6 @@
 
 #include "json_shapes.hpp"
 
-#include <iostream>
-
 namespace airlock::cli {
 
 int exit_code_for(Errc code)
@@ -37,11 +35,9 @@ int exit_code_for(Errc code)
 
 int report_error(const Error& error, const GlobalOptions& options)
 {
-    std::cerr << "airlock: error: " << printable(error.message) << '\n';
-    for (const auto& line : error.context) {
-        std::cerr << "  " << printable(line) << '\n';
-    }
     const int code = exit_code_for(error.code);
+    print_error(
+        error.message, error.context, {{"class", errc_name(error.code)}, {"exitCode", code}});
     if (options.json) {
         print_json(failure_json(error, code));
     }

@@ -251,7 +251,15 @@ int report_usage_error(CLI::App& app,
     const Reading reading = read_command_line(app, args);
     const std::string message = without_secrets(message_for(reading, e), args);
     const bool json = std::find(args.begin(), args.end(), "--json") != args.end();
-    std::cerr << "airlock: error: " << printable(message) << '\n';
+    // The command line did not parse, so --progress=json is looked for as --json is.
+    const auto progress = std::find(args.begin(), args.end(), "--progress");
+    if (std::find(args.begin(), args.end(), "--progress=json") != args.end()
+        || (progress != args.end() && std::next(progress) != args.end()
+            && *std::next(progress) == "json")) {
+        configure_stderr(
+            GlobalOptions{.quiet = false, .json = json, .progress = ProgressMode::json});
+    }
+    print_error(message, {}, {{"class", errc_name(Errc::usage)}, {"exitCode", k_exit_usage}});
     if (json) {
         print_json(failure_json(Error{Errc::usage, message, {}}, k_exit_usage));
     }

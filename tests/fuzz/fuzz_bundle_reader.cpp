@@ -41,6 +41,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     DiscardSink sink;
     airlock::NullReporter reporter;
-    (void)reader->read_contents(sink, airlock::bundle::OnMismatch::collect, reporter);
+    (void)reader->read_contents(sink, airlock::bundle::OnMismatch::collect, reporter, "verify");
     return 0;
 }

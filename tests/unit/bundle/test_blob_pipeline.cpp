@@ -102,7 +102,7 @@ TEST_CASE("bundle::BlobPipeline")
 
     SUBCASE("every byte reaches the sink in order, on a thread other than the producer's")
     {
-        BlobPipeline pipeline(sink, OnMismatch::stop, reporter, "b.bundle", 0);
+        BlobPipeline pipeline(sink, OnMismatch::stop, reporter, "b.bundle", "verify", 0, 0);
         REQUIRE(feed(pipeline, large.listed, large.bytes));
         REQUIRE(feed(pipeline, small.listed, small.bytes));
         const auto report = pipeline.finish();
@@ -118,7 +118,7 @@ TEST_CASE("bundle::BlobPipeline")
     }
     SUBCASE("a blob that does not hash to its digest ends unverified; stop mode returns it")
     {
-        BlobPipeline pipeline(sink, OnMismatch::stop, reporter, "b.bundle", 0);
+        BlobPipeline pipeline(sink, OnMismatch::stop, reporter, "b.bundle", "verify", 0, 0);
         std::string altered = small.bytes;
         altered[3] ^= 1;
         REQUIRE(feed(pipeline, small.listed, altered));
@@ -132,7 +132,7 @@ TEST_CASE("bundle::BlobPipeline")
     }
     SUBCASE("collect mode gathers every problem in stream order")
     {
-        BlobPipeline pipeline(sink, OnMismatch::collect, reporter, "b.bundle", 0);
+        BlobPipeline pipeline(sink, OnMismatch::collect, reporter, "b.bundle", "verify", 0, 0);
         REQUIRE(pipeline.problem(Error{Errc::format, "first", {}}));
         REQUIRE(feed(pipeline, small.listed, "0123456789"));
         REQUIRE(pipeline.problem(Error{Errc::format, "third", {}}));
@@ -148,7 +148,7 @@ TEST_CASE("bundle::BlobPipeline")
     SUBCASE("a failing sink stops the producer and nothing more reaches the sink")
     {
         sink.fail_after = 5U << 20U;
-        BlobPipeline pipeline(sink, OnMismatch::collect, reporter, "b.bundle", 0);
+        BlobPipeline pipeline(sink, OnMismatch::collect, reporter, "b.bundle", "verify", 0, 0);
         CHECK_FALSE(feed(pipeline, large.listed, large.bytes));
         const auto report = pipeline.finish();
         REQUIRE_FALSE(report.has_value());
@@ -159,14 +159,14 @@ TEST_CASE("bundle::BlobPipeline")
     SUBCASE("an earlier problem wins over the producer's own failure; a lone failure is returned")
     {
         {
-            BlobPipeline pipeline(sink, OnMismatch::stop, reporter, "b.bundle", 0);
+            BlobPipeline pipeline(sink, OnMismatch::stop, reporter, "b.bundle", "verify", 0, 0);
             REQUIRE(pipeline.problem(Error{Errc::unsafe_entry, "earlier", {}}));
             const auto report = pipeline.finish(Error{Errc::format, "truncated", {}});
             REQUIRE_FALSE(report.has_value());
             CHECK(report.error().message == "earlier");
         }
         {
-            BlobPipeline pipeline(sink, OnMismatch::stop, reporter, "b.bundle", 0);
+            BlobPipeline pipeline(sink, OnMismatch::stop, reporter, "b.bundle", "verify", 0, 0);
             REQUIRE(feed(pipeline, small.listed, small.bytes));
             const auto report = pipeline.finish(Error{Errc::format, "truncated", {}});
             REQUIRE_FALSE(report.has_value());
@@ -176,7 +176,7 @@ TEST_CASE("bundle::BlobPipeline")
     SUBCASE("destroyed without finish: the stages stop and are joined")
     {
         sink.fail_after = UINT64_MAX;
-        BlobPipeline pipeline(sink, OnMismatch::stop, reporter, "b.bundle", 0);
+        BlobPipeline pipeline(sink, OnMismatch::stop, reporter, "b.bundle", "verify", 0, 0);
         REQUIRE(pipeline.begin(large.listed));
     }
 }
@@ -189,7 +189,7 @@ TEST_CASE("bundle::BlobPipeline keeps the first problems and counts the rest")
 {
     RecordingSink sink;
     NullReporter reporter;
-    BlobPipeline pipeline(sink, OnMismatch::collect, reporter, "b.bundle", 0);
+    BlobPipeline pipeline(sink, OnMismatch::collect, reporter, "b.bundle", "verify", 0, 0);
     const std::size_t problems = k_max_kept_problems + 50;
     for (std::size_t i = 0; i < problems; ++i) {
         REQUIRE(pipeline.problem(Error{Errc::format, "problem " + std::to_string(i), {}}));

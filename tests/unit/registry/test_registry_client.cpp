@@ -100,10 +100,9 @@ class CapturingReporter final : public Reporter
         warnings.emplace_back(message);
     }
 
-    void
-    progress(std::string_view /*task*/, std::uint64_t /*done*/, std::uint64_t /*total*/) override
-    {
-    }
+    void progress(const Progress& /*progress*/) override {}
+
+    void phase_end(const Progress& /*last*/) override {}
 
     std::vector<std::string> infos;
     std::vector<std::string> warnings;

@@ -100,7 +100,9 @@ class BundleReader
     // not hash as listed) are gathered in the report, and the pass ends early at stream damage
     // (truncation, corruption) and at the first entry that cannot belong to the signed bundle
     // (unlisted, duplicate, unsafe, or of another size than listed), which is reported too.
-    Result<ContentReport> read_contents(BlobSink& sink, OnMismatch mode, Reporter& reporter);
+    // Progress is reported as `phase` (a literal: "verify", "import").
+    Result<ContentReport>
+    read_contents(BlobSink& sink, OnMismatch mode, Reporter& reporter, std::string_view phase);
 
   private:
     BundleReader(std::filesystem::path path, archive::TarReader reader, BundleHeader header);
