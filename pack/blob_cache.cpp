@@ -45,8 +45,17 @@ struct FetchJob
     const manifest::Descriptor& blob;
     const DownloadPolicy& policy;
     std::string_view what;
-    fs::path partial; // DIR/partial/<hex>
+    fs::path partial;                  // DIR/partial/<hex>
+    PhaseProgress* progress = nullptr; // counts the bytes transferred, when a phase does
 };
+
+// The bytes of the partial file that a download will not fetch again after all.
+void count_again(const FetchJob& job, std::uint64_t bytes)
+{
+    if (job.progress != nullptr && bytes > 0) {
+        job.progress->add_total(bytes);
+    }
+}
 
 // The partial file of one download attempt, open for appending, with what it holds hashed.
 struct PartialFile
@@ -91,6 +100,7 @@ http::BodySink append_to(PartialFile& partial, const FetchJob& job)
                 if (::ftruncate(partial.file.get(), 0) != 0) {
                     return fail(Errc::io, str_cat("cannot truncate ", job.partial.string()));
                 }
+                count_again(job, partial.have);
                 partial.hasher = crypto::Sha256();
                 partial.have = 0;
             }
@@ -107,6 +117,9 @@ http::BodySink append_to(PartialFile& partial, const FetchJob& job)
         AIRLOCK_TRY(write_all(partial.file, chunk, job.partial.string()));
         partial.hasher.update(std::string_view(chunk.data(), chunk.size()));
         partial.have += chunk.size();
+        if (job.progress != nullptr) {
+            job.progress->add_bytes(chunk.size());
+        }
         return {};
     };
 }
@@ -180,6 +193,7 @@ Result<AfterStatus> check_status(long status,
                            start > 0 ? str_cat("from byte ", start) : "from the start");
         if (limit.another(std::chrono::milliseconds(0)) && start > 0) {
             ::truncate(job.partial.c_str(), 0);
+            count_again(job, start);
             return AfterStatus::retry;
         }
         return fail(Errc::http_status,
@@ -242,6 +256,14 @@ bool BlobCache::has(const manifest::Descriptor& descriptor) const
     return !ec && size == descriptor.size;
 }
 
+std::uint64_t BlobCache::partial_bytes(const manifest::Descriptor& descriptor) const
+{
+    std::error_code ec;
+    const auto size = fs::file_size(m_dir / "partial" / descriptor.digest.hex(), ec);
+    // A partial file as long as the blob or longer is dropped, not resumed (open_partial).
+    return ec || size >= descriptor.size ? 0 : size;
+}
+
 Result<fs::path> BlobCache::fetch(const manifest::Descriptor& d,
                                   const BlobDownload& download,
                                   const DownloadPolicy& policy,
@@ -277,7 +299,7 @@ Result<fs::path> BlobCache::fetch_locked(const manifest::Descriptor& d,
     if (has(d)) {
         return final_path;
     }
-    const FetchJob job{d, policy, what, m_dir / "partial" / d.digest.hex()};
+    const FetchJob job{d, policy, what, m_dir / "partial" / d.digest.hex(), m_progress};
     registry::RetryLimit limit(policy.attempts, policy.retry_time);
     std::string refused; // the requests answered 416, for the message
     while (true) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <airlock/base/error.hpp>
+#include <airlock/base/phase_progress.hpp>
 #include <airlock/base/reporter.hpp>
 #include <airlock/http/client.hpp>
 #include <airlock/manifest/image.hpp>
@@ -46,6 +47,16 @@ class BlobCache
     // True when the blob is cached with the expected size.
     bool has(const manifest::Descriptor& descriptor) const;
 
+    // Bytes an interrupted download of `descriptor` left, which the next fetch resumes from.
+    std::uint64_t partial_bytes(const manifest::Descriptor& descriptor) const;
+
+    // Every byte downloaded from now on counts in `progress` (nothing: no longer); bytes that
+    // must come again (the server ignored Range) add to its total. Not while fetches run.
+    void count_downloads_in(PhaseProgress* progress)
+    {
+        m_progress = progress;
+    }
+
     // Returns the cached file for `descriptor`, downloading it first when needed: resumes a
     // partial file with Range (restarting when the server ignores it or answers 416), retries
     // broken or stalled transfers within `policy`'s attempts and time, hashes while writing,
@@ -66,6 +77,7 @@ class BlobCache
                                                Reporter& reporter);
 
     std::filesystem::path m_dir;
+    PhaseProgress* m_progress = nullptr;
 };
 
 } // namespace airlock::pack

@@ -22,6 +22,11 @@ class OciLayoutSource final : public ImageSource
     Result<std::string> fetch_document(const manifest::Descriptor& descriptor) override;
     Result<std::filesystem::path> blob_file(const manifest::Descriptor& descriptor) override;
 
+    BlobAvailability availability(const manifest::Descriptor& /*descriptor*/) const override
+    {
+        return {};
+    }
+
   private:
     // index.json of the layout, once oci-layout says it is one. Errc::not_found, Errc::format.
     Result<manifest::ImageIndex> read_index() const;

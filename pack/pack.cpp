@@ -167,10 +167,93 @@ Result<> copy_blob(archive::TarWriter& writer,
     return writer.end_entry();
 }
 
-// Fetches every blob into its source's cache with `jobs` threads, so that writing the bundle
-// afterwards is one sequential pass over local files. The first failure stops the others.
-Result<> prefetch(const std::vector<const PlannedBlob*>& blobs, unsigned jobs, Reporter& reporter)
+// The layers prefetch downloads, and what the others need. Configs are not among them: they
+// were fetched while resolving, and documents come from the manifests endpoint.
+struct FetchPlan
 {
+    std::vector<const PlannedBlob*> downloads;
+    std::vector<const PlannedBlob*> local; // files already: only looked for
+    std::uint64_t bytes = 0;               // still to transfer, partial files left out
+    std::size_t cached = 0;                // in the blob cache already
+    std::size_t resumed = 0;               // downloads that continue a partial file
+};
+
+FetchPlan plan_fetch(const std::vector<const PlannedBlob*>& blobs)
+{
+    FetchPlan plan;
+    for (const PlannedBlob* blob : blobs) {
+        if (blob->content || blob->role != BlobRole::layer) {
+            continue;
+        }
+        const BlobAvailability availability = blob->source->availability(blob->descriptor);
+        if (availability.origin == BlobAvailability::Origin::cached) {
+            ++plan.cached;
+        } else if (availability.origin == BlobAvailability::Origin::download) {
+            plan.downloads.push_back(blob);
+            plan.bytes += blob->descriptor.size - availability.partial_bytes;
+            plan.resumed += availability.partial_bytes > 0 ? 1 : 0;
+        } else {
+            plan.local.push_back(blob);
+        }
+    }
+    return plan;
+}
+
+std::string layers(std::size_t count)
+{
+    return str_cat(count, count == 1 ? " layer" : " layers");
+}
+
+// "fetching 3 layers (410.0 MiB) with 3 parallel downloads; 5 layers from the cache, 1 resuming
+// a partial download"; nothing when every layer is a local file.
+std::optional<std::string> describe(const FetchPlan& plan, unsigned jobs)
+{
+    if (plan.downloads.empty()) {
+        if (plan.cached == 0) {
+            return std::nullopt;
+        }
+        return str_cat("nothing to download: ", layers(plan.cached), " from the cache");
+    }
+    const std::size_t parallel = std::min<std::size_t>(jobs, plan.downloads.size());
+    std::string line =
+        str_cat("fetching ",
+                layers(plan.downloads.size()),
+                " (",
+                human_size(plan.bytes),
+                ")",
+                parallel > 1 ? str_cat(" with ", parallel, " parallel downloads") : "");
+    std::string_view separator = "; ";
+    if (plan.cached > 0) {
+        line += str_cat(separator, layers(plan.cached), " from the cache");
+        separator = ", ";
+    }
+    if (plan.resumed > 0) {
+        line += str_cat(separator, plan.resumed, " resuming a partial download");
+    }
+    return line;
+}
+
+// Fetches every layer that is not local into its source's cache with `jobs` threads, so that
+// writing the bundle afterwards is one sequential pass over local files. The first failure
+// stops the others.
+Result<> prefetch(const std::vector<const PlannedBlob*>& blobs,
+                  unsigned jobs,
+                  SourceFactory& factory,
+                  Reporter& reporter)
+{
+    const FetchPlan plan = plan_fetch(blobs);
+    for (const PlannedBlob* blob : plan.local) {
+        // A blob missing from a layout is named before the bundle is begun.
+        AIRLOCK_TRY(blob->source->blob_file(blob->descriptor));
+    }
+    if (const auto line = describe(plan, jobs)) {
+        reporter.info(*line);
+    }
+    if (plan.downloads.empty()) {
+        return {};
+    }
+    PhaseProgress progress(reporter, "download", plan.bytes, plan.downloads.size());
+    factory.count_downloads_in(&progress);
     std::atomic<std::size_t> next{0};
     std::mutex mutex;
     std::optional<Error> first_error;
@@ -178,13 +261,10 @@ Result<> prefetch(const std::vector<const PlannedBlob*>& blobs, unsigned jobs, R
     const auto worker = [&] {
         while (!failed.load()) {
             const std::size_t i = next.fetch_add(1);
-            if (i >= blobs.size()) {
+            if (i >= plan.downloads.size()) {
                 return;
             }
-            const PlannedBlob& blob = *blobs[i];
-            if (blob.content || blob.role == BlobRole::document) {
-                continue;
-            }
+            const PlannedBlob& blob = *plan.downloads[i];
             auto path = blob.source->blob_file(blob.descriptor);
             if (!path) {
                 const std::lock_guard lock(mutex);
@@ -194,9 +274,9 @@ Result<> prefetch(const std::vector<const PlannedBlob*>& blobs, unsigned jobs, R
                 failed.store(true);
                 return;
             }
+            progress.item_done();
         }
     };
-    reporter.info(str_cat("fetching ", blobs.size(), " blobs with ", jobs, " parallel downloads"));
     std::vector<std::thread> threads;
     for (unsigned j = 1; j < std::max(1U, jobs); ++j) {
         threads.emplace_back(worker);
@@ -205,6 +285,8 @@ Result<> prefetch(const std::vector<const PlannedBlob*>& blobs, unsigned jobs, R
     for (auto& t : threads) {
         t.join();
     }
+    factory.count_downloads_in(nullptr);
+    progress.end();
     if (first_error) {
         return std::unexpected(std::move(*first_error));
     }
@@ -556,7 +638,7 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
     manifest::BundleManifest bundle;
     bundle.since = holdings.description;
     const std::vector<const PlannedBlob*> order = plan_stream(images, holdings, bundle);
-    AIRLOCK_TRY(prefetch(order, options.registry.jobs, reporter));
+    AIRLOCK_TRY(prefetch(order, options.registry.jobs, factory, reporter));
 
     const std::int64_t created = bundle_time(options, images);
     AIRLOCK_TRY_ASSIGN(const bundle::HeaderEntries header,

@@ -173,6 +173,14 @@ Result<fs::path> RegistrySource::blob_file(const Descriptor& d)
     return path;
 }
 
+BlobAvailability RegistrySource::availability(const Descriptor& d) const
+{
+    if (m_cache->has(d)) {
+        return {BlobAvailability::Origin::cached, 0};
+    }
+    return {BlobAvailability::Origin::download, m_cache->partial_bytes(d)};
+}
+
 SourceFactory::SourceFactory(const registry::RegistryOptions& options, Reporter& reporter)
     : m_options(options)
     , m_reporter(reporter)

@@ -33,6 +33,7 @@ class RegistrySource final : public ImageSource
     Result<ResolvedRoot> resolve() override;
     Result<std::string> fetch_document(const manifest::Descriptor& descriptor) override;
     Result<std::filesystem::path> blob_file(const manifest::Descriptor& descriptor) override;
+    BlobAvailability availability(const manifest::Descriptor& descriptor) const override;
 
   private:
     Result<std::filesystem::path> fetch_foreign(const manifest::Descriptor& descriptor,
@@ -56,6 +57,13 @@ class SourceFactory
     // "oci:DIR[:REF]" or a registry reference (optionally "docker://"). Errc::usage, Errc::format,
     // Errc::network, Errc::auth.
     Result<std::unique_ptr<ImageSource>> make(std::string_view reference);
+
+    // Downloads of every source made here count their bytes in `progress` from now on
+    // (nothing: no longer). Not while downloads run.
+    void count_downloads_in(PhaseProgress* progress)
+    {
+        m_cache->count_downloads_in(progress);
+    }
 
   private:
     const registry::RegistryOptions& m_options;

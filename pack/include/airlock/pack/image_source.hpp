@@ -19,6 +19,15 @@ struct ResolvedRoot
     std::string tag;           // the source tag, empty when referenced by digest only
 };
 
+// How a source gets a blob's file: it is one already (an OCI layout), or its blob cache holds
+// it, or it has to be downloaded, maybe resuming what an interrupted download left.
+struct BlobAvailability
+{
+    enum class Origin { local, cached, download };
+    Origin origin = Origin::local;
+    std::uint64_t partial_bytes = 0; // a download: bytes already on disk from an earlier one
+};
+
 // Where images come from: an OCI layout directory or a registry, behind one interface.
 class ImageSource
 {
@@ -38,6 +47,9 @@ class ImageSource
     // A local file holding the blob, to be streamed into the bundle (the caller verifies it
     // while streaming). Errc::not_found.
     virtual Result<std::filesystem::path> blob_file(const manifest::Descriptor& descriptor) = 0;
+
+    // What blob_file would have to do for `descriptor`, for progress and the pack's summary.
+    virtual BlobAvailability availability(const manifest::Descriptor& descriptor) const = 0;
 };
 
 // Makes the source for an OCI layout reference ("oci:DIR[:REF]"); SourceFactory makes every
