@@ -239,7 +239,7 @@ Result<> preview_oci(const ImportOptions& options,
     const auto& bundle = reader.header().manifest;
     DocumentCollector documents;
     TeeSink sink(documents, nullptr);
-    AIRLOCK_TRY(reader.read_contents(sink, bundle::OnMismatch::stop, reporter));
+    AIRLOCK_TRY(reader.read_contents(sink, bundle::OnMismatch::stop, reporter, "verify"));
     for (const auto& blob : bundle.required) {
         if (!oci.has_blob(blob.digest, blob.size)) {
             return fail(Errc::not_found,

@@ -134,7 +134,8 @@ void print_site_check(const unpack::SiteCheck& site, const manifest::BundleManif
         print_error(mark + ": older than the site's; import refuses it (--allow-downgrade)");
         break;
     case Channel::conflict:
-        print_error(mark + ": the site imported another bundle with this sequence; import refuses it");
+        print_error(mark
+                    + ": the site imported another bundle with this sequence; import refuses it");
         break;
     case Channel::none:
         break;

@@ -11,8 +11,8 @@ empty blobs/sha256/, which a new store gets before its oci-layout), or has both 
 index.json, valid JSON, with every blob reachable from
 index.json (nested indexes, manifests, their configs and layers) present under blobs/sha256 with
 the size and SHA-256 its descriptor names. No other file may exist outside .airlock/: a stray
-temporary file is a leak. With --no-debris, .airlock/ may hold only the lock file and
-channels.json, i.e. nothing an earlier, interrupted import left behind. Each --ref NAME must be
+temporary file is a leak. With --no-debris, .airlock/ may hold only the lock file,
+channels.json and imports.json (the import log), i.e. nothing an earlier, interrupted import left behind. Each --ref NAME must be
 tagged in index.json (org.opencontainers.image.ref.name), which makes it a complete image.
 
 Prints one line per problem and exits 1 when there is any."""
@@ -32,7 +32,7 @@ MANIFEST_TYPES = {
     "application/vnd.docker.distribution.manifest.v2+json",
 }
 HEX = re.compile(r"^[0-9a-f]{64}$")
-STATE_FILES = {"lock", "channels.json"}
+STATE_FILES = {"lock", "channels.json", "imports.json"}
 
 
 def sha256_file(path):
