@@ -24,9 +24,14 @@ std::filesystem::path xdg_dir(const char* variable, const char* fallback)
 std::filesystem::path data_dir()
 {
     if (::geteuid() == 0) {
-        return "/var/lib/airlock";
+        return system_data_dir();
     }
     return xdg_dir("XDG_DATA_HOME", ".local/share") / "airlock";
+}
+
+std::filesystem::path system_data_dir()
+{
+    return "/var/lib/airlock";
 }
 
 std::filesystem::path cache_dir()

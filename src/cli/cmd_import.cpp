@@ -4,8 +4,10 @@
 #include "registry_flags.hpp"
 #include "trust_options.hpp"
 
+#include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/unpack/import.hpp>
+#include <airlock/unpack/oci_store.hpp>
 
 #include <iostream>
 
@@ -113,14 +115,42 @@ struct ImportOutcome
     unpack::ImportSummary summary;
 };
 
+// A user's own default store is not the one root's imports fill: said, so that nobody wonders
+// where the images went.
+void announce_personal_store(const unpack::ImportOptions& options, Reporter& reporter)
+{
+    const auto store = unpack::default_store_path();
+    if (options.store.empty() && !options.dry_run && store.parent_path() != system_data_dir()) {
+        reporter.info(str_cat("importing into your own store oci:",
+                              store.string(),
+                              " (the system's store is oci:",
+                              (system_data_dir() / "store").string(),
+                              ": run as root for it, or give --to)"));
+    }
+}
+
+// An error writing where this user may not: the two ways out.
+Error with_permission_hint(Error error)
+{
+    if (error.code == Errc::io && error.message.find("Permission denied") != std::string::npos) {
+        error.context.emplace_back(
+            "hint: run as a user who may write the store (root for the system's store), or "
+            "import into one you can write with --to oci:DIR");
+    }
+    return error;
+}
+
 Result<ImportOutcome> run_import(const ImportCommandOptions& o, Context& ctx)
 {
     ConsoleReporter reporter(ctx.global);
     AIRLOCK_TRY_ASSIGN(const unpack::ImportOptions options, import_options(o, ctx.settings));
     AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust, ctx.settings));
-    AIRLOCK_TRY_ASSIGN(unpack::ImportSummary summary,
-                       unpack::import_bundle(options, keys, reporter));
-    return ImportOutcome{std::move(summary)};
+    announce_personal_store(options, reporter);
+    auto summary = unpack::import_bundle(options, keys, reporter);
+    if (!summary) {
+        return std::unexpected(with_permission_hint(std::move(summary.error())));
+    }
+    return ImportOutcome{std::move(*summary)};
 }
 
 // What a dry run found: what the import would do, and that it did nothing.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "help_text.hpp"
 #include "usage_errors.hpp"
 
 #include <airlock/base/cancel.hpp>
@@ -91,6 +92,7 @@ int main(int argc, char** argv)
     register_inventory(app, ctx);
     register_status(app, ctx);
     one_value_per_flag(app);
+    add_help_footers(app);
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args.front() == "help") { // `airlock help [COMMAND]`, as git and docker
         const CLI::App* topic = &app;

@@ -62,3 +62,30 @@ grep -q "unknown option '--splt'" creds2.err || fail "$(cat creds2.err)"
 if grep -q "s3cret" creds2.err; then
     fail "the password was echoed: $(cat creds2.err)"
 fi
+
+step "every command's help has examples that parse, and lists the options of every command"
+for command in key pack verify inspect import images sign inventory status; do
+    airlock help "$command" > "help-$command.txt"
+    grep -q "^Examples:" "help-$command.txt" || fail "airlock help $command has no examples"
+    grep -q "^  -q,--quiet" "help-$command.txt" || fail "airlock help $command does not list -q"
+    # Each example, continuation lines joined, comments and pipes cut: its command is this one,
+    # and every option it uses is one the help lists. (--help stops parsing, so it cannot tell.)
+    sed -n '/^Examples:/,/^$/p' "help-$command.txt" | sed '1d;/^$/d' |
+        sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | sed -e 's/#.*//' -e 's/|.*//' > "examples-$command.txt"
+    sed '/^Examples:/,$d' "help-$command.txt" > "options-$command.txt"
+    if [ "$command" = key ]; then
+        airlock key generate --help >> "options-$command.txt"
+    fi
+    [ -s "examples-$command.txt" ] || fail "no examples read from airlock help $command"
+    while read -r line; do
+        # shellcheck disable=SC2086
+        set -- $line
+        assert_eq "$1 $2" "airlock $command" "the command of example '$line'"
+        for word in "$@"; do
+            case $word in
+            -?*) grep -Eq -- "(^| |,)${word%%=*}([ ,=]|$)" "options-$command.txt" ||
+                fail "example '$line' uses $word, which airlock help $command does not list" ;;
+            esac
+        done
+    done < "examples-$command.txt"
+done

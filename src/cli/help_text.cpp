@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "help_text.hpp"
+
+#include <map>
+#include <string>
+
+namespace airlock::cli {
+
+namespace {
+
+const std::map<std::string, std::string>& examples()
+{
+    static const std::map<std::string, std::string> by_command = {
+        {"key",
+         "  airlock key generate -o release            # release.key (keep it secret), "
+         "release.pub\n"
+         "  airlock key generate -o security --type ecdsa-p256\n"},
+        {"pack",
+         "  airlock pack alpine:3.19 -o base.bundle --sign-key release.key\n"
+         "  airlock pack -f images.txt --channel monthly --sequence 12 --expires 45d \\\n"
+         "      --split fat32 -o 2026-12.bundle --sign-key release.key\n"
+         "  airlock pack -f images.txt --since site-inventory.json -o diff.bundle --sign-key "
+         "release.key\n"
+         "  airlock pack oci:./layout:app:1.0 -o app.bundle --sign-key release.key --json\n"},
+        {"verify",
+         "  airlock verify 2026-12.bundle --trusted-key release.pub\n"
+         "  airlock verify /media/stick1/2026-12.bundle.001 --partial    # one stick of several\n"
+         "  airlock verify 2026-12.bundle --against site-inventory.json  # would the site take "
+         "it?\n"},
+        {"inspect",
+         "  airlock inspect 2026-12.bundle\n"
+         "  airlock inspect 2026-12.bundle --trusted-key release.pub --json\n"},
+        {"import",
+         "  airlock import 2026-12.bundle --require-signatures 2\n"
+         "  airlock import 2026-12.bundle --dry-run                 # check, preview, write "
+         "nothing\n"
+         "  airlock import 2026-12.bundle --to docker://registry.site:5000/base\n"
+         "  airlock import 2026-12.bundle --to docker-engine --host-os-version 10.0.20348.2849\n"},
+        {"images", "  airlock images\n  airlock images --store oci:/srv/store --json\n"},
+        {"sign", "  airlock sign 2026-12.bundle --key security.key --trusted-key release.pub\n"},
+        {"inventory",
+         "  airlock inventory -o /media/stick/site-inventory.json\n"
+         "  airlock inventory -o - | ssh build-host 'cat > site.json'\n"},
+        {"status", "  airlock status\n  airlock status --store oci:/srv/store --json\n"},
+    };
+    return by_command;
+}
+
+constexpr const char* k_global_options =
+    "\nOptions of every command (anywhere on the line):\n"
+    "  -q,--quiet                  Print only results and errors\n"
+    "  --progress auto|json|none   Progress on stderr: a line on a terminal, JSON lines, or none\n"
+    "  --config FILE               Settings file (docs/usage.md, \"Configuration\")\n"
+    "\nExit codes: 0 ok, 1 failure, 2 usage, 3 network, 4 verification, 5 signature,\n"
+    "6 policy, 130 interrupted (docs/usage.md).\n";
+
+} // namespace
+
+void add_help_footers(CLI::App& app)
+{
+    for (CLI::App* command : app.get_subcommands({})) {
+        const auto found = examples().find(command->get_name());
+        std::string footer;
+        if (found != examples().end()) {
+            footer = "\nExamples:\n" + found->second;
+        }
+        command->footer(footer + k_global_options);
+    }
+}
+
+} // namespace airlock::cli
