@@ -19,7 +19,9 @@ fs::path log_path(const fs::path& root)
     return root / ".airlock" / "imports.json";
 }
 
-json record_json(const ImportRecord& r)
+} // namespace
+
+json import_record_json(const ImportRecord& r)
 {
     json out = {{"time", r.time},
                 {"bundle", r.bundle},
@@ -35,6 +37,8 @@ json record_json(const ImportRecord& r)
     }
     return out;
 }
+
+namespace {
 
 std::optional<ImportRecord> parse_record(const json& entry)
 {
@@ -93,7 +97,7 @@ Result<> append_import_record(const fs::path& store_root, const ImportRecord& re
         records.size() > k_import_log_size ? records.size() - k_import_log_size : 0;
     json doc = json::array();
     for (std::size_t i = drop; i < records.size(); ++i) {
-        doc.push_back(record_json(records[i]));
+        doc.push_back(import_record_json(records[i]));
     }
     return write_file_atomic(log_path(store_root), doc.dump(2) + "\n", 0644);
 }

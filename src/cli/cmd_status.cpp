@@ -88,19 +88,7 @@ void print_json(const StatusOutcome& outcome)
     }
     nlohmann::json imports = nlohmann::json::array();
     for (const auto& r : s.imports) {
-        nlohmann::json entry = {{"time", r.time},
-                                {"bundle", r.bundle},
-                                {"bundleDigest", r.bundle_digest},
-                                {"images", r.images},
-                                {"blobsWritten", r.blobs_written},
-                                {"bytesWritten", r.bytes_written}};
-        if (!r.channel.empty()) {
-            entry["channel"] = r.channel;
-        }
-        if (r.sequence) {
-            entry["sequence"] = *r.sequence;
-        }
-        imports.push_back(entry);
+        imports.push_back(unpack::import_record_json(r));
     }
     cli::print_json({{"ok", true},
                      {"store", "oci:" + outcome.store.string()},

@@ -3,6 +3,8 @@
 
 #include <airlock/base/error.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -30,6 +32,10 @@ inline constexpr std::size_t k_import_log_size = 50;
 // Adds `record` to the store's log (under the store's lock: the import holds it), dropping the
 // oldest beyond k_import_log_size. A log that cannot be read is started afresh. Errc::io.
 Result<> append_import_record(const std::filesystem::path& store_root, const ImportRecord& record);
+
+// The record as the log keeps it: {time, bundle, bundleDigest, images, blobsWritten,
+// bytesWritten, channel?, sequence?} (also `airlock status --json`).
+nlohmann::json import_record_json(const ImportRecord& record);
 
 // The store's log, oldest first; empty when there is none. Unreadable entries are skipped.
 std::vector<ImportRecord> read_import_records(const std::filesystem::path& store_root);
