@@ -8,6 +8,7 @@
 #include <airlock/bundle/bundle_reader.hpp>
 #include <airlock/bundle/parts.hpp>
 #include <airlock/crypto/sha256.hpp>
+#include <airlock/unpack/image_layers.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -41,6 +42,7 @@ struct InspectOptions
 {
     std::string bundle;
     TrustOptions trust;
+    bool layers = false;
 };
 
 // Whether the bundle is past its expiry, and how far from it.
@@ -56,10 +58,11 @@ struct InspectOutcome
     std::string path;
     std::uint64_t bundle_bytes = 0; // the whole stream: one file, or all parts together
     bundle::BundleHeader header;
-    std::optional<bundle::SignatureCheck> checked; // only when trusted keys were given
-    std::string sha256;                            // of the whole stream
-    std::optional<bundle::PartsSet> parts;         // a split bundle
-    std::optional<Expiry> expiry;                  // a bundle with an expiry
+    std::optional<bundle::SignatureCheck> checked;          // only when trusted keys were given
+    std::string sha256;                                     // of the whole stream
+    std::optional<bundle::PartsSet> parts;                  // a split bundle
+    std::optional<Expiry> expiry;                           // a bundle with an expiry
+    std::optional<std::vector<unpack::ImageLayers>> layers; // --layers
 };
 
 Result<std::optional<Expiry>> expiry_of(const manifest::BundleManifest& m)
@@ -92,6 +95,10 @@ Result<InspectOutcome> run_inspect(const InspectOptions& o, const Context& ctx)
     }
     outcome.header = reader.header();
     AIRLOCK_TRY_ASSIGN(outcome.expiry, expiry_of(outcome.header.manifest));
+    if (o.layers) {
+        ConsoleReporter reporter(ctx.global);
+        AIRLOCK_TRY_ASSIGN(outcome.layers, unpack::read_image_layers(reader, reporter));
+    }
     AIRLOCK_TRY_ASSIGN(outcome.parts, bundle::find_parts(o.bundle, dirs));
     if (outcome.parts) {
         // The parts file lists the whole stream's size and digest; verify checks them.
@@ -125,6 +132,46 @@ nlohmann::json signers_json(const InspectOutcome& outcome)
     return signers;
 }
 
+// The images, each with its layers under --layers.
+nlohmann::json images_with_layers(const InspectOutcome& outcome)
+{
+    nlohmann::json images = images_json(outcome.header.manifest.images);
+    if (!outcome.layers) {
+        return images;
+    }
+    for (std::size_t i = 0; i < images.size() && i < outcome.layers->size(); ++i) {
+        nlohmann::json layers = nlohmann::json::array();
+        for (const auto& layer : (*outcome.layers)[i].layers) {
+            layers.push_back({{"platform", layer.platform},
+                              {"digest", layer.digest},
+                              {"size", layer.size},
+                              {"mediaType", layer.media_type},
+                              {"foreign", layer.foreign},
+                              {"in", unpack::layer_place_name(layer.where)}});
+        }
+        images[i]["layers"] = layers;
+    }
+    return images;
+}
+
+// --layers: one table per image.
+void print_layers(const std::vector<unpack::ImageLayers>& images)
+{
+    for (const auto& image : images) {
+        std::cout << "\nLayers of " << printable(image.name) << ":\n";
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& layer : image.layers) {
+            rows.push_back({layer.platform.empty() ? "-" : layer.platform,
+                            short_digest(layer.digest),
+                            human_size(layer.size),
+                            layer.media_type,
+                            layer.foreign ? "yes" : "no",
+                            unpack::layer_place_name(layer.where)});
+        }
+        print_table({"PLATFORM", "DIGEST", "SIZE", "MEDIA TYPE", "FOREIGN", "IN"}, rows);
+    }
+}
+
 void print_json(const InspectOutcome& outcome)
 {
     const auto& m = outcome.header.manifest;
@@ -135,7 +182,7 @@ void print_json(const InspectOutcome& outcome)
                           {"formatVersion", m.format_version},
                           {"created", m.created},
                           {"tool", m.tool},
-                          {"images", images_json(m.images)},
+                          {"images", images_with_layers(outcome)},
                           {"blobs", m.blobs.size()},
                           {"contentBytes", bytes_of(m.blobs)},
                           {"signers", signers_json(outcome)},
@@ -243,6 +290,9 @@ void print_text(const InspectOutcome& outcome)
                         image.created.empty() ? "-" : image.created});
     }
     print_table({"IMAGE", "TAGS", "VERSION", "PLATFORMS", "DIGEST", "SIZE", "CREATED"}, rows);
+    if (outcome.layers) {
+        print_layers(*outcome.layers);
+    }
 }
 
 } // namespace
@@ -253,6 +303,10 @@ void register_inspect(CLI::App& app, Context& ctx)
     auto* cmd = app.add_subcommand("inspect", "Show what a bundle holds and who signed it");
     cmd->add_option("bundle", options->bundle, "Bundle file")->required();
     add_trust_options(*cmd, options->trust);
+    cmd->add_flag("--layers",
+                  options->layers,
+                  "List each image's layers: digest, size, media type, foreign or not, and whether "
+                  "the bundle carries them (reads its manifests, not its layers)");
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback(
         [options, &ctx] { ctx.exit_code = finish(run_inspect(*options, ctx), ctx.global); });

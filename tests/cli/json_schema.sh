@@ -62,6 +62,17 @@ airlock inspect old.bundle > old.txt
 grep -Eq "^Expires:   .* \(EXPIRED [0-9]+ days ago\)" old.txt || fail "inspect does not say the bundle expired: $(cat old.txt)"
 json inspect 0 old.json airlock inspect old.bundle --json
 assert_eq "$(jq .expired old.json)" true "expired in inspect --json"
+json inspect 0 inspect-layers.json airlock inspect d.bundle --layers --json
+jq -e '[.images[].layers[] | select(.in == "required")] | length > 0' inspect-layers.json > /dev/null ||
+    fail "inspect --layers does not mark the layers a differential bundle left out: $(cat inspect-layers.json)"
+jq -e '[.images[].layers[] | select(.in == "bundle" and .foreign == false and (.digest | startswith("sha256:")))] | length > 0' \
+    inspect-layers.json > /dev/null || fail "inspect --layers: $(cat inspect-layers.json)"
+json inspect 0 inspect-multi.json airlock inspect b.bundle --layers --json
+assert_eq "$(jq -r '[.images[1].layers[].platform] | unique | join(" ")' inspect-multi.json)" \
+    "linux/amd64 linux/arm64 windows/amd64:10.0.17763.6532 windows/amd64:10.0.20348.2849" "platforms of the multi image's layers"
+airlock inspect d.bundle --layers > layers.txt
+grep -q "^Layers of localhost/sample:" layers.txt || fail "inspect --layers text: $(cat layers.txt)"
+grep -Eq "sha256:[0-9a-f]{12} .* no +required$" layers.txt || fail "inspect --layers text: $(cat layers.txt)"
 json inspect 4 inspect-bad.json airlock inspect key.json --json
 
 step "verify: whole, split (complete, missing parts), failures"
