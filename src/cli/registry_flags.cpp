@@ -17,7 +17,8 @@ void add_registry_flags(CLI::App& command, RegistryFlags& flags)
     command.add_option(
         "--authfile",
         flags.auth_file,
-        "Docker-style auth file (default $DOCKER_CONFIG/config.json, ~/.docker/config.json)");
+        "Docker-style auth file (default $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json, "
+        "~/.docker/config.json)");
     command.add_option("--cert-dir",
                        flags.cert_dir,
                        "Directory of HOST[:PORT]/ca.crt files (also /etc/docker/certs.d)");

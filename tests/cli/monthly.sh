@@ -25,12 +25,21 @@ airlock pack -f images.txt --since site-inventory.json --channel monthly --seque
     --expires 45d --split fat32 -o 2026-12.bundle --sign-key release.key -q > /dev/null
 airlock sign 2026-12.bundle --key security.key --trusted-keys-dir keys -q > sign.txt
 test -f 2026-12.bundle.cosign.json || fail "the co-signature is not beside the bundle: $(ls)"
+airlock verify 2026-12.bundle --against site-inventory.json --trusted-keys-dir keys > against.txt
+grep -q "would import" against.txt || fail "verify --against: $(cat against.txt)"
 mkdir -p stick1
 mv 2026-12.bundle.* stick1/
 airlock verify stick1/2026-12.bundle.parts.json --require-signatures 2 --trusted-keys-dir keys > verify.txt
 grep -q "every digest and size matches" verify.txt || fail "verify: $(cat verify.txt)"
+before=$(tree_digest site)
+airlock import stick1/2026-12.bundle.parts.json --to oci:site --require-signatures 2 --trusted-keys-dir keys --dry-run > dry.txt
+grep -q "^localhost/app:1.1  would be added" dry.txt || fail "import --dry-run: $(cat dry.txt)"
+assert_eq "$(tree_digest site)" "$before" "the store after the dry run"
 airlock import stick1/2026-12.bundle.parts.json --to oci:site --require-signatures 2 --trusted-keys-dir keys -q > /dev/null
 skopeo inspect oci:site:localhost/app:1.1 > /dev/null
+airlock status --store oci:site > status.txt
+grep -q "^Channel:   monthly #12 " status.txt || fail "status: $(cat status.txt)"
+grep -q "2026-12.bundle.parts.json" status.txt || fail "status does not list the import: $(cat status.txt)"
 
 step "one signature is not two"
 mkdir lone
