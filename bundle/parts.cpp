@@ -42,21 +42,26 @@ Result<std::optional<PartsSet>> find_parts(const fs::path& argument,
     if (name.ends_with(".parts.json")) {
         parts_file = argument;
         bundle_name = name.substr(0, name.size() - std::string_view(".parts.json").size());
-    } else if (const std::string base = part_bundle_name(name); !base.empty()) {
+    } else if (const std::string base = part_bundle_name(name);
+               !base.empty() && locate_parts_file(argument, base, dirs)) {
+        // A part (BUNDLE.003) beside its parts file or in `dirs`.
         bundle_name = base;
-        // A missing parts file is reported below, naming where it was expected.
-        parts_file = locate_parts_file(argument, base, dirs)
-                         .value_or(argument.parent_path() / parts_file_path(base));
+        parts_file = *locate_parts_file(argument, base, dirs);
     } else if (fs::exists(fs::symlink_status(argument, ec))) {
+        // A whole bundle, though its name may end in digits (rel.2026).
         return std::optional<PartsSet>{};
     } else if (auto found = locate_parts_file(argument, name, dirs)) {
         // The bundle's own name, when it was split: BUNDLE means BUNDLE.parts.json.
         parts_file = std::move(*found);
         bundle_name = name;
+    } else if (!base.empty()) {
+        // A part that is not here: its parts file is reported missing below.
+        bundle_name = base;
+        parts_file = argument.parent_path() / parts_file_path(base);
     } else {
         return std::optional<PartsSet>{};
     }
-    auto text = read_file(parts_file, 4U << 20U);
+    auto text = read_file(parts_file, 16U << 20U);
     if (!text) {
         return fail(Errc::not_found,
                     str_cat("cannot read the parts file ",

@@ -14,7 +14,6 @@ using nlohmann::json;
 namespace {
 
 // Parts are numbered with three digits (BUNDLE.001 ... BUNDLE.999).
-constexpr std::size_t k_max_parts = 999;
 
 json manifest_json(const PartsManifest& p)
 {
@@ -93,10 +92,10 @@ Result<PartsFile> parse_parts_file(std::string_view bytes)
     if (!is_sha256_hex(*sha256) || !is_sha256_hex(*bundle_json)) {
         return fail(Errc::format, "parts file: a sha256 is not 64 lower-case hex digits");
     }
-    if (parts->size() > k_max_parts) {
+    if (parts->size() > k_max_bundle_parts) {
         return fail(
             Errc::format,
-            str_cat("parts file: lists ", parts->size(), " parts, more than ", k_max_parts));
+            str_cat("parts file: lists ", parts->size(), " parts, more than ", k_max_bundle_parts));
     }
     out.manifest.bundle = *bundle;
     out.manifest.size = *size;

@@ -457,10 +457,22 @@ std::uint64_t bundle_size_bound(const bundle::HeaderEntries& header,
 }
 
 // How many parts of `split` bytes a split bundle may have: as many as its largest possible size
-// needs, and at least 999, so that part numbers keep three digits unless more are needed.
-std::uint64_t max_parts(std::uint64_t size_bound, std::uint64_t split)
+// needs, and at least 999, so that part numbers keep three digits unless more may be needed;
+// Errc::usage beyond what readers take.
+Result<std::uint64_t> max_parts(std::uint64_t size_bound, std::uint64_t split)
 {
-    return std::max<std::uint64_t>(999, (size_bound + split - 1) / split);
+    const std::uint64_t parts = std::max<std::uint64_t>(999, (size_bound + split - 1) / split);
+    if (parts > manifest::k_max_bundle_parts) {
+        return fail(Errc::usage,
+                    str_cat("--split ",
+                            split,
+                            " bytes could make up to ",
+                            parts,
+                            " parts, more than the ",
+                            manifest::k_max_bundle_parts,
+                            " a bundle may have: use a larger --split"));
+    }
+    return parts;
 }
 
 // Streams the header and every blob in `order` into the bundle (or its parts) and commits it.
@@ -476,9 +488,9 @@ Result<> write_bundle(const PackOptions& options,
     std::optional<bundle::PartWriter> parts;
     std::optional<AtomicFile> whole;
     if (options.split_size) {
-        parts.emplace(options.output,
-                      *options.split_size,
-                      max_parts(bundle_size_bound(header, bundle), *options.split_size));
+        AIRLOCK_TRY_ASSIGN(const std::uint64_t most,
+                           max_parts(bundle_size_bound(header, bundle), *options.split_size));
+        parts.emplace(options.output, *options.split_size, most);
     } else {
         AIRLOCK_TRY_ASSIGN(AtomicFile file, AtomicFile::create(options.output));
         whole.emplace(std::move(file));

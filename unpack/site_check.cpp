@@ -22,15 +22,19 @@ const char* channel_state_name(SiteCheck::Channel state)
     return "none";
 }
 
-Result<SiteCheck> check_against_inventory(const std::filesystem::path& inventory,
-                                          const manifest::BundleManifest& bundle,
-                                          const std::string& bundle_digest)
+Result<manifest::Inventory> load_inventory(const std::filesystem::path& path)
 {
-    AIRLOCK_TRY_ASSIGN(const std::string text, read_file(inventory, 256ULL << 20U));
-    AIRLOCK_TRY_ASSIGN(const manifest::Inventory site,
-                       manifest::parse_inventory(text, inventory.string()));
+    AIRLOCK_TRY_ASSIGN(const std::string text, read_file(path, 256ULL << 20U));
+    return manifest::parse_inventory(text, path.string());
+}
+
+SiteCheck check_against_inventory(const manifest::Inventory& site,
+                                  const std::string& inventory,
+                                  const manifest::BundleManifest& bundle,
+                                  const std::string& bundle_digest)
+{
     SiteCheck out;
-    out.inventory = inventory.string();
+    out.inventory = inventory;
     out.store = site.store;
     out.required = bundle.required.size();
     for (const auto& blob : bundle.required) {

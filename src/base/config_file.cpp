@@ -67,9 +67,13 @@ class LineParser
         if (m_pos < m_text.size() && m_text[m_pos] == '"') {
             return quoted();
         }
+        if (m_pos < m_text.size() && m_text[m_pos] == '\'') {
+            return literal();
+        }
         const std::size_t start = m_pos;
         while (m_pos < m_text.size() && m_text[m_pos] != ' ' && m_text[m_pos] != '\t'
-               && m_text[m_pos] != '#' && m_text[m_pos] != ',' && m_text[m_pos] != ']') {
+               && m_text[m_pos] != '#' && m_text[m_pos] != ',' && m_text[m_pos] != ']'
+               && m_text[m_pos] != '\'' && m_text[m_pos] != '"') {
             ++m_pos;
         }
         if (start == m_pos) {
@@ -98,6 +102,18 @@ class LineParser
             return error("a closing quote");
         }
         ++m_pos;
+        return out;
+    }
+
+    // A TOML literal string: '...', no escapes.
+    Result<std::string> literal()
+    {
+        const std::size_t end = m_text.find('\'', m_pos + 1);
+        if (end == std::string_view::npos) {
+            return error("a closing quote");
+        }
+        std::string out(m_text.substr(m_pos + 1, end - m_pos - 1));
+        m_pos = end + 1;
         return out;
     }
 
@@ -136,6 +152,9 @@ Result<std::vector<ConfigEntry>> parse_config(std::string_view text, const std::
 {
     if (text.size() > k_max_config) {
         return fail(Errc::usage, str_cat(source, ": larger than ", k_max_config, " bytes"));
+    }
+    if (text.starts_with("\xEF\xBB\xBF")) {
+        text.remove_prefix(3); // a byte order mark from an editor on Windows
     }
     std::vector<ConfigEntry> entries;
     std::size_t number = 0;

@@ -51,17 +51,20 @@ nlohmann::json summary_json(const unpack::ImportSummary& s)
                           {"tags", tags},
                           {"tagActions", actions}});
     }
-    return {{"ok", true},
-            {"store", s.store},
-            {"signers", signers_json(s.signers)},
-            {"images", images},
-            {"blobsWritten", s.blobs_written},
-            {"blobsPresent", s.blobs_present},
-            {"blobsMounted", s.blobs_mounted},
-            {"bytesWritten", s.bytes_written},
-            {"changed", s.index_changed || s.blobs_written > 0},
-            {"dryRun", s.dry_run},
-            {"bytesPresent", s.bytes_present}};
+    nlohmann::json doc = {{"ok", true},
+                          {"store", s.store},
+                          {"signers", signers_json(s.signers)},
+                          {"images", images},
+                          {"blobsWritten", s.blobs_written},
+                          {"blobsPresent", s.blobs_present},
+                          {"blobsMounted", s.blobs_mounted},
+                          {"bytesWritten", s.bytes_written},
+                          {"changed", s.index_changed || s.blobs_written > 0},
+                          {"dryRun", s.dry_run}};
+    if (s.dry_run) {
+        doc["bytesPresent"] = s.bytes_present; // dry runs count them; imports do not hash twice
+    }
+    return doc;
 }
 
 // --channel-state: where a docker:// store keeps its channel marks (other stores refuse it).

@@ -2,9 +2,11 @@
 #include "commands.hpp"
 
 #include <airlock/base/file.hpp>
+#include <airlock/base/str_cat.hpp>
 #include <airlock/unpack/inventory.hpp>
 #include <airlock/unpack/oci_store.hpp>
 
+#include <fstream>
 #include <iostream>
 
 namespace airlock::cli {
@@ -36,7 +38,21 @@ Result<InventoryOutcome> run_inventory(const InventoryOptions& o, const Settings
     }
     AIRLOCK_TRY_ASSIGN(const std::string inventory, unpack::store_inventory(store));
     if (o.output == "-") {
-        std::cout << inventory << '\n';
+        std::cout << inventory << '\n' << std::flush;
+        if (!std::cout) {
+            return fail(Errc::io, "cannot write the inventory to stdout");
+        }
+        return outcome;
+    }
+    std::error_code ec;
+    if (std::filesystem::exists(o.output, ec) && !std::filesystem::is_regular_file(o.output, ec)) {
+        // A pipe or device (-o >(ssh ...), /dev/stdout) is written into, not replaced.
+        std::ofstream out(o.output, std::ios::binary);
+        out << inventory << '\n';
+        out.flush();
+        if (!out) {
+            return fail(Errc::io, str_cat("cannot write the inventory to ", o.output));
+        }
         return outcome;
     }
     AIRLOCK_TRY(write_file_atomic(o.output, inventory + "\n"));

@@ -110,6 +110,11 @@ Result<std::filesystem::path> output_path(const std::string& text)
                             (path / "base.bundle").lexically_normal().string(),
                             ")"));
     }
+    // A device or pipe would be replaced by the bundle's rename, not written into.
+    if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
+        return fail(Errc::usage,
+                    str_cat("-o ", text, " is not a regular file: give the bundle's file name"));
+    }
     const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
     if (!fs::is_directory(dir, ec)) {
         return fail(Errc::not_found,
@@ -235,8 +240,14 @@ void print_text(const PackOutcome& outcome)
                   << "); the site needs them to import\n";
     }
     if (!summary.parts.empty()) {
-        std::cout << "in " << summary.parts.size() << " parts: " << summary.parts.front() << " ... "
-                  << summary.parts.back() << ", listed in " << outcome.output << ".parts.json\n";
+        std::cout << (summary.parts.size() == 1 ? str_cat("in 1 part: ", summary.parts.front())
+                                                : str_cat("in ",
+                                                          summary.parts.size(),
+                                                          " parts: ",
+                                                          summary.parts.front(),
+                                                          " ... ",
+                                                          summary.parts.back()))
+                  << ", listed in " << outcome.output << ".parts.json\n";
     }
     for (const auto& id : summary.signer_key_ids) {
         std::cout << "signed by " << id << '\n';

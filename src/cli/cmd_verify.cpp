@@ -43,6 +43,15 @@ Result<VerifyOutcome> run_verify(const VerifyCommandOptions& o, Context& ctx)
     ConsoleReporter reporter(ctx.global);
     AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust, ctx.settings));
     const std::vector<std::filesystem::path> dirs = parts_directories(o.trust);
+    std::optional<manifest::Inventory> site;
+    if (!o.against.empty()) {
+        if (o.partial) {
+            return fail(Errc::usage,
+                        "--against judges the whole bundle: leave out --partial, and give every "
+                        "part (--parts-dir)");
+        }
+        AIRLOCK_TRY_ASSIGN(site, unpack::load_inventory(o.against));
+    }
     VerifyOutcome outcome{o.bundle, o.partial, {}, {}, {}};
     AIRLOCK_TRY_ASSIGN(outcome.parts, bundle::verify_parts(o.bundle, keys, o.trust.required, dirs));
     if (outcome.parts && !outcome.parts->complete()) {
@@ -57,12 +66,13 @@ Result<VerifyOutcome> run_verify(const VerifyCommandOptions& o, Context& ctx)
     if (!whole && !outcome.parts) {
         return std::unexpected(std::move(whole.error()));
     }
-    if (whole && whole->ok() && !o.against.empty()) {
+    if (whole && whole->ok() && site) {
         const auto& header = whole->header;
-        AIRLOCK_TRY_ASSIGN(
-            outcome.site,
-            unpack::check_against_inventory(
-                o.against, header.manifest, "sha256:" + crypto::sha256_hex(header.manifest_bytes)));
+        outcome.site =
+            unpack::check_against_inventory(*site,
+                                            o.against,
+                                            header.manifest,
+                                            "sha256:" + crypto::sha256_hex(header.manifest_bytes));
     }
     outcome.whole = std::move(whole);
     return outcome;

@@ -3,6 +3,8 @@
 
 #include "json_shapes.hpp"
 
+#include <iostream>
+
 namespace airlock::cli {
 
 int exit_code_for(Errc code)
@@ -31,6 +33,12 @@ int exit_code_for(Errc code)
         break;
     }
     return k_exit_failure;
+}
+
+bool stdout_written()
+{
+    std::cout.flush();
+    return static_cast<bool>(std::cout);
 }
 
 int report_error(const Error& error, const GlobalOptions& options)

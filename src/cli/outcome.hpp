@@ -20,6 +20,9 @@ int exit_code_for(Errc code);
 // object on stdout) and returns its exit code.
 int report_error(const Error& error, const GlobalOptions& options);
 
+// Flushes stdout; false when anything printed on it was lost (a full disk, a closed pipe).
+bool stdout_written();
+
 // The exit code of an outcome: success. A command whose outcome can be a failure although the
 // command ran to its end (verify found a damaged part) overloads this for its outcome type.
 template<class Outcome> int exit_code_of(const Outcome& /*outcome*/)
@@ -38,6 +41,9 @@ template<class Outcome> int finish(const Result<Outcome>& outcome, const GlobalO
         print_json(*outcome);
     } else {
         print_text(*outcome);
+    }
+    if (!stdout_written()) {
+        return report_error(Error{Errc::io, "cannot write the result to stdout", {}}, options);
     }
     return exit_code_of(*outcome);
 }

@@ -60,8 +60,11 @@ std::vector<std::string> split_commas(const std::string& text)
     std::size_t start = 0;
     while (start <= text.size()) {
         const std::size_t comma = std::min(text.find(',', start), text.size());
-        if (comma > start) {
-            out.push_back(text.substr(start, comma - start));
+        std::string item = text.substr(start, comma - start);
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        if (!item.empty()) {
+            out.push_back(std::move(item));
         }
         start = comma + 1;
     }

@@ -39,3 +39,6 @@ check_json verify missing.json
 jq -e '.ok == false and .exitCode == 1 and (.against.missing | length) > 0' missing.json > /dev/null || fail "$(cat missing.json)"
 echo '{"format":"something"}' > notinv.json
 expect_fail 4 "notinv.json is not an airlock inventory" airlock verify v2.bundle --trusted-key k.pub --against notinv.json
+expect_fail 2 "--against judges the whole bundle: leave out --partial" \
+    airlock verify v2.bundle --trusted-key k.pub --against inv.json --partial
+expect_fail 1 "cannot open .*nowhere.json" airlock verify v2.bundle --trusted-key k.pub --against nowhere.json

@@ -110,3 +110,19 @@ airlock inventory --store oci:site -o - > inv-stdout.json
 cmp -s inv-stdout.json inv2.json || fail "inventory -o - is not the inventory"
 test ! -e ./- || fail "inventory -o - wrote a file named -"
 json usage 2 inventory-usage.json airlock inventory --store oci:site -o - --json
+
+step "a result that cannot be written is a failure, not a success"
+expect_fail 1 "cannot write the result to stdout" sh -c "\"$AIRLOCK\" images --store oci:site --json > /dev/full"
+expect_fail 1 "cannot write the inventory to stdout" sh -c "\"$AIRLOCK\" inventory --store oci:site -o - > /dev/full"
+
+step "-o of a pipe or device: the inventory is written into it; pack refuses it"
+mkfifo pipe
+cat pipe > from-pipe.json &
+airlock inventory --store oci:site -o pipe -q
+wait
+cmp -s from-pipe.json inv2.json || fail "inventory -o FIFO"
+test -p pipe || fail "inventory -o replaced the FIFO"
+expect_fail 1 "cannot write the inventory to /dev/full" airlock inventory --store oci:site -o /dev/full
+test -c /dev/full || fail "inventory -o replaced /dev/full"
+expect_fail 2 "-o pipe is not a regular file" airlock pack "oci:$images/sample:1.0" -o pipe --sign-key k.key
+test -p pipe || fail "pack -o replaced the FIFO"

@@ -32,7 +32,7 @@ if grep -q "site.bundle.001" err; then
     fail "the error names the first part, not the one that failed: $(cat err)"
 fi
 assert_eq "$(tree_digest store)" "$snapshot" "store after a failed read"
-assert_eq "$(ls store/.airlock)" "lock" "what stays in .airlock"
+assert_eq "$(ls store/.airlock | grep -v '^imports.json$')" "lock" "what stays in .airlock"
 expect_fail 1 "site.bundle.003.*Input/output error" \
     failing site.bundle.003 "$AIRLOCK" verify site.bundle.parts.json --trusted-key k.pub
 airlock import site.bundle.parts.json --to oci:store --trusted-key k.pub -q > /dev/null

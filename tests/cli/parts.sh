@@ -19,7 +19,8 @@ expect_fail 2 "invalid --split '4X'" airlock pack "oci:$images/sample:1.0" -o x.
 expect_fail 2 "--split .100. is under 1M" airlock pack "oci:$images/sample:1.0" -o x.bundle --sign-key k.key --split 100
 test ! -e x.bundle.001 || fail "a refused --split wrote parts"
 # Units and presets in any case.
-airlock pack "oci:$images/sample:1.0" -o f.bundle --sign-key k.key --split FAT32 -q > /dev/null
+airlock pack "oci:$images/sample:1.0" -o f.bundle --sign-key k.key --split FAT32 > f.txt
+grep -q "in 1 part: f.bundle.001, listed in f.bundle.parts.json" f.txt || fail "one part: $(cat f.txt)"
 airlock pack "oci:$images/sample:1.0" -o g.bundle --sign-key k.key --split 1gb -q > /dev/null
 test -f f.bundle.001 && test -f g.bundle.001 || fail "--split FAT32 / 1gb did not split"
 
@@ -63,3 +64,11 @@ step "the parts file is signed"
 jq -c '.manifest.parts[0].size = 1' stick1/site.bundle.parts.json > forged.json
 mv forged.json stick1/site.bundle.parts.json
 expect_fail 5 "does not match site.bundle.parts.json \(it was altered after signing\)" airlock verify stick1/site.bundle.parts.json --parts-dir stick2 --trusted-key k.pub
+
+step "names ending in digits: a whole bundle rel.2026, a split one s.20261201"
+airlock pack "oci:$images/sample:1.0" -o rel.2026 --sign-key k.key -q > /dev/null
+airlock verify rel.2026 --trusted-key k.pub -q > /dev/null
+airlock inspect rel.2026 > /dev/null
+airlock pack "oci:$images/sample:1.0" -o s.20261201 --sign-key k.key --split 1M -q > /dev/null
+airlock verify s.20261201 --trusted-key k.pub -q > /dev/null
+airlock verify s.20261201.002 --trusted-key k.pub -q > /dev/null

@@ -36,9 +36,9 @@ expect_fail 5 "" env AIRLOCK_TRUSTED_KEYS_DIR="$t/nokeys" "$AIRLOCK" verify b.bu
 step "insecure registries from the file: a plain-HTTP registry"
 start_registry plain reg
 push sample:1.0 library/sample:1.0 --dest-tls-verify=false
-printf 'insecure-registries = ["127.0.0.2:1", "%s"]\n' "$REGISTRY" > reg.conf
+printf "insecure-registries = ['127.0.0.2:1', '%s']\\n" "$REGISTRY" > reg.conf
 airlock pack "$REGISTRY/library/sample:1.0" -o r.bundle --sign-key k.key --config reg.conf -q > /dev/null
-AIRLOCK_INSECURE_REGISTRIES="127.0.0.2:1,$REGISTRY" airlock pack "$REGISTRY/library/sample:1.0" -o r2.bundle --sign-key k.key -q > /dev/null
+AIRLOCK_INSECURE_REGISTRIES="127.0.0.2:1, $REGISTRY " airlock pack "$REGISTRY/library/sample:1.0" -o r2.bundle --sign-key k.key -q > /dev/null
 
 step "mistakes: an unknown key, a malformed line, a missing file"
 printf 'store = "oci:/x"\nstroe = "oci:/y"\n' > typo.conf

@@ -89,3 +89,6 @@ for command in key pack verify inspect import images sign inventory status; do
         done
     done < "examples-$command.txt"
 done
+
+step "help of an unknown command"
+expect_fail 2 "unknown command 'pakc' for 'airlock help'; did you mean 'pack'\\?" airlock help pakc

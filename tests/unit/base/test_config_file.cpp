@@ -52,3 +52,14 @@ TEST_CASE("parse_config is bounded")
     }
     CHECK_FALSE(parse_config(many, "many.conf"));
 }
+
+TEST_CASE("parse_config: TOML literal strings and a byte order mark")
+{
+    const auto entries =
+        parse_config("\xEF\xBB\xBFstore = 'oci:/srv/a\\b'\nlist = ['x', \"y\"]\n", "c.conf");
+    REQUIRE(entries);
+    REQUIRE(entries->size() == 2);
+    CHECK((*entries)[0].values == std::vector<std::string>{"oci:/srv/a\\b"});
+    CHECK((*entries)[1].values == std::vector<std::string>{"x", "y"});
+    CHECK_FALSE(parse_config("store = 'open\n", "d.conf"));
+}

@@ -99,3 +99,28 @@ TEST_CASE("manifest::parse_parts_file refuses wrong types and unsafe names")
     CHECK(!parse_parts_file(R"({"manifest":)" + good_manifest + R"(,"signatures":[1]})"));
     CHECK(!parse_parts_file(R"({"manifest":)" + good_manifest + R"(,"signatures":"x"})"));
 }
+
+TEST_CASE("manifest::parse_parts_file takes sets of more than 999 parts, up to k_max_bundle_parts")
+{
+    const auto set_of = [](std::size_t count) {
+        PartsManifest list;
+        list.bundle = "b.bundle";
+        list.sha256 = std::string(64, 'a');
+        list.bundle_json_sha256 = std::string(64, 'b');
+        for (std::size_t i = 1; i <= count; ++i) {
+            std::string number = std::to_string(i);
+            number.insert(0, 6 - number.size(), '0');
+            list.parts.push_back({"b.bundle." + number, 1, std::string(64, 'c')});
+            list.size += 1;
+        }
+        return parts_file_to_json(list, {});
+    };
+    const auto thousand = set_of(1500);
+    REQUIRE(thousand);
+    const auto parsed = parse_parts_file(*thousand);
+    REQUIRE(parsed);
+    CHECK(parsed->manifest.parts.size() == 1500);
+    const auto too_many = set_of(k_max_bundle_parts + 1);
+    REQUIRE(too_many);
+    CHECK_FALSE(parse_parts_file(*too_many));
+}

@@ -11,6 +11,10 @@
 
 namespace airlock::manifest {
 
+// The most parts a split bundle may have (five-digit part numbers); its parts file then stays
+// under 16 MiB.
+inline constexpr std::size_t k_max_bundle_parts = 99999;
+
 // One piece of a bundle split for media: BUNDLE.001, BUNDLE.002, ...
 struct BundlePart
 {

@@ -3,6 +3,7 @@
 
 #include <airlock/base/error.hpp>
 #include <airlock/manifest/bundle_manifest.hpp>
+#include <airlock/manifest/inventory.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -38,10 +39,15 @@ struct SiteCheck
 
 const char* channel_state_name(SiteCheck::Channel state);
 
+// Reads the inventory file `path` (before the bundle, so that a wrong file is named at once).
+// Errc::format when it is not an inventory; Errc::io, Errc::not_found.
+Result<manifest::Inventory> load_inventory(const std::filesystem::path& path);
+
 // Checks `bundle` (whose bundle.json has the digest `bundle_digest`, "sha256:...") against the
-// inventory file `inventory`. Errc::format when it is not an inventory; Errc::io, not_found.
-Result<SiteCheck> check_against_inventory(const std::filesystem::path& inventory,
-                                          const manifest::BundleManifest& bundle,
-                                          const std::string& bundle_digest);
+// inventory `site` read from the file `inventory`.
+SiteCheck check_against_inventory(const manifest::Inventory& site,
+                                  const std::string& inventory,
+                                  const manifest::BundleManifest& bundle,
+                                  const std::string& bundle_digest);
 
 } // namespace airlock::unpack
