@@ -34,7 +34,7 @@ struct ImportCommandOptions
     bool dry_run = false;
 };
 
-nlohmann::json summary_json(const unpack::ImportSummary& s)
+nlohmann::json summary_json(const std::string& bundle, const unpack::ImportSummary& s)
 {
     nlohmann::json images = nlohmann::json::array();
     for (const auto& image : s.images) {
@@ -52,6 +52,7 @@ nlohmann::json summary_json(const unpack::ImportSummary& s)
                           {"tagActions", actions}});
     }
     nlohmann::json doc = {{"ok", true},
+                          {"bundle", bundle},
                           {"store", s.store},
                           {"signers", signers_json(s.signers)},
                           {"images", images},
@@ -115,6 +116,7 @@ Result<unpack::ImportOptions> import_options(const ImportCommandOptions& o,
 // What the import did, for both printers.
 struct ImportOutcome
 {
+    std::string bundle;
     unpack::ImportSummary summary;
 };
 
@@ -153,7 +155,7 @@ Result<ImportOutcome> run_import(const ImportCommandOptions& o, Context& ctx)
     if (!summary) {
         return std::unexpected(with_permission_hint(std::move(summary.error())));
     }
-    return ImportOutcome{std::move(*summary)};
+    return ImportOutcome{o.bundle, std::move(*summary)};
 }
 
 // What a dry run found: what the import would do, and that it did nothing.
@@ -201,7 +203,7 @@ void print_text(const ImportOutcome& outcome)
 
 void print_json(const ImportOutcome& outcome)
 {
-    cli::print_json(summary_json(outcome.summary));
+    cli::print_json(summary_json(outcome.bundle, outcome.summary));
 }
 
 } // namespace

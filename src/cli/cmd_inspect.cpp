@@ -202,7 +202,7 @@ void print_json(const InspectOutcome& outcome)
         doc["partsFile"] = outcome.parts->parts_file.string();
         nlohmann::json parts = nlohmann::json::array();
         for (const auto& part : outcome.parts->file.manifest.parts) {
-            parts.push_back(part.name);
+            parts.push_back({{"name", part.name}, {"size", part.size}});
         }
         doc["parts"] = parts;
     }

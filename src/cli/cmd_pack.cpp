@@ -268,7 +268,11 @@ void print_json(const PackOutcome& outcome)
                           {"signers", signers_json(summary.signer_key_ids)}};
     if (!summary.parts.empty()) {
         doc["partsFile"] = outcome.output + ".parts.json";
-        doc["parts"] = summary.parts;
+        nlohmann::json parts = nlohmann::json::array();
+        for (const auto& name : summary.parts) {
+            parts.push_back({{"name", name}});
+        }
+        doc["parts"] = parts;
     }
     if (!m.required.empty()) {
         doc["required"] = {

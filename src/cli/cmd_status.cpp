@@ -83,7 +83,7 @@ void print_json(const StatusOutcome& outcome)
     for (const auto& c : s.channels) {
         channels.push_back({{"name", c.name},
                             {"sequence", c.sequence},
-                            {"bundle", c.bundle},
+                            {"bundleDigest", c.bundle},
                             {"imported", c.imported}});
     }
     nlohmann::json imports = nlohmann::json::array();

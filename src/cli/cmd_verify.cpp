@@ -228,6 +228,7 @@ const char* state_name(bundle::PartCheck::State state)
     return "missing";
 }
 
+// Each part with what was found of it, as `parts` (the same key as pack's and inspect's list).
 nlohmann::json parts_json(const bundle::PartsReport& parts)
 {
     nlohmann::json list = nlohmann::json::array();
@@ -235,8 +236,13 @@ nlohmann::json parts_json(const bundle::PartsReport& parts)
         list.push_back(
             {{"name", part.name}, {"state", state_name(part.state)}, {"detail", part.detail}});
     }
+    return list;
+}
+
+// What the parts at hand allow.
+nlohmann::json parts_summary_json(const bundle::PartsReport& parts)
+{
     return {{"bundle", parts.bundle},
-            {"parts", list},
             {"intact", parts.intact},
             {"damaged", parts.damaged},
             {"missing", parts.missing},
@@ -308,6 +314,7 @@ void print_json(const VerifyOutcome& outcome)
     nlohmann::json doc = {{"ok", exit_code_of(outcome) == k_exit_ok}, {"bundle", outcome.bundle}};
     if (outcome.parts) {
         doc["parts"] = parts_json(*outcome.parts);
+        doc["partsSummary"] = parts_summary_json(*outcome.parts);
         if (missing_parts(outcome)) {
             doc["error"] = error_json(Error{Errc::not_found,
                                             str_cat("missing part(s) of ",
@@ -337,6 +344,18 @@ void print_json(const VerifyOutcome& outcome)
                     {"problemsNotShown", report.content.problems_not_kept}});
         if (outcome.site) {
             doc["against"] = site_json(*outcome.site);
+            if (!outcome.site->importable()) {
+                const bool missing = !outcome.site->missing.empty();
+                doc["error"] = error_json(
+                    Error{missing ? Errc::not_found : Errc::policy,
+                          missing ? str_cat("the site lacks ",
+                                            outcome.site->missing.size(),
+                                            " blob(s) the bundle needs")
+                                  : str_cat("the site's channel refuses the bundle (",
+                                            unpack::channel_state_name(outcome.site->channel),
+                                            ")"),
+                          {}});
+            }
         }
     }
     doc["exitCode"] = exit_code_of(outcome);

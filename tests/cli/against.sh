@@ -36,7 +36,7 @@ expect_fail 1 "the site lacks sha256:[0-9a-f]{64}, which the bundle needs" \
     airlock verify v2.bundle --trusted-key k.pub --against bare.json
 airlock verify v2.bundle --trusted-key k.pub --against bare.json --json > missing.json || true
 check_json verify missing.json
-jq -e '.ok == false and .exitCode == 1 and (.against.missing | length) > 0' missing.json > /dev/null || fail "$(cat missing.json)"
+jq -e '.ok == false and .exitCode == 1 and .error.class == "not_found" and (.against.missing | length) > 0' missing.json > /dev/null || fail "$(cat missing.json)"
 echo '{"format":"something"}' > notinv.json
 expect_fail 4 "notinv.json is not an airlock inventory" airlock verify v2.bundle --trusted-key k.pub --against notinv.json
 expect_fail 2 "--against judges the whole bundle: leave out --partial" \

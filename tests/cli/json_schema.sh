@@ -24,7 +24,7 @@ json pack 0 pack.json airlock pack "oci:$images/sample:1.0" "oci:$images/multi:l
     -o b.bundle --sign-key k.key --expires 30d --channel monthly --sequence 3 --json
 json pack 0 split.json airlock pack "oci:$images/sample:1.0" "oci:$images/sample:2.0" -o s.bundle \
     --sign-key k.key --split 1M --json
-jq -e '.partsFile == "s.bundle.parts.json" and (.parts | length) == 3 and .parts[0] == "s.bundle.001"' split.json > /dev/null ||
+jq -e '.partsFile == "s.bundle.parts.json" and (.parts | length) == 3 and .parts[0].name == "s.bundle.001"' split.json > /dev/null ||
     fail "pack --split --json does not list the parts: $(cat split.json)"
 airlock import "$images/../nothing" --to oci:x 2> /dev/null && fail "import of nothing exited 0"
 airlock import b.bundle --to oci:site --trusted-key k.pub -q > /dev/null

@@ -37,14 +37,14 @@ expect_fail 1 "missing part\(s\) of site.bundle: site.bundle.002, site.bundle.00
 code=0
 airlock verify stick1/site.bundle.parts.json --trusted-key k.pub --json > s1.json 2> /dev/null || code=$?
 assert_eq "$code" 1 "exit code of verify --json with parts missing"
-jq -e '.ok == false and .parts.intact == 1 and .parts.missing == 2 and .error.class == "not_found"
-       and ([.parts.parts[].state] == ["intact", "missing", "missing"])' s1.json > /dev/null \
+jq -e '.ok == false and .partsSummary.intact == 1 and .partsSummary.missing == 2 and .error.class == "not_found"
+       and ([.parts[].state] == ["intact", "missing", "missing"])' s1.json > /dev/null \
     || fail "verify --json with parts missing: $(cat s1.json)"
 airlock verify stick1/site.bundle.parts.json --partial --trusted-key k.pub --json > s1p.json
-jq -e '.ok == true and .parts.complete == false and .exitCode == 0' s1p.json > /dev/null \
+jq -e '.ok == true and .partsSummary.complete == false and .exitCode == 0' s1p.json > /dev/null \
     || fail "verify --partial --json: $(cat s1p.json)"
 airlock verify stick1/site.bundle.parts.json --parts-dir stick2 --trusted-key k.pub --json > whole.json
-jq -e '.ok == true and .parts.complete == true and .blobs > 0' whole.json > /dev/null \
+jq -e '.ok == true and .partsSummary.complete == true and .blobs > 0' whole.json > /dev/null \
     || fail "verify --json of every part: $(cat whole.json)"
 airlock verify stick1/site.bundle.001 --parts-dir stick2 --trusted-key k.pub > all.txt
 grep -q "every digest and size matches" all.txt || fail "the whole split bundle was not verified"
