@@ -30,15 +30,12 @@ struct ImagesOutcome
 
 Result<ImagesOutcome> run_images(const std::string& given, const Settings& settings)
 {
-    const std::string store_spec = settings.value(given, Setting::store);
-    ImagesOutcome outcome{unpack::default_store_path(), {}};
-    if (!store_spec.empty()) {
-        AIRLOCK_TRY_ASSIGN(outcome.store, unpack::parse_store_spec(store_spec));
-    }
+    ImagesOutcome outcome;
+    AIRLOCK_TRY_ASSIGN(outcome.store, settings.oci_store(given));
     const unpack::OciStore store(outcome.store);
-    // A store named on the command line must be there (a typo must not look like an empty
-    // store); the default store is simply empty until the first import.
-    if (!store_spec.empty() && !store.exists()) {
+    // A store named (on the command line or in the settings) must be there: a typo must not
+    // look like an empty store. The default store is simply empty until the first import.
+    if (!settings.value(given, Setting::store).empty() && !store.exists()) {
         return fail(Errc::not_found, "no store at oci:" + outcome.store.string());
     }
     AIRLOCK_TRY_ASSIGN(outcome.images, unpack::list_store_images(store));

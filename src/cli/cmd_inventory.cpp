@@ -28,10 +28,8 @@ struct InventoryOutcome
 
 Result<InventoryOutcome> run_inventory(const InventoryOptions& o, const Settings& settings)
 {
-    InventoryOutcome outcome{unpack::default_store_path(), o.output};
-    if (const std::string store = settings.value(o.store, Setting::store); !store.empty()) {
-        AIRLOCK_TRY_ASSIGN(outcome.store, unpack::parse_store_spec(store));
-    }
+    InventoryOutcome outcome{{}, o.output};
+    AIRLOCK_TRY_ASSIGN(outcome.store, settings.oci_store(o.store));
     const unpack::OciStore store(outcome.store);
     if (!store.exists()) {
         return fail(Errc::not_found, "no store at oci:" + outcome.store.string());

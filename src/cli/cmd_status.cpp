@@ -22,10 +22,8 @@ struct StatusOutcome
 
 Result<StatusOutcome> run_status(const std::string& given, const Context& ctx)
 {
-    StatusOutcome outcome{unpack::default_store_path(), ctx.settings.file(), {}};
-    if (const std::string spec = ctx.settings.value(given, Setting::store); !spec.empty()) {
-        AIRLOCK_TRY_ASSIGN(outcome.store, unpack::parse_store_spec(spec));
-    }
+    StatusOutcome outcome{{}, ctx.settings.file(), {}};
+    AIRLOCK_TRY_ASSIGN(outcome.store, ctx.settings.oci_store(given));
     const unpack::OciStore store(outcome.store);
     if (!given.empty() && !store.exists()) {
         return fail(Errc::not_found, "no store at oci:" + outcome.store.string());

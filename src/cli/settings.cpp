@@ -6,6 +6,7 @@
 #include <airlock/base/config_file.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/unpack/oci_store.hpp>
 
 #include <array>
 #include <cstdlib>
@@ -156,6 +157,15 @@ std::string Settings::value(std::string_view given, Setting setting) const
     }
     const auto found = m_values.find(setting);
     return found == m_values.end() || found->second.empty() ? "" : found->second.front();
+}
+
+Result<fs::path> Settings::oci_store(std::string_view given) const
+{
+    const std::string spec = value(given, Setting::store);
+    if (spec.empty()) {
+        return unpack::default_store_path();
+    }
+    return unpack::parse_store_spec(spec);
 }
 
 std::vector<std::string> Settings::values(const std::vector<std::string>& given,

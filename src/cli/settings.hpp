@@ -3,6 +3,7 @@
 
 #include <airlock/base/error.hpp>
 
+#include <filesystem>
 #include <map>
 #include <string>
 #include <string_view>
@@ -34,6 +35,10 @@ class Settings
 
     // Every value: `given`, the environment's (comma-separated) and the file's.
     std::vector<std::string> values(const std::vector<std::string>& given, Setting setting) const;
+
+    // The OCI store images, inventory and status read: `given`, else the setting, else the
+    // default store. Errc::usage for a store that is not oci:DIR.
+    Result<std::filesystem::path> oci_store(std::string_view given) const;
 
     // The file read; empty when there was none.
     const std::string& file() const
