@@ -23,6 +23,7 @@
 #include <airlock/unpack/import_log.hpp>
 #include <airlock/unpack/oci_store.hpp>
 
+#include <map>
 #include <optional>
 #include <set>
 
@@ -122,11 +123,12 @@ Result<> check_policy(const ImportOptions& options,
     return {};
 }
 
-// Applies the tag plan of every image the store takes; `latest` only to the newest image of
-// each repository in the bundle.
+// Applies the tag plan of every image the store takes, through `tags` (the store itself, or
+// a dry run's PlannedTags); `latest` only to the newest image of each repository in the bundle.
 Result<std::vector<ImportedImage>> apply_tags_to_store(const ImportOptions& options,
                                                        const manifest::BundleManifest& bundle,
                                                        Store& store,
+                                                       TagView& tags,
                                                        Reporter& reporter)
 {
     std::vector<ImportedImage> out;
@@ -140,7 +142,7 @@ Result<std::vector<ImportedImage>> apply_tags_to_store(const ImportOptions& opti
         ImportedImage imported{store.image_name(i), image.digest, image.version, {}};
         const auto plan =
             plan_tags(image, options.extra_tags, latest_candidates.contains(i), options.latest);
-        AIRLOCK_TRY_ASSIGN(imported.tags, apply_plan(store, i, image, *id, plan));
+        AIRLOCK_TRY_ASSIGN(imported.tags, apply_plan(tags, i, image, *id, plan));
         for (const auto& change : imported.tags) {
             if (change.action == TagChange::Action::kept) {
                 reporter.warn(str_cat(imported.name, ": ", change.note));
@@ -149,39 +151,6 @@ Result<std::vector<ImportedImage>> apply_tags_to_store(const ImportOptions& opti
         out.push_back(std::move(imported));
     }
     return out;
-}
-
-// From the store's first step to its last; on failure the caller has the store abandon.
-Result<std::vector<ImportedImage>> import_into(const ImportOptions& options,
-                                               bundle::BundleReader& reader,
-                                               Store& store,
-                                               ChannelGuard& channel,
-                                               Reporter& reporter)
-{
-    const auto& bundle = reader.header().manifest;
-    AIRLOCK_TRY(store.prepare(IncomingBundle{bundle, options.bundle}, channel, reporter));
-    std::vector<ImportedImage> images;
-    if (store.decides_tags_first()) {
-        AIRLOCK_TRY_ASSIGN(images, apply_tags_to_store(options, bundle, store, reporter));
-    }
-    DocumentCollector documents;
-    AIRLOCK_TRY_ASSIGN(bundle::BlobSink* const receiver, store.receiver(documents.documents()));
-    TeeSink sink(documents, receiver);
-    AIRLOCK_TRY(
-        store.received(reader.read_contents(sink, bundle::OnMismatch::stop, reporter, "import")));
-    AIRLOCK_TRY(store.ensure_required(documents.documents()));
-    const auto in_store = [&](const manifest::Digest& d) { return store.holds(d); };
-    const auto from_store = [&](const manifest::Digest& d) { return store.read_document(d); };
-    for (const auto& image : bundle.images) {
-        AIRLOCK_TRY(
-            check_image_closure(image, bundle, documents.documents(), in_store, from_store));
-    }
-    AIRLOCK_TRY(store.publish(documents.documents(), channel));
-    if (!store.decides_tags_first()) {
-        AIRLOCK_TRY_ASSIGN(images, apply_tags_to_store(options, bundle, store, reporter));
-    }
-    AIRLOCK_TRY(store.commit());
-    return images;
 }
 
 bool changes_a_tag(const std::vector<ImportedImage>& images)
@@ -195,6 +164,121 @@ bool changes_a_tag(const std::vector<ImportedImage>& images)
         }
     }
     return false;
+}
+
+// Every image's closure, against the bundle and what the store holds.
+Result<> check_closures(const manifest::BundleManifest& bundle,
+                        const Documents& documents,
+                        const Store& store)
+{
+    const auto in_store = [&](const manifest::Digest& d) { return store.holds(d); };
+    const auto from_store = [&](const manifest::Digest& d) { return store.read_document(d); };
+    for (const auto& image : bundle.images) {
+        AIRLOCK_TRY(check_image_closure(image, bundle, documents, in_store, from_store));
+    }
+    return {};
+}
+
+// The store's tags as a dry run's tag rules see them: read from the store, with the tags
+// this import would set so far laid over them, and nothing set in the store.
+class PlannedTags final : public TagView
+{
+  public:
+    PlannedTags(Store& store, const manifest::BundleManifest& bundle)
+        : m_store(store)
+        , m_bundle(bundle)
+    {
+    }
+
+    Result<std::optional<std::string>> tagged(std::size_t image, const std::string& tag) override
+    {
+        const auto planned = m_planned.find(key(image, tag));
+        if (planned == m_planned.end()) {
+            m_found.reset();
+            return m_store.tagged(image, tag);
+        }
+        m_found = planned->second;
+        return m_store.image_id(planned->second);
+    }
+
+    Result<std::string> tagged_version() override
+    {
+        return m_found ? m_bundle.images.at(*m_found).version : m_store.tagged_version();
+    }
+
+    Result<> set_tag(std::size_t image, const std::string& tag) override
+    {
+        m_planned[key(image, tag)] = image;
+        return {};
+    }
+
+  private:
+    std::string key(std::size_t image, const std::string& tag) const
+    {
+        return m_store.image_name(image) + ":" + tag;
+    }
+
+    Store& m_store;
+    const manifest::BundleManifest& m_bundle;
+    std::map<std::string, std::size_t> m_planned; // "name:tag" -> the image it would point at
+    std::optional<std::size_t> m_found;           // the planned image the last `tagged` found
+};
+
+// --dry-run: every check of an import, the one streaming pass verifying every blob into
+// nothing, the closure of every image against the store as it is, and each tag decided
+// against the store's tags without setting one. The store is not written.
+Result<> preview_into(const ImportOptions& options,
+                      bundle::BundleReader& reader,
+                      Store& store,
+                      ChannelGuard& channel,
+                      ImportSummary& summary,
+                      Reporter& reporter)
+{
+    const auto& bundle = reader.header().manifest;
+    AIRLOCK_TRY(store.prepare_preview(IncomingBundle{bundle, options.bundle}, channel, reporter));
+    DocumentCollector documents;
+    TeeSink sink(documents, nullptr);
+    AIRLOCK_TRY(reader.read_contents(sink, bundle::OnMismatch::stop, reporter, "verify"));
+    AIRLOCK_TRY_ASSIGN(const BlobCounts counts, store.preview(documents.documents()));
+    AIRLOCK_TRY(check_closures(bundle, documents.documents(), store));
+    PlannedTags tags(store, bundle);
+    AIRLOCK_TRY_ASSIGN(summary.images, apply_tags_to_store(options, bundle, store, tags, reporter));
+    summary.dry_run = true;
+    summary.blobs_written = counts.written;
+    summary.blobs_present = counts.present;
+    summary.blobs_mounted = counts.mounted;
+    summary.bytes_written = counts.bytes;
+    summary.bytes_present = counts.bytes_present;
+    summary.index_changed = changes_a_tag(summary.images);
+    return {};
+}
+
+// From the store's first step to its last; on failure the caller has the store abandon.
+Result<std::vector<ImportedImage>> import_into(const ImportOptions& options,
+                                               bundle::BundleReader& reader,
+                                               Store& store,
+                                               ChannelGuard& channel,
+                                               Reporter& reporter)
+{
+    const auto& bundle = reader.header().manifest;
+    AIRLOCK_TRY(store.prepare(IncomingBundle{bundle, options.bundle}, channel, reporter));
+    std::vector<ImportedImage> images;
+    if (store.decides_tags_first()) {
+        AIRLOCK_TRY_ASSIGN(images, apply_tags_to_store(options, bundle, store, store, reporter));
+    }
+    DocumentCollector documents;
+    AIRLOCK_TRY_ASSIGN(bundle::BlobSink* const receiver, store.receiver(documents.documents()));
+    TeeSink sink(documents, receiver);
+    AIRLOCK_TRY(
+        store.received(reader.read_contents(sink, bundle::OnMismatch::stop, reporter, "import")));
+    AIRLOCK_TRY(store.ensure_required(documents.documents()));
+    AIRLOCK_TRY(check_closures(bundle, documents.documents(), store));
+    AIRLOCK_TRY(store.publish(documents.documents(), channel));
+    if (!store.decides_tags_first()) {
+        AIRLOCK_TRY_ASSIGN(images, apply_tags_to_store(options, bundle, store, store, reporter));
+    }
+    AIRLOCK_TRY(store.commit());
+    return images;
 }
 
 // The directory of an OCI store spec (the default store included); nothing for other kinds.
@@ -227,61 +311,6 @@ ImportRecord import_record(const ImportOptions& options,
     return record;
 }
 
-// --dry-run on an OCI store: the one streaming pass verifies every blob into nothing; the
-// blobs a differential bundle needs and each image's closure are checked against the store as
-// it is; the tag rules run on a copy of its index. Nothing is written.
-Result<> preview_oci(const ImportOptions& options,
-                     bundle::BundleReader& reader,
-                     const OciStore& oci,
-                     ImportSummary& summary,
-                     Reporter& reporter)
-{
-    const auto& bundle = reader.header().manifest;
-    DocumentCollector documents;
-    TeeSink sink(documents, nullptr);
-    AIRLOCK_TRY(reader.read_contents(sink, bundle::OnMismatch::stop, reporter, "verify"));
-    for (const auto& blob : bundle.required) {
-        if (!oci.has_blob(blob.digest, blob.size)) {
-            return fail(Errc::not_found,
-                        str_cat(options.bundle.string(),
-                                " needs blob ",
-                                blob.digest.str(),
-                                ", which ",
-                                summary.store,
-                                " does not hold (the bundle was packed against ",
-                                bundle.since,
-                                ")"));
-        }
-    }
-    const auto in_store = [&](const manifest::Digest& d) { return oci.has_blob(d); };
-    const auto from_store = [&](const manifest::Digest& d) { return oci.read_document(d); };
-    for (const auto& image : bundle.images) {
-        AIRLOCK_TRY(
-            check_image_closure(image, bundle, documents.documents(), in_store, from_store));
-    }
-    for (const auto& blob : bundle.blobs) {
-        const bool present = oci.has_blob(blob.digest, blob.size);
-        (present ? summary.blobs_present : summary.blobs_written) += 1;
-        (present ? summary.bytes_present : summary.bytes_written) += blob.size;
-    }
-    std::vector<manifest::Descriptor> entries;
-    if (oci.exists()) {
-        AIRLOCK_TRY_ASSIGN(entries, oci.read_index());
-    }
-    IndexTags tags(entries, bundle.images);
-    const std::set<std::size_t> latest_candidates = newest_per_repository(bundle.images);
-    for (std::size_t i = 0; i < bundle.images.size(); ++i) {
-        const auto& image = bundle.images[i];
-        ImportedImage imported{image.name, image.digest, image.version, {}};
-        const auto plan =
-            plan_tags(image, options.extra_tags, latest_candidates.contains(i), options.latest);
-        AIRLOCK_TRY_ASSIGN(imported.tags, apply_plan(tags, i, image, image.digest.str(), plan));
-        summary.images.push_back(std::move(imported));
-    }
-    summary.index_changed = changes_a_tag(summary.images);
-    return {};
-}
-
 } // namespace
 
 const char* tag_action_name(TagChange::Action action)
@@ -304,16 +333,6 @@ import_bundle(const ImportOptions& options, const bundle::TrustedKeys& trusted, 
 {
     AIRLOCK_TRY(validate_tags(options.extra_tags));
     const auto root = oci_store_root(options.store);
-    std::optional<OciStore> preview;
-    if (options.dry_run) {
-        if (!root) {
-            return fail(Errc::unsupported,
-                        str_cat("import --dry-run previews oci: stores; ",
-                                options.store,
-                                " is not one (run verify to check the bundle itself)"));
-        }
-        preview.emplace(*root);
-    }
     AIRLOCK_TRY_ASSIGN(const std::unique_ptr<Store> store,
                        open_store(options.store, options.store_options));
     AIRLOCK_TRY_ASSIGN(bundle::BundleReader reader,
@@ -326,9 +345,8 @@ import_bundle(const ImportOptions& options, const bundle::TrustedKeys& trusted, 
                          "sha256:" + crypto::sha256_hex(reader.header().manifest_bytes),
                          options.allow_downgrade);
     AIRLOCK_TRY(check_policy(options, bundle, *store, channel, reporter));
-    if (preview) {
-        summary.dry_run = true;
-        AIRLOCK_TRY(preview_oci(options, reader, *preview, summary, reporter));
+    if (options.dry_run) {
+        AIRLOCK_TRY(preview_into(options, reader, *store, channel, summary, reporter));
         return summary;
     }
 

@@ -173,8 +173,11 @@ void print_preview(const unpack::ImportSummary& summary)
     std::cout << "dry run: the bundle verified and would import into " << printable(summary.store)
               << ": " << summary.blobs_written << " new blobs ("
               << human_size(summary.bytes_written) << "), " << summary.blobs_present
-              << " already present (" << human_size(summary.bytes_present)
-              << "); nothing was written\n";
+              << " already present"
+              << (summary.blobs_mounted > 0
+                      ? str_cat(", ", summary.blobs_mounted, " to mount from other repositories")
+                      : "")
+              << " (" << human_size(summary.bytes_present) << "); nothing was written\n";
 }
 
 void print_text(const ImportOutcome& outcome)
@@ -248,8 +251,8 @@ void register_import(CLI::App& app, Context& ctx)
                   "With --host-os-version: refuse Windows images newer than the host build");
     cmd->add_flag("--dry-run",
                   options->dry_run,
-                  "oci: stores: check everything an import checks and say what it would change; "
-                  "write nothing");
+                  "Check everything an import checks and say what it would change; change "
+                  "nothing in the store");
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback(
         [options, &ctx] { ctx.exit_code = finish(run_import(*options, ctx), ctx.global); });

@@ -10,6 +10,13 @@ start_service containerd containerd
 ctr_ls() { ctr -a "$CONTAINERD_SOCK" -n k8s.io images ls | awk 'NR > 1 { print $1, $3 }' | sort; }
 to="containerd:$CONTAINERD_SOCK?namespace=k8s.io"
 
+step "a dry run creates no image and sends no content"
+airlock import b.bundle --to "$to" --trusted-key k.pub --dry-run --json > dry.json
+check_json import dry.json
+jq -e '.dryRun == true and .blobsWritten > 0 and .blobsPresent == 0' dry.json > /dev/null || fail "dry run: $(cat dry.json)"
+assert_eq "$(ctr_ls | wc -l)" 0 "containerd images after a dry run"
+assert_eq "$(ctr -a "$CONTAINERD_SOCK" -n k8s.io content ls -q | wc -l)" 0 "containerd content after a dry run"
+
 step "import and list"
 airlock import b.bundle --to "$to" --trusted-key k.pub --json > b.json
 assert_eq "$(jq -r .store b.json)" "$to"
@@ -26,6 +33,12 @@ localhost/sample:latest $sample
 WANT
 diff want.txt images.txt || fail "containerd does not hold the bundle's tags and digests"
 ctr -a "$CONTAINERD_SOCK" -n k8s.io content ls | grep -q "${sample}" || fail "the manifest is not in the content store"
+
+step "a dry run of what containerd has: present, unchanged; of an older bundle: latest kept"
+airlock import b.bundle --to "$to" --trusted-key k.pub --dry-run --json > dry-again.json
+jq -e '.blobsWritten == 0 and .blobsPresent > 0 and .changed == false' dry-again.json > /dev/null || fail "dry run of an imported bundle: $(cat dry-again.json)"
+airlock import a.bundle --to "$to" --trusted-key k.pub --dry-run > dry-older.txt 2> dry-older.err
+grep -q "^localhost/sample:latest  kept" dry-older.txt || fail "latest preview: $(cat dry-older.txt)"
 
 step "re-import changes nothing; an older bundle does not move latest"
 airlock import b.bundle --to "$to" --trusted-key k.pub > again.txt

@@ -10,6 +10,13 @@ start_service docker docker
 docker() { /usr/bin/docker --host "unix://$DOCKER_SOCK" "$@"; }
 to="docker-engine:unix://$DOCKER_SOCK"
 
+step "a dry run loads and tags nothing"
+airlock import a.bundle --to "$to" --trusted-key k.pub --dry-run --json > dry.json
+check_json import dry.json
+jq -e '.dryRun == true and .blobsWritten > 0 and .blobsPresent == 0' dry.json > /dev/null || fail "dry run: $(cat dry.json)"
+assert_eq "$(jq -r '[.images[0].tagActions[].action] | unique | join(" ")' dry.json)" added
+assert_eq "$(docker images -a -q | wc -l)" 0 "engine images after a dry run"
+
 step "import and list"
 airlock import a.bundle --to "$to" --trusted-key k.pub --json > a.json
 assert_eq "$(jq -r .store a.json)" "$to"
@@ -26,6 +33,12 @@ step "a newer bundle moves latest; the multi-platform image loads its linux/amd6
 airlock import b.bundle --to "$to" --trusted-key k.pub -q > /dev/null
 assert_eq "$(docker image inspect localhost/sample:latest | jq -r '.[0].Config.Labels["org.opencontainers.image.version"]')" "2.0.0"
 docker image inspect localhost/multi:ltsc | jq -e '.[0].Os == "linux" and .[0].Architecture == "amd64"' > /dev/null
+
+step "a dry run of what the engine has: present, unchanged; of an older bundle: latest kept"
+airlock import b.bundle --to "$to" --trusted-key k.pub --dry-run --json > dry-again.json
+jq -e '.blobsWritten == 0 and .blobsPresent > 0 and .changed == false' dry-again.json > /dev/null || fail "dry run of a loaded bundle: $(cat dry-again.json)"
+airlock import a.bundle --to "$to" --trusted-key k.pub --dry-run > dry-older.txt 2> dry-older.err
+grep -q "^localhost/sample:latest  kept" dry-older.txt || fail "latest preview: $(cat dry-older.txt)"
 
 step "re-import changes nothing; an older bundle does not move latest"
 airlock import b.bundle --to "$to" --trusted-key k.pub > again.txt

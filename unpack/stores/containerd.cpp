@@ -74,6 +74,28 @@ class Ctr
         return images;
     }
 
+    // The digests of every blob in containerd's content store.
+    Result<std::set<std::string>> blobs() const
+    {
+        auto out = run_command(command({"content", "ls", "--quiet"}));
+        if (!out) {
+            return fail(Errc::network,
+                        str_cat("cannot list containerd content at ",
+                                m_target.socket,
+                                ": ",
+                                out.error().message));
+        }
+        std::set<std::string> digests;
+        std::istringstream lines(*out);
+        std::string line;
+        while (std::getline(lines, line)) {
+            if (!line.empty()) {
+                digests.insert(line);
+            }
+        }
+        return digests;
+    }
+
     Result<std::string> content(const std::string& digest) const
     {
         return run_command(command({"content", "get", digest}));
@@ -170,6 +192,19 @@ class ContainerdStore final : public Store
         m_bundle = &bundle.manifest;
         AIRLOCK_TRY_ASSIGN(m_held, m_ctr.images());
         return {};
+    }
+
+    // containerd's content store says which of the bundle's blobs it has.
+    Result<BlobCounts> preview(const Documents& /*documents*/) override
+    {
+        AIRLOCK_TRY_ASSIGN(const std::set<std::string> held, m_ctr.blobs());
+        BlobCounts counts;
+        for (const auto& blob : m_bundle->blobs) {
+            const bool present = held.contains(blob.digest.str());
+            (present ? counts.present : counts.written) += 1;
+            (present ? counts.bytes_present : counts.bytes) += blob.size;
+        }
+        return counts;
     }
 
     bool decides_tags_first() const override

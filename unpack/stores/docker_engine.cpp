@@ -221,10 +221,9 @@ class EngineSink final : public bundle::BlobSink
         return m_bytes_sent;
     }
 
-  private:
-    // Picks each image's manifest for the engine's platform and starts the load if anything
-    // is missing from the engine. All manifests precede the configs and layers in a bundle.
-    Result<> select()
+    // Picks each image's manifest for the engine's platform and learns which images the engine
+    // has already; nothing is sent.
+    Result<> plan()
     {
         m_selected = true;
         http::Client http;
@@ -243,6 +242,36 @@ class EngineSink final : public bundle::BlobSink
             }
             m_images.push_back(std::move(engine_image));
         }
+        return {};
+    }
+
+    // What the load would send (written, bytes) and what the engine has (present,
+    // bytes_present), by the configs and layers of the selected manifests.
+    BlobCounts planned_counts() const
+    {
+        BlobCounts counts;
+        std::set<manifest::Digest> seen;
+        for (const auto& image : m_images) {
+            std::vector<Descriptor> blobs = image.manifest.layers;
+            blobs.push_back(image.manifest.config);
+            for (const auto& blob : blobs) {
+                if (!seen.insert(blob.digest).second) {
+                    continue;
+                }
+                const bool sent = m_needed.contains(blob.digest);
+                (sent ? counts.written : counts.present) += 1;
+                (sent ? counts.bytes : counts.bytes_present) += blob.size;
+            }
+        }
+        return counts;
+    }
+
+  private:
+    // plan(), then the load when anything is missing from the engine. All manifests precede
+    // the configs and layers in a bundle, so this runs at the first config or layer.
+    Result<> select()
+    {
+        AIRLOCK_TRY(plan());
         if (m_needed.empty()) {
             return {};
         }
@@ -431,6 +460,14 @@ class DockerEngineStore final : public Store
     {
         m_sink.emplace(m_engine, *m_bundle, m_platform, documents, *m_reporter);
         return &*m_sink;
+    }
+
+    // The images the engine has are judged by their image IDs, as the load would be.
+    Result<BlobCounts> preview(const Documents& documents) override
+    {
+        m_sink.emplace(m_engine, *m_bundle, m_platform, documents, *m_reporter);
+        AIRLOCK_TRY(m_sink->plan());
+        return m_sink->planned_counts();
     }
 
     Result<> received(Result<bundle::ContentReport> streamed) override

@@ -187,6 +187,34 @@ class OciLayoutStore final : public Store
         return {};
     }
 
+    // Nothing created: not the store, its lock, nor staging.
+    Result<> prepare_preview(const IncomingBundle& bundle,
+                             ChannelGuard& /*channel*/,
+                             Reporter& reporter) override
+    {
+        m_bundle = &bundle.manifest;
+        m_bundle_path = bundle.path;
+        m_reporter = &reporter;
+        return {};
+    }
+
+    // The tag rules run on a copy of index.json that is never written.
+    Result<BlobCounts> preview(const Documents& documents) override
+    {
+        AIRLOCK_TRY(ensure_required(documents));
+        BlobCounts counts;
+        for (const auto& blob : m_bundle->blobs) {
+            const bool present = m_store.has_blob(blob.digest, blob.size);
+            (present ? counts.present : counts.written) += 1;
+            (present ? counts.bytes_present : counts.bytes) += blob.size;
+        }
+        if (m_store.exists()) {
+            AIRLOCK_TRY_ASSIGN(m_entries, m_store.read_index());
+        }
+        m_tags.emplace(m_entries, m_bundle->images);
+        return counts;
+    }
+
     Result<bundle::BlobSink*> receiver(const Documents& /*documents*/) override
     {
         m_sink.emplace(m_store, m_staging->path());

@@ -260,12 +260,69 @@ class PushSink final : public bundle::BlobSink
         return {};
     }
 
+    // --dry-run: what the push would find, by asking the registry only. A blob the first
+    // repository that needs it lacks counts as mounted when a repository this machine pushed it
+    // to still holds it. Fails as ensure_required would when a blob a differential bundle left
+    // out is in none of them.
+    Result<BlobCounts> preview(const std::string& store)
+    {
+        if (!m_needers_known) {
+            map_needers();
+        }
+        BlobCounts counts;
+        for (const auto& blob : m_bundle.blobs) {
+            const auto it = m_needers.find(blob.digest);
+            if (it == m_needers.end() || it->second.empty()) {
+                continue; // manifests, pushed through their own endpoint
+            }
+            AIRLOCK_TRY_ASSIGN(const Reach reach, reach_of(blob.digest, it->second.front()));
+            (reach == Reach::absent ? counts.written
+             : reach == Reach::held ? counts.present
+                                    : counts.mounted) += 1;
+            (reach == Reach::absent ? counts.bytes : counts.bytes_present) += blob.size;
+        }
+        for (const auto& blob : m_bundle.required) {
+            for (const auto& repository : m_needers[blob.digest]) {
+                AIRLOCK_TRY_ASSIGN(const Reach reach, reach_of(blob.digest, repository));
+                if (reach == Reach::absent) {
+                    return std::unexpected(
+                        missing_required_blob(m_bundle, repository, blob, store));
+                }
+            }
+        }
+        return counts;
+    }
+
     const BlobCounts& counts() const
     {
         return m_counters;
     }
 
   private:
+    enum class Reach {
+        held,      // the repository has the blob
+        mountable, // another repository this machine pushed it to has it
+        absent,
+    };
+
+    Result<Reach> reach_of(const manifest::Digest& digest, const std::string& repository)
+    {
+        AIRLOCK_TRY_ASSIGN(const bool held, m_client.blob_exists(m_http, repository, digest));
+        if (held) {
+            return Reach::held;
+        }
+        for (const auto& from : std::vector<std::string>(m_record.repositories(digest))) {
+            if (from == repository) {
+                continue;
+            }
+            AIRLOCK_TRY_ASSIGN(const bool there, m_client.blob_exists(m_http, from, digest));
+            if (there) {
+                return Reach::mountable;
+            }
+        }
+        return Reach::absent;
+    }
+
     // Which repositories need each config and layer, first needer first.
     void map_needers()
     {
@@ -464,6 +521,12 @@ class RegistryStore final : public Store
                                                              "; no tag was changed")));
         }
         return {};
+    }
+
+    Result<BlobCounts> preview(const Documents& documents) override
+    {
+        AIRLOCK_TRY(receiver(documents));
+        return m_sink->preview(name());
     }
 
     Result<> ensure_required(const Documents& /*documents*/) override

@@ -14,6 +14,9 @@
 //   [tag steps]         tagged, tagged_version, set_tag (TagView) for every planned tag
 //   commit              the tags become visible
 //
+// import --dry-run calls add_channel_states, prepare_preview, the verifying pass into nothing,
+// preview, the closure check, and decides every tag against the store without setting one.
+//
 // Any failure: abandon() undoes what the import created. Adding a store = one file in this
 // folder that implements Store, and one row in open_store.cpp.
 
@@ -40,11 +43,12 @@ namespace airlock::unpack {
 // What a store did with the blobs of one import, for the summary.
 struct BlobCounts
 {
-    std::uint64_t written = 0;    // blobs the store did not have
-    std::uint64_t present = 0;    // blobs it had already
-    std::uint64_t mounted = 0;    // blobs a registry mounted from another repository
-    std::uint64_t bytes = 0;      // bytes of the written blobs
-    bool manifests_added = false; // untagged manifests became part of the store
+    std::uint64_t written = 0;       // blobs the store did not have
+    std::uint64_t present = 0;       // blobs it had already
+    std::uint64_t mounted = 0;       // blobs a registry mounted from another repository
+    std::uint64_t bytes = 0;         // bytes of the written blobs
+    std::uint64_t bytes_present = 0; // previews: bytes of the present and mounted blobs
+    bool manifests_added = false;    // untagged manifests became part of the store
 };
 
 // The bundle an import is reading, for the stores' steps and messages.
@@ -84,6 +88,19 @@ class Store : public TagView
     // keep channel marks of their own add and check them here. Nothing visible changes.
     virtual Result<>
     prepare(const IncomingBundle& bundle, ChannelGuard& channel, Reporter& reporter) = 0;
+
+    // prepare for --dry-run: what preview and the tag lookups need, and nothing written. By
+    // default prepare itself, for stores whose prepare writes nothing.
+    virtual Result<>
+    prepare_preview(const IncomingBundle& bundle, ChannelGuard& channel, Reporter& reporter)
+    {
+        return prepare(bundle, channel, reporter);
+    }
+
+    // --dry-run, after the verifying pass: readies image_id, holds and the tag lookups without
+    // changing the store, fails as ensure_required would, and counts what the import would
+    // write (written, bytes) and what the store has already (present, mounted, bytes_present).
+    virtual Result<BlobCounts> preview(const Documents& documents) = 0;
 
     // True when the tags must be decided before the stream, because they are written into
     // what the store receives.
