@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "help_text.hpp"
 
+#include "console.hpp"
+#include "usage_errors.hpp"
+
+#include <iostream>
 #include <map>
 #include <string>
 
@@ -65,7 +69,50 @@ void add_help_footers(CLI::App& app)
             footer = "\nExamples:\n" + found->second;
         }
         command->footer(footer + k_global_options);
+        for (CLI::App* sub : command->get_subcommands({})) {
+            sub->footer(footer + k_global_options); // `key generate --help`: its command's examples
+        }
     }
+}
+
+std::optional<std::vector<std::string>> help_topics(const std::vector<std::string>& args)
+{
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--progress" || args[i] == "--config") {
+            ++i; // its value
+        } else if (!args[i].starts_with('-')) {
+            if (args[i] != "help") {
+                return std::nullopt;
+            }
+            return std::vector<std::string>(args.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                                            args.end());
+        }
+    }
+    return std::nullopt;
+}
+
+int print_help(const CLI::App& app, const std::vector<std::string>& topics)
+{
+    const CLI::App* topic = &app;
+    std::string path = "airlock help";
+    for (const auto& word : topics) {
+        const CLI::App* found = nullptr;
+        std::vector<std::string> names;
+        for (const CLI::App* sub : topic->get_subcommands({})) {
+            found = sub->check_name(word) ? sub : found;
+            names.push_back(sub->get_name());
+        }
+        if (found == nullptr) {
+            const std::string near = nearest(word, names);
+            std::cerr << "airlock: error: unknown command '" << printable(word) << "' for '" << path
+                      << "'" << (near.empty() ? "" : "; did you mean '" + near + "'?") << '\n';
+            return k_exit_usage;
+        }
+        topic = found;
+        path += " " + found->get_name();
+    }
+    std::cout << topic->help();
+    return k_exit_ok;
 }
 
 } // namespace airlock::cli

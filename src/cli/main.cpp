@@ -94,24 +94,8 @@ int main(int argc, char** argv)
     one_value_per_flag(app);
     add_help_footers(app);
     const std::vector<std::string> args(argv + 1, argv + argc);
-    if (!args.empty() && args.front() == "help") { // `airlock help [COMMAND]`, as git and docker
-        const CLI::App* topic = &app;
-        std::vector<std::string> commands;
-        if (args.size() > 1) {
-            for (const CLI::App* sub : app.get_subcommands({})) {
-                topic = sub->check_name(args[1]) ? sub : topic;
-                commands.push_back(sub->get_name());
-            }
-            if (topic == &app) {
-                const std::string near = nearest(args[1], commands);
-                std::cerr << "airlock: error: unknown command '" << printable(args[1])
-                          << "' for 'airlock help'"
-                          << (near.empty() ? "" : "; did you mean '" + near + "'?") << '\n';
-                return k_exit_usage;
-            }
-        }
-        std::cout << topic->help();
-        return k_exit_ok;
+    if (const auto topics = help_topics(args)) {
+        return print_help(app, *topics);
     }
     try {
         app.parse(argc, argv);

@@ -20,6 +20,9 @@ jq -e '.ok == false and .error.class == "usage" and (.error.message | test("--tr
 step "airlock help"
 airlock help | grep -q "Subcommands:" || fail "airlock help printed no commands"
 airlock help pack | grep -q -- "--split" || fail "airlock help pack is not pack's help"
+airlock -q --progress none help pack | grep -q -- "--split" || fail "help after global options is not pack's help"
+airlock help key generate | grep -q -- "--type" || fail "airlock help key generate is not its help"
+airlock key generate --help | grep -q "^  -q,--quiet" || fail "key generate --help does not list the options of every command"
 
 step "arguments of the wrong kind are named before any work"
 make_key k
@@ -92,3 +95,4 @@ done
 
 step "help of an unknown command"
 expect_fail 2 "unknown command 'pakc' for 'airlock help'; did you mean 'pack'\\?" airlock help pakc
+expect_fail 2 "unknown command 'generat' for 'airlock help key'; did you mean 'generate'\\?" airlock help key generat
