@@ -67,11 +67,15 @@ Result<SignatureCheck> check_signatures(std::string_view signed_bytes,
                                         std::string_view document)
 {
     if (trusted.empty()) {
-        return fail(Errc::signature_invalid,
-                    str_cat("no trusted keys: give --trusted-key PUB or install keys (*.pub) in ",
-                            directory_state(trusted.directory().empty()
-                                                ? fs::path(k_default_trusted_keys_dir)
-                                                : trusted.directory())));
+        return fail(
+            Errc::signature_invalid,
+            str_cat("no trusted keys: give --trusted-key PUB or install keys (*.pub) in ",
+                    directory_state(trusted.directory().empty()
+                                        ? fs::path(k_default_trusted_keys_dir)
+                                        : trusted.directory()),
+                    trusted.directory_origin().empty()
+                        ? ""
+                        : str_cat(" (the directory is set by ", trusted.directory_origin(), ")")));
     }
     if (signatures.empty()) {
         return fail(Errc::signature_invalid, "the bundle is not signed");

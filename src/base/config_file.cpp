@@ -8,7 +8,6 @@ namespace airlock {
 
 namespace {
 
-constexpr std::size_t k_max_config = 64U << 10U;
 constexpr std::size_t k_max_entries = 256;
 constexpr std::size_t k_max_values = 64;
 

@@ -110,6 +110,9 @@ Result<unpack::ImportOptions> import_options(const ImportCommandOptions& o,
         AIRLOCK_TRY_ASSIGN(options.store_options.channel_state,
                            parse_channel_state(o.channel_state));
     }
+    if (auto checked = unpack::check_store_spec(options.store, options.store_options); !checked) {
+        return std::unexpected(settings.blame(std::move(checked.error()), o.store, Setting::store));
+    }
     return options;
 }
 

@@ -36,8 +36,12 @@ Result<std::string> config_path(const std::string& given)
     std::string named = given.empty() ? env("AIRLOCK_CONFIG") : given;
     std::error_code ec;
     if (!named.empty()) {
-        if (!fs::is_regular_file(named, ec)) {
+        if (!fs::exists(named, ec)) {
             return fail(Errc::not_found, str_cat("configuration file ", named, " does not exist"));
+        }
+        if (!fs::is_regular_file(named, ec)) {
+            return fail(Errc::usage,
+                        str_cat("configuration file ", named, " is not a regular file"));
         }
         return named;
     }
@@ -115,8 +119,18 @@ Result<Settings> Settings::load(const std::string& config)
     if (out.m_file.empty()) {
         return out;
     }
-    AIRLOCK_TRY_ASSIGN(const std::string text, read_file(out.m_file, 1U << 20U));
-    AIRLOCK_TRY_ASSIGN(const std::vector<ConfigEntry> entries, parse_config(text, out.m_file));
+    auto text = read_file(out.m_file, k_max_config);
+    if (!text) {
+        return std::unexpected(text.error().code == Errc::format
+                                   ? Error{Errc::usage,
+                                           str_cat(out.m_file,
+                                                   ": larger than ",
+                                                   k_max_config,
+                                                   " bytes; a settings file is a few lines"),
+                                           {}}
+                                   : text.error());
+    }
+    AIRLOCK_TRY_ASSIGN(const std::vector<ConfigEntry> entries, parse_config(*text, out.m_file));
     std::vector<std::string> keys;
     for (const Setting s : k_settings) {
         keys.emplace_back(setting_key(s));
@@ -142,9 +156,42 @@ Result<Settings> Settings::load(const std::string& config)
                 Errc::usage,
                 str_cat(out.m_file, ":", entry.line, ": '", entry.key, "' takes one value"));
         }
+        if (const auto first = out.m_lines.find(setting); first != out.m_lines.end()) {
+            return fail(Errc::usage,
+                        str_cat(out.m_file,
+                                ":",
+                                entry.line,
+                                ": '",
+                                entry.key,
+                                "' is set twice (first on line ",
+                                first->second,
+                                "); keep one"));
+        }
         out.m_values[setting] = entry.values;
+        out.m_lines[setting] = entry.line;
     }
     return out;
+}
+
+std::string Settings::origin(std::string_view given, Setting setting) const
+{
+    if (!given.empty()) {
+        return {};
+    }
+    if (!env(setting_env(setting)).empty()) {
+        return setting_env(setting);
+    }
+    const auto line = m_lines.find(setting);
+    return line == m_lines.end() ? std::string() : str_cat(m_file, ":", line->second);
+}
+
+Error Settings::blame(Error error, std::string_view given, Setting setting) const
+{
+    const std::string from = origin(given, setting);
+    if (!from.empty()) {
+        error.message += str_cat(" (", setting_key(setting), " is set by ", from, ")");
+    }
+    return error;
 }
 
 std::string Settings::value(std::string_view given, Setting setting) const
@@ -165,7 +212,11 @@ Result<fs::path> Settings::oci_store(std::string_view given) const
     if (spec.empty()) {
         return unpack::default_store_path();
     }
-    return unpack::parse_store_spec(spec);
+    auto root = unpack::parse_store_spec(spec);
+    if (!root) {
+        return std::unexpected(blame(std::move(root.error()), given, Setting::store));
+    }
+    return root;
 }
 
 std::vector<std::string> Settings::values(const std::vector<std::string>& given,

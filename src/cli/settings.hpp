@@ -40,6 +40,14 @@ class Settings
     // default store. Errc::usage for a store that is not oci:DIR.
     Result<std::filesystem::path> oci_store(std::string_view given) const;
 
+    // Where the value of `setting` comes from when not from the command line (`given` empty):
+    // the environment variable's name or FILE:LINE; empty when given or not set.
+    std::string origin(std::string_view given, Setting setting) const;
+
+    // `error` about the value of `setting`, saying where that value came from when it was
+    // not typed on the command line, so that a bad AIRLOCK_STORE is not a mystery.
+    Error blame(Error error, std::string_view given, Setting setting) const;
+
     // The file read; empty when there was none.
     const std::string& file() const
     {
@@ -49,6 +57,7 @@ class Settings
   private:
     std::string m_file;
     std::map<Setting, std::vector<std::string>> m_values;
+    std::map<Setting, std::size_t> m_lines; // of each value in the file
 };
 
 // The file key and environment variable of `setting`.

@@ -29,7 +29,13 @@ Result<bundle::TrustedKeys> load_trusted_keys(const TrustOptions& options, const
         dir = bundle::k_default_trusted_keys_dir;
     }
     const std::vector<std::filesystem::path> files(options.keys.begin(), options.keys.end());
-    return bundle::TrustedKeys::load(files, dir);
+    auto keys = bundle::TrustedKeys::load(files, dir);
+    if (!keys) {
+        return std::unexpected(
+            settings.blame(std::move(keys.error()), options.dir, Setting::trusted_keys_dir));
+    }
+    keys->set_directory_origin(settings.origin(options.dir, Setting::trusted_keys_dir));
+    return keys;
 }
 
 std::vector<std::filesystem::path> parts_directories(const TrustOptions& options)

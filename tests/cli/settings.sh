@@ -50,3 +50,16 @@ expect_fail 2 "quote.conf:1: expected a closing quote" airlock images --config q
 expect_fail 1 "configuration file $t/none.conf does not exist" airlock images --config "$t/none.conf"
 airlock images --config typo.conf --json > typo.json || true
 check_json usage typo.json
+printf 'store = "oci:/x"\n# later\nstore = "oci:/y"\n' > twice.conf
+expect_fail 2 "twice.conf:3: 'store' is set twice \(first on line 1\)" airlock images --config twice.conf
+head -c 70000 /dev/zero | tr '\0' '#' > big.conf
+expect_fail 2 "big.conf: larger than 65536 bytes" airlock images --config big.conf
+mkfifo fifo.conf
+expect_fail 2 "configuration file $t/fifo.conf is not a regular file" airlock images --config "$t/fifo.conf"
+
+step "a bad value says where it was set"
+printf 'store = "ocí:/x"\n' > badstore.conf
+expect_fail 2 "unsupported store 'ocí:/x'.* \(store is set by badstore.conf:1\)" airlock import b.bundle --config badstore.conf
+expect_fail 2 "unsupported store 'nope'.* \(store is set by AIRLOCK_STORE\)" env AIRLOCK_STORE=nope "$AIRLOCK" import b.bundle
+expect_fail 2 "\(store is set by AIRLOCK_STORE\)" env AIRLOCK_STORE=docker://x "$AIRLOCK" images
+expect_fail 5 "$t/nowhere \(no such directory\) \(the directory is set by AIRLOCK_TRUSTED_KEYS_DIR\)" env AIRLOCK_TRUSTED_KEYS_DIR="$t/nowhere" "$AIRLOCK" verify b.bundle

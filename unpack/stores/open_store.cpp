@@ -49,4 +49,10 @@ Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOpti
                         "docker-engine[:unix:///PATH] or containerd[:SOCKET][?namespace=NS]"));
 }
 
+Result<> check_store_spec(std::string_view spec, const StoreOptions& options)
+{
+    AIRLOCK_TRY(open_store(spec, options)); // opening reads and connects nothing
+    return {};
+}
+
 } // namespace airlock::unpack

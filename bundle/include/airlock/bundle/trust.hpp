@@ -43,9 +43,22 @@ class TrustedKeys
         return m_dir;
     }
 
+    // Where the directory was named when not on the command line (an environment variable,
+    // FILE:LINE), said with it when no key is found; empty otherwise.
+    void set_directory_origin(std::string origin)
+    {
+        m_dir_origin = std::move(origin);
+    }
+
+    const std::string& directory_origin() const
+    {
+        return m_dir_origin;
+    }
+
   private:
     std::vector<crypto::PublicKey> m_keys;
     std::filesystem::path m_dir;
+    std::string m_dir_origin;
 };
 
 struct SignatureCheck

@@ -66,4 +66,8 @@ struct StoreOptions
     std::optional<ChannelStatePlace> channel_state; // docker:// only; registry when not given
 };
 
+// Whether `spec` names a store import can open with `options` (a known kind, well formed, no
+// option it does not take), without touching it. Errc::usage.
+Result<> check_store_spec(std::string_view spec, const StoreOptions& options);
+
 } // namespace airlock::unpack

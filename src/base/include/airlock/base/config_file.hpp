@@ -10,6 +10,9 @@
 
 namespace airlock {
 
+// The largest configuration file read.
+inline constexpr std::size_t k_max_config = 64U << 10U;
+
 // One `key = value` line of a configuration file.
 struct ConfigEntry
 {
