@@ -308,6 +308,7 @@ ImportRecord import_record(const ImportOptions& options,
     }
     record.blobs_written = summary.blobs_written;
     record.bytes_written = summary.bytes_written;
+    record.changed = summary.index_changed || summary.blobs_written > 0;
     return record;
 }
 
@@ -374,10 +375,12 @@ import_bundle(const ImportOptions& options, const bundle::TrustedKeys& trusted, 
     if (root) {
         // Still under the store's lock. The import is done: a log that cannot be written is
         // worth a warning, not a failure.
-        if (auto logged = append_import_record(*root, import_record(options, reader, summary));
-            !logged) {
+        auto logged = append_import_record(*root, import_record(options, reader, summary));
+        if (!logged) {
             reporter.warn(str_cat("the import was not logged for 'airlock status': ",
                                   logged.error().message));
+        } else if (*logged) {
+            reporter.warn(**logged);
         }
     }
     return summary;

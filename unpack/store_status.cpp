@@ -34,7 +34,12 @@ Result<StoreStatus> store_status(const OciStore& store)
                                 manifest::json_string(mark, "bundle").value_or(""),
                                 manifest::json_string(mark, "imported").value_or("")});
     }
-    out.imports = read_import_records(store.root());
+    // The log is a record for people: a damaged one is reported, not fatal.
+    if (auto imports = read_import_records(store.root()); imports) {
+        out.imports = std::move(*imports);
+    } else {
+        out.import_log_problem = imports.error().message;
+    }
     return out;
 }
 

@@ -57,6 +57,9 @@ void print_text(const StatusOutcome& outcome)
         std::cout << "Channel:   " << printable(c.name) << " #" << c.sequence << " (bundle "
                   << short_digest(c.bundle) << ", imported " << printable(c.imported) << ")\n";
     }
+    if (!s.import_log_problem.empty()) {
+        std::cout << "\nLast imports: unknown: " << printable(s.import_log_problem) << '\n';
+    }
     if (s.imports.empty()) {
         return;
     }
@@ -69,9 +72,10 @@ void print_text(const StatusOutcome& outcome)
                         r.bundle,
                         r.channel.empty() ? "-" : str_cat(r.channel, " #", r.sequence.value_or(0)),
                         str_cat(r.images.size()),
-                        str_cat(r.blobs_written, " (", human_size(r.bytes_written), ")")});
+                        str_cat(r.blobs_written, " (", human_size(r.bytes_written), ")"),
+                        r.changed ? "yes" : "no"});
     }
-    print_table({"TIME", "BUNDLE", "CHANNEL", "IMAGES", "NEW BLOBS"}, rows);
+    print_table({"TIME", "BUNDLE", "CHANNEL", "IMAGES", "NEW BLOBS", "CHANGED"}, rows);
 }
 
 void print_json(const StatusOutcome& outcome)
@@ -88,15 +92,19 @@ void print_json(const StatusOutcome& outcome)
     for (const auto& r : s.imports) {
         imports.push_back(unpack::import_record_json(r));
     }
-    cli::print_json({{"ok", true},
-                     {"store", "oci:" + outcome.store.string()},
-                     {"exists", s.exists},
-                     {"settingsFile", outcome.config},
-                     {"blobs", s.blobs},
-                     {"contentBytes", s.bytes},
-                     {"images", store_images_json(s.images)},
-                     {"channels", channels},
-                     {"imports", imports}});
+    nlohmann::json doc = {{"ok", true},
+                          {"store", "oci:" + outcome.store.string()},
+                          {"exists", s.exists},
+                          {"settingsFile", outcome.config},
+                          {"blobs", s.blobs},
+                          {"contentBytes", s.bytes},
+                          {"images", store_images_json(s.images)},
+                          {"channels", channels},
+                          {"imports", imports}};
+    if (!s.import_log_problem.empty()) {
+        doc["importLogProblem"] = s.import_log_problem;
+    }
+    cli::print_json(doc);
 }
 
 } // namespace

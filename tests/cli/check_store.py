@@ -32,7 +32,7 @@ MANIFEST_TYPES = {
     "application/vnd.docker.distribution.manifest.v2+json",
 }
 HEX = re.compile(r"^[0-9a-f]{64}$")
-STATE_FILES = {"lock", "channels.json", "imports.json"}
+STATE_FILES = {"lock", "channels.json", "imports.json", "imports.json.damaged"}
 
 
 def sha256_file(path):

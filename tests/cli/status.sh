@@ -35,8 +35,19 @@ step "the log keeps the last 50 imports"
 for _ in $(seq 1 51); do
     airlock import v2.bundle --to oci:site --trusted-key k.pub -q > /dev/null
 done
-assert_eq "$(airlock status --store oci:site --json | jq '.imports | length')" 50 "imports kept"
+airlock status --store oci:site --json > many.json
+assert_eq "$(jq '.imports | length' many.json)" 50 "imports kept"
+assert_eq "$(jq '.imports[-1].changed' many.json)" false "a re-import that changed nothing"
+airlock status --store oci:site | grep -Eq " no$" || fail "status does not say which imports changed nothing"
+
+step "a damaged log is reported by status, set aside by the next import"
 printf 'not json' > site/.airlock/imports.json
-airlock status --store oci:site --json | jq -e '.imports == []' > /dev/null || fail "a damaged log broke status"
-airlock import v2.bundle --to oci:site --trusted-key k.pub -q > /dev/null
+airlock status --store oci:site --json > damaged.json
+check_json status damaged.json
+jq -e '.imports == [] and (.importLogProblem | test("imports.json is damaged"))' damaged.json > /dev/null ||
+    fail "a damaged log: $(cat damaged.json)"
+airlock status --store oci:site | grep -q "^Last imports: unknown: .*imports.json is damaged" || fail "status text hides a damaged log"
+airlock import v2.bundle --to oci:site --trusted-key k.pub -q > /dev/null 2> aside.err
+grep -q "kept as .*imports.json.damaged and a new log started" aside.err || fail "no warning: $(cat aside.err)"
+assert_eq "$(cat site/.airlock/imports.json.damaged)" "not json" "the damaged log kept aside"
 assert_eq "$(airlock status --store oci:site --json | jq '.imports | length')" 1 "a damaged log is started afresh"

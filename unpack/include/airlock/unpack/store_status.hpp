@@ -30,6 +30,7 @@ struct StoreStatus
 
     std::vector<Channel> channels;
     std::vector<ImportRecord> imports; // oldest first
+    std::string import_log_problem;    // why the log could not be read; empty when it could
 };
 
 // Reads `store` without locking or changing it. Errc::format for a damaged index or channel
