@@ -7,6 +7,7 @@
 
 #include <airlock/base/encoding.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/base/time.hpp>
 #include <airlock/manifest/bundle_manifest.hpp>
 #include <airlock/manifest/canonical_json.hpp>
 #include <airlock/manifest/image.hpp>
@@ -44,6 +45,10 @@ get_string(const json& o, std::string_view key, std::string_view what, bool requ
     return it->get<std::string>();
 }
 
+// No blob, image or count comes near 2^53 (8 PiB); the bound keeps every sum of them from
+// wrapping around, and keeps the numbers exact for JSON readers that use doubles.
+constexpr std::uint64_t k_max_number = 1ULL << 53U;
+
 Result<std::uint64_t> get_size(const json& o, std::string_view key, std::string_view what)
 {
     const auto it = o.find(key);
@@ -51,7 +56,22 @@ Result<std::uint64_t> get_size(const json& o, std::string_view key, std::string_
         return fail(Errc::format,
                     str_cat("bundle.json: ", what, " \"", key, "\" is not a non-negative integer"));
     }
-    return it->get<std::uint64_t>();
+    const auto value = it->get<std::uint64_t>();
+    if (value > k_max_number) {
+        return fail(Errc::format,
+                    str_cat("bundle.json: ", what, " \"", key, "\" is ", value, ", beyond 2^53"));
+    }
+    return value;
+}
+
+// A time airlock wrote: RFC 3339, a date that exists.
+Result<> check_time(const std::string& text, std::string_view key)
+{
+    if (!text.empty() && !parse_rfc3339(text)) {
+        return fail(Errc::format,
+                    str_cat("bundle.json: \"", key, "\" is not an RFC 3339 time: '", text, "'"));
+    }
+    return {};
 }
 
 Result<Digest> get_digest(const json& o, std::string_view what)
@@ -79,6 +99,7 @@ Result<std::vector<BundleBlob>> get_blobs(const json& doc, std::string_view key)
         return fail(Errc::format, str_cat("bundle.json: \"", key, "\" is not an array"));
     }
     std::set<Digest> seen;
+    std::uint64_t total = 0;
     for (const auto& entry : *it) {
         if (!entry.is_object()) {
             return fail(Errc::format,
@@ -91,6 +112,11 @@ Result<std::vector<BundleBlob>> get_blobs(const json& doc, std::string_view key)
         if (!seen.insert(digest).second) {
             return fail(Errc::format,
                         str_cat("bundle.json: blob ", digest.str(), " is listed twice"));
+        }
+        total += size;
+        if (total > k_max_number) {
+            return fail(Errc::format,
+                        str_cat("bundle.json: the sizes of \"", key, "\" add up beyond 2^53"));
         }
         out.push_back(BundleBlob{
             .digest = std::move(digest), .size = size, .media_type = std::move(media_type)});
@@ -294,6 +320,8 @@ Result<BundleManifest> parse_bundle_manifest(std::string_view bytes)
     AIRLOCK_TRY_ASSIGN(m.tool, get_string(doc, "tool", "document"));
     AIRLOCK_TRY_ASSIGN(m.channel, get_string(doc, "channel", "document", false));
     AIRLOCK_TRY_ASSIGN(m.expires, get_string(doc, "expires", "document", false));
+    AIRLOCK_TRY(check_time(m.created, "created"));
+    AIRLOCK_TRY(check_time(m.expires, "expires"));
     if (doc.contains("sequence")) {
         AIRLOCK_TRY_ASSIGN(m.sequence, get_size(doc, "sequence", "document"));
     }

@@ -101,6 +101,7 @@ Result<PartsFile> parse_parts_file(std::string_view bytes)
     out.manifest.size = *size;
     out.manifest.sha256 = *sha256;
     out.manifest.bundle_json_sha256 = *bundle_json;
+    std::uint64_t total = 0;
     for (const auto& part : *parts) {
         const auto name = json_string(part, "name");
         const auto part_size = json_unsigned(part, "size");
@@ -124,7 +125,21 @@ Result<PartsFile> parse_parts_file(std::string_view bytes)
                         [&](const BundlePart& p) { return p.name == *name; })) {
             return fail(Errc::format, str_cat("parts file: part '", *name, "' is listed twice"));
         }
+        if (*part_size > out.manifest.size - total) {
+            return fail(Errc::format,
+                        str_cat("parts file: the parts are larger than the bundle's ",
+                                out.manifest.size,
+                                " bytes"));
+        }
+        total += *part_size;
         out.manifest.parts.push_back(BundlePart{*name, *part_size, *part_sha256});
+    }
+    if (total != out.manifest.size) {
+        return fail(Errc::format,
+                    str_cat("parts file: the parts add up to ",
+                            total,
+                            " bytes, not the bundle's ",
+                            out.manifest.size));
     }
     AIRLOCK_TRY_ASSIGN(out.signatures, parse_signatures(json{{"signatures", *signatures}}.dump()));
     return out;

@@ -25,6 +25,25 @@ std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t co
     return value;
 }
 
+// Days from 1970-01-01 to the proleptic Gregorian date y-m-d (H. Hinnant's days_from_civil):
+// plain arithmetic, the same on every platform, for any year RFC 3339 can write.
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2 ? 1 : 0;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+int days_in_month(int year, int month)
+{
+    constexpr std::array<int, 12> k_days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : k_days.at(static_cast<std::size_t>(month - 1));
+}
+
 } // namespace
 
 std::string format_rfc3339_utc(std::int64_t seconds)
@@ -67,18 +86,21 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view text)
         if (!oh || !om) {
             return std::nullopt;
         }
+        if (*oh > 23 || *om > 59) {
+            return std::nullopt;
+        }
         offset = (*oh * 3600 + *om * 60) * (text[pos] == '+' ? 1 : -1);
     } else {
         return std::nullopt;
     }
-    std::tm tm{};
-    tm.tm_year = *year - 1900;
-    tm.tm_mon = *month - 1;
-    tm.tm_mday = *day;
-    tm.tm_hour = *hour;
-    tm.tm_min = *minute;
-    tm.tm_sec = *second;
-    return static_cast<std::int64_t>(timegm(&tm)) - offset;
+    // A date that does not exist (2026-02-30, 25:00) is an error, not the day after.
+    if (*month < 1 || *month > 12 || *day < 1 || *day > days_in_month(*year, *month) || *hour > 23
+        || *minute > 59 || *second > 60) {
+        return std::nullopt;
+    }
+    const std::int64_t days =
+        days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day));
+    return days * 86400 + *hour * 3600 + *minute * 60 + *second - offset;
 }
 
 std::optional<std::int64_t> parse_duration(std::string_view text)

@@ -61,9 +61,12 @@ printf 'X' | dd of=stick2/site.bundle.002 bs=1 seek=500 conv=notrunc 2> /dev/nul
 expect_fail 4 "part site.bundle.002: DAMAGED" airlock verify stick1/site.bundle.parts.json --parts-dir stick2 --trusted-key k.pub
 
 step "the parts file is signed"
-jq -c '.manifest.parts[0].size = 1' stick1/site.bundle.parts.json > forged.json
+jq -c '.manifest.parts[0].sha256 = ("0" * 64)' stick1/site.bundle.parts.json > forged.json
 mv forged.json stick1/site.bundle.parts.json
 expect_fail 5 "does not match site.bundle.parts.json \(it was altered after signing\)" airlock verify stick1/site.bundle.parts.json --parts-dir stick2 --trusted-key k.pub
+jq -c '.manifest.parts[0].size = 1' stick1/site.bundle.parts.json > stick1/sizes.parts.json
+expect_fail 4 "the parts add up to [0-9]+ bytes, not the bundle's" airlock inspect stick1/sizes.parts.json --parts-dir stick2
+rm stick1/sizes.parts.json
 
 step "names ending in digits: a whole bundle rel.2026, a split one s.20261201"
 airlock pack "oci:$images/sample:1.0" -o rel.2026 --sign-key k.key -q > /dev/null

@@ -98,6 +98,16 @@ TEST_CASE("base::rfc3339")
     CHECK(format_rfc3339_utc(*parse_rfc3339("2026-11-25T09:37:00Z")) == "2026-11-25T09:37:00Z");
     CHECK_FALSE(parse_rfc3339("yesterday"));
     CHECK_FALSE(parse_rfc3339("2026-11-25"));
+    CHECK(parse_rfc3339("2028-02-29T00:00:00Z") == 1835395200);
+    CHECK(parse_rfc3339("1969-12-31T23:59:59Z") == -1);
+    CHECK(parse_rfc3339("9999-12-31T23:59:59Z") == 253402300799);
+    CHECK_FALSE(parse_rfc3339("2026-02-29T00:00:00Z")); // not a leap year
+    CHECK_FALSE(parse_rfc3339("2026-13-01T00:00:00Z"));
+    CHECK_FALSE(parse_rfc3339("2026-00-10T00:00:00Z"));
+    CHECK_FALSE(parse_rfc3339("2026-04-31T00:00:00Z"));
+    CHECK_FALSE(parse_rfc3339("2026-11-25T24:00:00Z"));
+    CHECK_FALSE(parse_rfc3339("2026-11-25T09:60:00Z"));
+    CHECK_FALSE(parse_rfc3339("2026-11-25T09:37:00+24:00"));
 }
 
 TEST_CASE("base::human_size")

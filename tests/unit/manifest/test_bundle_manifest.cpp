@@ -74,6 +74,16 @@ TEST_CASE("manifest::parse_bundle_manifest_rejects")
     reject([](auto& d) { d["blobs"].push_back(d["blobs"][0]); }, Errc::format, "listed twice");
     reject([](auto& d) { d["blobs"][1]["digest"] = "sha256:xyz"; }, Errc::format, "invalid digest");
     reject([](auto& d) { d["blobs"][1]["size"] = -5; }, Errc::format, "size");
+    reject([](auto& d) { d["blobs"][1]["size"] = (1ULL << 53U) + 1; }, Errc::format, "beyond 2^53");
+    reject(
+        [](auto& d) {
+            d["blobs"][0]["size"] = 1ULL << 53U;
+            d["blobs"][1]["size"] = 1ULL << 53U;
+        },
+        Errc::format,
+        "add up beyond 2^53");
+    reject([](auto& d) { d["expires"] = "2026-02-30T00:00:00Z"; }, Errc::format, "RFC 3339");
+    reject([](auto& d) { d["created"] = "yesterday"; }, Errc::format, "RFC 3339");
     reject([](auto& d) { d["blobs"].erase(0); }, Errc::format, "is not among the blobs");
     reject([](auto& d) { d["layoutFiles"][0]["path"] = "../x"; },
            Errc::format,

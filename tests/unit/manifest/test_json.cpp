@@ -94,6 +94,20 @@ TEST_CASE("manifest::parse_parts_file refuses wrong types and unsafe names")
     CHECK(replaced(part, part + "," + part).error().message.find("listed twice")
           != std::string::npos);
     CHECK(!replaced(R"("sha256":")" + hex, R"("sha256":"xyz)"));
+    // Part sizes must add up to the bundle's, and cannot wrap around to do so.
+    std::string short_parts = good_manifest;
+    short_parts.replace(short_parts.rfind(R"("size":3})"), 9, R"("size":4})");
+    CHECK(with(short_parts).error().message.find("add up to 3 bytes, not the bundle's 4")
+          != std::string::npos);
+    const std::string huge =
+        R"({"name":"b.bundle.002","sha256":")" + hex + R"(","size":18446744073709551615})";
+    const auto wrapped = [&] {
+        std::string m = good_manifest;
+        m.replace(m.find(part), part.size(), part + "," + huge + "," + part);
+        return with(m);
+    }();
+    REQUIRE(!wrapped);
+    CHECK(wrapped.error().message.find("larger than the bundle") != std::string::npos);
     CHECK(!parse_parts_file(R"({"manifest":[],"signatures":[]})"));
     CHECK(!parse_parts_file(R"([1])"));
     CHECK(!parse_parts_file(R"({"manifest":)" + good_manifest + R"(,"signatures":[1]})"));
