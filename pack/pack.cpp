@@ -10,7 +10,6 @@
 #include "layout_files.hpp"
 #include "registry_source.hpp"
 
-#include <airlock/archive/tar_reader.hpp>
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/file_lock.hpp>
@@ -19,6 +18,7 @@
 #include <airlock/base/phase_progress.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
+#include <airlock/bundle/bundle_reader.hpp>
 #include <airlock/bundle/bundle_writer.hpp>
 #include <airlock/bundle/file_names.hpp>
 #include <airlock/bundle/part_writer.hpp>
@@ -537,40 +537,38 @@ Result<> write_bundle(const PackOptions& options,
 Result<TargetHoldings> load_holdings(const fs::path& path)
 {
     TargetHoldings out;
-    AIRLOCK_TRY_ASSIGN(const Fd probe, open_for_reading(path));
-    std::array<char, 1> head{};
-    AIRLOCK_TRY_ASSIGN(const std::size_t got_head, read_some(probe, head, path.string()));
-    const bool json_file = got_head == 1 && head[0] == '{';
-    if (!json_file) {
-        AIRLOCK_TRY_ASSIGN(archive::TarReader reader, archive::TarReader::open(path));
-        AIRLOCK_TRY_ASSIGN(const auto first, reader.next());
-        if (!first || first->path != manifest::k_bundle_manifest_name
-            || first->size >= (64U << 20U)) {
-            return fail(Errc::format,
-                        str_cat(path.string(), " is neither an airlock bundle nor an inventory"));
+    // An inventory is a JSON object; so is a split bundle's parts file, which names a bundle.
+    bool inventory_file = false;
+    if (!path.string().ends_with(".parts.json")) {
+        if (auto probe = open_for_reading(path); probe) {
+            std::array<char, 1> head{};
+            AIRLOCK_TRY_ASSIGN(const std::size_t got_head, read_some(*probe, head, path.string()));
+            inventory_file = got_head == 1 && head[0] == '{';
         }
-        // A previous bundle: what it delivered, and what it in turn required.
-        std::string bytes(first->size, '\0');
-        std::size_t got = 0;
-        while (got < bytes.size()) {
-            AIRLOCK_TRY_ASSIGN(
-                const std::size_t n,
-                reader.read(std::span<char>(bytes.data() + got, bytes.size() - got)));
-            if (n == 0) {
-                return fail(Errc::format, str_cat(path.string(), ": bundle.json is truncated"));
-            }
-            got += n;
+    }
+    if (!inventory_file) {
+        // A previous bundle, whole or split (its name, its parts file or its first part):
+        // what it delivered, and what it in turn required.
+        auto reader = bundle::BundleReader::open(path, {});
+        if (!reader) {
+            return std::unexpected(std::move(reader.error())
+                                       .with_context(str_cat(path.string(),
+                                                             " is neither an airlock bundle nor "
+                                                             "an inventory (airlock inventory -o "
+                                                             "FILE)")));
         }
-        AIRLOCK_TRY_ASSIGN(const manifest::BundleManifest previous,
-                           manifest::parse_bundle_manifest(bytes));
+        AIRLOCK_TRY(reader->parse_unauthenticated());
+        const manifest::BundleManifest& previous = reader->header().manifest;
         for (const auto& b : previous.blobs) {
             out.digests.insert(b.digest);
         }
         for (const auto& b : previous.required) {
             out.digests.insert(b.digest);
         }
-        out.description =
-            str_cat("bundle sha256:", crypto::sha256_hex(bytes), " created ", previous.created);
+        out.description = str_cat("bundle sha256:",
+                                  crypto::sha256_hex(reader->header().manifest_bytes),
+                                  " created ",
+                                  previous.created);
         return out;
     }
     AIRLOCK_TRY_ASSIGN(const std::string text, read_file(path, 256ULL << 20U));

@@ -51,6 +51,16 @@ step "--since a previous bundle"
 airlock pack oci:app:1.1 --since month1.bundle -o diff-b.bundle --sign-key k.key -q > /dev/null
 zstd -dq < diff-b.bundle | tar -xO bundle.json | jq -e '(.since | startswith("bundle sha256:")) and (.required | length) == 2' > /dev/null
 
+step "--since a previous split bundle: by its name, its parts file or its first part"
+want=$(zstd -dq < diff-b.bundle | tar -xO bundle.json | jq -c '[.since, .required]')
+airlock pack oci:app:1.0 oci:base:linux-amd64 -o split1.bundle --sign-key k.key --split 1M -q > /dev/null
+test ! -e split1.bundle || fail "the split bundle exists whole"
+for previous in split1.bundle split1.bundle.parts.json split1.bundle.001; do
+    airlock pack oci:app:1.1 --since "$previous" -o "diff-$previous.bundle" --sign-key k.key -q > /dev/null
+    assert_eq "$(zstd -dq < "diff-$previous.bundle" | tar -xO bundle.json | jq -c '.required')" "$(echo "$want" | jq -c '.[1]')" "--since $previous"
+done
+expect_fail 4 "is neither an airlock bundle nor an inventory" airlock pack oci:app:1.1 --since k.pub -o x.bundle --sign-key k.key
+
 step "a registry store"
 start_registry plain reg
 airlock import month1.bundle --to "docker://$REGISTRY/site" --insecure-registry "$REGISTRY" --trusted-key k.pub -q > /dev/null
