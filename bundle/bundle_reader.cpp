@@ -133,8 +133,12 @@ expect_entry(archive::TarReader& reader, std::string_view name, const fs::path& 
 
 } // namespace
 
-BundleReader::BundleReader(fs::path path, archive::TarReader reader, BundleHeader header)
+BundleReader::BundleReader(fs::path path,
+                           archive::TarReader reader,
+                           BundleHeader header,
+                           std::optional<PartsSet> parts)
     : m_path(std::move(path))
+    , m_parts(std::move(parts))
     , m_reader(std::move(reader))
     , m_header(std::move(header))
 {
@@ -146,7 +150,8 @@ Result<BundleReader> BundleReader::open(const fs::path& path)
 }
 
 Result<BundleReader> BundleReader::open(const fs::path& path,
-                                        const std::vector<fs::path>& parts_dirs)
+                                        const std::vector<fs::path>& parts_dirs,
+                                        PartsNeeded needed)
 {
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
@@ -155,12 +160,12 @@ Result<BundleReader> BundleReader::open(const fs::path& path,
                             " is a directory, not an airlock bundle (give the bundle file, its "
                             "parts file or one of its parts)"));
     }
-    AIRLOCK_TRY_ASSIGN(const std::optional<PartsSet> parts, find_parts(path, parts_dirs));
+    AIRLOCK_TRY_ASSIGN(std::optional<PartsSet> parts, find_parts(path, parts_dirs));
     const auto open_stream = [&]() -> Result<archive::TarReader> {
         if (!parts) {
             return archive::TarReader::open(path);
         }
-        AIRLOCK_TRY_ASSIGN(const std::vector<fs::path> files, complete_parts(*parts));
+        AIRLOCK_TRY_ASSIGN(const std::vector<fs::path> files, complete_parts(*parts, needed));
         return archive::TarReader::open_parts(files);
     };
     Result<archive::TarReader> opened = open_stream();
@@ -190,7 +195,7 @@ Result<BundleReader> BundleReader::open(const fs::path& path,
     AIRLOCK_TRY_ASSIGN(manifest::Cosignatures cosignatures,
                        read_cosignatures(header.cosignature_file));
     header.cosignatures = add_signatures(header.signatures, std::move(cosignatures.bundle));
-    return BundleReader(path, std::move(reader), std::move(header));
+    return BundleReader(path, std::move(reader), std::move(header), std::move(parts));
 }
 
 Result<SignatureCheck> BundleReader::authenticate(const TrustedKeys& trusted, std::size_t required)

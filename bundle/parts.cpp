@@ -115,12 +115,15 @@ fs::path cosignature_path(const PartsSet& parts)
     return cosignature_path(parts.parts_file.parent_path() / parts.file.manifest.bundle);
 }
 
-Result<std::vector<fs::path>> complete_parts(const PartsSet& parts)
+Result<std::vector<fs::path>> complete_parts(const PartsSet& parts, PartsNeeded needed)
 {
     std::vector<fs::path> out;
     std::string missing;
     for (std::size_t i = 0; i < parts.paths.size(); ++i) {
         const auto& part = parts.file.manifest.parts[i];
+        if (!parts.paths[i] && needed == PartsNeeded::leading && i > 0) {
+            break;
+        }
         if (!parts.paths[i]) {
             missing += (missing.empty() ? "" : ", ") + part.name;
             continue;

@@ -83,7 +83,11 @@ Result<InspectOutcome> run_inspect(const InspectOptions& o, const Context& ctx)
     InspectOutcome outcome;
     outcome.path = o.bundle;
     const std::vector<std::filesystem::path> dirs = parts_directories(o.trust);
-    AIRLOCK_TRY_ASSIGN(bundle::BundleReader reader, bundle::BundleReader::open(o.bundle, dirs));
+    // The header leads the stream: without --layers the first parts are enough.
+    AIRLOCK_TRY_ASSIGN(
+        bundle::BundleReader reader,
+        bundle::BundleReader::open(
+            o.bundle, dirs, o.layers ? bundle::PartsNeeded::all : bundle::PartsNeeded::leading));
     // Without keys, what bundle.json claims is shown but vouched for by nobody; with keys it is
     // shown only once its signature checks out.
     if (!o.trust.keys.empty() || !o.trust.dir.empty()) {
@@ -99,7 +103,7 @@ Result<InspectOutcome> run_inspect(const InspectOptions& o, const Context& ctx)
         ConsoleReporter reporter(ctx.global);
         AIRLOCK_TRY_ASSIGN(outcome.layers, unpack::read_image_layers(reader, reporter));
     }
-    AIRLOCK_TRY_ASSIGN(outcome.parts, bundle::find_parts(o.bundle, dirs));
+    outcome.parts = reader.parts();
     if (outcome.parts) {
         // The parts file lists the whole stream's size and digest; verify checks them.
         outcome.bundle_bytes = outcome.parts->file.manifest.size;
@@ -201,8 +205,13 @@ void print_json(const InspectOutcome& outcome)
     if (outcome.parts) {
         doc["partsFile"] = outcome.parts->parts_file.string();
         nlohmann::json parts = nlohmann::json::array();
-        for (const auto& part : outcome.parts->file.manifest.parts) {
-            parts.push_back({{"name", part.name}, {"size", part.size}});
+        for (std::size_t i = 0; i < outcome.parts->paths.size(); ++i) {
+            const auto& part = outcome.parts->file.manifest.parts[i];
+            nlohmann::json entry = {{"name", part.name}, {"size", part.size}};
+            if (!outcome.parts->paths[i]) {
+                entry["state"] = "missing";
+            }
+            parts.push_back(std::move(entry));
         }
         doc["parts"] = parts;
     }
@@ -248,8 +257,19 @@ void print_bundle_lines(const InspectOutcome& outcome)
     std::cout << "Bundle:    " << printable(outcome.path) << " ("
               << human_size(outcome.bundle_bytes) << ")\n";
     if (outcome.parts) {
+        std::string missing;
+        for (std::size_t i = 0; i < outcome.parts->paths.size(); ++i) {
+            if (!outcome.parts->paths[i]) {
+                missing +=
+                    (missing.empty() ? "" : ", ") + outcome.parts->file.manifest.parts[i].name;
+            }
+        }
         std::cout << "Parts:     split into " << outcome.parts->file.manifest.parts.size()
-                  << " parts, listed in " << printable(outcome.parts->parts_file.string()) << '\n';
+                  << " parts, listed in " << printable(outcome.parts->parts_file.string())
+                  << (missing.empty() ? ""
+                                      : "; not here: " + printable(missing)
+                                            + " (verify and import need every part)")
+                  << '\n';
     }
     std::cout << "SHA-256:   " << outcome.sha256 << (outcome.parts ? " (of the parts joined)" : "")
               << '\n'

@@ -46,6 +46,17 @@ jq -e '.ok == true and .partsSummary.complete == false and .exitCode == 0' s1p.j
 airlock verify stick1/site.bundle.parts.json --parts-dir stick2 --trusted-key k.pub --json > whole.json
 jq -e '.ok == true and .partsSummary.complete == true and .blobs > 0' whole.json > /dev/null \
     || fail "verify --json of every part: $(cat whole.json)"
+step "inspect needs only the first stick: it says which parts are elsewhere"
+airlock inspect stick1/site.bundle.parts.json --trusted-key k.pub > first.txt
+grep -q "^Parts:     split into 3 parts, listed in .*; not here: site.bundle.002, site.bundle.003 (verify and import need every part)" first.txt ||
+    fail "inspect of the first stick: $(cat first.txt)"
+airlock inspect stick1/site.bundle.001 --json > first.json
+check_json inspect first.json
+assert_eq "$(jq -c '[.parts[] | .state // "here"]' first.json)" '["here","missing","missing"]' "parts states"
+expect_fail 1 "missing part\(s\) of site.bundle: site.bundle.002, site.bundle.003" airlock inspect stick1/site.bundle.001 --layers
+airlock inspect stick2/site.bundle.002 --parts-dir stick1 -q > /dev/null
+mkdir list-only && cp stick1/site.bundle.parts.json list-only/
+expect_fail 1 "missing part\(s\) of site.bundle: site.bundle.001" airlock inspect list-only/site.bundle.parts.json
 airlock verify stick1/site.bundle.001 --parts-dir stick2 --trusted-key k.pub > all.txt
 grep -q "every digest and size matches" all.txt || fail "the whole split bundle was not verified"
 # Naming a part on the second stick: its own directory is searched too.

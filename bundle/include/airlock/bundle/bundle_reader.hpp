@@ -4,6 +4,7 @@
 #include <airlock/archive/tar_reader.hpp>
 #include <airlock/base/error.hpp>
 #include <airlock/base/reporter.hpp>
+#include <airlock/bundle/parts.hpp>
 #include <airlock/bundle/trust.hpp>
 #include <airlock/manifest/bundle_manifest.hpp>
 
@@ -73,8 +74,11 @@ class BundleReader
 
     // Same, where `path` may also be a parts file or a part of a split bundle; the parts are
     // found beside it and in `parts_dirs`, and read as one stream.
+    // With PartsNeeded::leading the parts after the first missing one are not needed: enough
+    // for the header (inspect); the stream then ends early there.
     static Result<BundleReader> open(const std::filesystem::path& path,
-                                     const std::vector<std::filesystem::path>& parts_dirs);
+                                     const std::vector<std::filesystem::path>& parts_dirs,
+                                     PartsNeeded needed = PartsNeeded::all);
 
     // Checks the signatures over the raw bundle.json (see check_signatures), and only then
     // parses it. Errc::signature_invalid; Errc::format / unsupported for the document.
@@ -95,6 +99,12 @@ class BundleReader
         return m_path;
     }
 
+    // The parts of a split bundle, as found when it was opened; nothing for a whole bundle.
+    const std::optional<PartsSet>& parts() const
+    {
+        return m_parts;
+    }
+
     // Streams every remaining entry into `sink`. With OnMismatch::stop the first problem is the
     // error; with ::collect mismatches of listed content (a blob or layout file whose bytes do
     // not hash as listed) are gathered in the report, and the pass ends early at stream damage
@@ -105,9 +115,13 @@ class BundleReader
     read_contents(BlobSink& sink, OnMismatch mode, Reporter& reporter, std::string_view phase);
 
   private:
-    BundleReader(std::filesystem::path path, archive::TarReader reader, BundleHeader header);
+    BundleReader(std::filesystem::path path,
+                 archive::TarReader reader,
+                 BundleHeader header,
+                 std::optional<PartsSet> parts);
 
     std::filesystem::path m_path;
+    std::optional<PartsSet> m_parts;
     archive::TarReader m_reader;
     BundleHeader m_header;
     bool m_parsed = false;

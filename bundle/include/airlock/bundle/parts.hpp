@@ -32,9 +32,18 @@ Result<std::optional<PartsSet>> find_parts(const std::filesystem::path& argument
 // Where the co-signatures of a split bundle are kept: BUNDLE.cosign.json beside its parts file.
 std::filesystem::path cosignature_path(const PartsSet& parts);
 
-// The paths of all parts in order, each with the listed size. Errc::not_found naming every
-// missing part, Errc::digest_mismatch naming a part of the wrong size.
-Result<std::vector<std::filesystem::path>> complete_parts(const PartsSet& parts);
+// Which parts a reader needs: all of them, or those from the first up to the first missing
+// one (enough for bundle.json and the signatures, which lead the stream).
+enum class PartsNeeded {
+    all,
+    leading,
+};
+
+// The paths of the parts in order (all, or the leading ones present), each with the listed
+// size. Errc::not_found naming every missing part that is needed, Errc::digest_mismatch
+// naming a part of the wrong size.
+Result<std::vector<std::filesystem::path>> complete_parts(const PartsSet& parts,
+                                                          PartsNeeded needed = PartsNeeded::all);
 
 struct PartCheck
 {
