@@ -131,6 +131,27 @@ expect_entry(archive::TarReader& reader, std::string_view name, const fs::path& 
     return *entry;
 }
 
+// bundle.json and the signatures, which lead every bundle's stream.
+Result<BundleHeader> read_header(archive::TarReader& reader, const fs::path& path)
+{
+    BundleHeader header;
+    AIRLOCK_TRY_ASSIGN(const TarEntry manifest_entry,
+                       expect_entry(reader, manifest::k_bundle_manifest_name, path));
+    AIRLOCK_TRY_ASSIGN(header.manifest_bytes,
+                       read_small_entry(reader, manifest_entry, k_max_bundle_json, path));
+    AIRLOCK_TRY_ASSIGN(const TarEntry sig_entry,
+                       expect_entry(reader, manifest::k_signatures_name, path));
+    AIRLOCK_TRY_ASSIGN(const std::string sig_bytes,
+                       read_small_entry(reader, sig_entry, k_max_signatures_json, path));
+    auto signatures = manifest::parse_signatures(sig_bytes);
+    if (!signatures) {
+        return std::unexpected(
+            std::move(signatures.error()).with_context(str_cat("in ", path.string())));
+    }
+    header.signatures = std::move(*signatures);
+    return header;
+}
+
 } // namespace
 
 BundleReader::BundleReader(fs::path path,
@@ -161,14 +182,32 @@ Result<BundleReader> BundleReader::open(const fs::path& path,
                             "parts file or one of its parts)"));
     }
     AIRLOCK_TRY_ASSIGN(std::optional<PartsSet> parts, find_parts(path, parts_dirs));
+    std::string first_absent; // of the parts after those read (PartsNeeded::leading)
     const auto open_stream = [&]() -> Result<archive::TarReader> {
         if (!parts) {
             return archive::TarReader::open(path);
         }
         AIRLOCK_TRY_ASSIGN(const std::vector<fs::path> files, complete_parts(*parts, needed));
+        if (files.size() < parts->file.manifest.parts.size()) {
+            first_absent = parts->file.manifest.parts[files.size()].name;
+        }
         return archive::TarReader::open_parts(files);
     };
+    // Leading parts only, and the stream ran out in them: the part needed next is named.
+    const auto cut_short = [&] {
+        return Error{Errc::not_found,
+                     str_cat("the header of ",
+                             parts->file.manifest.bundle,
+                             " continues into part ",
+                             first_absent,
+                             ", which is not here (give the directory that holds it with "
+                             "--parts-dir)"),
+                     {}};
+    };
     Result<archive::TarReader> opened = open_stream();
+    if (!opened && !first_absent.empty()) {
+        return std::unexpected(cut_short());
+    }
     if (!opened) {
         if (opened.error().code == Errc::format) {
             return std::unexpected(std::move(opened.error()).with_context("not an airlock bundle"));
@@ -176,26 +215,18 @@ Result<BundleReader> BundleReader::open(const fs::path& path,
         return std::unexpected(std::move(opened.error()));
     }
     archive::TarReader reader = std::move(*opened);
-    BundleHeader header;
-    AIRLOCK_TRY_ASSIGN(const TarEntry manifest_entry,
-                       expect_entry(reader, manifest::k_bundle_manifest_name, path));
-    AIRLOCK_TRY_ASSIGN(header.manifest_bytes,
-                       read_small_entry(reader, manifest_entry, k_max_bundle_json, path));
-    AIRLOCK_TRY_ASSIGN(const TarEntry sig_entry,
-                       expect_entry(reader, manifest::k_signatures_name, path));
-    AIRLOCK_TRY_ASSIGN(const std::string sig_bytes,
-                       read_small_entry(reader, sig_entry, k_max_signatures_json, path));
-    auto signatures = manifest::parse_signatures(sig_bytes);
-    if (!signatures) {
-        return std::unexpected(
-            std::move(signatures.error()).with_context(str_cat("in ", path.string())));
+    auto header = read_header(reader, path);
+    if (!header && !first_absent.empty()) {
+        return std::unexpected(cut_short());
     }
-    header.signatures = std::move(*signatures);
-    header.cosignature_file = parts ? cosignature_path(*parts) : cosignature_path(path);
+    if (!header) {
+        return std::unexpected(std::move(header.error()));
+    }
+    header->cosignature_file = parts ? cosignature_path(*parts) : cosignature_path(path);
     AIRLOCK_TRY_ASSIGN(manifest::Cosignatures cosignatures,
-                       read_cosignatures(header.cosignature_file));
-    header.cosignatures = add_signatures(header.signatures, std::move(cosignatures.bundle));
-    return BundleReader(path, std::move(reader), std::move(header), std::move(parts));
+                       read_cosignatures(header->cosignature_file));
+    header->cosignatures = add_signatures(header->signatures, std::move(cosignatures.bundle));
+    return BundleReader(path, std::move(reader), std::move(*header), std::move(parts));
 }
 
 Result<SignatureCheck> BundleReader::authenticate(const TrustedKeys& trusted, std::size_t required)

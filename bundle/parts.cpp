@@ -184,6 +184,26 @@ Result<std::vector<PartCheck>> check_parts(const PartsSet& parts)
     return out;
 }
 
+Result<> authenticate_parts_file(const PartsSet& set,
+                                 const TrustedKeys& trusted,
+                                 std::size_t required_signatures)
+{
+    std::vector<manifest::Signature> signatures = set.file.signatures;
+    AIRLOCK_TRY_ASSIGN(manifest::Cosignatures cosignatures,
+                       read_cosignatures(cosignature_path(set)));
+    add_signatures(signatures, std::move(cosignatures.parts));
+    auto signed_by = check_signatures(set.file.manifest_bytes,
+                                      signatures,
+                                      trusted,
+                                      required_signatures,
+                                      set.parts_file.filename().string());
+    if (!signed_by) {
+        return std::unexpected(
+            std::move(signed_by.error()).with_context("in " + set.parts_file.string()));
+    }
+    return {};
+}
+
 Result<std::optional<PartsReport>>
 verify_parts(const std::filesystem::path& bundle,
              const TrustedKeys& trusted,
@@ -194,21 +214,8 @@ verify_parts(const std::filesystem::path& bundle,
     if (!set) {
         return std::optional<PartsReport>{};
     }
-    // The part digests are only worth comparing against once the parts file is vouched for: by
-    // its own signatures and the co-signatures of its manifest.
-    std::vector<manifest::Signature> signatures = set->file.signatures;
-    AIRLOCK_TRY_ASSIGN(manifest::Cosignatures cosignatures,
-                       read_cosignatures(cosignature_path(*set)));
-    add_signatures(signatures, std::move(cosignatures.parts));
-    auto signed_by = check_signatures(set->file.manifest_bytes,
-                                      signatures,
-                                      trusted,
-                                      required_signatures,
-                                      set->parts_file.filename().string());
-    if (!signed_by) {
-        return std::unexpected(
-            std::move(signed_by.error()).with_context("in " + set->parts_file.string()));
-    }
+    // The part digests are only worth comparing against once the parts file is vouched for.
+    AIRLOCK_TRY(authenticate_parts_file(*set, trusted, required_signatures));
     PartsReport report;
     report.bundle = set->file.manifest.bundle;
     AIRLOCK_TRY_ASSIGN(report.parts, check_parts(*set));

@@ -92,6 +92,9 @@ Result<PartsFile> parse_parts_file(std::string_view bytes)
     if (!is_sha256_hex(*sha256) || !is_sha256_hex(*bundle_json)) {
         return fail(Errc::format, "parts file: a sha256 is not 64 lower-case hex digits");
     }
+    if (parts->empty()) {
+        return fail(Errc::format, "parts file: lists no parts");
+    }
     if (parts->size() > k_max_bundle_parts) {
         return fail(
             Errc::format,

@@ -423,6 +423,20 @@ Result<bundle::HeaderEntries> make_header(const PackOptions& options,
     if (options.expires_after) {
         bundle.expires = format_rfc3339_utc(pack_time() + *options.expires_after);
     }
+    // Readers take RFC 3339 times of four-digit years only: a bundle they would refuse is not
+    // written.
+    if (!parse_rfc3339(bundle.created)) {
+        return fail(Errc::usage,
+                    str_cat("the bundle's time ",
+                            bundle.created,
+                            " is past the year 9999 (check SOURCE_DATE_EPOCH)"));
+    }
+    if (!bundle.expires.empty() && !parse_rfc3339(bundle.expires)) {
+        return fail(Errc::usage,
+                    str_cat("--expires: the bundle would expire at ",
+                            bundle.expires,
+                            ", past the year 9999; give a shorter time"));
+    }
     for (const auto& image : images) {
         bundle.images.push_back(image.image);
     }
@@ -550,12 +564,16 @@ Result<TargetHoldings> load_holdings(const fs::path& path)
         // A previous bundle, whole or split (its name, its parts file or its first part):
         // what it delivered, and what it in turn required.
         auto reader = bundle::BundleReader::open(path, {});
-        if (!reader) {
+        if (!reader && reader.error().code == Errc::format) {
             return std::unexpected(std::move(reader.error())
                                        .with_context(str_cat(path.string(),
                                                              " is neither an airlock bundle nor "
                                                              "an inventory (airlock inventory -o "
                                                              "FILE)")));
+        }
+        if (!reader) {
+            return std::unexpected(
+                std::move(reader.error()).with_context(str_cat("reading --since ", path.string())));
         }
         AIRLOCK_TRY(reader->parse_unauthenticated());
         const manifest::BundleManifest& previous = reader->header().manifest;

@@ -101,7 +101,7 @@ Result<> check_policy(const ImportOptions& options,
                       Reporter& reporter)
 {
     AIRLOCK_TRY(check_expiry(bundle, now_seconds(), options.allow_expired));
-    AIRLOCK_TRY(store.add_channel_states(channel, reporter));
+    AIRLOCK_TRY(store.add_channel_states(channel, reporter, options.dry_run));
     AIRLOCK_TRY(channel.check());
     AIRLOCK_TRY(
         check_windows_hosts(bundle, options.host_os_version, options.require_compatible, reporter));

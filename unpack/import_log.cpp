@@ -103,6 +103,9 @@ Result<std::optional<std::string>> append_import_record(const fs::path& store_ro
 {
     std::optional<std::string> note;
     auto read = read_import_records(store_root);
+    if (!read && read.error().code != Errc::format) {
+        return std::unexpected(std::move(read.error())); // unreadable now, not damaged
+    }
     if (!read) {
         // Kept for whoever wants to look; the log goes on from this import.
         const fs::path file = log_path(store_root);

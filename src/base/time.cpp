@@ -72,8 +72,12 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view text)
     std::size_t pos = 19;
     if (text[pos] == '.') {
         ++pos;
+        const std::size_t fraction = pos;
         while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
             ++pos;
+        }
+        if (pos == fraction) {
+            return std::nullopt; // "00.Z": a fraction needs a digit
         }
     }
     std::int64_t offset = 0;
@@ -95,7 +99,7 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view text)
     }
     // A date that does not exist (2026-02-30, 25:00) is an error, not the day after.
     if (*month < 1 || *month > 12 || *day < 1 || *day > days_in_month(*year, *month) || *hour > 23
-        || *minute > 59 || *second > 60) {
+        || *minute > 59 || *second > 60 || (*second == 60 && *minute != 59)) {
         return std::nullopt;
     }
     const std::int64_t days =

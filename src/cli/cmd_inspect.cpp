@@ -94,6 +94,10 @@ Result<InspectOutcome> run_inspect(const InspectOptions& o, const Context& ctx)
         AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys,
                            load_trusted_keys(o.trust, ctx.settings));
         AIRLOCK_TRY_ASSIGN(outcome.checked, reader.authenticate(keys, o.trust.required));
+        // The size and SHA-256 shown for a split bundle come from its parts file.
+        if (reader.parts()) {
+            AIRLOCK_TRY(bundle::authenticate_parts_file(*reader.parts(), keys, o.trust.required));
+        }
     } else {
         AIRLOCK_TRY(reader.parse_unauthenticated());
     }
@@ -104,6 +108,13 @@ Result<InspectOutcome> run_inspect(const InspectOptions& o, const Context& ctx)
         AIRLOCK_TRY_ASSIGN(outcome.layers, unpack::read_image_layers(reader, reporter));
     }
     outcome.parts = reader.parts();
+    if (outcome.parts
+        && outcome.parts->file.manifest.bundle_json_sha256
+               != crypto::sha256_hex(outcome.header.manifest_bytes)) {
+        return fail(Errc::format,
+                    str_cat(outcome.parts->parts_file.string(),
+                            " describes another bundle.json than the one its parts hold"));
+    }
     if (outcome.parts) {
         // The parts file lists the whole stream's size and digest; verify checks them.
         outcome.bundle_bytes = outcome.parts->file.manifest.size;

@@ -308,7 +308,8 @@ void register_pack(CLI::App& app, Context& ctx)
     cmd->add_option("--sequence",
                     options->sequence,
                     "Sequence number within the channel (importers refuse going back)")
-        ->needs(channel);
+        ->needs(channel)
+        ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 53U));
     cmd->add_option("--since",
                     options->since,
                     "Differential: leave out layers that this inventory (airlock inventory) or "

@@ -77,15 +77,19 @@ void add_help_footers(CLI::App& app)
 
 std::optional<std::vector<std::string>> help_topics(const std::vector<std::string>& args)
 {
+    // Only the options of every command may come first; anything else is the parser's to judge.
     for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--progress" || args[i] == "--config") {
+        const std::string& arg = args[i];
+        if (arg == "--progress" || arg == "--config") {
             ++i; // its value
-        } else if (!args[i].starts_with('-')) {
-            if (args[i] != "help") {
-                return std::nullopt;
-            }
+        } else if (arg == "-q" || arg == "--quiet" || arg == "--json"
+                   || arg.starts_with("--progress=") || arg.starts_with("--config=")) {
+            continue;
+        } else if (arg == "help") {
             return std::vector<std::string>(args.begin() + static_cast<std::ptrdiff_t>(i) + 1,
                                             args.end());
+        } else {
+            return std::nullopt;
         }
     }
     return std::nullopt;
@@ -95,7 +99,11 @@ int print_help(const CLI::App& app, const std::vector<std::string>& topics)
 {
     const CLI::App* topic = &app;
     std::string path = "airlock help";
+    std::string prefix; // the commands above the topic, for its usage line
     for (const auto& word : topics) {
+        if (word == "-h" || word == "--help") {
+            continue; // `airlock help -h`: help is what was asked for
+        }
         const CLI::App* found = nullptr;
         std::vector<std::string> names;
         for (const CLI::App* sub : topic->get_subcommands({})) {
@@ -108,10 +116,11 @@ int print_help(const CLI::App& app, const std::vector<std::string>& topics)
                       << "'" << (near.empty() ? "" : "; did you mean '" + near + "'?") << '\n';
             return k_exit_usage;
         }
+        prefix = topic == &app ? "airlock" : prefix + " " + topic->get_name();
         topic = found;
         path += " " + found->get_name();
     }
-    std::cout << topic->help();
+    std::cout << topic->help(prefix);
     return k_exit_ok;
 }
 

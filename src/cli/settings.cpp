@@ -187,8 +187,10 @@ std::string Settings::origin(std::string_view given, Setting setting) const
 
 Error Settings::blame(Error error, std::string_view given, Setting setting) const
 {
+    // Only an error about that very value: not one about a key file or a DOCKER_HOST.
     const std::string from = origin(given, setting);
-    if (!from.empty()) {
+    const std::string used = value(given, setting);
+    if (!from.empty() && !used.empty() && error.message.find(used) != std::string::npos) {
         error.message += str_cat(" (", setting_key(setting), " is set by ", from, ")");
     }
     return error;

@@ -44,8 +44,8 @@ class Settings
     // the environment variable's name or FILE:LINE; empty when given or not set.
     std::string origin(std::string_view given, Setting setting) const;
 
-    // `error` about the value of `setting`, saying where that value came from when it was
-    // not typed on the command line, so that a bad AIRLOCK_STORE is not a mystery.
+    // `error`, when it names the value of `setting`, saying where that value came from when
+    // it was not typed on the command line, so that a bad AIRLOCK_STORE is not a mystery.
     Error blame(Error error, std::string_view given, Setting setting) const;
 
     // The file read; empty when there was none.

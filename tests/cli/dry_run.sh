@@ -31,6 +31,13 @@ airlock import v1.bundle --to oci:site --trusted-key k.pub --dry-run > same.txt
 grep -q "^localhost/sample:1.0  unchanged" same.txt || fail "a re-import preview: $(cat same.txt)"
 assert_eq "$(tree_digest site)" "$before" "the store after dry runs"
 
+step "a store without oci-layout: its index.json is read as the import reads it"
+cp -r site nolayout && rm nolayout/oci-layout
+airlock import v1.bundle --to oci:nolayout --trusted-key k.pub --dry-run > noclayout.txt
+grep -q "^localhost/sample:1.0  unchanged" noclayout.txt || fail "index.json was not read: $(cat noclayout.txt)"
+mkdir garbage && printf 'not json' > garbage/index.json
+expect_fail 4 "index.json" airlock import v1.bundle --to oci:garbage --trusted-key k.pub --dry-run
+
 step "every refusal of import, with its exit code, and nothing written"
 expect_fail 5 "" airlock import v2.bundle --to oci:site --trusted-key other.pub --dry-run
 airlock import v2.bundle --to oci:site --trusted-key k.pub -q > /dev/null
@@ -62,6 +69,13 @@ jq -e '.dryRun == true and .blobsWritten > 0 and .blobsPresent == 0' reg-new.jso
     fail "registry dry run: $(cat reg-new.json)"
 assert_eq "$(jq -r '[.images[0].tagActions[].action] | unique | join(" ")' reg-new.json)" added
 grep -Eq '"(PUT|POST|PATCH|DELETE) ' "$REGISTRY_LOG" && fail "a dry run wrote to the registry: $(grep -E '"(PUT|POST|PATCH|DELETE) ' "$REGISTRY_LOG" | head -n 3)"
+# Nor to this machine's ledger of the store: no file, no lock left behind or held.
+ledgers=/var/lib/airlock/state/channels
+[ "$(id -u)" = 0 ] || ledgers=$HOME/.local/share/airlock/state/channels
+port=${REGISTRY##*:}
+if ls "$ledgers" 2> /dev/null | grep -F "_$port-"; then
+    fail "a dry run left files in $ledgers"
+fi
 # shellcheck disable=SC2086
 airlock import v1.bundle --to "$to" --trusted-key k.pub $access -q > /dev/null
 # shellcheck disable=SC2086

@@ -17,3 +17,9 @@ printf 'X' | dd of="broken/blobs/sha256/$layer" bs=1 seek=100 conv=notrunc 2> /d
 expect_fail 4 "blob sha256:$layer in oci:.*broken:1.0 does not match its digest" \
     airlock pack "oci:$t/broken:1.0" -o x.bundle --sign-key k.key
 test -z "$(ls -A | grep 'x.bundle' || true)" || fail "a failed pack left x.bundle or its temp file"
+
+step "nothing a reader would refuse is written: sequences beyond 2^53, years beyond 9999"
+expect_fail 2 "--sequence" airlock pack "oci:$images/sample:1.0" -o big.bundle --sign-key k.key --channel c --sequence 9007199254740993
+SOURCE_DATE_EPOCH=253402300800 expect_fail 2 "past the year 9999" airlock pack "oci:$images/sample:1.0" -o big.bundle --sign-key k.key
+expect_fail 2 "past the year 9999" airlock pack "oci:$images/sample:1.0" -o big.bundle --sign-key k.key --expires 3000000d
+test ! -e big.bundle || fail "a refused pack wrote big.bundle"

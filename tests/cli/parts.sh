@@ -55,6 +55,25 @@ check_json inspect first.json
 assert_eq "$(jq -c '[.parts[] | .state // "here"]' first.json)" '["here","missing","missing"]' "parts states"
 expect_fail 1 "missing part\(s\) of site.bundle: site.bundle.002, site.bundle.003" airlock inspect stick1/site.bundle.001 --layers
 airlock inspect stick2/site.bundle.002 --parts-dir stick1 -q > /dev/null
+# A header longer than the first part (a bundle.json of thousands of blobs): the part it
+# continues into is named, not a truncated archive.
+mkdir tiny
+python3 - whole.bundle tiny/t.bundle << 'PY'
+import hashlib, json, sys
+data = open(sys.argv[1], "rb").read()
+cuts = [0, 700, 1500, len(data)]
+parts = []
+for i in range(3):
+    chunk = data[cuts[i]:cuts[i + 1]]
+    name = "t.bundle.%03d" % (i + 1)
+    open("tiny/" + name, "wb").write(chunk)
+    parts.append({"name": name, "sha256": hashlib.sha256(chunk).hexdigest(), "size": len(chunk)})
+manifest = {"bundle": "t.bundle", "bundleJson": "0" * 64, "format": "airlock-parts", "formatVersion": 1,
+            "parts": parts, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+json.dump({"manifest": manifest, "signatures": []}, open(sys.argv[2] + ".parts.json", "w"))
+PY
+rm tiny/t.bundle.002
+expect_fail 1 "the header of t.bundle continues into part t.bundle.002, which is not here" airlock inspect tiny/t.bundle.001
 mkdir list-only && cp stick1/site.bundle.parts.json list-only/
 expect_fail 1 "missing part\(s\) of site.bundle: site.bundle.001" airlock inspect list-only/site.bundle.parts.json
 airlock verify stick1/site.bundle.001 --parts-dir stick2 --trusted-key k.pub > all.txt
@@ -75,6 +94,7 @@ step "the parts file is signed"
 jq -c '.manifest.parts[0].sha256 = ("0" * 64)' stick1/site.bundle.parts.json > forged.json
 mv forged.json stick1/site.bundle.parts.json
 expect_fail 5 "does not match site.bundle.parts.json \(it was altered after signing\)" airlock verify stick1/site.bundle.parts.json --parts-dir stick2 --trusted-key k.pub
+expect_fail 5 "does not match site.bundle.parts.json \(it was altered after signing\)" airlock inspect stick1/site.bundle.parts.json --trusted-key k.pub
 jq -c '.manifest.parts[0].size = 1' stick1/site.bundle.parts.json > stick1/sizes.parts.json
 expect_fail 4 "the parts add up to [0-9]+ bytes, not the bundle's" airlock inspect stick1/sizes.parts.json --parts-dir stick2
 rm stick1/sizes.parts.json

@@ -274,13 +274,24 @@ class ContainerdStore final : public Store
 
     Result<std::string> tagged_version() override
     {
+        if (const auto planned = m_planned_versions.find(m_current);
+            planned != m_planned_versions.end()) {
+            return planned->second; // an image of this bundle, not in containerd yet
+        }
         return containerd_version(m_ctr, m_current);
     }
 
+    // Decided before the stream, so later decisions of this import see it as containerd will.
     Result<> set_tag(std::size_t image, const std::string& tag) override
     {
-        m_entries.push_back(
-            manifest::tagged_descriptor(m_bundle->images.at(image), image_name(image) + ":" + tag));
+        const std::string name = image_name(image) + ":" + tag;
+        std::erase_if(m_entries, [&](const Descriptor& d) {
+            return d.annotations.contains(std::string(manifest::k_annotation_containerd_name))
+                   && d.annotations.at(std::string(manifest::k_annotation_containerd_name)) == name;
+        });
+        m_entries.push_back(manifest::tagged_descriptor(m_bundle->images.at(image), name));
+        m_held[name] = m_bundle->images.at(image).digest.str();
+        m_planned_versions[m_held[name]] = m_bundle->images.at(image).version;
         return {};
     }
 
@@ -334,8 +345,9 @@ class ContainerdStore final : public Store
     const manifest::BundleManifest* m_bundle = nullptr;
     std::map<std::string, std::string> m_held; // image name -> digest, when the import began
     std::string m_current;                     // what the last `tagged` found
-    std::vector<Descriptor> m_entries;         // the archive's index.json
-    std::optional<ChildProcess> m_child;       // ctr images import, once anything is sent
+    std::map<std::string, std::string> m_planned_versions; // digest -> version, of set tags
+    std::vector<Descriptor> m_entries;                     // the archive's index.json
+    std::optional<ChildProcess> m_child; // ctr images import, once anything is sent
     std::optional<archive::TarWriter> m_writer;
     std::optional<ArchiveSink> m_sink;
     BlobCounts m_counts;

@@ -548,10 +548,12 @@ class DockerEngineStore final : public Store
         return {};
     }
 
+    // What was sent, and what the engine had (the blobs of the images it held already).
     BlobCounts counts() const override
     {
         BlobCounts counts;
         if (m_sink) {
+            counts = m_sink->planned_counts();
             counts.written = m_sink->blobs_sent();
             counts.bytes = m_sink->bytes_sent();
         }

@@ -160,7 +160,8 @@ class OciLayoutStore final : public Store
     }
 
     // The store keeps its own ledger, under its own lock.
-    Result<> add_channel_states(ChannelGuard& channel, Reporter& /*reporter*/) override
+    Result<>
+    add_channel_states(ChannelGuard& channel, Reporter& /*reporter*/, bool /*for_preview*/) override
     {
         // A symlinked directory is refused before its ledger is read through it.
         AIRLOCK_TRY(m_store.check_directories());
@@ -208,9 +209,8 @@ class OciLayoutStore final : public Store
             (present ? counts.present : counts.written) += 1;
             (present ? counts.bytes_present : counts.bytes) += blob.size;
         }
-        if (m_store.exists()) {
-            AIRLOCK_TRY_ASSIGN(m_entries, m_store.read_index());
-        }
+        // As publish reads it: whatever index.json is there, oci-layout or not.
+        AIRLOCK_TRY_ASSIGN(m_entries, m_store.read_index());
         m_tags.emplace(m_entries, m_bundle->images);
         return counts;
     }

@@ -7,9 +7,13 @@
 
 namespace airlock::unpack {
 
-Result<> Store::add_channel_states(ChannelGuard& channel, Reporter& reporter)
+Result<> Store::add_channel_states(ChannelGuard& channel, Reporter& reporter, bool for_preview)
 {
     if (!channel.applies()) {
+        return {};
+    }
+    if (for_preview) {
+        channel.add(std::make_unique<ChannelLedgerFile>(local_ledger_path(*this)));
         return {};
     }
     // Locked from the check to the record: two imports of one channel cannot both pass.

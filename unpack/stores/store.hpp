@@ -14,8 +14,8 @@
 //   [tag steps]         tagged, tagged_version, set_tag (TagView) for every planned tag
 //   commit              the tags become visible
 //
-// import --dry-run calls add_channel_states, prepare_preview, the verifying pass into nothing,
-// preview, the closure check, and decides every tag against the store without setting one.
+// import --dry-run calls add_channel_states (for_preview), prepare_preview, the verifying pass into
+// nothing, preview, the closure check, and decides every tag against the store without setting one.
 //
 // Any failure: abandon() undoes what the import created. Adding a store = one file in this
 // folder that implements Store, and one row in open_store.cpp.
@@ -81,8 +81,10 @@ class Store : public TagView
 
     // Adds the places that keep the store's channel marks to `channel`, before anything is
     // read or written. By default this machine's ledger of the store (local_ledger_path),
-    // locked from now until the store is destroyed, as the store has no lock of its own.
-    virtual Result<> add_channel_states(ChannelGuard& channel, Reporter& reporter);
+    // locked from now until the store is destroyed, as the store has no lock of its own; for
+    // a dry run (`for_preview`) only read: no directory made, no lock taken.
+    virtual Result<>
+    add_channel_states(ChannelGuard& channel, Reporter& reporter, bool for_preview);
 
     // Readies the store for `bundle`: connects, checks, creates private staging. Stores that
     // keep channel marks of their own add and check them here. Nothing visible changes.

@@ -108,6 +108,9 @@ TEST_CASE("base::rfc3339")
     CHECK_FALSE(parse_rfc3339("2026-11-25T24:00:00Z"));
     CHECK_FALSE(parse_rfc3339("2026-11-25T09:60:00Z"));
     CHECK_FALSE(parse_rfc3339("2026-11-25T09:37:00+24:00"));
+    CHECK_FALSE(parse_rfc3339("2026-11-25T09:37:00.Z"));
+    CHECK_FALSE(parse_rfc3339("2026-11-25T09:37:60Z")); // a leap second ends a minute :59
+    CHECK(parse_rfc3339("2016-12-31T23:59:60Z") == 1483228800);
 }
 
 TEST_CASE("base::human_size")

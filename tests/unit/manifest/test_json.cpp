@@ -94,6 +94,7 @@ TEST_CASE("manifest::parse_parts_file refuses wrong types and unsafe names")
     CHECK(replaced(part, part + "," + part).error().message.find("listed twice")
           != std::string::npos);
     CHECK(!replaced(R"("sha256":")" + hex, R"("sha256":"xyz)"));
+    CHECK(replaced(part, "").error().message.find("lists no parts") != std::string::npos);
     // Part sizes must add up to the bundle's, and cannot wrap around to do so.
     std::string short_parts = good_manifest;
     short_parts.replace(short_parts.rfind(R"("size":3})"), 9, R"("size":4})");

@@ -29,6 +29,12 @@ struct PartsSet
 Result<std::optional<PartsSet>> find_parts(const std::filesystem::path& argument,
                                            const std::vector<std::filesystem::path>& dirs);
 
+// Checks the parts file's own signatures and the co-signatures of its manifest against
+// `trusted`, as for bundle.json. Errc::signature_invalid naming the parts file.
+Result<> authenticate_parts_file(const PartsSet& parts,
+                                 const TrustedKeys& trusted,
+                                 std::size_t required_signatures);
+
 // Where the co-signatures of a split bundle are kept: BUNDLE.cosign.json beside its parts file.
 std::filesystem::path cosignature_path(const PartsSet& parts);
 
