@@ -1,8 +1,19 @@
 # Sourced by every end-to-end test: a fresh scratch directory `$t` (kept when the test fails),
 # the binary under test as `airlock`, and assertion helpers. Exit 77 means skipped.
+# The binary under test is the build's own (AIRLOCK_BUILT, set by ctest) unless AIRLOCK names
+# another by its absolute path: `AIRLOCK=$PWD/dist/airlock-VERSION-linux-x86_64 ctest -R cli/`
+# runs the suite against the static release binary.
 set -eu
 
+AIRLOCK=${AIRLOCK:-${AIRLOCK_BUILT:-}}
 : "${AIRLOCK:?run through ctest (AIRLOCK is the binary under test)}"
+case "$AIRLOCK" in
+/*) ;;
+*)
+    echo "AIRLOCK must be an absolute path (tests run in their own directories): $AIRLOCK" >&2
+    exit 1
+    ;;
+esac
 : "${AIRLOCK_TEST_IMAGES:?run through ctest}"
 : "${AIRLOCK_SOURCE:?run through ctest}"
 test_name=$(basename "$0" .sh)
@@ -50,6 +61,12 @@ fail() {
 skip() {
     echo "SKIP: $*"
     exit 77
+}
+
+# Whether the binary under test is dynamically linked (the static release binary is not: it
+# has no interpreter, so LD_PRELOAD cannot reach it).
+binary_is_dynamic() {
+    ldd "$AIRLOCK" > /dev/null 2>&1
 }
 
 step() {

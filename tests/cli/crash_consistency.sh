@@ -12,6 +12,7 @@
 
 lib=${AIRLOCK_FAULT_LIB:-}
 [ -n "$lib" ] || skip "AIRLOCK_FAULT_LIB is not set"
+binary_is_dynamic || skip "$AIRLOCK is static: LD_PRELOAD cannot inject faults"
 [ -f "$lib" ] || skip "no fault-injection library at $lib"
 # An ASan build refuses to start when a preloaded library comes before libasan.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"

@@ -4,6 +4,7 @@
 
 lib=${AIRLOCK_FAULT_LIB:-}
 [ -n "$lib" ] && [ -f "$lib" ] || skip "no fault-injection library (AIRLOCK_FAULT_LIB)"
+binary_is_dynamic || skip "$AIRLOCK is static: LD_PRELOAD cannot inject faults"
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
 # failing SUFFIX COMMAND...: runs COMMAND with every read of a file ending in SUFFIX failing.
