@@ -3,7 +3,9 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <cstdlib>
+#include <system_error>
 
 namespace airlock {
 
@@ -37,6 +39,27 @@ std::filesystem::path system_data_dir()
 std::filesystem::path cache_dir()
 {
     return xdg_dir("XDG_CACHE_HOME", ".cache") / "airlock";
+}
+
+std::filesystem::path system_ca_bundle()
+{
+    if (const char* file = std::getenv("SSL_CERT_FILE"); file != nullptr && *file != '\0') {
+        return file;
+    }
+    static constexpr std::array<const char*, 5> k_bundles = {
+        "/etc/ssl/certs/ca-certificates.crt",                // Debian, Ubuntu (and Gentoo, Arch)
+        "/etc/pki/tls/certs/ca-bundle.crt",                  // RHEL, Fedora, CentOS
+        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", // RHEL, Fedora
+        "/etc/ssl/ca-bundle.pem",                            // SUSE
+        "/etc/ssl/cert.pem",                                 // Alpine
+    };
+    for (const char* bundle : k_bundles) {
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(bundle, ec)) {
+            return bundle;
+        }
+    }
+    return {};
 }
 
 } // namespace airlock

@@ -6,6 +6,8 @@
 
 #include <airlock/base/c_deleter.hpp>
 #include <airlock/base/cancel.hpp>
+#include <airlock/base/file.hpp>
+#include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/http/client.hpp>
 
@@ -148,6 +150,35 @@ extern "C" int on_progress(void* /*user*/, curl_off_t, curl_off_t, curl_off_t, c
     return cancel_requested() ? 1 : 0;
 }
 
+// The CAs a TLS connection trusts: the system's bundle, found at run time (a static binary has
+// no built-in path that fits every distribution), plus the host's own CA (certs.d/HOST/ca.crt)
+// when it has one. libcurl takes a single bundle, so both are joined (libcurl copies them). When
+// either cannot be read, the host's CA alone is passed as a file and libcurl reports what is
+// wrong with it; without a system bundle libcurl keeps its built-in defaults.
+void set_trusted_cas(CURL* h, const TlsOptions& tls)
+{
+    const std::filesystem::path system = system_ca_bundle();
+    if (tls.ca_file.empty()) {
+        if (!system.empty()) {
+            curl_easy_setopt(h, CURLOPT_CAINFO, system.c_str());
+        }
+        return;
+    }
+    if (!system.empty()) {
+        auto system_pem = read_file(system);
+        auto extra_pem = read_file(tls.ca_file);
+        if (system_pem && extra_pem) {
+            std::string joined = std::move(*system_pem);
+            joined += '\n';
+            joined += *extra_pem;
+            curl_blob blob{joined.data(), joined.size(), CURL_BLOB_COPY};
+            curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
+            return;
+        }
+    }
+    curl_easy_setopt(h, CURLOPT_CAINFO, tls.ca_file.c_str());
+}
+
 } // namespace
 
 struct Client::Impl
@@ -200,9 +231,7 @@ struct Client::Impl
         if (!request.unix_socket.empty()) {
             curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket.c_str());
         }
-        if (!request.tls.ca_file.empty()) {
-            curl_easy_setopt(h, CURLOPT_CAINFO, request.tls.ca_file.c_str());
-        }
+        set_trusted_cas(h, request.tls);
         if (!range.empty()) {
             curl_easy_setopt(h, CURLOPT_RANGE, range.c_str());
         }

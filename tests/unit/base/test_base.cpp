@@ -3,12 +3,16 @@
 
 #include <airlock/base/encoding.hpp>
 #include <airlock/base/file.hpp>
+#include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
 
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
 
 using namespace airlock;
 
@@ -149,4 +153,29 @@ TEST_CASE("base::parse_duration")
     CHECK_FALSE(parse_duration("0d"));
     CHECK_FALSE(parse_duration("-1d"));
     CHECK_FALSE(parse_duration("1w"));
+}
+
+TEST_CASE("base::system_ca_bundle")
+{
+    const char* saved = std::getenv("SSL_CERT_FILE");
+    const std::string before = saved != nullptr ? saved : "";
+    SUBCASE("SSL_CERT_FILE names it, existing or not")
+    {
+        ::setenv("SSL_CERT_FILE", "/nonexistent/ca.pem", 1);
+        CHECK(system_ca_bundle() == "/nonexistent/ca.pem");
+    }
+    SUBCASE("else a distribution's bundle file that exists, or nothing")
+    {
+        ::setenv("SSL_CERT_FILE", "", 1);
+        const std::filesystem::path bundle = system_ca_bundle();
+        CHECK((bundle.empty() || std::filesystem::is_regular_file(bundle)));
+        if (std::filesystem::is_regular_file("/etc/ssl/certs/ca-certificates.crt")) {
+            CHECK(bundle == "/etc/ssl/certs/ca-certificates.crt");
+        }
+    }
+    if (saved != nullptr) {
+        ::setenv("SSL_CERT_FILE", before.c_str(), 1);
+    } else {
+        ::unsetenv("SSL_CERT_FILE");
+    }
 }

@@ -16,4 +16,9 @@ std::filesystem::path system_data_dir();
 // (default ~/.cache/airlock).
 std::filesystem::path cache_dir();
 
+// The system's bundle of trusted CA certificates for TLS: $SSL_CERT_FILE when set, else the first
+// of the distributions' usual bundle files that exists (Debian/Ubuntu, RHEL/Fedora, SUSE,
+// Alpine); empty when there is none. A static binary carries no CA path that fits every system.
+std::filesystem::path system_ca_bundle();
+
 } // namespace airlock
