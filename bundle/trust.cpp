@@ -60,23 +60,28 @@ const crypto::PublicKey* TrustedKeys::find(std::string_view id) const
     return nullptr;
 }
 
+Result<> require_trusted_keys(const TrustedKeys& trusted)
+{
+    if (!trusted.empty()) {
+        return {};
+    }
+    return fail(
+        Errc::signature_invalid,
+        str_cat("no trusted keys: give --trusted-key PUB or install keys (*.pub) in ",
+                directory_state(trusted.directory().empty() ? fs::path(k_default_trusted_keys_dir)
+                                                            : trusted.directory()),
+                trusted.directory_origin().empty()
+                    ? ""
+                    : str_cat(" (the directory is set by ", trusted.directory_origin(), ")")));
+}
+
 Result<SignatureCheck> check_signatures(std::string_view signed_bytes,
                                         const std::vector<manifest::Signature>& signatures,
                                         const TrustedKeys& trusted,
                                         std::size_t required,
                                         std::string_view document)
 {
-    if (trusted.empty()) {
-        return fail(
-            Errc::signature_invalid,
-            str_cat("no trusted keys: give --trusted-key PUB or install keys (*.pub) in ",
-                    directory_state(trusted.directory().empty()
-                                        ? fs::path(k_default_trusted_keys_dir)
-                                        : trusted.directory()),
-                    trusted.directory_origin().empty()
-                        ? ""
-                        : str_cat(" (the directory is set by ", trusted.directory_origin(), ")")));
-    }
+    AIRLOCK_TRY(require_trusted_keys(trusted));
     if (signatures.empty()) {
         return fail(Errc::signature_invalid, "the bundle is not signed");
     }

@@ -82,6 +82,7 @@ void register_key(CLI::App& app, Context& ctx)
     generate->add_flag("--json", ctx.global.json, "Print the result as JSON");
     generate->callback(
         [options, &ctx] { ctx.exit_code = finish(run_key_generate(*options), ctx.global); });
+    register_key_file_signatures(*key, ctx);
 }
 
 } // namespace airlock::cli

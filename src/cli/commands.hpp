@@ -19,6 +19,7 @@ struct Context
 
 // Each adds one subcommand to `app`; its callback runs the command and sets `ctx.exit_code`.
 void register_key(CLI::App& app, Context& ctx);
+void register_key_file_signatures(CLI::App& key, Context& ctx); // under `key`
 void register_pack(CLI::App& app, Context& ctx);
 void register_verify(CLI::App& app, Context& ctx);
 void register_inspect(CLI::App& app, Context& ctx);

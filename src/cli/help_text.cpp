@@ -18,7 +18,9 @@ const std::map<std::string, std::string>& examples()
         {"key",
          "  airlock key generate -o release            # release.key (keep it secret), "
          "release.pub\n"
-         "  airlock key generate -o security --type ecdsa-p256\n"},
+         "  airlock key generate -o security --type ecdsa-p256\n"
+         "  airlock key sign-file SHA256SUMS --key release.key       # SHA256SUMS.sig\n"
+         "  airlock key verify-file SHA256SUMS --trusted-key release.pub\n"},
         {"pack",
          "  airlock pack alpine:3.19 -o base.bundle --sign-key release.key\n"
          "  airlock pack -f images.txt --channel monthly --sequence 12 --expires 45d \\\n"

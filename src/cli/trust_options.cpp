@@ -5,10 +5,19 @@
 
 namespace airlock::cli {
 
-void add_trust_options(CLI::App& command, TrustOptions& options)
+void add_trusted_key_options(CLI::App& command, TrustOptions& options)
 {
     command.add_option(
         "--trusted-key", options.keys, "Public key (PEM) whose signature is accepted; repeatable");
+    command.add_option("--trusted-keys-dir",
+                       options.dir,
+                       "Directory of trusted *.pub keys (default $AIRLOCK_TRUSTED_KEYS_DIR or "
+                       "/etc/airlock/trusted-keys)");
+}
+
+void add_trust_options(CLI::App& command, TrustOptions& options)
+{
+    add_trusted_key_options(command, options);
     command
         .add_option("--require-signatures",
                     options.required,
@@ -16,10 +25,6 @@ void add_trust_options(CLI::App& command, TrustOptions& options)
         ->check(CLI::Range(1, 64));
     command.add_option(
         "--parts-dir", options.parts_dirs, "Directory holding parts of a split bundle; repeatable");
-    command.add_option("--trusted-keys-dir",
-                       options.dir,
-                       "Directory of trusted *.pub keys (default $AIRLOCK_TRUSTED_KEYS_DIR or "
-                       "/etc/airlock/trusted-keys)");
 }
 
 Result<bundle::TrustedKeys> load_trusted_keys(const TrustOptions& options, const Settings& settings)

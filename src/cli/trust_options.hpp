@@ -24,6 +24,9 @@ struct TrustOptions
 
 void add_trust_options(CLI::App& command, TrustOptions& options);
 
+// Only --trusted-key and --trusted-keys-dir (commands that check one signature, not a bundle).
+void add_trusted_key_options(CLI::App& command, TrustOptions& options);
+
 // The keys named on the command line plus `*.pub` in the keys directory ($AIRLOCK_TRUSTED_KEYS_DIR
 // or /etc/airlock/trusted-keys unless --trusted-keys-dir says otherwise).
 Result<bundle::TrustedKeys> load_trusted_keys(const TrustOptions& options,

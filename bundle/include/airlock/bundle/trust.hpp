@@ -37,6 +37,11 @@ class TrustedKeys
         return m_keys.size();
     }
 
+    const std::vector<crypto::PublicKey>& keys() const
+    {
+        return m_keys;
+    }
+
     // The directory searched for `*.pub` keys, for messages.
     const std::filesystem::path& directory() const
     {
@@ -60,6 +65,10 @@ class TrustedKeys
     std::filesystem::path m_dir;
     std::string m_dir_origin;
 };
+
+// Succeeds when `trusted` holds a key; otherwise Errc::signature_invalid saying how to give one
+// and what the keys directory holds.
+Result<> require_trusted_keys(const TrustedKeys& trusted);
 
 struct SignatureCheck
 {
