@@ -55,21 +55,6 @@ Result<bundle::Signer> load_signer(const std::vector<fs::path>& key_files)
     return bundle::Signer::load(key_files);
 }
 
-// SOURCE_DATE_EPOCH, the reproducible-builds convention for "the time of this build", if set.
-std::optional<std::int64_t> source_date_epoch()
-{
-    const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
-    if (epoch == nullptr || *epoch == '\0') {
-        return std::nullopt;
-    }
-    char* end = nullptr;
-    const long long value = std::strtoll(epoch, &end, 10);
-    if (end == nullptr || *end != '\0' || value < 0) {
-        return std::nullopt;
-    }
-    return value;
-}
-
 std::int64_t bundle_time(const PackOptions& options, const std::vector<PlannedImage>& images)
 {
     if (options.created) {

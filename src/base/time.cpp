@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 namespace airlock {
@@ -146,6 +147,20 @@ std::int64_t now_seconds()
     return std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
+}
+
+std::optional<std::int64_t> source_date_epoch()
+{
+    const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+    if (epoch == nullptr || *epoch == '\0') {
+        return std::nullopt;
+    }
+    char* end = nullptr;
+    const long long value = std::strtoll(epoch, &end, 10);
+    if (end == nullptr || *end != '\0' || value < 0) {
+        return std::nullopt;
+    }
+    return value;
 }
 
 } // namespace airlock

@@ -21,4 +21,8 @@ std::optional<std::int64_t> parse_duration(std::string_view text);
 // Current time in seconds since the epoch.
 std::int64_t now_seconds();
 
+// $SOURCE_DATE_EPOCH, the reproducible-builds convention for "the time of this build", when it
+// is set to a number of seconds; nothing otherwise.
+std::optional<std::int64_t> source_date_epoch();
+
 } // namespace airlock
