@@ -16,16 +16,17 @@ using Opener = Result<std::unique_ptr<Store>> (*)(std::string_view, const StoreO
 
 struct StoreKind
 {
-    std::string_view word; // what a spec says before its first ':' or '?'
+    std::string_view word;  // what a spec says before its first ':' or '?'
+    std::string_view start; // how an operator starts writing one (shell completion offers it)
     Opener open;
     bool takes_channel_state;
 };
 
 constexpr std::array k_kinds = {
-    StoreKind{"oci", open_oci_layout_store, false},
-    StoreKind{"docker", open_registry_store, true}, // docker://HOST[:PORT][/PREFIX]
-    StoreKind{"docker-engine", open_docker_engine_store, false},
-    StoreKind{"containerd", open_containerd_store, false},
+    StoreKind{"oci", "oci:", open_oci_layout_store, false},
+    StoreKind{"docker", "docker://", open_registry_store, true}, // docker://HOST[:PORT][/PREFIX]
+    StoreKind{"docker-engine", "docker-engine", open_docker_engine_store, false},
+    StoreKind{"containerd", "containerd", open_containerd_store, false},
 };
 
 } // namespace
@@ -47,6 +48,15 @@ Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOpti
                         spec,
                         "': expected oci:DIR, docker://HOST[:PORT][/PREFIX], "
                         "docker-engine[:unix:///PATH] or containerd[:SOCKET][?namespace=NS]"));
+}
+
+std::vector<std::string_view> store_spec_starts()
+{
+    std::vector<std::string_view> starts;
+    for (const StoreKind& kind : k_kinds) {
+        starts.push_back(kind.start);
+    }
+    return starts;
 }
 
 Result<> check_store_spec(std::string_view spec, const StoreOptions& options)

@@ -140,6 +140,20 @@ TEST_CASE("unpack::open_store")
           == "docker-engine:unix:///run/docker.sock");
 }
 
+TEST_CASE("unpack::store_spec_starts")
+{
+    // What completion offers for --to: each start, completed as an operator would, opens a
+    // store of its kind (opening reads and connects nothing).
+    const std::vector<std::string_view> starts = store_spec_starts();
+    CHECK(starts
+          == std::vector<std::string_view>{"oci:", "docker://", "docker-engine", "containerd"});
+    for (const std::string_view start : starts) {
+        const std::string spec =
+            std::string(start) + (start.ends_with(':') || start.ends_with('/') ? "reg.local" : "");
+        CHECK_MESSAGE(open_store(spec, {}), spec);
+    }
+}
+
 TEST_CASE("unpack::channel_record_tag")
 {
     CHECK(channel_record_tag("monthly") == "channel-monthly");

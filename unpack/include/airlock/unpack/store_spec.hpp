@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace airlock::unpack {
 
@@ -69,5 +70,9 @@ struct StoreOptions
 // Whether `spec` names a store import can open with `options` (a known kind, well formed, no
 // option it does not take), without touching it. Errc::usage.
 Result<> check_store_spec(std::string_view spec, const StoreOptions& options);
+
+// How a spec of each kind of store begins ("oci:", "docker://", "docker-engine", "containerd"),
+// from the table open_store picks a kind by: what shell completion offers for --to.
+std::vector<std::string_view> store_spec_starts();
 
 } // namespace airlock::unpack
