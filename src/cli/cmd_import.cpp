@@ -3,6 +3,7 @@
 #include "json_shapes.hpp"
 #include "registry_flags.hpp"
 #include "trust_options.hpp"
+#include "value_names.hpp"
 
 #include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
@@ -218,12 +219,15 @@ void register_import(CLI::App& app, Context& ctx)
 {
     auto options = std::make_shared<ImportCommandOptions>();
     auto* cmd = app.add_subcommand("import", "Verify a bundle and load its images into a store");
-    cmd->add_option("bundle", options->bundle, "Bundle file")->required();
+    cmd->add_option("bundle", options->bundle, "Bundle file")
+        ->required()
+        ->type_name(value_name::file);
     cmd->add_option("--to",
                     options->store,
                     "Target store: oci:DIR (default: the embedded store), "
                     "docker://HOST[:PORT][/PREFIX] (a registry), docker-engine[:unix:///PATH] or "
-                    "containerd[:SOCKET][?namespace=NS]");
+                    "containerd[:SOCKET][?namespace=NS]")
+        ->type_name(value_name::store);
     add_registry_flags(*cmd, options->access);
     cmd->add_flag("--keep-registry-host",
                   options->keep_registry_host,
@@ -244,7 +248,8 @@ void register_import(CLI::App& app, Context& ctx)
     cmd->add_option("--channel-state",
                     options->channel_state,
                     "docker:// stores: keep channel marks in the registry (default) or only "
-                    "locally (local)");
+                    "locally (local)")
+        ->check(one_of({"registry", "local"}));
     cmd->add_option("--host-os-version",
                     options->host_os_version,
                     "Windows build of the hosts that will run the images (10.0.20348.2849): warn "

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "json_shapes.hpp"
 #include "trust_options.hpp"
+#include "value_names.hpp"
 
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
@@ -332,7 +333,9 @@ void register_inspect(CLI::App& app, Context& ctx)
 {
     auto options = std::make_shared<InspectOptions>();
     auto* cmd = app.add_subcommand("inspect", "Show what a bundle holds and who signed it");
-    cmd->add_option("bundle", options->bundle, "Bundle file")->required();
+    cmd->add_option("bundle", options->bundle, "Bundle file")
+        ->required()
+        ->type_name(value_name::file);
     add_trust_options(*cmd, options->trust);
     cmd->add_flag("--layers",
                   options->layers,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "value_names.hpp"
 
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
@@ -79,9 +80,11 @@ void register_inventory(CLI::App& app, Context& ctx)
     auto options = std::make_shared<InventoryOptions>();
     auto* cmd = app.add_subcommand(
         "inventory", "Write what a store holds, for differential bundles (pack --since)");
-    cmd->add_option("--store", options->store, "Store: oci:DIR (default: the embedded store)");
+    cmd->add_option("--store", options->store, "Store: oci:DIR (default: the embedded store)")
+        ->type_name(value_name::oci_store);
     cmd->add_option("-o,--output", options->output, "Inventory file to write ('-': stdout)")
-        ->required();
+        ->required()
+        ->type_name(value_name::file);
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback([options, &ctx] {
         if (options->output == "-" && ctx.global.json) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "value_names.hpp"
 
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
@@ -76,8 +77,14 @@ void register_key(CLI::App& app, Context& ctx)
     auto* generate =
         key->add_subcommand("generate", "Generate a signing key pair NAME.key (0600) and NAME.pub");
     generate->add_option("-o,--output", options->output, "Path prefix NAME of the key files")
-        ->required();
-    generate->add_option("--type", options->type, "ed25519 (default) or ecdsa-p256");
+        ->required()
+        ->type_name(value_name::file);
+    generate->add_option("--type", options->type, "ed25519 (default) or ecdsa-p256")
+        ->check(one_of({std::string(crypto::key_type_name(crypto::KeyType::ed25519)),
+                        std::string(crypto::key_type_name(crypto::KeyType::ecdsa_p256))},
+                       [](const std::string& value) {
+                           return crypto::parse_key_type(value).error().message;
+                       }));
     generate->add_flag("--force", options->force, "Overwrite existing key files");
     generate->add_flag("--json", ctx.global.json, "Print the result as JSON");
     generate->callback(

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "json_shapes.hpp"
 #include "registry_flags.hpp"
+#include "value_names.hpp"
 
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
@@ -292,12 +293,16 @@ void register_pack(CLI::App& app, Context& ctx)
         options->sources,
         "Images: registry references (alpine:3.19, mcr.microsoft.com/...) or oci:DIR[:REF]");
     cmd->add_option(
-        "-f,--file",
-        options->lists,
-        "Image list: one reference per line, optional platform=... tags=... (see docs/usage.md)");
-    cmd->add_option("-o,--output", options->output, "Bundle file to write")->required();
+           "-f,--file",
+           options->lists,
+           "Image list: one reference per line, optional platform=... tags=... (see docs/usage.md)")
+        ->type_name(value_name::file);
+    cmd->add_option("-o,--output", options->output, "Bundle file to write")
+        ->required()
+        ->type_name(value_name::file);
     cmd->add_option("--sign-key", options->sign_keys, "Private key (PEM) to sign with; repeatable")
-        ->required();
+        ->required()
+        ->type_name(value_name::file);
     cmd->add_option(
         "--compression", options->compression, "zstd (default), zstd:LEVEL (1-22) or none");
     cmd->add_option("--threads",
@@ -313,7 +318,8 @@ void register_pack(CLI::App& app, Context& ctx)
     cmd->add_option("--since",
                     options->since,
                     "Differential: leave out layers that this inventory (airlock inventory) or "
-                    "previous bundle holds");
+                    "previous bundle holds")
+        ->type_name(value_name::file);
     cmd->add_option("--expires",
                     options->expires,
                     "Importers refuse the bundle this long after packing (45d, 12h)");
@@ -330,7 +336,8 @@ void register_pack(CLI::App& app, Context& ctx)
     cmd->add_option("--jobs", options->registry.jobs, "Parallel blob downloads (default 4)")
         ->check(CLI::Range(1, 64));
     cmd->add_option(
-        "--cache", options->cache, "Blob cache directory (default $XDG_CACHE_HOME/airlock)");
+           "--cache", options->cache, "Blob cache directory (default $XDG_CACHE_HOME/airlock)")
+        ->type_name(value_name::directory);
     cmd->add_option(
         "--split",
         options->split,

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "json_shapes.hpp"
 #include "trust_options.hpp"
+#include "value_names.hpp"
 
 #include <airlock/base/str_cat.hpp>
 #include <airlock/unpack/cosign.hpp>
@@ -114,8 +115,12 @@ void register_sign(CLI::App& app, Context& ctx)
     auto options = std::make_shared<SignOptions>();
     auto* cmd = app.add_subcommand(
         "sign", "Verify a bundle, then add a co-signature to it without re-packing it");
-    cmd->add_option("bundle", options->bundle, "Bundle file")->required();
-    cmd->add_option("--key", options->key, "Private key (PEM) to sign with")->required();
+    cmd->add_option("bundle", options->bundle, "Bundle file")
+        ->required()
+        ->type_name(value_name::file);
+    cmd->add_option("--key", options->key, "Private key (PEM) to sign with")
+        ->required()
+        ->type_name(value_name::file);
     add_trust_options(*cmd, options->trust);
     cmd->add_flag("--allow-expired", options->allow_expired, "Co-sign a bundle past its expiry");
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");

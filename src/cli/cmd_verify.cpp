@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "json_shapes.hpp"
 #include "trust_options.hpp"
+#include "value_names.hpp"
 
 #include <airlock/base/str_cat.hpp>
 #include <airlock/bundle/parts.hpp>
@@ -372,7 +373,9 @@ void register_verify(CLI::App& app, Context& ctx)
     auto options = std::make_shared<VerifyCommandOptions>();
     auto* cmd = app.add_subcommand("verify",
                                    "Check a bundle's signature and every digest; imports nothing");
-    cmd->add_option("bundle", options->bundle, "Bundle file")->required();
+    cmd->add_option("bundle", options->bundle, "Bundle file")
+        ->required()
+        ->type_name(value_name::file);
     add_trust_options(*cmd, options->trust);
     cmd->add_flag("--partial",
                   options->partial,
@@ -383,7 +386,8 @@ void register_verify(CLI::App& app, Context& ctx)
                   "Accept a bundle past its expiry (as import --allow-expired)");
     cmd->add_option("--against",
                     options->against,
-                    "A site's inventory (airlock inventory): would the bundle import there?");
+                    "A site's inventory (airlock inventory): would the bundle import there?")
+        ->type_name(value_name::file);
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback(
         [options, &ctx] { ctx.exit_code = finish(run_verify(*options, ctx), ctx.global); });

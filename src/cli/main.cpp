@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "help_text.hpp"
 #include "usage_errors.hpp"
+#include "value_names.hpp"
 
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/str_cat.hpp>
@@ -72,7 +73,8 @@ int main(int argc, char** argv)
     app.add_option("--config",
                    ctx.config,
                    "Settings file (default $AIRLOCK_CONFIG, ~/.config/airlock/airlock.conf, "
-                   "/etc/airlock/airlock.conf)");
+                   "/etc/airlock/airlock.conf)")
+        ->type_name(value_name::file);
     // Before any command runs: the form its errors take, the settings it falls back on.
     app.parse_complete_callback([&ctx] {
         configure_stderr(ctx.global);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "registry_flags.hpp"
 
+#include "value_names.hpp"
+
 #include <iostream>
 
 namespace airlock::cli {
@@ -14,14 +16,18 @@ void add_registry_flags(CLI::App& command, RegistryFlags& flags)
     command.add_flag("--password-stdin",
                      flags.password_stdin,
                      "Read the password from stdin; --creds gives only the USER");
-    command.add_option(
-        "--authfile",
-        flags.auth_file,
-        "Docker-style auth file (default $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json, "
-        "~/.docker/config.json)");
-    command.add_option("--cert-dir",
-                       flags.cert_dir,
-                       "Directory of HOST[:PORT]/ca.crt files (also /etc/docker/certs.d)");
+    command
+        .add_option(
+            "--authfile",
+            flags.auth_file,
+            "Docker-style auth file (default $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json, "
+            "~/.docker/config.json)")
+        ->type_name(value_name::file);
+    command
+        .add_option("--cert-dir",
+                    flags.cert_dir,
+                    "Directory of HOST[:PORT]/ca.crt files (also /etc/docker/certs.d)")
+        ->type_name(value_name::directory);
     command.add_option("--insecure-registry",
                        flags.insecure,
                        "HOST[:PORT] reachable by plain HTTP or unverified TLS; repeatable");

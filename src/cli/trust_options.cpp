@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "trust_options.hpp"
 
+#include "value_names.hpp"
+
 #include <cstdlib>
 
 namespace airlock::cli {
 
 void add_trusted_key_options(CLI::App& command, TrustOptions& options)
 {
-    command.add_option(
-        "--trusted-key", options.keys, "Public key (PEM) whose signature is accepted; repeatable");
-    command.add_option("--trusted-keys-dir",
-                       options.dir,
-                       "Directory of trusted *.pub keys (default $AIRLOCK_TRUSTED_KEYS_DIR or "
-                       "/etc/airlock/trusted-keys)");
+    command
+        .add_option("--trusted-key",
+                    options.keys,
+                    "Public key (PEM) whose signature is accepted; repeatable")
+        ->type_name(value_name::file);
+    command
+        .add_option("--trusted-keys-dir",
+                    options.dir,
+                    "Directory of trusted *.pub keys (default $AIRLOCK_TRUSTED_KEYS_DIR or "
+                    "/etc/airlock/trusted-keys)")
+        ->type_name(value_name::directory);
 }
 
 void add_trust_options(CLI::App& command, TrustOptions& options)
@@ -23,8 +30,11 @@ void add_trust_options(CLI::App& command, TrustOptions& options)
                     options.required,
                     "Distinct trusted keys that must have signed (default 1)")
         ->check(CLI::Range(1, 64));
-    command.add_option(
-        "--parts-dir", options.parts_dirs, "Directory holding parts of a split bundle; repeatable");
+    command
+        .add_option("--parts-dir",
+                    options.parts_dirs,
+                    "Directory holding parts of a split bundle; repeatable")
+        ->type_name(value_name::directory);
 }
 
 Result<bundle::TrustedKeys> load_trusted_keys(const TrustOptions& options, const Settings& settings)

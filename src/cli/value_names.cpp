@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "value_names.hpp"
+
+#include <algorithm>
+
+namespace airlock::cli {
+
+CLI::Validator one_of(std::vector<std::string> values,
+                      std::function<std::string(const std::string&)> refusal)
+{
+    std::string set;
+    std::string alternatives; // "a, b or c"
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        set += (i == 0 ? "{" : ",") + values[i];
+        alternatives += (i == 0 ? "" : i + 1 == values.size() ? " or " : ", ") + values[i];
+    }
+    set += "}";
+    if (!refusal) {
+        refusal = [alternatives](const std::string& value) {
+            return "unknown value '" + value + "' (use " + alternatives + ")";
+        };
+    }
+    return CLI::Validator(
+        [values = std::move(values), refusal = std::move(refusal)](std::string& value) {
+            const bool known = std::find(values.begin(), values.end(), value) != values.end();
+            return known ? std::string() : refusal(value);
+        },
+        set);
+}
+
+} // namespace airlock::cli
