@@ -4,6 +4,9 @@
 #include "console.hpp"
 #include "usage_errors.hpp"
 
+#include <airlock/base/str_cat.hpp>
+
+#include <array>
 #include <iostream>
 #include <map>
 #include <string>
@@ -52,27 +55,68 @@ const std::map<std::string, std::string>& examples()
     return by_command;
 }
 
-constexpr const char* k_global_options =
-    "\nOptions of every command (anywhere on the line):\n"
-    "  -q,--quiet                  Print only results and errors\n"
-    "  --progress auto|json|none   Progress on stderr: a line on a terminal, JSON lines, or none\n"
-    "  --config FILE               Settings file (docs/usage.md, \"Configuration\")\n"
-    "\nExit codes: 0 ok, 1 failure, 2 usage, 3 network, 4 verification, 5 signature,\n"
-    "6 policy, 130 interrupted (docs/usage.md).\n";
+constexpr std::array k_exit_codes = {
+    ExitStatus{k_exit_ok, "ok"},
+    ExitStatus{k_exit_failure, "failure"},
+    ExitStatus{k_exit_usage, "usage"},
+    ExitStatus{k_exit_network, "network"},
+    ExitStatus{k_exit_verification, "verification"},
+    ExitStatus{k_exit_signature, "signature"},
+    ExitStatus{k_exit_policy, "policy"},
+    ExitStatus{k_exit_interrupted, "interrupted"},
+};
+
+// What every command's help ends with: the options of every command and the exit codes.
+std::string global_options_footer()
+{
+    std::string out =
+        "\nOptions of every command (anywhere on the line):\n"
+        "  -q,--quiet                  Print only results and errors\n"
+        "  --progress auto|json|none   Progress on stderr: a line on a terminal, JSON lines, or "
+        "none\n"
+        "  --config FILE               Settings file (docs/usage.md, \"Configuration\")\n";
+    // "Exit codes: 0 ok, 1 failure, ..." in lines of at most 80 columns.
+    std::string line = "Exit codes:";
+    out += "\n";
+    for (std::size_t i = 0; i < k_exit_codes.size(); ++i) {
+        const bool last = i + 1 == k_exit_codes.size();
+        const std::string item = str_cat(
+            k_exit_codes[i].code, " ", k_exit_codes[i].meaning, last ? " (docs/usage.md)." : ",");
+        if (line.size() + 1 + item.size() > 80) {
+            out += line + "\n";
+            line = item;
+        } else {
+            line += " " + item;
+        }
+    }
+    return out + line + "\n";
+}
 
 } // namespace
 
+std::span<const ExitStatus> exit_codes()
+{
+    return k_exit_codes;
+}
+
+std::string_view command_examples(const std::string& command)
+{
+    const auto found = examples().find(command);
+    return found == examples().end() ? std::string_view() : std::string_view(found->second);
+}
+
 void add_help_footers(CLI::App& app)
 {
+    const std::string global_options = global_options_footer();
     for (CLI::App* command : app.get_subcommands({})) {
-        const auto found = examples().find(command->get_name());
+        const std::string_view found = command_examples(command->get_name());
         std::string footer;
-        if (found != examples().end()) {
-            footer = "\nExamples:\n" + found->second;
+        if (!found.empty()) {
+            footer = str_cat("\nExamples:\n", found);
         }
-        command->footer(footer + k_global_options);
+        command->footer(footer + global_options);
         for (CLI::App* sub : command->get_subcommands({})) {
-            sub->footer(footer + k_global_options); // `key generate --help`: its command's examples
+            sub->footer(footer + global_options); // `key generate --help`: its command's examples
         }
     }
 }
@@ -97,18 +141,16 @@ std::optional<std::vector<std::string>> help_topics(const std::vector<std::strin
     return std::nullopt;
 }
 
-int print_help(const CLI::App& app, const std::vector<std::string>& topics)
+const CLI::App* find_command(const CLI::App& app,
+                             const std::vector<std::string>& words,
+                             const std::string& asked_by)
 {
-    const CLI::App* topic = &app;
-    std::string path = "airlock help";
-    std::string prefix; // the commands above the topic, for its usage line
-    for (const auto& word : topics) {
-        if (word == "-h" || word == "--help") {
-            continue; // `airlock help -h`: help is what was asked for
-        }
+    const CLI::App* command = &app;
+    std::string path = asked_by;
+    for (const auto& word : words) {
         const CLI::App* found = nullptr;
         std::vector<std::string> names;
-        for (const CLI::App* sub : topic->get_subcommands({})) {
+        for (const CLI::App* sub : command->get_subcommands({})) {
             found = sub->check_name(word) ? sub : found;
             names.push_back(sub->get_name());
         }
@@ -116,11 +158,31 @@ int print_help(const CLI::App& app, const std::vector<std::string>& topics)
             const std::string near = nearest(word, names);
             std::cerr << "airlock: error: unknown command '" << printable(word) << "' for '" << path
                       << "'" << (near.empty() ? "" : "; did you mean '" + near + "'?") << '\n';
-            return k_exit_usage;
+            return nullptr;
         }
-        prefix = topic == &app ? "airlock" : prefix + " " + topic->get_name();
-        topic = found;
+        command = found;
         path += " " + found->get_name();
+    }
+    return command;
+}
+
+int print_help(const CLI::App& app, const std::vector<std::string>& topics)
+{
+    std::vector<std::string> words;
+    for (const auto& word : topics) {
+        if (word != "-h" && word != "--help") { // `airlock help -h`: help is what was asked for
+            words.push_back(word);
+        }
+    }
+    const CLI::App* topic = find_command(app, words, "airlock help");
+    if (topic == nullptr) {
+        return k_exit_usage;
+    }
+    std::string prefix; // the commands above the topic, for its usage line
+    for (const CLI::App* above = topic->get_parent(); above != nullptr;
+         above = above->get_parent()) {
+        prefix =
+            above->get_parent() == nullptr ? "airlock" + prefix : " " + above->get_name() + prefix;
     }
     std::cout << topic->help(prefix);
     return k_exit_ok;
