@@ -28,5 +28,7 @@ void register_images(CLI::App& app, Context& ctx);
 void register_sign(CLI::App& app, Context& ctx);
 void register_inventory(CLI::App& app, Context& ctx);
 void register_status(CLI::App& app, Context& ctx);
+// It reads the whole tree when it runs: it is added last.
+void register_completion(CLI::App& app, Context& ctx);
 
 } // namespace airlock::cli

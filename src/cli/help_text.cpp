@@ -51,6 +51,11 @@ const std::map<std::string, std::string>& examples()
          "  airlock inventory -o /media/stick/site-inventory.json\n"
          "  airlock inventory -o - | ssh build-host 'cat > site.json'\n"},
         {"status", "  airlock status\n  airlock status --store oci:/srv/store --json\n"},
+        {"completion",
+         "  airlock completion bash > /etc/bash_completion.d/airlock\n"
+         "  airlock completion zsh > \"${fpath[1]}/_airlock\"   # then: autoload -U compinit; "
+         "compinit\n"
+         "  airlock completion bash > ~/.local/share/bash-completion/completions/airlock\n"},
     };
     return by_command;
 }

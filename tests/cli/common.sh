@@ -190,3 +190,20 @@ start_service() {
     "$AIRLOCK_SOURCE/scripts/services" start "$1" "$t/$2" || fail "$1 could not start (see above)"
     . "$t/$2/env"
 }
+
+# command_paths: every command and subcommand that `airlock help` lists, one a line ("key",
+# "key generate", "pack", ...).
+command_paths() {
+    # shellcheck disable=SC2086
+    airlock help ${1:-} | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }' |
+        while read -r sub; do
+            echo "${1:+$1 }$sub"
+            command_paths "${1:+$1 }$sub"
+        done
+}
+
+# help_option_names [WORDS...]: every option name that `airlock help WORDS` lists, the options
+# of every command in its footer included, one a line ("-o", "--output", ...).
+help_option_names() {
+    airlock help "$@" | grep -E '^  -' | awk '{ print $1 }' | tr ',' '\n' | grep -E '^-'
+}
