@@ -28,7 +28,8 @@ void register_images(CLI::App& app, Context& ctx);
 void register_sign(CLI::App& app, Context& ctx);
 void register_inventory(CLI::App& app, Context& ctx);
 void register_status(CLI::App& app, Context& ctx);
-// It reads the whole tree when it runs: it is added last.
+// These two read the whole tree when they run: they are added last.
 void register_completion(CLI::App& app, Context& ctx);
+void register_man(CLI::App& app, Context& ctx);
 
 } // namespace airlock::cli

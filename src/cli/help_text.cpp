@@ -56,6 +56,10 @@ const std::map<std::string, std::string>& examples()
          "  airlock completion zsh > \"${fpath[1]}/_airlock\"   # then: autoload -U compinit; "
          "compinit\n"
          "  airlock completion bash > ~/.local/share/bash-completion/completions/airlock\n"},
+        {"man",
+         "  airlock man pack | man -l -\n"
+         "  airlock man key generate > airlock-key-generate.1\n"
+         "  airlock man --list    # airlock, airlock-key, ...: each is 'airlock man NAME'\n"},
     };
     return by_command;
 }

@@ -94,6 +94,7 @@ int main(int argc, char** argv)
     register_inventory(app, ctx);
     register_status(app, ctx);
     register_completion(app, ctx);
+    register_man(app, ctx);
     one_value_per_flag(app);
     add_help_footers(app);
     const std::vector<std::string> args(argv + 1, argv + argc);

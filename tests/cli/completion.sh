@@ -105,6 +105,8 @@ for with in plain bash-completion; do
     expect_replies "airlock help " $commands
     expect_replies "airlock help key " generate
     expect_replies "airlock help pack " # pack has no subcommands
+    expect_replies "airlock man k" key
+    expect_replies "airlock man key g" generate
     expect_replies "airlock pack alpine " # image references: nothing to offer
 done
 
@@ -220,6 +222,7 @@ airlock images --store |oci:
 airlock verify a|a.bundle
 airlock pack --cache |other sub
 airlock help key |generate
+airlock man k|key
 EOF
 echo "ok: installed in \$fpath"
 zsh_offers "$t/_airlock" << EOF

@@ -67,7 +67,7 @@ if grep -q "s3cret" creds2.err; then
 fi
 
 step "every command's help has examples that parse, and lists the options of every command"
-for command in key pack verify inspect import images sign inventory status completion; do
+for command in key pack verify inspect import images sign inventory status completion man; do
     airlock help "$command" > "help-$command.txt"
     grep -q "^Examples:" "help-$command.txt" || fail "airlock help $command has no examples"
     grep -q "^  -q,--quiet" "help-$command.txt" || fail "airlock help $command does not list -q"
