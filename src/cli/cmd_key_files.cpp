@@ -3,6 +3,7 @@
 // release's SHA256SUMS, which OpenSSL can check as well (bundle/detached_signature.hpp).
 #include "commands.hpp"
 #include "trust_options.hpp"
+#include "value_names.hpp"
 
 #include <airlock/bundle/detached_signature.hpp>
 
@@ -75,9 +76,14 @@ void register_key_file_signatures(CLI::App& key, Context& ctx)
     auto* sign_file = key.add_subcommand(
         "sign-file",
         "Write a detached signature FILE.sig of a small file (a release's SHA256SUMS)");
-    sign_file->add_option("FILE", sign->file, "The file to sign (at most 16 MiB)")->required();
-    sign_file->add_option("--key", sign->key, "Private key (PEM) to sign with")->required();
-    sign_file->add_option("-o,--output", sign->signature, "Signature file (default FILE.sig)");
+    sign_file->add_option("FILE", sign->file, "The file to sign (at most 16 MiB)")
+        ->required()
+        ->type_name(value_name::file);
+    sign_file->add_option("--key", sign->key, "Private key (PEM) to sign with")
+        ->required()
+        ->type_name(value_name::file);
+    sign_file->add_option("-o,--output", sign->signature, "Signature file (default FILE.sig)")
+        ->type_name(value_name::file);
     sign_file->add_flag("--json", ctx.global.json, "Print the result as JSON");
     sign_file->callback([sign, &ctx] { ctx.exit_code = finish(run_sign_file(*sign), ctx.global); });
 

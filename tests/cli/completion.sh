@@ -83,7 +83,7 @@ for with in plain bash-completion; do
     expect_replies "airlock -q pack x.bundle --jso" --json
     expect_replies "airlock --progress " auto json none
     expect_replies "airlock pack --progress=j" json
-    expect_replies "airlock key " generate
+    expect_replies "airlock key " generate sign-file verify-file
     expect_replies "airlock key generate --type " ed25519 ecdsa-p256
     expect_replies "airlock import x.bundle --channel-state " registry local
     expect_replies "airlock completion " bash zsh
@@ -103,7 +103,7 @@ for with in plain bash-completion; do
     expect_replies "airlock verify x.bundle --parts-dir o" other
     expect_replies "airlock --config a" a.bundle
     expect_replies "airlock help " $commands
-    expect_replies "airlock help key " generate
+    expect_replies "airlock help key " generate sign-file verify-file
     expect_replies "airlock help pack " # pack has no subcommands
     expect_replies "airlock man k" key
     expect_replies "airlock man key g" generate
@@ -221,7 +221,7 @@ airlock import x.bundle --to oci:|other sub
 airlock images --store |oci:
 airlock verify a|a.bundle
 airlock pack --cache |other sub
-airlock help key |generate
+airlock help key |generate sign-file verify-file
 airlock man k|key
 EOF
 echo "ok: installed in \$fpath"
