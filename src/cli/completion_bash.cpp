@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "completion_script.hpp"
+#include "shell_words.hpp"
 
 #include <map>
 
@@ -125,25 +126,6 @@ _airlock() {
 
 complete -F _airlock airlock
 )";
-
-std::string joined(const std::vector<std::string>& words)
-{
-    std::string out;
-    for (const auto& word : words) {
-        out += (out.empty() ? "" : " ") + word;
-    }
-    return out;
-}
-
-// `text` in single quotes for the shell.
-std::string single_quoted(const std::string& text)
-{
-    std::string out = "'";
-    for (const char c : text) {
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return out + "'";
-}
 
 // What __airlock_reply calls a value of `option`.
 std::string kind_words(const OptionDoc& option)

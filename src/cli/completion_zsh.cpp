@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "completion_script.hpp"
+#include "shell_words.hpp"
 
 namespace airlock::cli {
 
@@ -35,25 +36,6 @@ else
     compdef _airlock airlock
 fi
 )";
-
-std::string joined(const std::vector<std::string>& words, const std::string& separator)
-{
-    std::string out;
-    for (const auto& word : words) {
-        out += (out.empty() ? "" : separator) + word;
-    }
-    return out;
-}
-
-// `text` in single quotes for the shell.
-std::string single_quoted(const std::string& text)
-{
-    std::string out = "'";
-    for (const char c : text) {
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return out + "'";
-}
 
 // `text` with `specials` (and backslashes) preceded by a backslash, as _arguments and _describe
 // read their specs.
