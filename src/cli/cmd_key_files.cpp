@@ -45,7 +45,12 @@ Result<FileSignatureOutcome> run_sign_file(const FileSignatureOptions& o)
 Result<FileSignatureOutcome> run_verify_file(const FileSignatureOptions& o, const Context& ctx)
 {
     const std::string signature = signature_of(o);
-    AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys, load_trusted_keys(o.trust, ctx.settings));
+    // Keys named on the command line are the only ones asked: a release key must not be
+    // stood in for by a key the directory trusts for bundles.
+    AIRLOCK_TRY_ASSIGN(const bundle::TrustedKeys keys,
+                       o.trust.keys.empty() ? load_trusted_keys(o.trust, ctx.settings)
+                                            : bundle::TrustedKeys::load(
+                                                  {o.trust.keys.begin(), o.trust.keys.end()}, {}));
     AIRLOCK_TRY_ASSIGN(std::string key_id, bundle::verify_detached(o.file, signature, keys));
     return FileSignatureOutcome{false, o.file, signature, std::move(key_id)};
 }
@@ -90,8 +95,11 @@ void register_key_file_signatures(CLI::App& key, Context& ctx)
     auto verify = std::make_shared<FileSignatureOptions>();
     auto* verify_file = key.add_subcommand(
         "verify-file", "Check a detached signature FILE.sig against the trusted keys");
-    verify_file->add_option("FILE", verify->file, "The signed file")->required();
-    verify_file->add_option("--signature", verify->signature, "Signature file (default FILE.sig)");
+    verify_file->add_option("FILE", verify->file, "The signed file")
+        ->required()
+        ->type_name(value_name::file);
+    verify_file->add_option("--signature", verify->signature, "Signature file (default FILE.sig)")
+        ->type_name(value_name::file);
     add_trusted_key_options(*verify_file, verify->trust);
     verify_file->add_flag("--json", ctx.global.json, "Print the result as JSON");
     verify_file->callback(

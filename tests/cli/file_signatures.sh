@@ -54,6 +54,14 @@ expect_fail 4 "SHA256SUMS.sig" airlock key verify-file SHA256SUMS --trusted-key 
 cp good.sig SHA256SUMS.sig
 airlock key verify-file SHA256SUMS --trusted-key k.pub > /dev/null
 
+step "--trusted-key names the only keys asked: a key of the directory does not stand in"
+airlock key sign-file SHA256SUMS --key other.key -o by-other.sig > /dev/null
+airlock key verify-file SHA256SUMS --signature by-other.sig --trusted-keys-dir keys > /dev/null
+expect_fail 5 "not a valid signature" airlock key verify-file SHA256SUMS --signature by-other.sig \
+    --trusted-key k.pub --trusted-keys-dir keys
+expect_fail 5 "not a valid signature" env AIRLOCK_TRUSTED_KEYS_DIR="$t/keys" \
+    "$AIRLOCK" key verify-file SHA256SUMS --signature by-other.sig --trusted-key k.pub
+
 step "missing files, a file too large to be a checksum list, a public key to sign with"
 expect_fail 1 "nosuch" airlock key verify-file nosuch --trusted-key k.pub
 expect_fail 1 "SHA256SUMS.sig|nosuch.sig" airlock key verify-file SHA256SUMS --signature nosuch.sig --trusted-key k.pub
