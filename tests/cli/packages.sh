@@ -17,33 +17,49 @@ for f in "$bin" "$deb" "$rpm"; do
     grep -qx "$f: OK" sums.out || fail "SHA256SUMS does not check $f"
 done
 
-step "the one-line offline check of docs/install.md, word for word"
-check=$(grep '^openssl pkeyutl -verify .* && sha256sum -c --ignore-missing SHA256SUMS$' "$AIRLOCK_SOURCE/docs/install.md")
+step "the one-line offline check of docs/install.md, word for word (the key's path aside)"
+check=$(grep '^openssl pkeyutl -verify -pubin -inkey /etc/airlock/release.pub .* | sha256sum -c -$' "$AIRLOCK_SOURCE/docs/install.md")
 [ -n "$check" ] || fail "docs/install.md has no one-line check"
-mkdir media
+# The release key is the host's, never the media's.
+mkdir media held
+check=$(echo "$check" | sed "s|/etc/airlock/release.pub|$t/held/release.pub|")
 cp "$dist/$bin" "$dist/SHA256SUMS" media/
 if [ -n "${AIRLOCK_RELEASE_PUB:-}" ]; then
     cp "$dist/SHA256SUMS.sig" media/ || fail "scripts/release --sign-key wrote no SHA256SUMS.sig"
-    cp "$AIRLOCK_RELEASE_PUB" media/release.pub
+    cp "$AIRLOCK_RELEASE_PUB" held/release.pub
 else
     # A release made without --sign-key: sign it here, as scripts/release would have.
     make_key release
-    cp release.pub media/
+    cp release.pub held/
     "$dist/$bin" -q key sign-file media/SHA256SUMS --key release.key
 fi
-(cd media && sh -c "$check") > check.out 2>&1 || { cat check.out; fail "the documented check failed"; }
+# The fingerprint docs/install.md compares is the key id airlock names.
+fingerprint=$(openssl pkey -pubin -in held/release.pub -outform DER | sha256sum | cut -d' ' -f1)
+"$dist/$bin" key verify-file media/SHA256SUMS --trusted-key held/release.pub | grep -q "(sha256:$fingerprint)" ||
+    fail "the fingerprint of docs/install.md is not the key id"
+run_check() { (cd media && sh -c "$check") > check.out 2>&1; }
+run_check || { cat check.out; fail "the documented check failed"; }
 grep -q "Signature Verified Successfully" check.out || fail "no signature check: $(cat check.out)"
 grep -qx "$bin: OK" check.out || fail "the binary was not checked: $(cat check.out)"
-(cd media && "./$bin" key verify-file SHA256SUMS --trusted-key release.pub > /dev/null)
+(cd media && "./$bin" key verify-file SHA256SUMS --trusted-key ../held/release.pub > /dev/null)
+cp media/SHA256SUMS media/SHA256SUMS.good
+cp media/SHA256SUMS.sig media/SHA256SUMS.sig.good
 printf 'x' >> "media/$bin"
-if (cd media && sh -c "$check") > check.out 2>&1; then
-    fail "the documented check passed a changed binary"
-fi
-cp "$dist/SHA256SUMS" media/
+! run_check || fail "the documented check passed a changed binary"
+cp "$dist/$bin" media/
 sed -i '1s/^./0/' media/SHA256SUMS
-if (cd media && sh -c "$check") > check.out 2>&1; then
-    fail "the documented check passed a changed SHA256SUMS"
-fi
+! run_check || fail "the documented check passed a changed SHA256SUMS"
+# Everything on the media replaced: another binary, its sums, signed by another key.
+printf 'not airlock' > "media/$bin"
+(cd media && sha256sum "$bin" > SHA256SUMS)
+make_key attacker
+"$dist/$bin" -q key sign-file media/SHA256SUMS --key attacker.key
+cp attacker.pub media/release.pub
+! run_check || fail "the documented check passed media signed by another key"
+# A SHA256SUMS that does not list the file: the check's second half names the file, so it fails.
+cp "$dist/$bin" media/
+grep -v " $bin\$" media/SHA256SUMS.good > media/SHA256SUMS
+(cd media && sh -c "${check#* && }") > check.out 2>&1 && fail "the documented check passed a file SHA256SUMS does not list"
 
 step "lintian: no errors, no warnings"
 lintian --fail-on error,warning --tag-display-limit 0 "$dist/$deb" > lintian.out 2>&1 || {
@@ -118,5 +134,5 @@ rpm $rpmdb --force-debian -i --nodeps "$dist/$rpm"
 rpm $rpmdb -qa | grep -qx "airlock-$version-1.x86_64" || fail "rpm -qa does not list airlock"
 # shellcheck disable=SC2086
 rpm $rpmdb --force-debian -e airlock
-left=$(cd "$rroot" && find . -path ./var/lib/rpm -prune -o -type f -print | sort | tr '\n' ' ')
-assert_eq "$left" "" "rpm -e leaves no file"
+left=$(cd "$rroot" && find . -path ./var/lib/rpm -prune -o \( -type f -o -path '*airlock*' \) -print | sort | tr '\n' ' ')
+assert_eq "$left" "" "rpm -e leaves nothing of airlock"
