@@ -111,6 +111,33 @@ Result<> refuse_symlinked_directory(const fs::path& dir)
     return {};
 }
 
+Result<> refuse_writable_by_others(const fs::path& path)
+{
+    struct stat info{};
+    if (::stat(path.c_str(), &info) != 0) {
+        return fail(Errc::io, str_cat("cannot inspect ", path.string(), ": ", errno_text(errno)));
+    }
+    const uid_t me = ::geteuid();
+    if (info.st_uid != me && info.st_uid != 0) {
+        return fail(Errc::usage,
+                    str_cat(path.string(),
+                            " belongs to uid ",
+                            info.st_uid,
+                            ", neither you (uid ",
+                            me,
+                            ") nor root, so its owner would choose your settings; take it over "
+                            "(chown) or name another file with --config"));
+    }
+    if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        return fail(Errc::usage,
+                    str_cat(path.string(),
+                            " is writable by other users, who could choose your settings; run: "
+                            "chmod go-w ",
+                            path.string()));
+    }
+    return {};
+}
+
 bool may_stall(const Fd& fd)
 {
     struct stat info{};

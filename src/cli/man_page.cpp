@@ -68,7 +68,7 @@ std::vector<Mention> environment()
          {"--cert-dir"}},
         {"XDG_CONFIG_HOME",
          "The user's settings file is $XDG_CONFIG_HOME/airlock/airlock.conf (default "
-         "~/.config).",
+         "~/.config). A settings file that anyone but you and root can change is refused.",
          {}},
         {"XDG_DATA_HOME",
          "For users other than root, the default store is $XDG_DATA_HOME/airlock/store "

@@ -63,3 +63,16 @@ expect_fail 2 "unsupported store 'ocí:/x'.* \(store is set by badstore.conf:1\)
 expect_fail 2 "unsupported store 'nope'.* \(store is set by AIRLOCK_STORE\)" env AIRLOCK_STORE=nope "$AIRLOCK" import b.bundle
 expect_fail 2 "\(store is set by AIRLOCK_STORE\)" env AIRLOCK_STORE=docker://x "$AIRLOCK" images
 expect_fail 5 "$t/nowhere \(no such directory\) \(the directory is set by AIRLOCK_TRUSTED_KEYS_DIR\)" env AIRLOCK_TRUSTED_KEYS_DIR="$t/nowhere" "$AIRLOCK" verify b.bundle
+
+step "a settings file another user may change is refused (sudo -E keeps HOME and ~/.config)"
+cp site.conf shared.conf && chmod 664 shared.conf
+expect_fail 2 "shared.conf is writable by other users, who could choose your settings; run: chmod go-w" airlock images --config shared.conf
+chmod 644 shared.conf
+airlock images --config shared.conf > /dev/null
+if [ "$(id -u)" = 0 ]; then
+    mkdir -p home/.config/airlock && cp site.conf home/.config/airlock/airlock.conf
+    chown -R nobody home
+    expect_fail 2 "airlock.conf belongs to uid $(id -u nobody), neither you \(uid 0\) nor root" env -u XDG_CONFIG_HOME HOME="$t/home" "$AIRLOCK" images
+    chown -R root home
+    env -u XDG_CONFIG_HOME HOME="$t/home" "$AIRLOCK" images --json | jq -e '.images | length == 1' > /dev/null || fail "root's own settings file was not read"
+fi

@@ -89,6 +89,12 @@ std::optional<std::uint64_t> regular_file_size(const std::filesystem::path& path
 // link (which would redirect writes elsewhere) or something else.
 Result<> refuse_symlinked_directory(const std::filesystem::path& dir);
 
+// Succeeds when the file `path` (symlinks followed) can be changed only by the running user and
+// root: owned by one of them and writable by neither its group nor others. Errc::usage naming the
+// file and the fix otherwise, for files that steer trust decisions (settings). Errc::io when it
+// cannot be inspected.
+Result<> refuse_writable_by_others(const std::filesystem::path& path);
+
 // Creates `dir` and its missing parents. Errc::io naming the directory.
 Result<> make_directories(const std::filesystem::path& dir);
 
