@@ -61,6 +61,21 @@ cp "$dist/$bin" media/
 grep -v " $bin\$" media/SHA256SUMS.good > media/SHA256SUMS
 (cd media && sh -c "${check#* && }") > check.out 2>&1 && fail "the documented check passed a file SHA256SUMS does not list"
 
+step "scripts/release signs only with the release key it is told to expect"
+mkdir signing && cp "$dist/SHA256SUMS" signing/
+release_key=$t/release.key
+[ -z "${AIRLOCK_RELEASE_PUB:-}" ] || release_key=${AIRLOCK_RELEASE_PUB%.pub}.key
+"$AIRLOCK_SOURCE/scripts/package/sign-sums" "$dist/$bin" signing/SHA256SUMS "$release_key" held/release.pub 2> sign.err ||
+    fail "signing with the release key failed: $(cat sign.err)"
+(cd signing && openssl pkeyutl -verify -pubin -inkey ../held/release.pub -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig > /dev/null) ||
+    fail "sign-sums wrote a signature the documented check refuses"
+rm -f signing/SHA256SUMS.sig
+expect_fail 1 "attacker.key is not the private half of the release key .*held/release.pub; nothing is signed" \
+    "$AIRLOCK_SOURCE/scripts/package/sign-sums" "$dist/$bin" signing/SHA256SUMS attacker.key held/release.pub
+test ! -e signing/SHA256SUMS.sig || fail "a signature by the wrong key was left beside the sums"
+"$AIRLOCK_SOURCE/scripts/package/sign-sums" "$dist/$bin" signing/SHA256SUMS attacker.key 2> /dev/null
+test -s signing/SHA256SUMS.sig || fail "sign-sums without a release key to expect did not sign"
+
 step "lintian: no errors, no warnings"
 lintian --fail-on error,warning --tag-display-limit 0 "$dist/$deb" > lintian.out 2>&1 || {
     cat lintian.out
@@ -136,3 +151,30 @@ rpm $rpmdb -qa | grep -qx "airlock-$version-1.x86_64" || fail "rpm -qa does not 
 rpm $rpmdb --force-debian -e airlock
 left=$(cd "$rroot" && find . -path ./var/lib/rpm -prune -o \( -type f -o -path '*airlock*' \) -print | sort | tr '\n' ' ')
 assert_eq "$left" "" "rpm -e leaves nothing of airlock"
+
+step "packaging killed partway leaves no package in its directory; the next run reclaims its work"
+# The release's time stamp, as its files in the .deb carry it.
+stamp=$(dpkg-deb --fsys-tarfile "$dist/$deb" | TZ=UTC tar -tv --full-time | awk '$6 == "./usr/bin/airlock" { print $4, $5 }')
+SOURCE_DATE_EPOCH=$(date -u -d "$stamp" +%s)
+export SOURCE_DATE_EPOCH
+setsid "$AIRLOCK_SOURCE/scripts/package/build" "$dist/$bin" "$version" "$t/pkg" > /dev/null 2>&1 &
+builder=$!
+# Killed once the .deb's tree is staged (mid-work), then again later runs reach further.
+for at in usr/bin/airlock DEBIAN/md5sums; do
+    while ! ls "$t"/pkg/.package-*/deb/$at > /dev/null 2>&1; do
+        kill -0 "$builder" 2> /dev/null || break
+        sleep 0.05
+    done
+    kill -KILL "-$builder" 2> /dev/null || true
+    wait "$builder" 2> /dev/null || true
+    left=$(cd "$t/pkg" && find . -maxdepth 1 ! -name '.package-*' ! -name . | tr '\n' ' ')
+    assert_eq "$left" "" "what a killed packaging run left beside its work directory"
+    [ "$at" = DEBIAN/md5sums ] && break
+    setsid "$AIRLOCK_SOURCE/scripts/package/build" "$dist/$bin" "$version" "$t/pkg" > /dev/null 2>&1 &
+    builder=$!
+done
+ls -d "$t"/pkg/.package-* > /dev/null 2>&1 || fail "the killed run left no work directory: the kill came too late to test anything"
+"$AIRLOCK_SOURCE/scripts/package/build" "$dist/$bin" "$version" "$t/pkg" > /dev/null
+assert_eq "$(cd "$t/pkg" && LC_ALL=C ls -A | tr '\n' ' ')" "$rpm $deb " "packages after a run following killed ones"
+cmp "$t/pkg/$deb" "$dist/$deb" || fail "the .deb made after killed runs differs from the release's"
+cmp "$t/pkg/$rpm" "$dist/$rpm" || fail "the .rpm made after killed runs differs from the release's"
