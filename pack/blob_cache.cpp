@@ -7,10 +7,6 @@
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/registry/retry.hpp>
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
 #include <vector>
 
@@ -72,17 +68,12 @@ Result<PartialFile> open_partial(const FetchJob& job)
 {
     PartialFile out;
     AIRLOCK_TRY_ASSIGN(out.have, rehash(job.partial, out.hasher));
+    AIRLOCK_TRY_ASSIGN(out.file, open_for_appending(job.partial));
     if (out.have >= job.blob.size) {
-        ::truncate(job.partial.c_str(), 0);
+        AIRLOCK_TRY(truncate_file(out.file, job.partial));
         out.hasher = crypto::Sha256();
         out.have = 0;
     }
-    const int fd = ::open(job.partial.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        return fail(Errc::io,
-                    str_cat("cannot write ", job.partial.string(), ": ", std::strerror(errno)));
-    }
-    out.file = Fd(fd);
     out.start = out.have;
     return out;
 }
@@ -97,9 +88,7 @@ http::BodySink append_to(PartialFile& partial, const FetchJob& job)
             first = false;
             if (partial.start > 0 && head.status != 206) {
                 // The server sends everything: begin again.
-                if (::ftruncate(partial.file.get(), 0) != 0) {
-                    return fail(Errc::io, str_cat("cannot truncate ", job.partial.string()));
-                }
+                AIRLOCK_TRY(truncate_file(partial.file, job.partial));
                 count_again(job, partial.have);
                 partial.hasher = crypto::Sha256();
                 partial.have = 0;
@@ -192,7 +181,8 @@ Result<AfterStatus> check_status(long status,
         refused += str_cat(refused.empty() ? "" : ", then ",
                            start > 0 ? str_cat("from byte ", start) : "from the start");
         if (limit.another(std::chrono::milliseconds(0)) && start > 0) {
-            ::truncate(job.partial.c_str(), 0);
+            std::error_code ignored; // opened and cut again (or replaced) by the retry
+            std::filesystem::resize_file(job.partial, 0, ignored);
             count_again(job, start);
             return AfterStatus::retry;
         }
@@ -232,14 +222,8 @@ Result<> store_verified(PartialFile& partial, const FetchJob& job, const fs::pat
                             actual,
                             "); nothing cached"));
     }
-    if (::fsync(partial.file.get()) != 0
-        || ::rename(job.partial.c_str(), final_path.c_str()) != 0) {
-        return fail(
-            Errc::io,
-            str_cat(
-                "cannot move ", job.partial.string(), " into the cache: ", std::strerror(errno)));
-    }
-    return {};
+    AIRLOCK_TRY(sync_file(partial.file, job.partial));
+    return rename_replacing(job.partial, final_path);
 }
 
 } // namespace

@@ -6,9 +6,6 @@
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/unpack/oci_store.hpp>
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
@@ -167,16 +164,7 @@ OciStore::adopt_blob(const fs::path& file, const manifest::Digest& digest, std::
     }
     // Anything else under that name (a symlink, a truncated file) is replaced: rename() swaps
     // the name itself and never writes through a symlink.
-    if (::rename(file.c_str(), target.c_str()) != 0) {
-        return fail(Errc::io,
-                    str_cat("cannot move blob ",
-                            digest.str(),
-                            " into ",
-                            m_root.string(),
-                            ": ",
-                            std::strerror(errno)));
-    }
-    return {};
+    return rename_replacing(file, target);
 }
 
 Result<> OciStore::write_index(const std::vector<manifest::Descriptor>& manifests)

@@ -8,9 +8,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -32,7 +29,6 @@ struct TarReader::Impl
     {
         std::filesystem::path path;
         Fd fd;
-        bool waits = false; // a FIFO, a terminal or a socket: data may never come
     };
 
     std::filesystem::path path;
@@ -47,16 +43,8 @@ struct TarReader::Impl
 
     Result<> add_part(const std::filesystem::path& part, Fd fd)
     {
-        struct stat info{};
-        if (::fstat(fd.get(), &info) != 0) {
-            return fail(Errc::io,
-                        str_cat("cannot stat ", part.string(), ": ", std::strerror(errno)));
-        }
-        if (S_ISREG(info.st_mode)) {
-            size += static_cast<std::uint64_t>(info.st_size);
-        }
-        const bool waits = may_stall(fd);
-        parts.push_back({part, std::move(fd), waits});
+        size += regular_file_size(fd).value_or(0);
+        parts.push_back({part, std::move(fd)});
         return {};
     }
 
@@ -83,24 +71,14 @@ struct TarReader::Impl
     {
         while (current_part < parts.size()) {
             const Part& part = parts[current_part];
-            if (part.waits) {
-                AIRLOCK_TRY(wait_until_readable(part.fd, part.path.string()));
-            }
-            const ssize_t n = ::read(part.fd.get(), block.data(), block.size());
-            if (n < 0) {
-                if (errno == EINTR || errno == EAGAIN) {
-                    AIRLOCK_TRY(check_cancel());
-                    continue;
-                }
-                return fail(
-                    Errc::io,
-                    str_cat("cannot read ", part.path.string(), ": ", std::strerror(errno)));
-            }
+            // Waits (and heeds Ctrl-C) where data may never come: a FIFO, a terminal.
+            AIRLOCK_TRY_ASSIGN(const std::size_t n,
+                               airlock::read_some(part.fd, block, part.path.string()));
             if (n == 0) {
                 ++current_part;
                 continue;
             }
-            return static_cast<std::size_t>(n);
+            return n;
         }
         return 0;
     }

@@ -1,19 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "os.hpp"
+
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/ownership.hpp>
 #include <airlock/base/sequential_file.hpp>
 #include <airlock/base/str_cat.hpp>
 
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <array>
-#include <cerrno>
-#include <cstring>
-#include <random>
 #include <system_error>
 
 namespace airlock {
@@ -22,126 +16,117 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string errno_text(int err)
+Result<Fd> open_with_flags(const fs::path& path, unsigned flags, FollowSymlinks follow)
 {
-    return std::strerror(err);
-}
-
-} // namespace
-
-Fd::Fd(Fd&& other) noexcept
-    : m_fd(other.m_fd)
-{
-    other.m_fd = -1;
-}
-
-Fd& Fd::operator=(Fd&& other) noexcept
-{
-    if (this != &other) {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-        m_fd = other.m_fd;
-        other.m_fd = -1;
-    }
-    return *this;
-}
-
-Fd::~Fd()
-{
-    if (m_fd >= 0) {
-        ::close(m_fd);
-    }
-}
-
-namespace {
-
-Result<Fd> open_with_flags(const fs::path& path, int flags, FollowSymlinks follow)
-{
-    const int fd = ::open(path.c_str(), flags | (follow == FollowSymlinks::no ? O_NOFOLLOW : 0));
-    if (fd < 0) {
-        const int err = errno;
-        if (err == EINTR && cancel_requested()) {
+    auto fd = os::open_file(path, flags | (follow == FollowSymlinks::no ? os::no_follow : 0U));
+    if (!fd) {
+        const std::error_code err = fd.error();
+        if (err == std::errc::interrupted && cancel_requested()) {
             return fail(Errc::cancelled, "interrupted"); // e.g. waiting for a FIFO's writer
         }
-        if (err == ELOOP && follow == FollowSymlinks::no) {
+        if (err == std::errc::too_many_symbolic_link_levels && follow == FollowSymlinks::no) {
             return fail(Errc::io,
                         str_cat("cannot open ", path.string(), ": it is a symbolic link"));
         }
-        return fail(err == ENOENT ? Errc::not_found : Errc::io,
-                    str_cat("cannot open ", path.string(), ": ", errno_text(err)));
+        return fail(err == std::errc::no_such_file_or_directory ? Errc::not_found : Errc::io,
+                    str_cat("cannot open ", path.string(), ": ", os::message(err)));
     }
-    return Fd(fd);
+    return std::move(*fd);
 }
 
 } // namespace
 
 Result<Fd> open_for_reading(const fs::path& path, FollowSymlinks follow)
 {
-    return open_with_flags(path, O_RDONLY | O_CLOEXEC, follow);
+    return open_with_flags(path, os::reading, follow);
 }
 
 std::optional<std::uint64_t> regular_file_size(const fs::path& path)
 {
-    struct stat info{};
-    if (::lstat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+    const auto entry = os::entry_at(path);
+    if (!entry || entry->kind != os::Kind::regular) {
         return std::nullopt;
     }
-    return static_cast<std::uint64_t>(info.st_size);
+    return entry->size;
 }
 
 Result<> refuse_symlinked_directory(const fs::path& dir)
 {
-    struct stat info{};
-    if (::lstat(dir.c_str(), &info) != 0) {
-        if (errno == ENOENT) {
-            return {};
-        }
-        return fail(Errc::io, str_cat("cannot inspect ", dir.string(), ": ", errno_text(errno)));
+    const auto entry = os::entry_at(dir);
+    if (!entry) {
+        return fail(Errc::io,
+                    str_cat("cannot inspect ", dir.string(), ": ", os::message(entry.error())));
     }
-    if (S_ISLNK(info.st_mode)) {
+    if (entry->kind == os::Kind::missing) {
+        return {};
+    }
+    if (entry->kind == os::Kind::symlink) {
         return fail(Errc::io,
                     str_cat(dir.string(),
                             " is a symbolic link; refusing to write through it (make it a real "
                             "directory)"));
     }
-    if (!S_ISDIR(info.st_mode)) {
+    if (entry->kind != os::Kind::directory) {
         return fail(Errc::io, str_cat(dir.string(), " is not a directory"));
     }
     return {};
 }
 
-Result<> refuse_writable_by_others(const fs::path& path)
+std::optional<std::uint64_t> regular_file_size(const Fd& fd)
 {
-    struct stat info{};
-    if (::stat(path.c_str(), &info) != 0) {
-        return fail(Errc::io, str_cat("cannot inspect ", path.string(), ": ", errno_text(errno)));
+    const auto entry = os::entry_of(fd);
+    if (!entry || entry->kind != os::Kind::regular) {
+        return std::nullopt;
     }
-    const uid_t me = ::geteuid();
-    if (info.st_uid != me && info.st_uid != 0) {
-        return fail(Errc::usage,
-                    str_cat(path.string(),
-                            " belongs to uid ",
-                            info.st_uid,
-                            ", neither you (uid ",
-                            me,
-                            ") nor root, so its owner would choose your settings; take it over "
-                            "(chown) or name another file with --config"));
+    return entry->size;
+}
+
+Result<Fd> open_for_appending(const fs::path& path)
+{
+    auto fd = os::open_file(path, os::writing | os::create | os::append);
+    if (!fd) {
+        return fail(Errc::io,
+                    str_cat("cannot write ", path.string(), ": ", os::message(fd.error())));
     }
-    if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-        return fail(Errc::usage,
-                    str_cat(path.string(),
-                            " is writable by other users, who could choose your settings; run: "
-                            "chmod go-w ",
-                            path.string()));
+    return std::move(*fd);
+}
+
+Result<> truncate_file(const Fd& fd, const fs::path& path)
+{
+    if (auto cut = os::truncate(fd); !cut) {
+        return fail(Errc::io,
+                    str_cat("cannot truncate ", path.string(), ": ", os::message(cut.error())));
+    }
+    return {};
+}
+
+Result<> sync_file(const Fd& fd, const fs::path& path)
+{
+    if (auto synced = os::sync(fd); !synced) {
+        return fail(Errc::io,
+                    str_cat("cannot sync ", path.string(), ": ", os::message(synced.error())));
+    }
+    return {};
+}
+
+Result<> rename_replacing(const fs::path& from, const fs::path& to)
+{
+    if (auto moved = os::rename(from, to); !moved) {
+        return fail(Errc::io,
+                    str_cat("cannot rename ",
+                            from.string(),
+                            " to ",
+                            to.string(),
+                            ": ",
+                            os::message(moved.error())));
     }
     return {};
 }
 
 bool may_stall(const Fd& fd)
 {
-    struct stat info{};
-    return ::fstat(fd.get(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISBLK(info.st_mode);
+    const auto entry = os::entry_of(fd);
+    return entry && entry->kind == os::Kind::other;
 }
 
 Result<> wait_until_readable(const Fd& fd, std::string_view what)
@@ -149,13 +134,12 @@ Result<> wait_until_readable(const Fd& fd, std::string_view what)
     constexpr int k_poll_ms = 100;
     while (true) {
         AIRLOCK_TRY(check_cancel());
-        struct pollfd ready{fd.get(), POLLIN, 0};
-        const int n = ::poll(&ready, 1, k_poll_ms);
-        if (n > 0) {
+        const auto ready = os::wait_readable(fd, k_poll_ms);
+        if (ready && *ready) {
             return {};
         }
-        if (n < 0 && errno != EINTR) {
-            return fail(Errc::io, str_cat("cannot read ", what, ": ", errno_text(errno)));
+        if (!ready && ready.error() != std::errc::interrupted) {
+            return fail(Errc::io, str_cat("cannot read ", what, ": ", os::message(ready.error())));
         }
     }
 }
@@ -167,12 +151,13 @@ Result<std::size_t> read_some(const Fd& fd, std::span<char> buffer, std::string_
         if (waits) {
             AIRLOCK_TRY(wait_until_readable(fd, what));
         }
-        const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
-        if (n >= 0) {
-            return static_cast<std::size_t>(n);
+        const auto n = os::read(fd, buffer);
+        if (n) {
+            return *n;
         }
-        if (errno != EINTR && errno != EAGAIN) {
-            return fail(Errc::io, str_cat("cannot read ", what, ": ", errno_text(errno)));
+        if (n.error() != std::errc::interrupted
+            && n.error() != std::errc::resource_unavailable_try_again) {
+            return fail(Errc::io, str_cat("cannot read ", what, ": ", os::message(n.error())));
         }
         AIRLOCK_TRY(check_cancel());
     }
@@ -181,32 +166,29 @@ Result<std::size_t> read_some(const Fd& fd, std::span<char> buffer, std::string_
 Result<> write_all(const Fd& fd, std::span<const char> data, std::string_view what)
 {
     while (!data.empty()) {
-        const ssize_t n = ::write(fd.get(), data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR) {
+        const auto n = os::write(fd, data);
+        if (!n) {
+            if (n.error() == std::errc::interrupted) {
                 continue;
             }
-            return fail(Errc::io, str_cat("cannot write ", what, ": ", errno_text(errno)));
+            return fail(Errc::io, str_cat("cannot write ", what, ": ", os::message(n.error())));
         }
-        data = data.subspan(static_cast<std::size_t>(n));
+        data = data.subspan(*n);
     }
     return {};
 }
 
 Result<Fd> open_regular_for_reading(const fs::path& path, FollowSymlinks follow)
 {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer that never comes.
-    AIRLOCK_TRY_ASSIGN(Fd fd, open_with_flags(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, follow));
-    struct stat st{};
-    if (::fstat(fd.get(), &st) != 0) {
-        return fail(Errc::io, str_cat("cannot stat ", path.string(), ": ", errno_text(errno)));
+    // no_block: opening a FIFO must not wait for a writer that never comes.
+    AIRLOCK_TRY_ASSIGN(Fd fd, open_with_flags(path, os::reading | os::no_block, follow));
+    const auto entry = os::entry_of(fd);
+    if (!entry) {
+        return fail(Errc::io,
+                    str_cat("cannot stat ", path.string(), ": ", os::message(entry.error())));
     }
-    if (!S_ISREG(st.st_mode)) {
+    if (entry->kind != os::Kind::regular) {
         return fail(Errc::io, str_cat(path.string(), " is not a regular file"));
-    }
-    const int flags = ::fcntl(fd.get(), F_GETFL);
-    if (flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) {
-        return fail(Errc::io, str_cat("cannot read ", path.string(), ": ", errno_text(errno)));
     }
     return fd;
 }
@@ -243,15 +225,10 @@ Result<> make_directories(const fs::path& dir)
 
 Result<> fsync_directory(const fs::path& dir)
 {
-    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-        return fail(Errc::io,
-                    str_cat("cannot open directory ", dir.string(), ": ", errno_text(errno)));
-    }
-    const Fd guard(fd);
-    if (::fsync(fd) != 0) {
-        return fail(Errc::io,
-                    str_cat("cannot sync directory ", dir.string(), ": ", errno_text(errno)));
+    if (auto synced = os::sync_directory(dir); !synced) {
+        return fail(
+            Errc::io,
+            str_cat("cannot sync directory ", dir.string(), ": ", os::message(synced.error())));
     }
     return {};
 }
@@ -278,7 +255,7 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
 AtomicFile::~AtomicFile()
 {
     if (!m_committed && !m_temp_path.empty()) {
-        ::unlink(m_temp_path.c_str());
+        (void)os::remove_file(m_temp_path);
     }
 }
 
@@ -291,32 +268,33 @@ Result<AtomicFile> AtomicFile::create(const fs::path& path, unsigned mode, const
     (void)reclaim_temporaries_of(path, parent);
     for (int attempt = 0; attempt < 16; ++attempt) {
         fs::path temp = parent / temporary_name(path.filename().string(), "tmp");
-        const int fd = ::open(
-            temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
-        if (fd < 0 && errno == EEXIST) {
+        auto fd = os::open_file(temp, os::writing | os::create | os::exclusive, mode);
+        if (!fd && fd.error() == std::errc::file_exists) {
             continue;
         }
-        if (fd < 0) {
+        if (!fd) {
             return fail(
                 Errc::io,
-                str_cat("cannot create a file in ", parent.string(), ": ", errno_text(errno)));
+                str_cat(
+                    "cannot create a file in ", parent.string(), ": ", os::message(fd.error())));
         }
-        Fd owned(fd);
+        Fd owned = std::move(*fd);
         // The umask may have narrowed `mode`; the caller's choice wins.
-        if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) {
-            const int err = errno;
-            ::unlink(temp.c_str());
-            return fail(Errc::io,
-                        str_cat("cannot set mode of ", temp.string(), ": ", errno_text(err)));
+        if (auto set = os::set_mode(owned, mode); !set) {
+            (void)os::remove_file(temp);
+            return fail(
+                Errc::io,
+                str_cat("cannot set mode of ", temp.string(), ": ", os::message(set.error())));
         }
         // The lock lives on a second descriptor of the same open file, so that it is held from
         // here until after the rename, although the writer closes its descriptor before that.
-        Fd owner(::dup(fd));
-        if (!owner) {
-            const int err = errno;
-            ::unlink(temp.c_str());
-            return fail(Errc::io, str_cat("cannot duplicate a descriptor: ", errno_text(err)));
+        auto second = os::duplicate(owned);
+        if (!second) {
+            (void)os::remove_file(temp);
+            return fail(Errc::io,
+                        str_cat("cannot duplicate a descriptor: ", os::message(second.error())));
         }
+        Fd owner = std::move(*second);
         AIRLOCK_TRY_ASSIGN(const bool locked, lock_as_owner(owner, temp));
         if (locked) {
             return AtomicFile(path, std::move(temp), std::move(owned), std::move(owner));
@@ -342,15 +320,7 @@ Result<> AtomicFile::sync()
 Result<> AtomicFile::install()
 {
     AIRLOCK_TRY(sync());
-    if (::rename(m_temp_path.c_str(), m_path.c_str()) != 0) {
-        return fail(Errc::io,
-                    str_cat("cannot rename ",
-                            m_temp_path.string(),
-                            " to ",
-                            m_path.string(),
-                            ": ",
-                            errno_text(errno)));
-    }
+    AIRLOCK_TRY(rename_replacing(m_temp_path, m_path));
     m_committed = true;
     m_owner = Fd();
     return {};

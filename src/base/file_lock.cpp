@@ -1,16 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "os.hpp"
+
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/file_lock.hpp>
 #include <airlock/base/str_cat.hpp>
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <thread>
 
 namespace airlock {
@@ -22,21 +17,25 @@ constexpr auto k_poll_interval = std::chrono::milliseconds(100);
 
 enum class Locked { yes, unsupported };
 
-// Polls rather than blocking in flock(): a signal wakes a blocked flock() only when it is
-// delivered to this very thread, and not if it lands just before the call.
+// Polls rather than blocking: a signal wakes a blocked flock() only when it is delivered to this
+// very thread, and not if it lands just before the call.
 Result<Locked> wait_for_lock(const Fd& fd,
                              const std::filesystem::path& path,
                              Reporter* reporter,
                              std::string_view holder)
 {
     bool said = false;
-    while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
-        if (errno == EBADF || errno == ENOLCK || errno == EOPNOTSUPP || errno == EINVAL) {
+    while (true) {
+        const auto lock = os::try_lock(fd);
+        if (!lock) {
+            return fail(Errc::io,
+                        str_cat("cannot lock ", path.string(), ": ", os::message(lock.error())));
+        }
+        if (*lock == os::Lock::unsupported) {
             return Locked::unsupported;
         }
-        if (errno != EWOULDBLOCK && errno != EINTR) {
-            return fail(Errc::io,
-                        str_cat("cannot lock ", path.string(), ": ", std::strerror(errno)));
+        if (*lock == os::Lock::taken) {
+            break;
         }
         if (!said && reporter != nullptr) {
             reporter->info(str_cat("waiting for ",
@@ -63,13 +62,14 @@ FileLock::acquire(const std::filesystem::path& path, Reporter* reporter, std::st
 {
     while (true) {
         AIRLOCK_TRY(check_cancel());
-        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0) {
+        auto opened = os::open_file(path, os::reading | os::writing | os::create | os::no_follow);
+        if (!opened) {
             return fail(
                 Errc::io,
-                str_cat("cannot open lock file ", path.string(), ": ", std::strerror(errno)));
+                str_cat(
+                    "cannot open lock file ", path.string(), ": ", os::message(opened.error())));
         }
-        Fd owned(fd);
+        Fd owned = std::move(*opened);
         AIRLOCK_TRY_ASSIGN(const Locked locked, wait_for_lock(owned, path, reporter, holder));
         if (locked == Locked::unsupported) {
             return fail(
@@ -78,10 +78,7 @@ FileLock::acquire(const std::filesystem::path& path, Reporter* reporter, std::st
         }
         // The holder may have removed the lock file before releasing it (the blob cache does):
         // then this lock guards nothing and a newcomer may hold one on a new file of that name.
-        struct stat opened{};
-        struct stat named{};
-        if (::fstat(fd, &opened) == 0 && ::lstat(path.c_str(), &named) == 0
-            && opened.st_dev == named.st_dev && opened.st_ino == named.st_ino) {
+        if (os::still_named(owned, path)) {
             return FileLock(std::move(owned));
         }
     }
@@ -92,12 +89,13 @@ Result<FileLock> FileLock::acquire_directory(const std::filesystem::path& path,
                                              std::string_view holder)
 {
     AIRLOCK_TRY(check_cancel());
-    const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-        return fail(Errc::io,
-                    str_cat("cannot open directory ", path.string(), ": ", std::strerror(errno)));
+    auto opened = os::open_directory(path);
+    if (!opened) {
+        return fail(
+            Errc::io,
+            str_cat("cannot open directory ", path.string(), ": ", os::message(opened.error())));
     }
-    Fd owned(fd);
+    Fd owned = std::move(*opened);
     AIRLOCK_TRY_ASSIGN(const Locked locked, wait_for_lock(owned, path, reporter, holder));
     return FileLock(locked == Locked::yes ? std::move(owned) : Fd());
 }

@@ -1,17 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "os.hpp"
+
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/file_lock.hpp>
 #include <airlock/base/file_set.hpp>
 #include <airlock/base/ownership.hpp>
 #include <airlock/base/str_cat.hpp>
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <functional>
 #include <string>
 #include <system_error>
@@ -31,19 +26,20 @@ fs::path directory_of(const fs::path& path)
 
 bool present(const fs::path& path)
 {
-    struct stat info{};
-    return ::lstat(path.c_str(), &info) == 0;
+    const auto entry = os::entry_at(path);
+    return entry && entry->kind != os::Kind::missing;
 }
 
 // A descriptor holding the owner's lock on `path` (a regular file), so that reclaiming runs
 // leave it alone under its backup name; empty for anything else, which is moved all the same.
 Fd lock_existing(const fs::path& path)
 {
-    Fd fd(::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-    if (fd) {
-        (void)::flock(fd.get(), LOCK_EX | LOCK_NB);
+    auto fd = os::open_file(path, os::reading | os::writing | os::no_follow | os::no_block);
+    if (!fd) {
+        return Fd();
     }
-    return fd;
+    (void)os::try_lock(*fd);
+    return std::move(*fd);
 }
 
 struct Backup
@@ -82,12 +78,12 @@ class Switch
                       m_dir
                           / str_cat(".", final_path.filename().string(), k_backup_marker, m_suffix),
                       lock_existing(final_path)};
-        if (::rename(final_path.c_str(), backup.backup_path.c_str()) != 0) {
+        if (auto moved = os::rename(final_path, backup.backup_path); !moved) {
             return fail(Errc::io,
                         str_cat("cannot move ",
                                 final_path.string(),
                                 " aside: ",
-                                std::strerror(errno),
+                                os::message(moved.error()),
                                 "; the earlier files are as they were"));
         }
         m_backups.push_back(std::move(backup));
@@ -110,7 +106,7 @@ class Switch
     {
         m_done = true;
         for (const auto& backup : m_backups) {
-            ::unlink(backup.backup_path.c_str());
+            (void)os::remove_file(backup.backup_path);
         }
     }
 
@@ -118,10 +114,10 @@ class Switch
     void roll_back()
     {
         for (auto it = m_installed.rbegin(); it != m_installed.rend(); ++it) {
-            ::unlink(it->c_str());
+            (void)os::remove_file(*it);
         }
         for (auto it = m_backups.rbegin(); it != m_backups.rend(); ++it) {
-            (void)::rename(it->backup_path.c_str(), it->final_path.c_str());
+            (void)os::rename(it->backup_path, it->final_path);
         }
         (void)fsync_directory(m_dir);
     }
@@ -207,19 +203,20 @@ Result<bool> restore_interrupted_switch(const fs::path& commit_point)
     // remain: rename() sets a file's ctime, not its mtime.
     std::error_code ec;
     std::string suffix;
-    struct timespec newest{};
+    std::int64_t newest = 0;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string entry = it->path().filename().string();
-        struct stat info{};
-        if (!is_temporary_name(entry, name) || backup_tail(entry).empty()
-            || ::lstat(it->path().c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+        if (!is_temporary_name(entry, name) || backup_tail(entry).empty()) {
             continue;
         }
-        if (suffix.empty() || info.st_ctim.tv_sec > newest.tv_sec
-            || (info.st_ctim.tv_sec == newest.tv_sec && info.st_ctim.tv_nsec > newest.tv_nsec)) {
+        const auto info = os::entry_at(it->path());
+        if (!info || info->kind != os::Kind::regular) {
+            continue;
+        }
+        if (suffix.empty() || info->changed > newest) {
             suffix =
                 entry.substr(entry.size() - backup_tail(entry).size() + k_backup_marker.size());
-            newest = info.st_ctim;
+            newest = info->changed;
         }
     }
     if (suffix.empty()) {
@@ -238,14 +235,14 @@ Result<bool> restore_interrupted_switch(const fs::path& commit_point)
             if ((to.filename() == name) != last) {
                 continue;
             }
-            if (::rename(from.c_str(), to.c_str()) != 0) {
+            if (auto moved = os::rename(from, to); !moved) {
                 return fail(Errc::io,
                             str_cat("cannot restore ",
                                     to.string(),
                                     " from ",
                                     from.string(),
                                     " after an interrupted run: ",
-                                    std::strerror(errno)));
+                                    os::message(moved.error())));
             }
         }
     }

@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "os.hpp"
+
 #include <airlock/base/ownership.hpp>
 #include <airlock/base/str_cat.hpp>
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <random>
 #include <system_error>
 
@@ -26,29 +21,9 @@ bool is_suffix_char(char c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-bool same_entry(const struct stat& a, const struct stat& b)
-{
-    return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
-// True when `fd` is still what `path` names: not removed or replaced since it was opened.
-bool still_named(const Fd& fd, const fs::path& path)
-{
-    struct stat opened{};
-    struct stat named{};
-    return ::fstat(fd.get(), &opened) == 0 && ::lstat(path.c_str(), &named) == 0
-           && same_entry(opened, named);
-}
-
 // Beside a ScopedDirectory D, the file `D.owner` that its owner holds locked. It is created
 // before the directory and removed after it, so a directory without one has no owner.
 constexpr std::string_view k_owner_suffix = ".owner";
-
-// Lock errors that mean "this file system has no locks", not "someone holds it".
-bool locks_unsupported(int err)
-{
-    return err == ENOLCK || err == EOPNOTSUPP || err == EINVAL || err == EBADF;
-}
 
 fs::path owner_file(const fs::path& directory)
 {
@@ -60,13 +35,17 @@ fs::path owner_file(const fs::path& directory)
 // lock; O_NONBLOCK so that nothing planted under such a name can stall us.
 std::optional<Fd> lock_if_abandoned(const fs::path& path)
 {
-    Fd fd(::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-    struct stat info{};
-    if (!fd || ::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode)
-        || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0 || !still_named(fd, path)) {
+    auto fd = os::open_file(path, os::reading | os::writing | os::no_follow | os::no_block);
+    if (!fd) {
         return std::nullopt;
     }
-    return fd;
+    const auto entry = os::entry_of(*fd);
+    const auto lock = os::try_lock(*fd);
+    if (!entry || entry->kind != os::Kind::regular || !lock || *lock != os::Lock::taken
+        || !os::still_named(*fd, path)) {
+        return std::nullopt;
+    }
+    return std::move(*fd);
 }
 
 std::uint64_t tree_bytes(const fs::path& path, bool directory)
@@ -142,46 +121,46 @@ bool is_temporary_name(std::string_view name, std::optional<std::string_view> fi
 
 Result<bool> lock_as_owner(const Fd& fd, const fs::path& path)
 {
-    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
-        if (errno == EWOULDBLOCK || errno == EINTR) {
-            return false;
-        }
-        if (!locks_unsupported(errno)) {
-            return fail(Errc::io,
-                        str_cat("cannot lock ", path.string(), ": ", std::strerror(errno)));
-        }
-        // No locks on this file system: nothing is reclaimed there either (see reclaim).
+    const auto lock = os::try_lock(fd);
+    if (!lock) {
+        return fail(Errc::io,
+                    str_cat("cannot lock ", path.string(), ": ", os::message(lock.error())));
     }
-    // A reclaiming run may have locked, removed and released it before we locked it.
-    return still_named(fd, path);
+    if (*lock == os::Lock::held) {
+        return false;
+    }
+    // Lock::unsupported: no locks on this file system, and nothing is reclaimed there either
+    // (see reclaim). A reclaiming run may have locked, removed and released it before we
+    // locked it.
+    return os::still_named(fd, path);
 }
 
 Result<std::optional<Fd>> create_owned_directory(const fs::path& path)
 {
     const fs::path owner = owner_file(path);
-    const int fd = ::open(owner.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        if (errno == EEXIST) {
+    auto fd = os::open_file(
+        owner, os::reading | os::writing | os::create | os::exclusive | os::no_follow, 0600);
+    if (!fd) {
+        if (fd.error() == std::errc::file_exists) {
             return std::optional<Fd>{};
         }
         return fail(Errc::io,
-                    str_cat("cannot create ", owner.string(), ": ", std::strerror(errno)));
+                    str_cat("cannot create ", owner.string(), ": ", os::message(fd.error())));
     }
-    Fd owned(fd);
-    AIRLOCK_TRY_ASSIGN(const bool locked, lock_as_owner(owned, owner));
+    AIRLOCK_TRY_ASSIGN(const bool locked, lock_as_owner(*fd, owner));
     if (!locked) {
         return std::optional<Fd>{}; // a reclaiming run took the owner file: another name
     }
-    if (::mkdir(path.c_str(), 0700) != 0) {
-        const int err = errno;
-        ::unlink(owner.c_str());
-        if (err == EEXIST) {
+    if (auto made = os::make_directory(path, 0700); !made) {
+        (void)os::remove_file(owner);
+        if (made.error() == std::errc::file_exists) {
             return std::optional<Fd>{};
         }
-        return fail(Errc::io,
-                    str_cat("cannot create directory ", path.string(), ": ", std::strerror(err)));
+        return fail(
+            Errc::io,
+            str_cat("cannot create directory ", path.string(), ": ", os::message(made.error())));
     }
-    return std::optional<Fd>(std::move(owned));
+    return std::optional<Fd>(std::move(*fd));
 }
 
 void remove_owned_directory(const fs::path& path)
@@ -209,13 +188,13 @@ Reclaimed reclaim_abandoned(const fs::path& dir,
         if (!is_ours(name)) {
             continue;
         }
-        struct stat info{};
-        if (::lstat(path.c_str(), &info) != 0) {
+        const auto info = os::entry_at(path);
+        if (!info || info->kind == os::Kind::missing) {
             continue;
         }
         if (kind == Debris::files || owner) {
             // A temporary file, or the owner file of a directory that is gone already.
-            if (!S_ISREG(info.st_mode)
+            if (info->kind != os::Kind::regular
                 || (owner && fs::exists(fs::symlink_status(dir / name, ec)))) {
                 continue;
             }
@@ -224,15 +203,16 @@ Reclaimed reclaim_abandoned(const fs::path& dir,
             }
             continue;
         }
-        if (!S_ISDIR(info.st_mode)) {
+        if (info->kind != os::Kind::directory) {
             continue; // a symlink, FIFO or file under a directory's name is not ours
         }
         const fs::path owner_path = owner_file(path);
-        struct stat owner_info{};
-        if (::lstat(owner_path.c_str(), &owner_info) != 0) {
-            if (errno == ENOENT) {
-                out += remove_debris(path, true); // never owned, or its owner file was removed
-            }
+        const auto owner_info = os::entry_at(owner_path);
+        if (!owner_info) {
+            continue;
+        }
+        if (owner_info->kind == os::Kind::missing) {
+            out += remove_debris(path, true); // never owned, or its owner file was removed
             continue;
         }
         if (const auto fd = lock_if_abandoned(owner_path)) {

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "os.hpp"
+
 #include <airlock/base/sequential_file.hpp>
 #include <airlock/base/str_cat.hpp>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdint>
 #include <cstring>
 
@@ -33,19 +31,18 @@ SequentialFileWriter::SequentialFileWriter(Fd fd, std::filesystem::path path)
 
 Result<SequentialFileWriter> SequentialFileWriter::create(const std::filesystem::path& path)
 {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        return fail(Errc::io, str_cat("cannot create ", path.string(), ": ", std::strerror(errno)));
+    auto fd = os::open_file(path, os::writing | os::create | os::exclusive);
+    if (!fd) {
+        return fail(Errc::io,
+                    str_cat("cannot create ", path.string(), ": ", os::message(fd.error())));
     }
-    return SequentialFileWriter(Fd(fd), path);
+    return SequentialFileWriter(std::move(*fd), path);
 }
 
 bool SequentialFileWriter::set_direct(bool on)
 {
-    // Set on the open file, not at open: some filesystems refuse O_DIRECT only after creating.
-    const int flags = ::fcntl(m_fd.get(), F_GETFL);
-    return flags >= 0
-           && ::fcntl(m_fd.get(), F_SETFL, on ? (flags | O_DIRECT) : (flags & ~O_DIRECT)) == 0;
+    // Set on the open file, not at open: some filesystems refuse direct I/O only after creating.
+    return os::set_direct_io(m_fd, on);
 }
 
 Result<> SequentialFileWriter::write_buffered(std::span<const char> data)
@@ -63,20 +60,20 @@ Result<> SequentialFileWriter::write_direct(std::span<const char> data)
         m_direct = set_direct(true) ? Direct::on : Direct::off;
     }
     while (m_direct == Direct::on && !data.empty()) {
-        const ssize_t n = ::write(m_fd.get(), data.data(), data.size());
-        if (n < 0 && errno == EINTR) {
+        const auto n = os::write(m_fd, data);
+        if (!n && n.error() == std::errc::interrupted) {
             continue;
         }
-        if (n < 0 && errno != EINVAL) {
+        if (!n && n.error() != std::errc::invalid_argument) {
             return fail(Errc::io,
-                        str_cat("cannot write ", m_path.string(), ": ", std::strerror(errno)));
+                        str_cat("cannot write ", m_path.string(), ": ", os::message(n.error())));
         }
-        if (n < 0 || !is_aligned(data.subspan(static_cast<std::size_t>(n)))) {
+        if (!n || !is_aligned(data.subspan(*n))) {
             // EINVAL: the filesystem wants more alignment than a page; or a short write left
             // the rest unaligned. The page cache takes it from here.
-            return write_buffered(data.subspan(n < 0 ? 0 : static_cast<std::size_t>(n)));
+            return write_buffered(data.subspan(n ? *n : 0));
         }
-        data = data.subspan(static_cast<std::size_t>(n));
+        data = data.subspan(*n);
     }
     return data.empty() ? Result<>{} : write_buffered(data);
 }
@@ -115,9 +112,7 @@ Result<> SequentialFileWriter::sync_and_close()
         AIRLOCK_TRY(write_buffered(std::span<const char>(m_gather.data(), m_gathered)));
         m_gathered = 0;
     }
-    if (::fsync(m_fd.get()) != 0) {
-        return fail(Errc::io, str_cat("cannot sync ", m_path.string(), ": ", std::strerror(errno)));
-    }
+    AIRLOCK_TRY(sync_file(m_fd, m_path));
     m_fd = Fd();
     return {};
 }

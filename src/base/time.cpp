@@ -49,11 +49,21 @@ int days_in_month(int year, int month)
 
 std::string format_rfc3339_utc(std::int64_t seconds)
 {
-    const auto t = static_cast<std::time_t>(seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::array<char, 32> text{};
-    std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    using namespace std::chrono;
+    const sys_seconds when{duration<std::int64_t>(seconds)};
+    const auto day = floor<days>(when);
+    const year_month_day date{day};
+    const hh_mm_ss time{when - day};
+    std::array<char, 40> text{};
+    std::snprintf(text.data(),
+                  text.size(),
+                  "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                  static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()),
+                  static_cast<unsigned>(date.day()),
+                  static_cast<int>(time.hours().count()),
+                  static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()));
     return text.data();
 }
 

@@ -3,9 +3,7 @@
 
 #include <airlock/base/encoding.hpp>
 #include <airlock/base/str_cat.hpp>
-
-#include <sys/ioctl.h>
-#include <unistd.h>
+#include <airlock/base/terminal.hpp>
 
 #include <algorithm>
 #include <array>
@@ -75,17 +73,6 @@ std::string progress_text(std::string_view phase, const ProgressMeter& meter)
     return line;
 }
 
-// Columns of the terminal on stderr; a line longer than that would wrap, and "\r" could then
-// not take it back.
-std::size_t terminal_columns()
-{
-    winsize size{};
-    if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
-        return size.ws_col;
-    }
-    return 80;
-}
-
 } // namespace
 
 ConsoleReporter::ConsoleReporter(const GlobalOptions& options)
@@ -93,7 +80,7 @@ ConsoleReporter::ConsoleReporter(const GlobalOptions& options)
     , m_json_lines(options.progress == ProgressMode::json)
     , m_shown(m_json_lines ? Shown::json_events
               : options.progress == ProgressMode::automatic && !options.quiet
-                      && ::isatty(STDERR_FILENO) == 1
+                      && stderr_is_terminal()
                   ? Shown::terminal_line
                   : Shown::nothing)
 {

@@ -8,28 +8,10 @@
 #include <airlock/base/str_cat.hpp>
 #include <airlock/http/client.hpp>
 
-#include <csignal>
 #include <exception>
 #include <iostream>
 
 namespace {
-
-extern "C" void on_signal(int /*signal*/)
-{
-    airlock::request_cancel();
-}
-
-// Ctrl-C and SIGTERM ask loops to stop; they unwind, removing temporary files on the way.
-void install_signal_handlers()
-{
-    struct sigaction action{};
-    action.sa_handler = on_signal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-    sigaction(SIGHUP, &action, nullptr);
-    std::signal(SIGPIPE, SIG_IGN);
-}
 
 // Repeatable options take one value per occurrence, so `--trusted-key K BUNDLE` does not
 // swallow BUNDLE (CLI11 lets vector options consume every following argument otherwise).
@@ -49,7 +31,7 @@ void one_value_per_flag(CLI::App& app)
 
 int main(int argc, char** argv)
 {
-    install_signal_handlers();
+    airlock::install_interrupt_handlers();
     airlock::http::global_init();
     using namespace airlock::cli;
     CLI::App app{"airlock: carry container images across an air gap in signed, verifiable bundles",

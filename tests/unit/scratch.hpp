@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <unistd.h>
+#include <airlock/base/ownership.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -16,14 +16,15 @@ class Scratch
   public:
     Scratch()
     {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "airlock-unit-XXXXXX").string();
-        const char* made = ::mkdtemp(pattern.data());
-        if (made == nullptr) {
-            std::perror("mkdtemp");
-            std::abort(); // no test can run without its directory
+        for (int attempt = 0; attempt < 16; ++attempt) {
+            m_path = std::filesystem::temp_directory_path() / ("airlock-unit-" + unique_suffix());
+            std::error_code ec;
+            if (std::filesystem::create_directory(m_path, ec)) {
+                return;
+            }
         }
-        m_path = made;
+        std::fputs("cannot create a scratch directory\n", stderr);
+        std::abort(); // no test can run without its directory
     }
 
     Scratch(const Scratch&) = delete;

@@ -5,6 +5,11 @@
 
 namespace airlock {
 
+// Ctrl-C, SIGTERM and SIGHUP (closing the terminal) call request_cancel(): loops unwind,
+// removing their temporary files on the way, and the command exits 130. A closed pipe is an
+// error of the write, not a signal that kills the process.
+void install_interrupt_handlers();
+
 // Asks every long-running loop to stop at its next check; async-signal-safe.
 void request_cancel() noexcept;
 

@@ -85,9 +85,30 @@ Result<std::string> read_file(const std::filesystem::path& path,
 // The size of `path` when it is a regular file itself (lstat: a symlink is not), else nothing.
 std::optional<std::uint64_t> regular_file_size(const std::filesystem::path& path);
 
+// The size of the open file `fd` when it is a regular file, else nothing (a FIFO, a device).
+std::optional<std::uint64_t> regular_file_size(const Fd& fd);
+
+// Opens `path` for appending, creating it (mode 0644) if needed. Errc::io naming it.
+Result<Fd> open_for_appending(const std::filesystem::path& path);
+
+// Cuts the open file `fd` (named `path` in messages) to nothing. Errc::io.
+Result<> truncate_file(const Fd& fd, const std::filesystem::path& path);
+
+// Makes what was written to `fd` (named `path` in messages) durable. Errc::io.
+Result<> sync_file(const Fd& fd, const std::filesystem::path& path);
+
+// Renames `from` to `to`, replacing what `to` names (the name itself: never writing through a
+// symlink there) in one step: a reader sees the old entry or the new, nothing between.
+// Errc::io naming both.
+Result<> rename_replacing(const std::filesystem::path& from, const std::filesystem::path& to);
+
 // Succeeds when `dir` is absent or a real directory; Errc::io naming it when it is a symbolic
 // link (which would redirect writes elsewhere) or something else.
 Result<> refuse_symlinked_directory(const std::filesystem::path& dir);
+
+// True where files have POSIX permission bits (the `mode` of AtomicFile::create); on Windows
+// a new file has its directory's inherited access list instead.
+bool files_have_permission_bits();
 
 // Succeeds when the file `path` (symlinks followed) can be changed only by the running user and
 // root: owned by one of them and writable by neither its group nor others. Errc::usage naming the

@@ -4,8 +4,7 @@
 #include <airlock/base/error.hpp>
 #include <airlock/base/file.hpp>
 
-#include <sys/types.h>
-
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,7 +37,7 @@ class ChildProcess
 
   private:
     ChildProcess() = default;
-    pid_t m_pid = -1;
+    std::intptr_t m_pid = -1; // the process id; on Windows, the process's handle
     Fd m_stdin;
     Fd m_stdout;
     Fd m_stderr;

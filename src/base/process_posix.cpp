@@ -98,7 +98,9 @@ Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv)
         args.push_back(const_cast<char*>(a.c_str()));
     }
     args.push_back(nullptr);
-    const int rc = ::posix_spawnp(&child.m_pid, args[0], &actions, nullptr, args.data(), environ);
+    pid_t pid = -1;
+    const int rc = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    child.m_pid = pid;
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
         child.m_pid = -1;
@@ -141,7 +143,7 @@ Result<std::string> ChildProcess::finish()
     // Short commands finish in milliseconds: look again soon at first, then every k_poll_ms.
     auto pause = std::chrono::milliseconds(1);
     while (true) {
-        const pid_t done = ::waitpid(m_pid, &status, WNOHANG);
+        const pid_t done = ::waitpid(static_cast<pid_t>(m_pid), &status, WNOHANG);
         if (done == m_pid) {
             break;
         }
@@ -175,9 +177,9 @@ Result<std::string> ChildProcess::finish()
 void ChildProcess::kill()
 {
     if (m_pid > 0) {
-        ::kill(m_pid, SIGKILL);
+        ::kill(static_cast<pid_t>(m_pid), SIGKILL);
         int status = 0;
-        ::waitpid(m_pid, &status, 0);
+        ::waitpid(static_cast<pid_t>(m_pid), &status, 0);
         m_pid = -1;
     }
 }

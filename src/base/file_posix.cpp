@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// The functions of file.hpp that only POSIX systems have in this form.
+#include <airlock/base/file.hpp>
+#include <airlock/base/str_cat.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace airlock {
+
+namespace fs = std::filesystem;
+
+Fd::Fd(Fd&& other) noexcept
+    : m_fd(other.m_fd)
+{
+    other.m_fd = -1;
+}
+
+Fd& Fd::operator=(Fd&& other) noexcept
+{
+    if (this != &other) {
+        if (m_fd >= 0) {
+            ::close(m_fd);
+        }
+        m_fd = other.m_fd;
+        other.m_fd = -1;
+    }
+    return *this;
+}
+
+Fd::~Fd()
+{
+    if (m_fd >= 0) {
+        ::close(m_fd);
+    }
+}
+
+bool files_have_permission_bits()
+{
+    return true;
+}
+
+Result<> refuse_writable_by_others(const fs::path& path)
+{
+    struct stat info{};
+    if (::stat(path.c_str(), &info) != 0) {
+        return fail(Errc::io,
+                    str_cat("cannot inspect ", path.string(), ": ", std::strerror(errno)));
+    }
+    const uid_t me = ::geteuid();
+    if (info.st_uid != me && info.st_uid != 0) {
+        return fail(Errc::usage,
+                    str_cat(path.string(),
+                            " belongs to uid ",
+                            info.st_uid,
+                            ", neither you (uid ",
+                            me,
+                            ") nor root, so its owner would choose your settings; take it over "
+                            "(chown) or name another file with --config"));
+    }
+    if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        return fail(Errc::usage,
+                    str_cat(path.string(),
+                            " is writable by other users, who could choose your settings; run: "
+                            "chmod go-w ",
+                            path.string()));
+    }
+    return {};
+}
+
+} // namespace airlock
