@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: Apache-2.0
+// The functions of file.hpp that Windows does its own way.
+#include "windows_text.hpp"
+
+#include <airlock/base/file.hpp>
+#include <airlock/base/str_cat.hpp>
+
+#include <aclapi.h>
+#include <io.h>
+#include <sddl.h>
+
+#include <array>
+#include <memory>
+
+namespace airlock {
+
+namespace fs = std::filesystem;
+
+Fd::Fd(Fd&& other) noexcept
+    : m_fd(other.m_fd)
+{
+    other.m_fd = -1;
+}
+
+Fd& Fd::operator=(Fd&& other) noexcept
+{
+    if (this != &other) {
+        if (m_fd >= 0) {
+            ::_close(m_fd);
+        }
+        m_fd = other.m_fd;
+        other.m_fd = -1;
+    }
+    return *this;
+}
+
+Fd::~Fd()
+{
+    if (m_fd >= 0) {
+        ::_close(m_fd);
+    }
+}
+
+namespace {
+
+struct LocalFreer
+{
+    void operator()(void* p) const noexcept
+    {
+        ::LocalFree(p);
+    }
+};
+
+// True for the SIDs that administer the machine anyway: SYSTEM, Administrators,
+// TrustedInstaller.
+bool is_machine_administrator(PSID sid)
+{
+    for (const WELL_KNOWN_SID_TYPE type : {WinLocalSystemSid, WinBuiltinAdministratorsSid}) {
+        std::array<BYTE, SECURITY_MAX_SID_SIZE> buffer{};
+        DWORD size = buffer.size();
+        if (::CreateWellKnownSid(type, nullptr, buffer.data(), &size) != 0
+            && ::EqualSid(sid, buffer.data()) != 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The SID of the user this process runs as.
+std::unique_ptr<BYTE[]> current_user_sid()
+{
+    HANDLE token = nullptr;
+    if (::OpenProcessToken(::GetCurrentProcess(), TOKEN_QUERY, &token) == 0) {
+        return nullptr;
+    }
+    DWORD size = 0;
+    ::GetTokenInformation(token, TokenUser, nullptr, 0, &size);
+    auto buffer = std::make_unique<BYTE[]>(size);
+    const bool ok = ::GetTokenInformation(token, TokenUser, buffer.get(), size, &size) != 0;
+    ::CloseHandle(token);
+    if (!ok) {
+        return nullptr;
+    }
+    const auto* user = reinterpret_cast<TOKEN_USER*>(buffer.get());
+    const DWORD length = ::GetLengthSid(user->User.Sid);
+    auto sid = std::make_unique<BYTE[]>(length);
+    ::CopySid(length, sid.get(), user->User.Sid);
+    return sid;
+}
+
+std::string sid_text(PSID sid)
+{
+    char* text = nullptr;
+    if (::ConvertSidToStringSidA(sid, &text) == 0) {
+        return "an unknown account";
+    }
+    std::string out = text;
+    ::LocalFree(text);
+    return out;
+}
+
+} // namespace
+
+bool files_have_permission_bits()
+{
+    return false;
+}
+
+Result<> refuse_writable_by_others(const fs::path& path)
+{
+    // The owner must be the user or an administrator, and no one else may be granted the
+    // right to change the file (write, append, change its permissions or owner).
+    PSID owner = nullptr;
+    PACL dacl = nullptr;
+    PSECURITY_DESCRIPTOR descriptor = nullptr;
+    const DWORD status =
+        ::GetNamedSecurityInfoW(long_path(path).c_str(),
+                                SE_FILE_OBJECT,
+                                OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+                                &owner,
+                                nullptr,
+                                &dacl,
+                                nullptr,
+                                &descriptor);
+    if (status != ERROR_SUCCESS) {
+        return fail(Errc::io,
+                    str_cat("cannot inspect ", path.string(), ": ", windows_message(status)));
+    }
+    const std::unique_ptr<void, LocalFreer> held(descriptor);
+    const auto me = current_user_sid();
+    if (!me) {
+        return fail(Errc::io, str_cat("cannot tell which account runs airlock"));
+    }
+    if (::EqualSid(owner, me.get()) == 0 && !is_machine_administrator(owner)) {
+        return fail(Errc::usage,
+                    str_cat(path.string(),
+                            " belongs to ",
+                            sid_text(owner),
+                            ", neither you nor an administrator, so its owner would choose your "
+                            "settings; take it over or name another file with --config"));
+    }
+    if (dacl == nullptr) {
+        return fail(Errc::usage,
+                    str_cat(path.string(),
+                            " has no access list, so anyone may change it and choose your "
+                            "settings; give it one (icacls)"));
+    }
+    constexpr ACCESS_MASK k_changes = FILE_WRITE_DATA | FILE_APPEND_DATA | WRITE_DAC | WRITE_OWNER
+                                      | GENERIC_WRITE | GENERIC_ALL | DELETE;
+    for (DWORD i = 0; i < dacl->AceCount; ++i) {
+        void* ace = nullptr;
+        if (::GetAce(dacl, i, &ace) == 0) {
+            continue;
+        }
+        const auto* header = static_cast<ACE_HEADER*>(ace);
+        if (header->AceType != ACCESS_ALLOWED_ACE_TYPE
+            || (header->AceFlags & INHERIT_ONLY_ACE) != 0) {
+            continue;
+        }
+        const auto* allowed = static_cast<ACCESS_ALLOWED_ACE*>(ace);
+        auto* sid = const_cast<DWORD*>(&allowed->SidStart);
+        if ((allowed->Mask & k_changes) == 0 || ::EqualSid(sid, me.get()) != 0
+            || is_machine_administrator(sid)) {
+            continue;
+        }
+        return fail(Errc::usage,
+                    str_cat(path.string(),
+                            " may be changed by ",
+                            sid_text(sid),
+                            ", who could choose your settings; remove that right (icacls ",
+                            path.string(),
+                            " /remove ",
+                            sid_text(sid),
+                            ")"));
+    }
+    return {};
+}
+
+} // namespace airlock

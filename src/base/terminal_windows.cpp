@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/terminal.hpp>
+
+#include <io.h>
+#include <windows.h>
+
+namespace airlock {
+
+bool stderr_is_terminal()
+{
+    DWORD mode = 0;
+    return ::GetConsoleMode(::GetStdHandle(STD_ERROR_HANDLE), &mode) != 0;
+}
+
+std::size_t terminal_columns()
+{
+    CONSOLE_SCREEN_BUFFER_INFO info{};
+    if (::GetConsoleScreenBufferInfo(::GetStdHandle(STD_ERROR_HANDLE), &info) != 0) {
+        const int columns = info.srWindow.Right - info.srWindow.Left + 1;
+        if (columns > 0) {
+            return static_cast<std::size_t>(columns);
+        }
+    }
+    return 80;
+}
+
+} // namespace airlock
