@@ -14,6 +14,31 @@ namespace airlock {
 
 namespace fs = std::filesystem;
 
+Fd::Fd(Fd&& other) noexcept
+    : m_fd(other.m_fd)
+{
+    other.m_fd = -1;
+}
+
+Fd& Fd::operator=(Fd&& other) noexcept
+{
+    if (this != &other) {
+        if (m_fd >= 0) {
+            os::close(m_fd);
+        }
+        m_fd = other.m_fd;
+        other.m_fd = -1;
+    }
+    return *this;
+}
+
+Fd::~Fd()
+{
+    if (m_fd >= 0) {
+        os::close(m_fd);
+    }
+}
+
 namespace {
 
 Result<Fd> open_with_flags(const fs::path& path, unsigned flags, FollowSymlinks follow)

@@ -13,31 +13,6 @@ namespace airlock {
 
 namespace fs = std::filesystem;
 
-Fd::Fd(Fd&& other) noexcept
-    : m_fd(other.m_fd)
-{
-    other.m_fd = -1;
-}
-
-Fd& Fd::operator=(Fd&& other) noexcept
-{
-    if (this != &other) {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-        m_fd = other.m_fd;
-        other.m_fd = -1;
-    }
-    return *this;
-}
-
-Fd::~Fd()
-{
-    if (m_fd >= 0) {
-        ::close(m_fd);
-    }
-}
-
 bool files_have_permission_bits()
 {
     return true;

@@ -6,7 +6,6 @@
 #include <airlock/base/str_cat.hpp>
 
 #include <aclapi.h>
-#include <io.h>
 #include <sddl.h>
 
 #include <array>
@@ -15,31 +14,6 @@
 namespace airlock {
 
 namespace fs = std::filesystem;
-
-Fd::Fd(Fd&& other) noexcept
-    : m_fd(other.m_fd)
-{
-    other.m_fd = -1;
-}
-
-Fd& Fd::operator=(Fd&& other) noexcept
-{
-    if (this != &other) {
-        if (m_fd >= 0) {
-            ::_close(m_fd);
-        }
-        m_fd = other.m_fd;
-        other.m_fd = -1;
-    }
-    return *this;
-}
-
-Fd::~Fd()
-{
-    if (m_fd >= 0) {
-        ::_close(m_fd);
-    }
-}
 
 namespace {
 

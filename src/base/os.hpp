@@ -119,6 +119,9 @@ Sys<std::size_t> read(const Fd& fd, std::span<char> buffer);
 // Writes some of `data`; how much.
 Sys<std::size_t> write(const Fd& fd, std::span<const char> data);
 
+// Closes a descriptor (Fd's destructor).
+void close(int fd) noexcept;
+
 // A message for `error`, as the system words it.
 std::string message(const std::error_code& error);
 

@@ -224,6 +224,11 @@ Sys<std::size_t> write(const Fd& fd, std::span<const char> data)
     return static_cast<std::size_t>(n);
 }
 
+void close(int fd) noexcept
+{
+    ::close(fd);
+}
+
 std::string message(const std::error_code& error)
 {
     return std::strerror(error.value());

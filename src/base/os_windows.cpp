@@ -402,6 +402,11 @@ Sys<std::size_t> write(const Fd& fd, std::span<const char> data)
     return static_cast<std::size_t>(n);
 }
 
+void close(int fd) noexcept
+{
+    ::_close(fd);
+}
+
 std::string message(const std::error_code& error)
 {
     if (error.category() == std::generic_category()) {

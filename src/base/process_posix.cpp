@@ -55,21 +55,6 @@ std::string read_all(const Fd& fd)
 
 } // namespace
 
-ChildProcess::ChildProcess(ChildProcess&& other) noexcept
-    : m_pid(other.m_pid)
-    , m_stdin(std::move(other.m_stdin))
-    , m_stdout(std::move(other.m_stdout))
-    , m_stderr(std::move(other.m_stderr))
-    , m_name(std::move(other.m_name))
-{
-    other.m_pid = -1;
-}
-
-ChildProcess::~ChildProcess()
-{
-    kill();
-}
-
 Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv)
 {
     ChildProcess child;
@@ -182,12 +167,6 @@ void ChildProcess::kill()
         ::waitpid(static_cast<pid_t>(m_pid), &status, 0);
         m_pid = -1;
     }
-}
-
-Result<std::string> run_command(const std::vector<std::string>& argv)
-{
-    AIRLOCK_TRY_ASSIGN(ChildProcess child, ChildProcess::spawn(argv));
-    return child.finish();
 }
 
 } // namespace airlock

@@ -101,21 +101,6 @@ std::wstring quoted(const std::wstring& arg)
 
 } // namespace
 
-ChildProcess::ChildProcess(ChildProcess&& other) noexcept
-    : m_pid(other.m_pid)
-    , m_stdin(std::move(other.m_stdin))
-    , m_stdout(std::move(other.m_stdout))
-    , m_stderr(std::move(other.m_stderr))
-    , m_name(std::move(other.m_name))
-{
-    other.m_pid = -1;
-}
-
-ChildProcess::~ChildProcess()
-{
-    kill();
-}
-
 Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv)
 {
     ChildProcess child;
@@ -253,12 +238,6 @@ void ChildProcess::kill()
         ::CloseHandle(process);
         m_pid = -1;
     }
-}
-
-Result<std::string> run_command(const std::vector<std::string>& argv)
-{
-    AIRLOCK_TRY_ASSIGN(ChildProcess child, ChildProcess::spawn(argv));
-    return child.finish();
 }
 
 } // namespace airlock
