@@ -9,6 +9,7 @@
 
 #include <array>
 #include <system_error>
+#include <vector>
 
 namespace airlock {
 
@@ -408,14 +409,38 @@ Result<ScopedDirectory> ScopedDirectory::create_unique(const fs::path& parent,
     return fail(Errc::io, str_cat("cannot create a unique directory in ", parent.string()));
 }
 
-Result<> remove_tree(const fs::path& path)
+Result<std::uint64_t> remove_tree(const fs::path& path)
 {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-    if (ec) {
-        return fail(Errc::io, str_cat("cannot remove ", path.string(), ": ", ec.message()));
+    const auto entry = os::entry_at(path);
+    if (!entry) {
+        return fail(Errc::io,
+                    str_cat("cannot inspect ", path.string(), ": ", os::message(entry.error())));
     }
-    return {};
+    if (entry->kind == os::Kind::missing) {
+        return 0;
+    }
+    std::uint64_t bytes = entry->kind == os::Kind::regular ? entry->size : 0;
+    if (entry->kind == os::Kind::directory) {
+        std::vector<fs::path> children;
+        std::error_code ec;
+        for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+            children.push_back(it->path());
+        }
+        if (ec) {
+            return fail(Errc::io, str_cat("cannot list ", path.string(), ": ", ec.message()));
+        }
+        for (const fs::path& child : children) {
+            AIRLOCK_TRY_ASSIGN(const std::uint64_t removed, remove_tree(child));
+            bytes += removed;
+        }
+    }
+    const auto removed =
+        entry->kind == os::Kind::directory ? os::remove_directory(path) : os::remove_file(path);
+    if (!removed) {
+        return fail(Errc::io,
+                    str_cat("cannot remove ", path.string(), ": ", os::message(removed.error())));
+    }
+    return bytes;
 }
 
 } // namespace airlock

@@ -25,8 +25,7 @@ struct LocalFreer
     }
 };
 
-// True for the SIDs that administer the machine anyway: SYSTEM, Administrators,
-// TrustedInstaller.
+// True for the SIDs that administer the machine anyway: SYSTEM and Administrators.
 bool is_machine_administrator(PSID sid)
 {
     for (const WELL_KNOWN_SID_TYPE type : {WinLocalSystemSid, WinBuiltinAdministratorsSid}) {
@@ -105,6 +104,12 @@ Result<> refuse_writable_by_others(const fs::path& path)
     if (!me) {
         return fail(Errc::io, str_cat("cannot tell which account runs airlock"));
     }
+    if (owner == nullptr) {
+        return fail(Errc::usage,
+                    str_cat(path.string(),
+                            " has no owner (its file system keeps none), so nothing shows who may "
+                            "change it; keep settings on NTFS or name another file with --config"));
+    }
     if (::EqualSid(owner, me.get()) == 0 && !is_machine_administrator(owner)) {
         return fail(Errc::usage,
                     str_cat(path.string(),
@@ -124,12 +129,27 @@ Result<> refuse_writable_by_others(const fs::path& path)
     for (DWORD i = 0; i < dacl->AceCount; ++i) {
         void* ace = nullptr;
         if (::GetAce(dacl, i, &ace) == 0) {
-            continue;
+            return fail(Errc::io,
+                        str_cat("cannot read the access list of ",
+                                path.string(),
+                                ": ",
+                                windows_message(::GetLastError())));
         }
         const auto* header = static_cast<ACE_HEADER*>(ace);
-        if (header->AceType != ACCESS_ALLOWED_ACE_TYPE
-            || (header->AceFlags & INHERIT_ONLY_ACE) != 0) {
-            continue;
+        if ((header->AceFlags & INHERIT_ONLY_ACE) != 0 || header->AceType == ACCESS_DENIED_ACE_TYPE
+            || header->AceType == SYSTEM_AUDIT_ACE_TYPE) {
+            continue; // grants nothing on the file itself
+        }
+        if (header->AceType != ACCESS_ALLOWED_ACE_TYPE) {
+            // Conditional, object or compound grants: what they allow is not read here, so the
+            // file is refused rather than trusted.
+            return fail(Errc::usage,
+                        str_cat(path.string(),
+                                " has access rules airlock does not read (type ",
+                                static_cast<unsigned>(header->AceType),
+                                "); give it a plain access list (icacls ",
+                                path.string(),
+                                " /reset) or name another file with --config"));
         }
         const auto* allowed = static_cast<ACCESS_ALLOWED_ACE*>(ace);
         auto* sid = const_cast<DWORD*>(&allowed->SidStart);
@@ -143,7 +163,7 @@ Result<> refuse_writable_by_others(const fs::path& path)
                             sid_text(sid),
                             ", who could choose your settings; remove that right (icacls ",
                             path.string(),
-                            " /remove ",
+                            " /remove *",
                             sid_text(sid),
                             ")"));
     }

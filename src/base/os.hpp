@@ -88,8 +88,11 @@ Sys<Lock> try_lock(const Fd& fd);
 // Renames `from` onto `to`, replacing what `to` names in one step.
 Sys<> rename(const std::filesystem::path& from, const std::filesystem::path& to);
 
-// Removes the file (not a directory) `path`.
+// Removes the file or link `path` (a symlink or junction itself, never what it points to).
 Sys<> remove_file(const std::filesystem::path& path);
+
+// Removes the empty directory `path`.
+Sys<> remove_directory(const std::filesystem::path& path);
 
 // Creates the directory `path` (not its parents) with permission bits `mode`.
 Sys<> make_directory(const std::filesystem::path& path, unsigned mode);

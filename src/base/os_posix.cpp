@@ -49,7 +49,7 @@ Sys<Entry> entry_at(const fs::path& path)
 {
     struct stat info{};
     if (::lstat(path.c_str(), &info) != 0) {
-        if (errno == ENOENT || errno == ENOTDIR) {
+        if (errno == ENOENT) {
             return Entry{};
         }
         return last_error();
@@ -151,6 +151,14 @@ Sys<> rename(const fs::path& from, const fs::path& to)
 Sys<> remove_file(const fs::path& path)
 {
     if (::unlink(path.c_str()) != 0) {
+        return last_error();
+    }
+    return {};
+}
+
+Sys<> remove_directory(const fs::path& path)
+{
+    if (::rmdir(path.c_str()) != 0) {
         return last_error();
     }
     return {};

@@ -172,8 +172,7 @@ Sys<Fd> open_file(const fs::path& path, unsigned flags, unsigned /*mode*/)
         access |= GENERIC_READ;
     }
     if ((flags & writing) != 0U) {
-        access |= (flags & append) != 0U ? FILE_APPEND_DATA | FILE_READ_ATTRIBUTES | SYNCHRONIZE
-                                         : GENERIC_WRITE;
+        access |= GENERIC_WRITE; // with append too: a partial download is truncated on a retry
         crt |= (flags & reading) != 0U ? _O_RDWR : _O_WRONLY;
         crt |= (flags & append) != 0U ? _O_APPEND : 0;
     } else {
@@ -195,9 +194,11 @@ Sys<Fd> open_file(const fs::path& path, unsigned flags, unsigned /*mode*/)
     }
     if ((flags & no_follow) != 0U) {
         const auto entry = entry_of_handle(handle);
-        if (entry && entry->kind == Kind::symlink) {
+        if (!entry || entry->kind == Kind::symlink) {
             ::CloseHandle(handle);
-            return std::unexpected(std::make_error_code(std::errc::too_many_symbolic_link_levels));
+            return std::unexpected(
+                entry ? std::make_error_code(std::errc::too_many_symbolic_link_levels)
+                      : entry.error());
         }
     }
     return adopt(handle, crt);
@@ -234,6 +235,9 @@ Sys<Fd> duplicate(const Fd& fd)
 
 Sys<Lock> try_lock(const Fd& fd)
 {
+    if (const auto entry = entry_of(fd); entry && entry->kind == Kind::directory) {
+        return Lock::unsupported; // Windows locks byte ranges of files only
+    }
     OVERLAPPED where{};
     where.OffsetHigh = k_lock_offset_high;
     if (::LockFileEx(
@@ -245,11 +249,8 @@ Sys<Lock> try_lock(const Fd& fd)
     if (code == ERROR_LOCK_VIOLATION || code == ERROR_IO_PENDING) {
         return Lock::held;
     }
-    if (code == ERROR_INVALID_FUNCTION || code == ERROR_NOT_SUPPORTED
-        || code == ERROR_INVALID_HANDLE) {
-        // A directory (Windows locks byte ranges of files only), or a file system without
-        // locks.
-        return Lock::unsupported;
+    if (code == ERROR_INVALID_FUNCTION || code == ERROR_NOT_SUPPORTED) {
+        return Lock::unsupported; // a file system without locks
     }
     return std::unexpected(from_windows(code));
 }
@@ -297,6 +298,14 @@ Sys<> remove_file(const fs::path& path)
     ::CloseHandle(handle);
     if (!removed) {
         return std::unexpected(from_windows(code));
+    }
+    return {};
+}
+
+Sys<> remove_directory(const fs::path& path)
+{
+    if (::RemoveDirectoryW(long_path(path).c_str()) == 0) {
+        return last_error();
     }
     return {};
 }
@@ -350,7 +359,11 @@ Sys<bool> wait_readable(const Fd& fd, int milliseconds)
     const HANDLE handle = handle_of(fd);
     if (::GetFileType(handle) != FILE_TYPE_PIPE) {
         // A console: WaitForSingleObject tells when input is there.
-        return ::WaitForSingleObject(handle, static_cast<DWORD>(milliseconds)) == WAIT_OBJECT_0;
+        const DWORD waited = ::WaitForSingleObject(handle, static_cast<DWORD>(milliseconds));
+        if (waited == WAIT_FAILED) {
+            return last_error();
+        }
+        return waited == WAIT_OBJECT_0;
     }
     // Pipes cannot be waited on without overlapped I/O: look at intervals.
     constexpr int k_step_ms = 10;

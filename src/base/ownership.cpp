@@ -40,40 +40,20 @@ std::optional<Fd> lock_if_abandoned(const fs::path& path)
         return std::nullopt;
     }
     const auto entry = os::entry_of(*fd);
+    if (!entry || entry->kind != os::Kind::regular) {
+        return std::nullopt;
+    }
     const auto lock = os::try_lock(*fd);
-    if (!entry || entry->kind != os::Kind::regular || !lock || *lock != os::Lock::taken
-        || !os::still_named(*fd, path)) {
+    if (!lock || *lock != os::Lock::taken || !os::still_named(*fd, path)) {
         return std::nullopt;
     }
     return std::move(*fd);
 }
 
-std::uint64_t tree_bytes(const fs::path& path, bool directory)
+Reclaimed remove_debris(const fs::path& path)
 {
-    std::error_code ec;
-    if (!directory) {
-        const auto size = fs::file_size(path, ec);
-        return ec ? 0 : size;
-    }
-    std::uint64_t total = 0;
-    for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->is_regular_file(ec)) {
-            total += it->file_size(ec);
-        }
-    }
-    return total;
-}
-
-Reclaimed remove_debris(const fs::path& path, bool directory)
-{
-    const std::uint64_t bytes = tree_bytes(path, directory);
-    std::error_code removed;
-    if (directory) {
-        fs::remove_all(path, removed);
-    } else {
-        fs::remove(path, removed);
-    }
-    return removed ? Reclaimed{} : Reclaimed{1, bytes};
+    const auto bytes = remove_tree(path);
+    return bytes ? Reclaimed{1, *bytes} : Reclaimed{};
 }
 
 } // namespace
@@ -165,10 +145,8 @@ Result<std::optional<Fd>> create_owned_directory(const fs::path& path)
 
 void remove_owned_directory(const fs::path& path)
 {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-    if (!ec) {
-        fs::remove(owner_file(path), ec); // last: until then the directory is still ours
+    if (remove_tree(path)) {
+        (void)remove_tree(owner_file(path)); // last: until then the directory is still ours
     }
 }
 
@@ -194,12 +172,17 @@ Reclaimed reclaim_abandoned(const fs::path& dir,
         }
         if (kind == Debris::files || owner) {
             // A temporary file, or the owner file of a directory that is gone already.
-            if (info->kind != os::Kind::regular
-                || (owner && fs::exists(fs::symlink_status(dir / name, ec)))) {
+            if (info->kind != os::Kind::regular) {
                 continue;
             }
+            if (owner) {
+                const auto directory = os::entry_at(dir / name);
+                if (!directory || directory->kind != os::Kind::missing) {
+                    continue; // its directory is still there: reclaimed with it, below
+                }
+            }
             if (const auto fd = lock_if_abandoned(path)) {
-                out += remove_debris(path, false);
+                out += remove_debris(path);
             }
             continue;
         }
@@ -212,13 +195,12 @@ Reclaimed reclaim_abandoned(const fs::path& dir,
             continue;
         }
         if (owner_info->kind == os::Kind::missing) {
-            out += remove_debris(path, true); // never owned, or its owner file was removed
+            out += remove_debris(path); // never owned, or its owner file was removed
             continue;
         }
         if (const auto fd = lock_if_abandoned(owner_path)) {
-            out += remove_debris(path, true);
-            std::error_code removed;
-            fs::remove(owner_path, removed);
+            out += remove_debris(path);
+            (void)os::remove_file(owner_path);
         }
     }
     return out;

@@ -99,23 +99,71 @@ std::wstring quoted(const std::wstring& arg)
     return out;
 }
 
+// The program `name` as found in PATH (with .exe when it has no extension), never in the
+// current directory, which CreateProcessW would search first: a program planted where airlock
+// is started (the transfer media) must not run in place of the installed one.
+Result<std::wstring> find_program(const std::string& name)
+{
+    const std::wstring wide = to_wide(name);
+    if (wide.find_first_of(L"\\/:") != std::wstring::npos) {
+        return wide; // a path: the caller chose it
+    }
+    const wchar_t* search = ::_wgetenv(L"PATH");
+    std::array<wchar_t, 32768> found{};
+    const DWORD size = ::SearchPathW(search != nullptr ? search : L"",
+                                     wide.c_str(),
+                                     L".exe",
+                                     static_cast<DWORD>(found.size()),
+                                     found.data(),
+                                     nullptr);
+    if (size == 0 || size >= found.size()) {
+        return fail(Errc::not_found, str_cat("cannot run ", name, ": not found in PATH"));
+    }
+    return std::wstring(found.data(), size);
+}
+
+// Closes a handle when it goes out of scope.
+struct HandleCloser
+{
+    explicit HandleCloser(HANDLE owned)
+        : handle(owned)
+    {
+    }
+
+    HandleCloser(const HandleCloser&) = delete;
+    HandleCloser& operator=(const HandleCloser&) = delete;
+
+    ~HandleCloser()
+    {
+        ::CloseHandle(handle);
+    }
+
+    HANDLE handle;
+};
+
 } // namespace
 
 Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv)
 {
     ChildProcess child;
     child.m_name = argv.empty() ? std::string() : argv.front();
+    AIRLOCK_TRY_ASSIGN(const std::wstring program, find_program(child.m_name));
     SECURITY_ATTRIBUTES inherit{sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE};
     HANDLE read_end = nullptr;
     HANDLE write_end = nullptr;
     if (::CreatePipe(&read_end, &write_end, &inherit, 0) == 0) {
         return fail(Errc::io, str_cat("cannot create a pipe: ", windows_message(::GetLastError())));
     }
-    ::SetHandleInformation(write_end, HANDLE_FLAG_INHERIT, 0);
+    const HandleCloser read_guard{read_end}; // the child has its own copy once started
     // Writes that never wait for a child that stopped reading: the wait is in write(), where
     // Ctrl-C is seen.
     DWORD mode = PIPE_READMODE_BYTE | PIPE_NOWAIT;
-    ::SetNamedPipeHandleState(write_end, &mode, nullptr, nullptr);
+    if (::SetHandleInformation(write_end, HANDLE_FLAG_INHERIT, 0) == 0
+        || ::SetNamedPipeHandleState(write_end, &mode, nullptr, nullptr) == 0) {
+        const DWORD code = ::GetLastError();
+        ::CloseHandle(write_end);
+        return fail(Errc::io, str_cat("cannot set up a pipe: ", windows_message(code)));
+    }
     AIRLOCK_TRY_ASSIGN(child.m_stdin, as_fd(write_end, _O_WRONLY));
     AIRLOCK_TRY_ASSIGN(const HANDLE out, temporary_output());
     AIRLOCK_TRY_ASSIGN(child.m_stdout, as_fd(out, _O_RDWR));
@@ -149,7 +197,7 @@ Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv)
                                        nullptr)
                != 0;
     PROCESS_INFORMATION process{};
-    const BOOL started = listed ? ::CreateProcessW(nullptr,
+    const BOOL started = listed ? ::CreateProcessW(program.c_str(),
                                                    line.data(),
                                                    nullptr,
                                                    nullptr,
@@ -164,7 +212,6 @@ Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv)
     if (listed) {
         ::DeleteProcThreadAttributeList(startup.lpAttributeList);
     }
-    ::CloseHandle(read_end);
     if (started == 0) {
         return fail(code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND ? Errc::not_found
                                                                                  : Errc::io,

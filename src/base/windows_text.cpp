@@ -34,15 +34,16 @@ std::string to_utf8(std::wstring_view text)
 
 std::wstring long_path(const fs::path& path)
 {
+    const std::wstring given = path.wstring();
+    if (given.starts_with(L"\\\\?\\") || given.starts_with(L"\\\\.\\")) {
+        return given; // already a long path, or a device (\\.\pipe\..., a disk)
+    }
     std::error_code ec;
     fs::path full = fs::absolute(path, ec);
     if (ec) {
         return path.wstring();
     }
     std::wstring text = full.lexically_normal().make_preferred().wstring();
-    if (text.starts_with(L"\\\\?\\")) {
-        return text;
-    }
     if (text.starts_with(L"\\\\")) {
         return L"\\\\?\\UNC\\" + text.substr(2); // \\server\share\...
     }

@@ -153,3 +153,21 @@ TEST_CASE("base::parse_duration")
     CHECK_FALSE(parse_duration("-1d"));
     CHECK_FALSE(parse_duration("1w"));
 }
+
+TEST_CASE("base::remove_tree removes links, never what they point to")
+{
+    const test::Scratch scratch;
+    const test::Scratch outside;
+    std::filesystem::create_directories(scratch.path() / "tree" / "sub");
+    REQUIRE(write_file_atomic(scratch.path() / "tree" / "sub" / "f", "12345"));
+    REQUIRE(write_file_atomic(outside.path() / "kept", "precious"));
+    std::error_code no_symlinks; // (where the system lets this process make symlinks)
+    std::filesystem::create_directory_symlink(
+        outside.path(), scratch.path() / "tree" / "sub" / "link", no_symlinks);
+    const auto removed = remove_tree(scratch.path() / "tree");
+    REQUIRE(removed);
+    CHECK(*removed == 5);
+    CHECK_FALSE(std::filesystem::exists(scratch.path() / "tree"));
+    CHECK(*read_file(outside.path() / "kept") == "precious");
+    CHECK(*remove_tree(scratch.path() / "missing") == 0);
+}

@@ -205,7 +205,10 @@ class ScopedDirectory
     Fd m_owner; // the lock on its owner file (see ownership.hpp), released after the removal
 };
 
-// Removes `path` and everything below it; used for leftovers of interrupted runs. Errc::io.
-Result<> remove_tree(const std::filesystem::path& path);
+// Removes `path` and, when it is a real directory, everything below it, never following a
+// symlink or (on Windows) a junction: a link is removed itself, so debris can never steer a
+// removal outside it. Returns the bytes of the regular files removed. Errc::io naming what could
+// not be removed (what could is gone).
+Result<std::uint64_t> remove_tree(const std::filesystem::path& path);
 
 } // namespace airlock
