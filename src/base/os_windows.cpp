@@ -257,8 +257,9 @@ Sys<Lock> try_lock(const Fd& fd)
 
 Sys<> rename(const fs::path& from, const fs::path& to)
 {
-    // Write-through: the rename is on disk when this returns, as a directory sync makes it on
-    // POSIX systems (Windows has no such sync).
+    // Windows has no directory sync: the rename's durability rests on the file system's
+    // metadata journal (NTFS); write-through asks for it to be written before returning where
+    // the file system honours that.
     if (::MoveFileExW(long_path(from).c_str(),
                       long_path(to).c_str(),
                       MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)
@@ -392,7 +393,7 @@ Sys<> sync(const Fd& fd)
 
 Sys<> sync_directory(const fs::path& /*dir*/)
 {
-    return {}; // renames are written through (MOVEFILE_WRITE_THROUGH, see rename)
+    return {}; // nothing to call on Windows (see rename)
 }
 
 Sys<std::size_t> read(const Fd& fd, std::span<char> buffer)
