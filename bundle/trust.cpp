@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/file.hpp>
+#include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/bundle/trust.hpp>
 
@@ -19,6 +20,11 @@ std::string directory_state(const fs::path& dir)
 }
 
 } // namespace
+
+std::filesystem::path default_trusted_keys_dir()
+{
+    return system_config_dir() / "trusted-keys";
+}
 
 Result<TrustedKeys> TrustedKeys::load(const std::vector<fs::path>& files, const fs::path& dir)
 {
@@ -68,7 +74,7 @@ Result<> require_trusted_keys(const TrustedKeys& trusted)
     return fail(
         Errc::signature_invalid,
         str_cat("no trusted keys: give --trusted-key PUB or install keys (*.pub) in ",
-                directory_state(trusted.directory().empty() ? fs::path(k_default_trusted_keys_dir)
+                directory_state(trusted.directory().empty() ? default_trusted_keys_dir()
                                                             : trusted.directory()),
                 trusted.directory_origin().empty()
                     ? ""

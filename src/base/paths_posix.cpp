@@ -41,6 +41,28 @@ std::filesystem::path cache_dir()
     return xdg_dir("XDG_CACHE_HOME", ".cache") / "airlock";
 }
 
+std::filesystem::path system_config_dir()
+{
+    return "/etc/airlock";
+}
+
+std::filesystem::path user_config_dir()
+{
+    if (const char* value = std::getenv("XDG_CONFIG_HOME"); value != nullptr && *value == '/') {
+        return std::filesystem::path(value) / "airlock";
+    }
+    const char* home = std::getenv("HOME");
+    if (home == nullptr || *home == '\0') {
+        return {};
+    }
+    return std::filesystem::path(home) / ".config" / "airlock";
+}
+
+std::string_view user_config_dir_shown()
+{
+    return "~/.config/airlock";
+}
+
 std::filesystem::path system_ca_bundle()
 {
     if (const char* file = std::getenv("SSL_CERT_FILE"); file != nullptr && *file != '\0') {

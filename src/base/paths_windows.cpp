@@ -40,6 +40,23 @@ std::filesystem::path cache_dir()
     return env_dir(L"LOCALAPPDATA", L"C:\\ProgramData") / "airlock" / "cache";
 }
 
+std::filesystem::path system_config_dir()
+{
+    return system_data_dir();
+}
+
+std::filesystem::path user_config_dir()
+{
+    const wchar_t* value = ::_wgetenv(L"APPDATA");
+    const fs::path dir = value != nullptr ? fs::path(value) : fs::path();
+    return dir.is_absolute() ? dir / "airlock" : fs::path();
+}
+
+std::string_view user_config_dir_shown()
+{
+    return "%APPDATA%\\airlock";
+}
+
 std::filesystem::path system_ca_bundle()
 {
     if (const wchar_t* file = ::_wgetenv(L"SSL_CERT_FILE"); file != nullptr && *file != L'\0') {

@@ -5,6 +5,8 @@
 #include "value_names.hpp"
 
 #include <airlock/base/cancel.hpp>
+#include <airlock/base/paths.hpp>
+#include <airlock/base/program_arguments.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/http/client.hpp>
 
@@ -52,10 +54,15 @@ int main(int argc, char** argv)
            "messages too), none")
         ->check(CLI::IsMember({"auto", "json", "none"}))
         ->default_str("auto");
-    app.add_option("--config",
-                   ctx.config,
-                   "Settings file (default $AIRLOCK_CONFIG, ~/.config/airlock/airlock.conf, "
-                   "/etc/airlock/airlock.conf)")
+    app.add_option(
+           "--config",
+           ctx.config,
+           airlock::str_cat(
+               "Settings file (default $AIRLOCK_CONFIG, ",
+               (std::filesystem::path(airlock::user_config_dir_shown()) / "airlock.conf").string(),
+               ", ",
+               (airlock::system_config_dir() / "airlock.conf").string(),
+               ")"))
         ->type_name(value_name::file);
     // Before any command runs: the form its errors take, the settings it falls back on.
     app.parse_complete_callback([&ctx] {
@@ -79,12 +86,13 @@ int main(int argc, char** argv)
     register_man(app, ctx);
     one_value_per_flag(app);
     add_help_footers(app);
-    const std::vector<std::string> args(argv + 1, argv + argc);
+    const std::vector<std::string> args = airlock::program_arguments(argc, argv);
     if (const auto topics = help_topics(args)) {
         return print_help(app, *topics);
     }
     try {
-        app.parse(argc, argv);
+        // CLI11 takes a vector of arguments last first.
+        app.parse(std::vector<std::string>(args.rbegin(), args.rend()));
     } catch (const CLI::RuntimeError& e) {
         return e.get_exit_code(); // already reported
     } catch (const CLI::ParseError& e) {

@@ -5,6 +5,7 @@
 #include "roff.hpp"
 #include "settings.hpp"
 
+#include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
 #include <airlock/bundle/trust.hpp>
@@ -21,7 +22,7 @@ namespace {
 // of the options `where` names or named there ("pack"); every page when `where` is empty.
 struct Mention
 {
-    std::string_view name;
+    std::string name;
     std::string_view text;
     std::vector<std::string_view> where;
 };
@@ -92,8 +93,10 @@ std::vector<Mention> files()
          "The user's settings (TOML without sections), read when neither --config nor "
          "AIRLOCK_CONFIG names a file.",
          {}},
-        {"/etc/airlock/airlock.conf", "The host's settings, read when the user has none.", {}},
-        {bundle::k_default_trusted_keys_dir,
+        {(system_config_dir() / "airlock.conf").string(),
+         "The host's settings, read when the user has none.",
+         {}},
+        {bundle::default_trusted_keys_dir().string(),
          "Trusted public keys (*.pub): a signature by any of them is accepted.",
          {"--trusted-keys-dir"}},
         {"/var/lib/airlock/store",

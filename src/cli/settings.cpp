@@ -5,6 +5,7 @@
 
 #include <airlock/base/config_file.hpp>
 #include <airlock/base/file.hpp>
+#include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/unpack/oci_store.hpp>
 
@@ -45,15 +46,11 @@ Result<std::string> config_path(const std::string& given)
         }
         return named;
     }
-    std::string xdg = env("XDG_CONFIG_HOME");
-    if (xdg.empty() && !env("HOME").empty()) {
-        xdg = env("HOME") + "/.config";
-    }
-    for (const std::string& candidate :
-         {xdg.empty() ? std::string() : xdg + "/airlock/airlock.conf",
-          std::string("/etc/airlock/airlock.conf")}) {
+    const fs::path user = user_config_dir();
+    for (const fs::path& candidate : {user.empty() ? fs::path() : user / "airlock.conf",
+                                      system_config_dir() / "airlock.conf"}) {
         if (!candidate.empty() && fs::is_regular_file(candidate, ec)) {
-            return candidate;
+            return candidate.string();
         }
     }
     return std::string();

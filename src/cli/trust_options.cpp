@@ -3,6 +3,8 @@
 
 #include "value_names.hpp"
 
+#include <airlock/base/str_cat.hpp>
+
 #include <cstdlib>
 
 namespace airlock::cli {
@@ -15,10 +17,12 @@ void add_trusted_key_options(CLI::App& command, TrustOptions& options)
                     "Public key (PEM) whose signature is accepted; repeatable")
         ->type_name(value_name::file);
     command
-        .add_option("--trusted-keys-dir",
-                    options.dir,
-                    "Directory of trusted *.pub keys (default $AIRLOCK_TRUSTED_KEYS_DIR or "
-                    "/etc/airlock/trusted-keys)")
+        .add_option(
+            "--trusted-keys-dir",
+            options.dir,
+            str_cat("Directory of trusted *.pub keys (default $AIRLOCK_TRUSTED_KEYS_DIR or ",
+                    bundle::default_trusted_keys_dir().string(),
+                    ")"))
         ->type_name(value_name::directory);
 }
 
@@ -41,7 +45,7 @@ Result<bundle::TrustedKeys> load_trusted_keys(const TrustOptions& options, const
 {
     std::string dir = settings.value(options.dir, Setting::trusted_keys_dir);
     if (dir.empty()) {
-        dir = bundle::k_default_trusted_keys_dir;
+        dir = bundle::default_trusted_keys_dir().string();
     }
     const std::vector<std::filesystem::path> files(options.keys.begin(), options.keys.end());
     auto keys = bundle::TrustedKeys::load(files, dir);

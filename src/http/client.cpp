@@ -154,13 +154,18 @@ extern "C" int on_progress(void* /*user*/, curl_off_t, curl_off_t, curl_off_t, c
 // no built-in path that fits every distribution), plus the host's own CA (certs.d/HOST/ca.crt)
 // when it has one. libcurl takes a single bundle, so both are joined (libcurl copies them). When
 // either cannot be read, the host's CA alone is passed as a file and libcurl reports what is
-// wrong with it; without a system bundle libcurl keeps its built-in defaults.
+// wrong with it. Without a system bundle (Windows, whose CAs are in its certificate store)
+// libcurl is told to use the system's store (CURLSSLOPT_NATIVE_CA, which it ignores where it has
+// none) besides any file.
 void set_trusted_cas(CURL* h, const TlsOptions& tls)
 {
     const std::filesystem::path system = system_ca_bundle();
+    if (system.empty()) {
+        curl_easy_setopt(h, CURLOPT_SSL_OPTIONS, static_cast<long>(CURLSSLOPT_NATIVE_CA));
+    }
     if (tls.ca_file.empty()) {
         if (!system.empty()) {
-            curl_easy_setopt(h, CURLOPT_CAINFO, system.c_str());
+            curl_easy_setopt(h, CURLOPT_CAINFO, system.string().c_str());
         }
         return;
     }

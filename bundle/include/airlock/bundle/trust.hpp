@@ -12,8 +12,9 @@
 
 namespace airlock::bundle {
 
-// Where trusted keys live unless the operator says otherwise.
-inline constexpr std::string_view k_default_trusted_keys_dir = "/etc/airlock/trusted-keys";
+// Where trusted keys live unless the operator says otherwise: trusted-keys in the system's
+// configuration directory (/etc/airlock/trusted-keys, %ProgramData%\airlock\trusted-keys).
+std::filesystem::path default_trusted_keys_dir();
 
 // The public keys whose signatures an importer accepts.
 class TrustedKeys
