@@ -57,4 +57,4 @@ airlock import plain.bundle --to "$to" --trusted-key k.pub -q > /dev/null
 docker image inspect localhost/docker:1.0 > /dev/null
 
 step "an engine that is not there"
-expect_fail 3 "cannot reach the Docker Engine at $t/nowhere.sock" airlock import a.bundle --to "docker-engine:unix://$t/nowhere.sock" --trusted-key k.pub
+expect_fail 3 "cannot reach the Docker Engine at unix://$t/nowhere.sock" airlock import a.bundle --to "docker-engine:unix://$t/nowhere.sock" --trusted-key k.pub

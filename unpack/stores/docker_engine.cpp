@@ -9,22 +9,26 @@
 // anything, so entry order does not matter). RepoTags stay empty: tags are applied one by one
 // afterwards, with the same rules as every store, once the load reported success.
 //
-// The transport is a unix socket here. Windows hosts expose the same API on the named pipe
-// //./pipe/docker_engine: only `EngineConnection` needs another transport there.
+// The API is HTTP/1.1 over the engine's unix socket, or on Windows its named pipe
+// \\.\pipe\docker_engine, both through http::LocalTransport: the same calls on every host.
 
 #include "../bounded_pipe.hpp"
 #include "../store_identity.hpp"
 #include "kinds.hpp"
 
 #include <airlock/archive/tar_writer.hpp>
+#include <airlock/base/local_stream.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/http/client.hpp>
+#include <airlock/http/local_transport.hpp>
 #include <airlock/manifest/json.hpp>
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/manifest/reference.hpp>
 #include <airlock/manifest/version.hpp>
 
+#include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -38,28 +42,31 @@ namespace {
 
 constexpr std::string_view k_api = "http://docker/v1.41";
 
-// The Engine API over its unix socket.
+// How long an API call may go without progress; a load gets longer, as the engine says
+// nothing while it unpacks the layers it read.
+constexpr std::chrono::seconds k_call_idle{60};
+constexpr std::chrono::seconds k_load_idle{3600};
+
+// The Engine API over its socket or pipe.
 class EngineConnection
 {
   public:
-    explicit EngineConnection(std::string socket)
-        : m_socket(std::move(socket))
+    explicit EngineConnection(http::LocalEndpoint endpoint)
+        : m_calls(std::move(endpoint), k_call_idle)
     {
     }
 
-    Result<http::Response>
-    call(http::Client& client, std::string method, const std::string& path, std::string body = {})
+    Result<http::Response> call(std::string method, const std::string& path, std::string body = {})
     {
         http::Request request;
         request.method = std::move(method);
         request.url = str_cat(k_api, path);
-        request.unix_socket = m_socket;
         request.body = std::move(body);
-        auto response = client.fetch(request);
+        auto response = m_calls.fetch(request);
         if (!response && response.error().code == Errc::network) {
             return fail(Errc::network,
                         str_cat("cannot reach the Docker Engine at ",
-                                m_socket,
+                                address(),
                                 " (is dockerd running? ",
                                 response.error().message,
                                 ")"));
@@ -68,11 +75,10 @@ class EngineConnection
     }
 
     // The image's inspect document, or nothing when the engine does not know `name`.
-    Result<std::optional<json>> inspect(http::Client& client, const std::string& name)
+    Result<std::optional<json>> inspect(const std::string& name)
     {
-        AIRLOCK_TRY_ASSIGN(
-            const http::Response r,
-            call(client, "GET", str_cat("/images/", http::url_encode(name), "/json")));
+        AIRLOCK_TRY_ASSIGN(const http::Response r,
+                           call("GET", str_cat("/images/", http::url_encode(name), "/json")));
         if (r.status == 404) {
             return std::optional<json>{};
         }
@@ -84,23 +90,31 @@ class EngineConnection
         return std::optional<json>(std::move(doc));
     }
 
-    http::Request load_request() const
+    // POST /images/load with the archive `source` produces.
+    Result<http::Response> load(std::function<Result<std::size_t>(std::span<char>)> source) const
     {
         http::Request request;
         request.method = "POST";
         request.url = str_cat(k_api, "/images/load?quiet=1");
-        request.unix_socket = m_socket;
         request.headers = {"Content-Type: application/x-tar"};
-        return request;
+        request.body_source = std::move(source);
+        http::LocalTransport transport(m_calls.endpoint(), k_load_idle);
+        return transport.fetch(request, 16U << 20U);
     }
 
-    const std::string& socket() const
+    const http::LocalEndpoint& endpoint() const
     {
-        return m_socket;
+        return m_calls.endpoint();
+    }
+
+    // unix:///var/run/docker.sock, npipe:////./pipe/docker_engine
+    std::string address() const
+    {
+        return endpoint().address();
     }
 
   private:
-    std::string m_socket;
+    http::LocalTransport m_calls;
 };
 
 // What the engine gets of one bundle image: one platform's manifest.
@@ -226,13 +240,12 @@ class EngineSink final : public bundle::BlobSink
     Result<> plan()
     {
         m_selected = true;
-        http::Client http;
         for (std::size_t i = 0; i < m_bundle.images.size(); ++i) {
             AIRLOCK_TRY_ASSIGN(std::optional<manifest::ImageManifest> m, platform_manifest(i));
             if (!m) {
                 continue;
             }
-            AIRLOCK_TRY_ASSIGN(const auto existing, m_engine.inspect(http, m->config.digest.str()));
+            AIRLOCK_TRY_ASSIGN(const auto existing, m_engine.inspect(m->config.digest.str()));
             EngineImage engine_image{i, std::move(*m), existing.has_value()};
             if (!engine_image.present) {
                 m_needed.insert(engine_image.manifest.config.digest);
@@ -322,13 +335,7 @@ class EngineSink final : public bundle::BlobSink
     {
         m_upload =
             std::make_unique<PipedUpload>([this](const PipedUpload::Source& source) -> Result<> {
-                // No stall limit that a large load could hit while the engine unpacks.
-                http::Client client(
-                    http::Limits{std::chrono::seconds(30), std::chrono::seconds(3600), 1});
-                http::Request request = m_engine.load_request();
-                request.body_source = source;
-                AIRLOCK_TRY_ASSIGN(const http::Response response,
-                                   client.fetch(request, 16U << 20U));
+                AIRLOCK_TRY_ASSIGN(const http::Response response, m_engine.load(source));
                 return check_load_response(response);
             });
         AIRLOCK_TRY_ASSIGN(archive::TarWriter writer,
@@ -412,23 +419,32 @@ class DockerEngineStore final : public Store
 {
   public:
     explicit DockerEngineStore(EngineTarget target)
-        : m_engine(std::move(target.socket))
+        : m_engine(std::move(target.endpoint))
     {
     }
 
     std::string name() const override
     {
-        return "docker-engine:unix://" + m_engine.socket();
+        return "docker-engine:" + m_engine.address();
     }
 
     std::string identity() const override
     {
-        return "docker-engine:" + resolved_path(m_engine.socket());
+        return "docker-engine:" + engine_path();
     }
 
     std::string ledger_name() const override
     {
-        return "docker-engine-" + resolved_path(m_engine.socket());
+        return "docker-engine-" + engine_path();
+    }
+
+    // The socket's real path, or the pipe's name (case does not matter to Windows).
+    std::string engine_path() const
+    {
+        const http::LocalEndpoint& endpoint = m_engine.endpoint();
+        return endpoint.kind == http::LocalEndpoint::Kind::unix_socket
+                   ? resolved_path(endpoint.path)
+                   : ascii_lower(endpoint.path);
     }
 
     bool accepts_differential() const override
@@ -443,11 +459,11 @@ class DockerEngineStore final : public Store
         m_bundle = &bundle.manifest;
         m_bundle_path = bundle.path;
         m_reporter = &reporter;
-        AIRLOCK_TRY_ASSIGN(const http::Response version, m_engine.call(m_http, "GET", "/version"));
+        AIRLOCK_TRY_ASSIGN(const http::Response version, m_engine.call("GET", "/version"));
         if (version.status != 200) {
             return fail(
                 Errc::network,
-                str_cat("no Docker Engine API at ", m_engine.socket(), " (", version.status, ")"));
+                str_cat("no Docker Engine API at ", m_engine.address(), " (", version.status, ")"));
         }
         AIRLOCK_TRY_ASSIGN(const json info,
                            manifest::parse_bounded_json(version.body, "engine version"));
@@ -510,7 +526,7 @@ class DockerEngineStore final : public Store
 
     Result<std::optional<std::string>> tagged(std::size_t image, const std::string& tag) override
     {
-        AIRLOCK_TRY_ASSIGN(m_current, m_engine.inspect(m_http, image_name(image) + ":" + tag));
+        AIRLOCK_TRY_ASSIGN(m_current, m_engine.inspect(image_name(image) + ":" + tag));
         if (!m_current) {
             return std::optional<std::string>();
         }
@@ -526,8 +542,7 @@ class DockerEngineStore final : public Store
     {
         const std::string repo = image_name(image);
         AIRLOCK_TRY_ASSIGN(const http::Response r,
-                           m_engine.call(m_http,
-                                         "POST",
+                           m_engine.call("POST",
                                          str_cat("/images/",
                                                  *image_id(image),
                                                  "/tag?repo=",
@@ -572,7 +587,6 @@ class DockerEngineStore final : public Store
     }
 
     EngineConnection m_engine;
-    http::Client m_http;
     const manifest::BundleManifest* m_bundle = nullptr;
     std::filesystem::path m_bundle_path;
     Reporter* m_reporter = nullptr;
@@ -596,16 +610,36 @@ Result<EngineTarget> parse_engine_target(std::string_view spec)
             address = from_env;
         }
     }
+    using Kind = http::LocalEndpoint::Kind;
     if (address.empty()) {
-        return EngineTarget{"/var/run/docker.sock"};
+        // Where each system's Docker Engine listens unless told otherwise.
+        return host_is_windows() ? EngineTarget{{Kind::named_pipe, "\\\\.\\pipe\\docker_engine"}}
+                                 : EngineTarget{{Kind::unix_socket, "/var/run/docker.sock"}};
     }
-    if (!address.starts_with("unix://") || address.size() <= 7) {
-        return fail(Errc::unsupported,
+    constexpr std::string_view k_unix = "unix://";
+    constexpr std::string_view k_npipe = "npipe://";
+    if (address.starts_with(k_unix) && address.size() > k_unix.size()) {
+        return EngineTarget{{Kind::unix_socket, std::string(address.substr(k_unix.size()))}};
+    }
+    // npipe:////./pipe/NAME (Docker's form) or npipe://\\.\pipe\NAME: the pipe \\.\pipe\NAME.
+    if (address.starts_with(k_npipe)) {
+        std::string pipe(address.substr(k_npipe.size()));
+        std::ranges::replace(pipe, '/', '\\');
+        constexpr std::string_view k_local_pipes = "\\\\.\\pipe\\";
+        if (pipe.size() > k_local_pipes.size() && pipe.starts_with(k_local_pipes)
+            && pipe.find('\\', k_local_pipes.size()) == std::string::npos) {
+            return EngineTarget{{Kind::named_pipe, std::move(pipe)}};
+        }
+        return fail(Errc::usage,
                     str_cat("Docker Engine address '",
                             address,
-                            "': only unix:///path sockets are supported"));
+                            "': a named pipe is npipe:////./pipe/NAME (a local pipe)"));
     }
-    return EngineTarget{std::string(address.substr(7))};
+    return fail(
+        Errc::unsupported,
+        str_cat("Docker Engine address '",
+                address,
+                "': only unix:///PATH sockets and npipe:////./pipe/NAME pipes are supported"));
 }
 
 Result<std::unique_ptr<Store>> open_docker_engine_store(std::string_view spec,

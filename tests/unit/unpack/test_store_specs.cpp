@@ -36,15 +36,32 @@ TEST_CASE("unpack::target_repository")
 
 TEST_CASE("unpack::parse_engine_target")
 {
+    using Kind = http::LocalEndpoint::Kind;
     ::unsetenv("DOCKER_HOST");
-    CHECK(parse_engine_target("docker-engine")->socket == "/var/run/docker.sock");
-    CHECK(parse_engine_target("docker-engine:unix:///run/user/1000/docker.sock")->socket
+    const auto engine = [](std::string_view spec) { return parse_engine_target(spec)->endpoint; };
+    CHECK(engine("docker-engine").kind == Kind::unix_socket);
+    CHECK(engine("docker-engine").path == "/var/run/docker.sock");
+    CHECK(engine("docker-engine:unix:///run/user/1000/docker.sock").path
           == "/run/user/1000/docker.sock");
     CHECK(parse_engine_target("docker-engine:tcp://1.2.3.4:2375").error().code
           == Errc::unsupported);
     ::setenv("DOCKER_HOST", "unix:///tmp/d.sock", 1);
-    CHECK(parse_engine_target("docker-engine")->socket == "/tmp/d.sock");
+    CHECK(engine("docker-engine").path == "/tmp/d.sock");
     ::unsetenv("DOCKER_HOST");
+
+    // Docker's form of a named pipe and the one Windows writes.
+    CHECK(engine("docker-engine:npipe:////./pipe/docker_engine").kind == Kind::named_pipe);
+    CHECK(engine("docker-engine:npipe:////./pipe/docker_engine").path
+          == "\\\\.\\pipe\\docker_engine");
+    CHECK(engine("docker-engine:npipe://\\\\.\\pipe\\dockerDesktopEngine").path
+          == "\\\\.\\pipe\\dockerDesktopEngine");
+    CHECK(engine("docker-engine:npipe:////./pipe/docker_engine").address()
+          == "npipe:////./pipe/docker_engine");
+    // Only local pipes: a remote machine's pipe or a path inside the pipe name is refused.
+    CHECK(parse_engine_target("docker-engine:npipe:////server/pipe/docker_engine").error().code
+          == Errc::usage);
+    CHECK(parse_engine_target("docker-engine:npipe:////./pipe/a/b").error().code == Errc::usage);
+    CHECK(parse_engine_target("docker-engine:npipe://").error().code == Errc::usage);
 }
 
 TEST_CASE("unpack::parse_containerd_target")

@@ -5,6 +5,7 @@
 // options that only some of them take.
 
 #include <airlock/base/error.hpp>
+#include <airlock/http/local_transport.hpp>
 #include <airlock/registry/options.hpp>
 
 #include <cstdint>
@@ -38,14 +39,16 @@ Result<RegistryTarget> parse_registry_target(std::string_view spec);
 Result<std::string>
 target_repository(const std::string& name, const RegistryTarget& target, bool keep_host);
 
-// A Docker Engine to load into: "docker-engine[:unix:///path/docker.sock]".
+// A Docker Engine to load into: "docker-engine[:unix:///path/docker.sock]",
+// "docker-engine[:npipe:////./pipe/docker_engine]".
 struct EngineTarget
 {
-    std::string socket; // unix socket path
+    http::LocalEndpoint endpoint;
 };
 
-// Parses "docker-engine[:unix:///path]"; without a path, $DOCKER_HOST (unix://) or
-// /var/run/docker.sock. Errc::usage.
+// Parses "docker-engine[:ADDRESS]"; without an address, $DOCKER_HOST, else the system's
+// default: unix:///var/run/docker.sock, on Windows npipe:////./pipe/docker_engine.
+// Errc::usage for a malformed address, Errc::unsupported for another kind (tcp://).
 Result<EngineTarget> parse_engine_target(std::string_view spec);
 
 // A containerd to import into: "containerd[:/run/containerd/containerd.sock][?namespace=NS]".

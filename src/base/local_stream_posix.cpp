@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+// Local streams on POSIX systems: unix sockets, polled so that waits notice interrupts.
+#include <airlock/base/cancel.hpp>
+#include <airlock/base/local_stream.hpp>
+#include <airlock/base/str_cat.hpp>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+namespace airlock {
+
+namespace {
+
+constexpr int k_poll_ms = 100;
+
+std::string errno_text(int code)
+{
+    return std::system_category().message(code);
+}
+
+// Waits until `fd` is ready for `events`, checking for an interrupt between polls.
+Result<> wait_for(int fd, short events, std::chrono::milliseconds idle, const std::string& name)
+{
+    const auto deadline = std::chrono::steady_clock::now() + idle;
+    for (;;) {
+        AIRLOCK_TRY(check_cancel());
+        pollfd ready{fd, events, 0};
+        const int n = ::poll(&ready, 1, k_poll_ms);
+        if (n > 0) {
+            return {};
+        }
+        if (n < 0 && errno != EINTR) {
+            return fail(Errc::network, str_cat("waiting for ", name, ": ", errno_text(errno)));
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return fail(Errc::network,
+                        str_cat(name,
+                                " sent nothing for ",
+                                std::chrono::duration_cast<std::chrono::seconds>(idle).count(),
+                                " s"));
+        }
+    }
+}
+
+} // namespace
+
+bool host_is_windows() noexcept
+{
+    return false;
+}
+
+Result<LocalStream> LocalStream::connect_unix_socket(const std::string& path,
+                                                     std::chrono::milliseconds idle)
+{
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (path.empty() || path.size() >= sizeof(address.sun_path)) {
+        return fail(Errc::usage,
+                    str_cat("unix socket path '",
+                            path,
+                            "' is empty or longer than ",
+                            sizeof(address.sun_path) - 1,
+                            " bytes"));
+    }
+    std::memcpy(address.sun_path, path.data(), path.size());
+    LocalStream stream;
+    stream.m_idle = idle;
+    stream.m_name = path;
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return fail(Errc::network, str_cat("cannot create a socket: ", errno_text(errno)));
+    }
+    stream.m_handle = fd;
+    // A unix socket connects at once or not at all (no SYN to wait for).
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
+        return fail(Errc::network, str_cat("cannot connect to ", path, ": ", errno_text(errno)));
+    }
+    return stream;
+}
+
+Result<LocalStream> LocalStream::connect_named_pipe(const std::string& name,
+                                                    std::chrono::milliseconds /*idle*/)
+{
+    return fail(Errc::unsupported,
+                str_cat("named pipe ", name, ": named pipes are a Windows transport"));
+}
+
+LocalStream::LocalStream(LocalStream&& other) noexcept
+    : m_handle(std::exchange(other.m_handle, -1))
+    , m_idle(other.m_idle)
+    , m_name(std::move(other.m_name))
+{
+}
+
+LocalStream& LocalStream::operator=(LocalStream&& other) noexcept
+{
+    if (this != &other) {
+        close();
+        m_handle = std::exchange(other.m_handle, -1);
+        m_idle = other.m_idle;
+        m_name = std::move(other.m_name);
+    }
+    return *this;
+}
+
+LocalStream::~LocalStream()
+{
+    close();
+}
+
+void LocalStream::close() noexcept
+{
+    if (m_handle >= 0) {
+        ::close(static_cast<int>(m_handle));
+        m_handle = -1;
+    }
+}
+
+Result<std::size_t> LocalStream::read_some(std::span<char> buffer)
+{
+    const int fd = static_cast<int>(m_handle);
+    for (;;) {
+        AIRLOCK_TRY(wait_for(fd, POLLIN, m_idle, m_name));
+        const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
+        if (n >= 0) {
+            return static_cast<std::size_t>(n);
+        }
+        if (errno != EINTR && errno != EAGAIN) {
+            return fail(Errc::network, str_cat("reading from ", m_name, ": ", errno_text(errno)));
+        }
+    }
+}
+
+Result<> LocalStream::write_all(std::span<const char> data)
+{
+    const int fd = static_cast<int>(m_handle);
+    while (!data.empty()) {
+        AIRLOCK_TRY(wait_for(fd, POLLOUT, m_idle, m_name));
+        // MSG_NOSIGNAL: a peer that went away is an error here, not a SIGPIPE.
+        const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN) {
+                continue;
+            }
+            return fail(Errc::network, str_cat("writing to ", m_name, ": ", errno_text(errno)));
+        }
+        data = data.subspan(static_cast<std::size_t>(n));
+    }
+    return {};
+}
+
+} // namespace airlock

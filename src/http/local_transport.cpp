@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/local_stream.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/http/http1.hpp>
+#include <airlock/http/local_transport.hpp>
+
+#include <algorithm>
+
+namespace airlock::http {
+
+namespace {
+
+// What an error answer keeps of its body.
+constexpr std::size_t k_max_error_body = 64U << 10U;
+
+} // namespace
+
+std::string LocalEndpoint::address() const
+{
+    if (kind == Kind::unix_socket) {
+        return str_cat("unix://", path);
+    }
+    std::string forward = path;
+    std::ranges::replace(forward, '\\', '/');
+    return str_cat("npipe://", forward);
+}
+
+LocalTransport::LocalTransport(LocalEndpoint endpoint, std::chrono::milliseconds idle)
+    : m_endpoint(std::move(endpoint))
+    , m_idle(idle)
+{
+}
+
+Result<Response> LocalTransport::stream(const Request& request, const BodySink& sink)
+{
+    auto connected = m_endpoint.kind == LocalEndpoint::Kind::unix_socket
+                         ? LocalStream::connect_unix_socket(m_endpoint.path, m_idle)
+                         : LocalStream::connect_named_pipe(m_endpoint.path, m_idle);
+    if (!connected) {
+        return std::unexpected(std::move(connected.error()));
+    }
+    LocalStream& connection = *connected;
+    const auto in = [&connection](std::span<char> buffer) { return connection.read_some(buffer); };
+    const auto out = [&connection](std::span<const char> data) {
+        return connection.write_all(data);
+    };
+    auto sent = http1::send_request(request, out);
+    // A server may answer (an error) before it has read the whole body and close: its answer
+    // says more than the failed write.
+    if (!sent && sent.error().code != Errc::network) {
+        return std::unexpected(std::move(sent.error()));
+    }
+    std::string error_body;
+    auto response = http1::read_response(
+        in, request.method, [&](const Response& head, std::span<const char> chunk) -> Result<> {
+            if (head.status >= 200 && head.status < 300) {
+                return sink(head, chunk);
+            }
+            error_body.append(
+                chunk.data(),
+                std::min(chunk.size(),
+                         k_max_error_body - std::min(k_max_error_body, error_body.size())));
+            return {};
+        });
+    if (!response) {
+        if (!sent) {
+            return std::unexpected(std::move(sent.error()));
+        }
+        return std::unexpected(std::move(response.error())
+                                   .with_context(str_cat("reading the answer of ",
+                                                         m_endpoint.address(),
+                                                         " to ",
+                                                         request.method,
+                                                         " ",
+                                                         request.url)));
+    }
+    if (!sent && response->status >= 200 && response->status < 300) {
+        return std::unexpected(std::move(sent.error()));
+    }
+    response->url = request.url;
+    response->body = std::move(error_body);
+    return response;
+}
+
+Result<Response> LocalTransport::fetch(const Request& request, std::uint64_t max_body)
+{
+    std::string body;
+    auto response = stream(
+        request, [&body, max_body](const Response&, std::span<const char> chunk) -> Result<> {
+            if (body.size() + chunk.size() > max_body) {
+                return fail(Errc::format, str_cat("an answer of more than ", max_body, " bytes"));
+            }
+            body.append(chunk.data(), chunk.size());
+            return {};
+        });
+    if (!response) {
+        return response;
+    }
+    if (response->status >= 200 && response->status < 300) {
+        response->body = std::move(body);
+    }
+    return response;
+}
+
+} // namespace airlock::http
