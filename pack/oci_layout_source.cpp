@@ -180,7 +180,12 @@ Result<std::unique_ptr<ImageSource>> make_image_source(std::string_view referenc
 {
     if (reference.starts_with("oci:")) {
         const std::string_view rest = reference.substr(4);
-        const auto colon = rest.find(':');
+        // A Windows drive (oci:C:\images\layout:base) is part of DIR: a reference never starts
+        // with a slash.
+        const bool drive = rest.size() >= 3
+                           && std::isalpha(static_cast<unsigned char>(rest[0])) != 0
+                           && rest[1] == ':' && (rest[2] == '\\' || rest[2] == '/');
+        const auto colon = rest.find(':', drive ? 2 : 0);
         const std::string_view dir = rest.substr(0, colon);
         const std::string ref =
             colon == std::string_view::npos ? std::string() : std::string(rest.substr(colon + 1));

@@ -28,6 +28,11 @@ Result<> check_expiry(const manifest::BundleManifest& bundle, std::int64_t now, 
     return {};
 }
 
+std::string windows_host_build(const std::string& given, const std::optional<std::string>& detected)
+{
+    return given.empty() ? detected.value_or(std::string()) : given;
+}
+
 Result<> check_windows_hosts(const manifest::BundleManifest& bundle,
                              const std::string& host_os_version,
                              bool require_compatible,

@@ -6,12 +6,19 @@
 #include <airlock/manifest/bundle_manifest.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace airlock::unpack {
 
 // Refuses a bundle whose `expires` time passed (Errc::policy), unless `allow_expired`.
 Result<> check_expiry(const manifest::BundleManifest& bundle, std::int64_t now, bool allow_expired);
+
+// The Windows build the images of an import are checked against: the one given
+// (--host-os-version, for importing on one machine for other hosts), else `detected`, the build
+// of the Windows airlock runs on; empty (no check) on other systems without one given.
+std::string windows_host_build(const std::string& given,
+                               const std::optional<std::string>& detected);
 
 // Compares every Windows image's os.version with the host build `host_os_version` (nothing to
 // do when empty): warns when an image runs there only with Hyper-V isolation, and when it is

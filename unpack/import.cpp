@@ -14,6 +14,7 @@
 #include "stores/store.hpp"
 #include "tagging.hpp"
 
+#include <airlock/base/host_system.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
 #include <airlock/bundle/bundle_reader.hpp>
@@ -104,7 +105,10 @@ Result<> check_policy(const ImportOptions& options,
     AIRLOCK_TRY(store.add_channel_states(channel, reporter, options.dry_run));
     AIRLOCK_TRY(channel.check());
     AIRLOCK_TRY(
-        check_windows_hosts(bundle, options.host_os_version, options.require_compatible, reporter));
+        check_windows_hosts(bundle,
+                            windows_host_build(options.host_os_version, host_windows_build()),
+                            options.require_compatible,
+                            reporter));
     if (bundle.required.empty()) {
         return {};
     }

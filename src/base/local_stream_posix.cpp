@@ -50,11 +50,6 @@ Result<> wait_for(int fd, short events, std::chrono::milliseconds idle, const st
 
 } // namespace
 
-bool host_is_windows() noexcept
-{
-    return false;
-}
-
 Result<LocalStream> LocalStream::connect_unix_socket(const std::string& path,
                                                      std::chrono::milliseconds idle)
 {

@@ -92,11 +92,6 @@ class OverlappedIo
 
 } // namespace
 
-bool host_is_windows() noexcept
-{
-    return true;
-}
-
 Result<LocalStream> LocalStream::connect_unix_socket(const std::string& path,
                                                      std::chrono::milliseconds /*idle*/)
 {

@@ -3,6 +3,7 @@
 #include "json_shapes.hpp"
 #include "value_names.hpp"
 
+#include <airlock/base/host_system.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/manifest/reference.hpp>
 #include <airlock/unpack/oci_store.hpp>
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
 
 namespace airlock::cli {
 
@@ -59,13 +61,21 @@ void print_text(const ImagesOutcome& outcome)
                         i.created.empty() ? "-" : i.created});
     }
     print_table({"REPOSITORY", "TAG", "DIGEST", "PLATFORM", "SIZE", "CREATED"}, rows);
+    if (const auto build = host_windows_build()) {
+        std::cout << "\nHost: Windows " << *build
+                  << " (Windows images of a newer build cannot run here)\n";
+    }
 }
 
 void print_json(const ImagesOutcome& outcome)
 {
-    cli::print_json({{"ok", true},
-                     {"store", "oci:" + outcome.store.string()},
-                     {"images", store_images_json(outcome.images)}});
+    nlohmann::json doc = {{"ok", true},
+                          {"store", "oci:" + outcome.store.string()},
+                          {"images", store_images_json(outcome.images)}};
+    if (const auto build = host_windows_build()) {
+        doc["hostOsVersion"] = *build;
+    }
+    cli::print_json(doc);
 }
 
 } // namespace

@@ -253,10 +253,11 @@ void register_import(CLI::App& app, Context& ctx)
     cmd->add_option("--host-os-version",
                     options->host_os_version,
                     "Windows build of the hosts that will run the images (10.0.20348.2849): warn "
-                    "about images they cannot run");
+                    "about images they cannot run (default on Windows: this host's build)");
     cmd->add_flag("--require-compatible",
                   options->require_compatible,
-                  "With --host-os-version: refuse Windows images newer than the host build");
+                  "Refuse Windows images newer than the host build (--host-os-version, or on "
+                  "Windows this host's)");
     cmd->add_flag("--dry-run",
                   options->dry_run,
                   "Check everything an import checks and say what it would change; change "

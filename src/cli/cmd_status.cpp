@@ -3,6 +3,7 @@
 #include "json_shapes.hpp"
 #include "value_names.hpp"
 
+#include <airlock/base/host_system.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/unpack/store_status.hpp>
 
@@ -54,6 +55,9 @@ void print_text(const StatusOutcome& outcome)
     }
     std::cout << "Settings:  "
               << (outcome.config.empty() ? "no settings file" : printable(outcome.config)) << '\n';
+    if (const auto build = host_windows_build()) {
+        std::cout << "Host:      Windows " << *build << " (images are checked against it)\n";
+    }
     for (const auto& c : s.channels) {
         std::cout << "Channel:   " << printable(c.name) << " #" << c.sequence << " (bundle "
                   << short_digest(c.bundle) << ", imported " << printable(c.imported) << ")\n";
@@ -104,6 +108,9 @@ void print_json(const StatusOutcome& outcome)
                           {"imports", imports}};
     if (!s.import_log_problem.empty()) {
         doc["importLogProblem"] = s.import_log_problem;
+    }
+    if (const auto build = host_windows_build()) {
+        doc["hostOsVersion"] = *build;
     }
     cli::print_json(doc);
 }

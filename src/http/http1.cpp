@@ -117,8 +117,9 @@ Result<std::uint64_t> parse_number(std::string_view text, int base, std::string_
 // "HTTP/1.x NNN reason" into response.status.
 Result<> parse_status_line(std::string_view line, Response& response)
 {
-    if (!line.starts_with("HTTP/1.") || line.size() < 12 || line[8] != ' '
-        || (line.size() > 12 && line[12] != ' ')) {
+    // "HTTP/1.1 200" and then nothing or " reason".
+    if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." || line.substr(8, 1) != " "
+        || (line.size() > 12 && line.substr(12, 1) != " ")) {
         return fail(Errc::format, str_cat("not an HTTP/1 status line: '", line.substr(0, 60), "'"));
     }
     AIRLOCK_TRY_ASSIGN(const std::uint64_t status, parse_number(line.substr(9, 3), 10, "status"));

@@ -61,7 +61,10 @@ stop_within_a_second() {
 }
 
 airlock pack "oci:$images/sample:2.0" -o new.bundle --sign-key k.key -q > /dev/null
-for signal in INT TERM; do
+# Wine keeps Windows' file locks to itself: flock(1) cannot hold the store's lock for airlock.exe
+# (the lock itself is tested by cli/concurrent under Wine too).
+[ -n "$airlock_windows" ] && lock_signals="" || lock_signals="INT TERM"
+for signal in $lock_signals; do
     step "SIG$signal while waiting for the store lock: exit 130 at once, nothing imported"
     snapshot=$(tree_digest store)
     flock -o store/.airlock/lock sleep 30 > /dev/null 2>&1 &
@@ -84,7 +87,11 @@ for signal in INT TERM; do
     assert_eq "$(ls store/.airlock | grep -v '^imports.json$')" "lock" "what stays in .airlock"
 done
 
-for signal in INT TERM; do
+# Wine presents a FIFO to airlock.exe as a disk file, whose reads Windows does not let a program
+# wait on: the stalled source cannot be made there (on Windows a bundle is read from a file or a
+# pipe, and pipes are polled).
+[ -n "$airlock_windows" ] && stall_signals="" || stall_signals="INT TERM"
+for signal in $stall_signals; do
     step "SIG$signal while the bundle stalls mid-stream: exit 130 at once, nothing imported"
     snapshot=$(tree_digest store)
     start_half_fed stall

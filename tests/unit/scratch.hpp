@@ -45,4 +45,18 @@ class Scratch
     std::filesystem::path m_path;
 };
 
+// Makes `link` a symbolic link to `target`; false when this system will not make one for this
+// user (Windows without the privilege or developer mode, Wine), for tests to skip what they
+// cannot set up.
+inline bool make_symlink(const std::filesystem::path& target, const std::filesystem::path& link)
+{
+    std::error_code ec;
+    std::filesystem::create_symlink(target, link, ec);
+    if (ec) {
+        std::fprintf(
+            stderr, "cannot make symbolic links here (%s): skipped\n", ec.message().c_str());
+    }
+    return !ec;
+}
+
 } // namespace airlock::test

@@ -17,7 +17,7 @@
 #include "kinds.hpp"
 
 #include <airlock/archive/tar_writer.hpp>
-#include <airlock/base/local_stream.hpp>
+#include <airlock/base/host_system.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/http/client.hpp>
 #include <airlock/http/local_transport.hpp>

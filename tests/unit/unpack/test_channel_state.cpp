@@ -67,8 +67,9 @@ TEST_CASE("unpack::ChannelLedgerFile")
     {
         const auto real = scratch.path() / "real.json";
         REQUIRE(write_file_atomic(real, "{}"));
-        std::filesystem::create_symlink(real, file);
-        CHECK(ledger.read("monthly").error().code == Errc::policy);
+        if (test::make_symlink(real, file)) {
+            CHECK(ledger.read("monthly").error().code == Errc::policy);
+        }
     }
 }
 

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/environment.hpp>
+#include <airlock/base/host_system.hpp>
 #include <airlock/unpack/import.hpp>
 
 #include <doctest/doctest.h>
@@ -37,17 +39,23 @@ TEST_CASE("unpack::target_repository")
 TEST_CASE("unpack::parse_engine_target")
 {
     using Kind = http::LocalEndpoint::Kind;
-    ::unsetenv("DOCKER_HOST");
+    airlock::set_environment("DOCKER_HOST", std::nullopt);
     const auto engine = [](std::string_view spec) { return parse_engine_target(spec)->endpoint; };
-    CHECK(engine("docker-engine").kind == Kind::unix_socket);
-    CHECK(engine("docker-engine").path == "/var/run/docker.sock");
+    // Each system's engine where it listens by default.
+    if (airlock::host_is_windows()) {
+        CHECK(engine("docker-engine").kind == Kind::named_pipe);
+        CHECK(engine("docker-engine").path == "\\\\.\\pipe\\docker_engine");
+    } else {
+        CHECK(engine("docker-engine").kind == Kind::unix_socket);
+        CHECK(engine("docker-engine").path == "/var/run/docker.sock");
+    }
     CHECK(engine("docker-engine:unix:///run/user/1000/docker.sock").path
           == "/run/user/1000/docker.sock");
     CHECK(parse_engine_target("docker-engine:tcp://1.2.3.4:2375").error().code
           == Errc::unsupported);
-    ::setenv("DOCKER_HOST", "unix:///tmp/d.sock", 1);
+    airlock::set_environment("DOCKER_HOST", "unix:///tmp/d.sock");
     CHECK(engine("docker-engine").path == "/tmp/d.sock");
-    ::unsetenv("DOCKER_HOST");
+    airlock::set_environment("DOCKER_HOST", std::nullopt);
 
     // Docker's form of a named pipe and the one Windows writes.
     CHECK(engine("docker-engine:npipe:////./pipe/docker_engine").kind == Kind::named_pipe);

@@ -11,10 +11,6 @@
 
 namespace airlock {
 
-// True when airlock runs on Windows: for choices portable code makes by system (the Docker
-// Engine's default address), never for how a system call is made.
-bool host_is_windows() noexcept;
-
 // A connection to a local service that speaks over a byte stream: a unix socket (Docker Engine
 // and containerd on Linux) or a named pipe (Docker Engine on Windows, \\.\pipe\docker_engine).
 // Every wait checks for an interrupt at least ten times a second (Errc::cancelled) and gives up
