@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The functions of file.hpp that Windows does its own way.
+#include "windows_security.hpp"
 #include "windows_text.hpp"
 
 #include <airlock/base/file.hpp>
@@ -37,39 +38,6 @@ bool is_machine_administrator(PSID sid)
         }
     }
     return false;
-}
-
-// The SID of the user this process runs as.
-std::unique_ptr<BYTE[]> current_user_sid()
-{
-    HANDLE token = nullptr;
-    if (::OpenProcessToken(::GetCurrentProcess(), TOKEN_QUERY, &token) == 0) {
-        return nullptr;
-    }
-    DWORD size = 0;
-    ::GetTokenInformation(token, TokenUser, nullptr, 0, &size);
-    auto buffer = std::make_unique<BYTE[]>(size);
-    const bool ok = ::GetTokenInformation(token, TokenUser, buffer.get(), size, &size) != 0;
-    ::CloseHandle(token);
-    if (!ok) {
-        return nullptr;
-    }
-    const auto* user = reinterpret_cast<TOKEN_USER*>(buffer.get());
-    const DWORD length = ::GetLengthSid(user->User.Sid);
-    auto sid = std::make_unique<BYTE[]>(length);
-    ::CopySid(length, sid.get(), user->User.Sid);
-    return sid;
-}
-
-std::string sid_text(PSID sid)
-{
-    char* text = nullptr;
-    if (::ConvertSidToStringSidA(sid, &text) == 0) {
-        return "an unknown account";
-    }
-    std::string out = text;
-    ::LocalFree(text);
-    return out;
 }
 
 } // namespace

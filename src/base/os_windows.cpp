@@ -2,6 +2,7 @@
 // os.hpp on Windows. Descriptors are the C runtime's (an int over a HANDLE, _open_osfhandle),
 // so that Fd is one type everywhere; the work is done on the HANDLE.
 #include "os.hpp"
+#include "windows_security.hpp"
 #include "windows_text.hpp"
 
 #include <fcntl.h>
@@ -164,7 +165,7 @@ bool still_named(const Fd& fd, const fs::path& path)
            && opened->inode == named->inode;
 }
 
-Sys<Fd> open_file(const fs::path& path, unsigned flags, unsigned /*mode*/)
+Sys<Fd> open_file(const fs::path& path, unsigned flags, unsigned mode)
 {
     DWORD access = 0;
     int crt = 0;
@@ -187,8 +188,18 @@ Sys<Fd> open_file(const fs::path& path, unsigned flags, unsigned /*mode*/)
     }
     // Shared for deletion and renaming, as POSIX files are: a file being written can be
     // renamed into place while its lock is held.
-    const HANDLE handle = ::CreateFileW(
-        long_path(path).c_str(), access, k_share_all, nullptr, disposition, attributes, nullptr);
+    // A private file (0600) is private from its creation on, not after a later call.
+    CreationSecurity security((flags & create) != 0U ? mode : 0644U);
+    if (!security.ok()) {
+        return std::unexpected(std::make_error_code(std::errc::permission_denied));
+    }
+    const HANDLE handle = ::CreateFileW(long_path(path).c_str(),
+                                        access,
+                                        k_share_all,
+                                        security.get(),
+                                        disposition,
+                                        attributes,
+                                        nullptr);
     if (handle == INVALID_HANDLE_VALUE) {
         return last_error();
     }
@@ -313,6 +324,8 @@ Sys<> remove_directory(const fs::path& path)
 
 Sys<> make_directory(const fs::path& path, unsigned /*mode*/)
 {
+    // The parent's inherited list: a private (0700) access list here would be inherited by
+    // what is staged inside and moved into the store, which others must be able to read.
     if (::CreateDirectoryW(long_path(path).c_str(), nullptr) == 0) {
         return last_error();
     }
