@@ -20,4 +20,6 @@ std::size_t terminal_columns()
     return 80;
 }
 
+void use_binary_standard_streams() {}
+
 } // namespace airlock

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/terminal.hpp>
 
+#include <fcntl.h>
 #include <io.h>
 #include <windows.h>
+
+#include <cstdio>
+#include <initializer_list>
 
 namespace airlock {
 
@@ -22,6 +26,13 @@ std::size_t terminal_columns()
         }
     }
     return 80;
+}
+
+void use_binary_standard_streams()
+{
+    for (FILE* stream : {stdin, stdout, stderr}) {
+        ::_setmode(::_fileno(stream), _O_BINARY);
+    }
 }
 
 } // namespace airlock

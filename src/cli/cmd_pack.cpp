@@ -9,6 +9,7 @@
 #include <airlock/base/time.hpp>
 #include <airlock/pack/pack.hpp>
 
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <filesystem>
@@ -64,11 +65,16 @@ Result<archive::Compression> parse_compression(std::string_view text, unsigned t
 }
 
 // The images named on the command line, then those of each -f list, in order.
-// A local path given where an image is expected ("/images/base:1.0", "./base") is almost
-// certainly an OCI layout without its oci: prefix.
+// A local path given where an image is expected ("/images/base:1.0", "./base", Windows'
+// "C:\images\base", ".\base") is almost certainly an OCI layout without its oci: prefix.
 Result<> check_not_a_bare_path(const std::string& reference)
 {
-    if (reference.starts_with('/') || reference.starts_with("./") || reference.starts_with("../")) {
+    const bool drive = reference.size() >= 3
+                       && std::isalpha(static_cast<unsigned char>(reference[0])) != 0
+                       && reference[1] == ':' && (reference[2] == '\\' || reference[2] == '/');
+    if (reference.starts_with('/') || reference.starts_with('\\') || reference.starts_with("./")
+        || reference.starts_with("../") || reference.starts_with(".\\")
+        || reference.starts_with("..\\") || drive) {
         return fail(Errc::usage,
                     str_cat("'",
                             reference,

@@ -8,6 +8,7 @@
 #include <airlock/base/paths.hpp>
 #include <airlock/base/program_arguments.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/base/terminal.hpp>
 #include <airlock/http/client.hpp>
 
 #include <exception>
@@ -34,11 +35,15 @@ void one_value_per_flag(CLI::App& app)
 int main(int argc, char** argv)
 {
     airlock::install_interrupt_handlers();
+    airlock::use_binary_standard_streams();
     airlock::http::global_init();
     using namespace airlock::cli;
     CLI::App app{"airlock: carry container images across an air gap in signed, verifiable bundles",
                  "airlock"};
     app.set_version_flag("--version", std::string("airlock ") + AIRLOCK_VERSION);
+    // Options are --name on every system: on Windows CLI11 would otherwise take any argument
+    // that starts with "/" (a path) for an option. Set before the subcommands, which copy it.
+    app.allow_windows_style_options(false);
     app.require_subcommand(1);
     app.fallthrough(); // global flags such as --quiet also work after the subcommand
     Context ctx;

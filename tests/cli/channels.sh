@@ -55,7 +55,7 @@ for damage in garbage strings wrong-types oversized; do
     esac
     ledger=$(sha256sum < store/.airlock/channels.json)
     snapshot=$(tree_digest store)
-    expect_fail 6 "channel ledger .*store/.airlock/channels.json cannot be used .*restore it from a backup, or remove it deliberately" \
+    expect_fail 6 "channel ledger .*store${sep}.airlock${sep}channels.json cannot be used .*restore it from a backup, or remove it deliberately" \
         airlock import s5.bundle --to oci:store --trusted-key k.pub
     expect_fail 6 "channel ledger .*cannot be used" \
         airlock import s5.bundle --to oci:store --trusted-key k.pub --allow-downgrade

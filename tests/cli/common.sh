@@ -86,6 +86,9 @@ binary_is_dynamic() {
     [ -z "$airlock_windows" ] && ldd "$AIRLOCK" > /dev/null 2>&1
 }
 
+# A directory separator in a pattern for expect_fail: airlock.exe writes paths with "\".
+sep='[/\\]'
+
 # skip_on_windows REASON: this test needs what airlock.exe under Wine does not have.
 skip_on_windows() {
     [ -z "$airlock_windows" ] || skip "airlock.exe: $*"

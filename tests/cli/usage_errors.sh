@@ -29,7 +29,7 @@ make_key k
 mkdir empty-keys
 expect_fail 1 "cannot write -o nodir/x.bundle: there is no directory nodir" \
     airlock pack "oci:$images/sample:1.0" -o nodir/x.bundle --sign-key k.key
-expect_fail 2 "-o out/ is a directory: give the bundle's file name \(e.g. out/base.bundle\)" \
+expect_fail 2 "-o out/ is a directory: give the bundle's file name \(e.g. out${sep}base.bundle\)" \
     airlock pack "oci:$images/sample:1.0" -o out/ --sign-key k.key
 expect_fail 2 "is a path, not an image reference; did you mean oci:$images/sample:1.0\?" \
     airlock pack "$images/sample:1.0" -o x.bundle --sign-key k.key
@@ -96,3 +96,8 @@ done
 step "help of an unknown command"
 expect_fail 2 "unknown command 'pakc' for 'airlock help'; did you mean 'pack'\\?" airlock help pakc
 expect_fail 2 "unknown command 'generat' for 'airlock help key'; did you mean 'generate'\\?" airlock help key generat
+
+step "Windows paths where an image is expected are named as paths too"
+for path in 'C:\images\sample:1.0' 'D:/images/sample' '.\sample' '..\images\sample' '\\server\share\sample'; do
+    expect_fail 2 "is a path, not an image reference; did you mean oci:" airlock pack "$path" -o x.bundle --sign-key k.key
+done
