@@ -87,29 +87,6 @@ Result<LocalStream> LocalStream::connect_named_pipe(const std::string& name,
                 str_cat("named pipe ", name, ": named pipes are a Windows transport"));
 }
 
-LocalStream::LocalStream(LocalStream&& other) noexcept
-    : m_handle(std::exchange(other.m_handle, -1))
-    , m_idle(other.m_idle)
-    , m_name(std::move(other.m_name))
-{
-}
-
-LocalStream& LocalStream::operator=(LocalStream&& other) noexcept
-{
-    if (this != &other) {
-        close();
-        m_handle = std::exchange(other.m_handle, -1);
-        m_idle = other.m_idle;
-        m_name = std::move(other.m_name);
-    }
-    return *this;
-}
-
-LocalStream::~LocalStream()
-{
-    close();
-}
-
 void LocalStream::close() noexcept
 {
     if (m_handle >= 0) {
