@@ -31,9 +31,22 @@ Result<TrustedKeys> TrustedKeys::load(const std::vector<fs::path>& files, const 
     std::vector<fs::path> paths = files;
     std::error_code ec;
     if (!dir.empty() && fs::is_directory(dir, ec)) {
+        // Every key in the directory is trusted without being named: whoever may add one or
+        // change one decides what airlock imports. Fails closed, as for the settings file.
+        const TrustedPath why{"make airlock trust their key",
+                              "name another directory with --trusted-keys-dir"};
+        const auto refuse = [](Error e) {
+            return std::unexpected(std::move(e).with_context("while loading trusted keys"));
+        };
+        if (auto safe = refuse_writable_by_others(dir, why); !safe) {
+            return refuse(std::move(safe.error()));
+        }
         std::vector<fs::path> found;
         for (const auto& entry : fs::directory_iterator(dir, ec)) {
             if (entry.path().extension() == ".pub" && entry.is_regular_file(ec)) {
+                if (auto safe = refuse_writable_by_others(entry.path(), why); !safe) {
+                    return refuse(std::move(safe.error()));
+                }
                 found.push_back(entry.path());
             }
         }

@@ -87,6 +87,9 @@ class LineParser
     }
 
   private:
+    // A TOML basic string: "...", where only \" and \\ are escapes here. Any other backslash
+    // is refused rather than dropped: "C:\ProgramData\x" would otherwise silently name
+    // another path.
     Result<std::string> quoted()
     {
         ++m_pos;
@@ -94,6 +97,10 @@ class LineParser
         while (m_pos < m_text.size() && m_text[m_pos] != '"') {
             if (m_text[m_pos] == '\\' && m_pos + 1 < m_text.size()) {
                 ++m_pos;
+                if (m_text[m_pos] != '"' && m_text[m_pos] != '\\') {
+                    return error("\\\\ or \\\" after a backslash in a \"quoted\" string (write a "
+                                 "Windows path in single quotes: 'C:\\airlock\\store')");
+                }
             }
             out += m_text[m_pos++];
         }

@@ -18,7 +18,7 @@ bool files_have_permission_bits()
     return true;
 }
 
-Result<> refuse_writable_by_others(const fs::path& path)
+Result<> refuse_writable_by_others(const fs::path& path, const TrustedPath& why)
 {
     struct stat info{};
     if (::stat(path.c_str(), &info) != 0) {
@@ -33,14 +33,17 @@ Result<> refuse_writable_by_others(const fs::path& path)
                             info.st_uid,
                             ", neither you (uid ",
                             me,
-                            ") nor root, so its owner would choose your settings; take it over "
-                            "(chown) or name another file with --config"));
+                            ") nor root, so its owner could ",
+                            why.consequence,
+                            "; take it over (chown) or ",
+                            why.alternative));
     }
     if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
         return fail(Errc::usage,
                     str_cat(path.string(),
-                            " is writable by other users, who could choose your settings; run: "
-                            "chmod go-w ",
+                            " is writable by other users, who could ",
+                            why.consequence,
+                            "; run: chmod go-w ",
                             path.string()));
     }
     return {};

@@ -47,7 +47,7 @@ bool files_have_permission_bits()
     return false;
 }
 
-Result<> refuse_writable_by_others(const fs::path& path)
+Result<> refuse_writable_by_others(const fs::path& path, const TrustedPath& why)
 {
     // The owner must be the user or an administrator, and no one else may be granted the
     // right to change the file (write, append, change its permissions or owner).
@@ -76,21 +76,25 @@ Result<> refuse_writable_by_others(const fs::path& path)
         return fail(Errc::usage,
                     str_cat(path.string(),
                             " has no owner (its file system keeps none), so nothing shows who may "
-                            "change it; keep settings on NTFS or name another file with --config"));
+                            "change it; keep it on NTFS or ",
+                            why.alternative));
     }
     if (::EqualSid(owner, me.get()) == 0 && !is_machine_administrator(owner)) {
         return fail(Errc::usage,
                     str_cat(path.string(),
                             " belongs to ",
                             sid_text(owner),
-                            ", neither you nor an administrator, so its owner would choose your "
-                            "settings; take it over or name another file with --config"));
+                            ", neither you nor an administrator, so its owner could ",
+                            why.consequence,
+                            "; take it over or ",
+                            why.alternative));
     }
     if (dacl == nullptr) {
         return fail(Errc::usage,
                     str_cat(path.string(),
-                            " has no access list, so anyone may change it and choose your "
-                            "settings; give it one (icacls)"));
+                            " has no access list, so anyone could ",
+                            why.consequence,
+                            "; give it one (icacls)"));
     }
     constexpr ACCESS_MASK k_changes = FILE_WRITE_DATA | FILE_APPEND_DATA | WRITE_DAC | WRITE_OWNER
                                       | GENERIC_WRITE | GENERIC_ALL | DELETE;
@@ -117,7 +121,8 @@ Result<> refuse_writable_by_others(const fs::path& path)
                                 static_cast<unsigned>(header->AceType),
                                 "); give it a plain access list (icacls ",
                                 path.string(),
-                                " /reset) or name another file with --config"));
+                                " /reset) or ",
+                                why.alternative));
         }
         const auto* allowed = static_cast<ACCESS_ALLOWED_ACE*>(ace);
         auto* sid = const_cast<DWORD*>(&allowed->SidStart);
@@ -129,7 +134,9 @@ Result<> refuse_writable_by_others(const fs::path& path)
                     str_cat(path.string(),
                             " may be changed by ",
                             sid_text(sid),
-                            ", who could choose your settings; remove that right (icacls ",
+                            ", who could ",
+                            why.consequence,
+                            "; remove that right (icacls ",
                             path.string(),
                             " /remove *",
                             sid_text(sid),

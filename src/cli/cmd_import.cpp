@@ -225,7 +225,8 @@ void register_import(CLI::App& app, Context& ctx)
     cmd->add_option("--to",
                     options->store,
                     "Target store: oci:DIR (default: the embedded store), "
-                    "docker://HOST[:PORT][/PREFIX] (a registry), docker-engine[:unix:///PATH] or "
+                    "docker://HOST[:PORT][/PREFIX] (a registry), docker-engine[:unix:///PATH or "
+                    "npipe:////./pipe/NAME] or "
                     "containerd[:SOCKET][?namespace=NS]")
         ->type_name(value_name::store);
     add_registry_flags(*cmd, options->access);

@@ -118,7 +118,8 @@ Result<Settings> Settings::load(const std::string& config)
     }
     // The file chooses the trusted keys: one another user may change would let them choose
     // what root imports (sudo -E keeps HOME, and with it ~/.config).
-    AIRLOCK_TRY(refuse_writable_by_others(out.m_file));
+    AIRLOCK_TRY(refuse_writable_by_others(
+        out.m_file, TrustedPath{"choose your settings", "name another file with --config"}));
     auto text = read_file(out.m_file, k_max_config);
     if (!text) {
         return std::unexpected(text.error().code == Errc::format

@@ -310,9 +310,11 @@ struct Client::Impl
                                 url_authority(url),
                                 " if that is intended"));
         }
-        if (code == CURLE_SEND_FAIL_REWIND) {
+        if (code == CURLE_SEND_FAIL_REWIND || (code == CURLE_SEND_ERROR && request.body_source)) {
             // libcurl's words for "the server closed the connection while a streamed request
-            // body was being sent", which cannot be sent again from where it stopped.
+            // body was being sent", which cannot be sent again from where it stopped: a failed
+            // rewind when libcurl tried to resend it, a failed send ("Broken pipe") when the
+            // close came first.
             return fail(Errc::network,
                         str_cat("the connection to ",
                                 redact_url(url),

@@ -3,8 +3,13 @@
 . "$(dirname "$0")/common.sh"
 
 deps=$AIRLOCK_SOURCE/scripts/deps
-hash=$({ cat "$deps/pins"; sed -n '/^# ---- recipe/,$p' "$deps/build"; } | sha256sum | cut -c1-16)
 export AIRLOCK_DEPS_CACHE=$t/cache
+prefix=$("$deps/build" --print-prefix)
+case "$prefix" in
+"$t/cache/"*-linux-x86_64) ;;
+*) fail "the prefix is not <hash>-<target> in the cache: $prefix" ;;
+esac
+hash=$(basename "$prefix")
 mkdir -p "$t/cache/$hash" "$t/cache/.tmp-killed/prefix"
 touch "$t/cache/$hash/.airlock-deps-complete"
 

@@ -26,6 +26,19 @@ expect_fail 5 "no signature by a trusted key" airlock verify s.bundle --trusted-
 echo "garbage" > trusted/broken.pub
 expect_fail 2 "trusted/broken.pub: not a PEM public key" airlock verify s.bundle --trusted-keys-dir trusted
 
+step "a trusted keys directory others may write to is refused, not trusted"
+chmod o+w trusted
+expect_fail 2 "trusted is writable by other users, who could make airlock trust their key; run: chmod go-w" \
+    airlock verify s.bundle --trusted-keys-dir trusted
+chmod o-w trusted
+rm trusted/broken.pub
+chmod g+w trusted/release.pub
+expect_fail 2 "release.pub is writable by other users, who could make airlock trust their key" \
+    airlock verify s.bundle --trusted-keys-dir trusted
+AIRLOCK_TRUSTED_KEYS_DIR=$t/trusted expect_fail 2 "while loading trusted keys" airlock verify s.bundle
+chmod g-w trusted/release.pub
+airlock verify s.bundle --trusted-keys-dir trusted > /dev/null
+
 step "pack needs a usable signing key"
 expect_fail 2 "sign-key" airlock pack "oci:$images/sample:1.0" -o x.bundle
 expect_fail 2 "site.pub is a public key: signing needs the private key" airlock pack "oci:$images/sample:1.0" -o x.bundle --sign-key site.pub

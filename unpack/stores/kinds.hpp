@@ -17,7 +17,8 @@ std::unique_ptr<Store> open_default_store();
 // "docker://HOST[:PORT][/PREFIX]": a registry (registry.cpp).
 Result<std::unique_ptr<Store>> open_registry_store(std::string_view spec, const StoreOptions&);
 
-// "docker-engine[:unix:///PATH]": a Docker Engine over its API (docker_engine.cpp).
+// "docker-engine[:unix:///PATH or npipe:////./pipe/NAME]": a Docker Engine over its API
+// (docker_engine.cpp).
 Result<std::unique_ptr<Store>> open_docker_engine_store(std::string_view spec, const StoreOptions&);
 
 // "containerd[:SOCKET][?namespace=NS]": a containerd namespace through ctr (containerd.cpp).

@@ -47,7 +47,8 @@ Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOpti
                 str_cat("unsupported store '",
                         spec,
                         "': expected oci:DIR, docker://HOST[:PORT][/PREFIX], "
-                        "docker-engine[:unix:///PATH] or containerd[:SOCKET][?namespace=NS]"));
+                        "docker-engine[:unix:///PATH or npipe:////./pipe/NAME] or "
+                        "containerd[:SOCKET][?namespace=NS]"));
 }
 
 std::vector<std::string_view> store_spec_starts()

@@ -35,7 +35,8 @@ TEST_CASE("parse_config refuses malformed lines, naming file and line")
                                    "store = a b\n",
                                    "list = [a, b\n",
                                    "list = [a,]\n",
-                                   "store =\n"}) {
+                                   "store =\n",
+                                   "store = \"oci:C:\\ProgramData\\s\"\n"}) {
         const auto entries = parse_config("# ok\n" + text, "b.conf");
         REQUIRE_FALSE(entries);
         CHECK(entries.error().code == Errc::usage);

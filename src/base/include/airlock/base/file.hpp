@@ -110,11 +110,19 @@ Result<> refuse_symlinked_directory(const std::filesystem::path& dir);
 // a new file has its directory's inherited access list instead.
 bool files_have_permission_bits();
 
-// Succeeds when the file `path` (symlinks followed) can be changed only by the running user and
-// root: owned by one of them and writable by neither its group nor others. Errc::usage naming the
-// file and the fix otherwise, for files that steer trust decisions (settings). Errc::io when it
-// cannot be inspected.
-Result<> refuse_writable_by_others(const std::filesystem::path& path);
+// What another user could do with a file that steers trust decisions, for the messages of
+// refuse_writable_by_others: "choose your settings", "name another file with --config".
+struct TrustedPath
+{
+    std::string_view consequence;
+    std::string_view alternative;
+};
+
+// Succeeds when the file or directory `path` (symlinks followed) can be changed only by the
+// running user and root (on Windows: administrators and SYSTEM): owned by one of them and
+// writable by no one else. Errc::usage naming the path, what another user could do and the fix
+// otherwise. Errc::io when it cannot be inspected.
+Result<> refuse_writable_by_others(const std::filesystem::path& path, const TrustedPath& why);
 
 // Creates `dir` and its missing parents. Errc::io naming the directory.
 Result<> make_directories(const std::filesystem::path& dir);
