@@ -39,11 +39,12 @@ Result<> wait_for(int fd, short events, std::chrono::milliseconds idle, const st
             return fail(Errc::network, str_cat("waiting for ", name, ": ", errno_text(errno)));
         }
         if (std::chrono::steady_clock::now() >= deadline) {
-            return fail(Errc::network,
-                        str_cat(name,
-                                " sent nothing for ",
-                                std::chrono::duration_cast<std::chrono::seconds>(idle).count(),
-                                " s"));
+            return fail(
+                Errc::network,
+                str_cat(name,
+                        (events & POLLOUT) != 0 ? " took nothing for " : " sent nothing for ",
+                        std::chrono::duration_cast<std::chrono::seconds>(idle).count(),
+                        " s"));
         }
     }
 }
@@ -67,17 +68,45 @@ Result<LocalStream> LocalStream::connect_unix_socket(const std::string& path,
     LocalStream stream;
     stream.m_idle = idle;
     stream.m_name = path;
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    // Non-blocking, so that no call waits where an interrupt or the idle limit cannot end it.
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
         return fail(Errc::network, str_cat("cannot create a socket: ", errno_text(errno)));
     }
     stream.m_handle = fd;
-    // A unix socket connects at once or not at all (no SYN to wait for).
-    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
-        return fail(Errc::network, str_cat("cannot connect to ", path, ": ", errno_text(errno)));
+    const auto deadline = std::chrono::steady_clock::now() + idle;
+    for (;;) {
+        AIRLOCK_TRY(check_cancel());
+        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
+        if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0) {
+            return stream;
+        }
+        const int error = errno;
+        if (error == EINPROGRESS) {
+            AIRLOCK_TRY(wait_for(fd, POLLOUT, idle, path));
+            int result = 0;
+            socklen_t size = sizeof(result);
+            ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &result, &size);
+            if (result != 0) {
+                return fail(Errc::network,
+                            str_cat("cannot connect to ", path, ": ", errno_text(result)));
+            }
+            return stream;
+        }
+        if (error == EAGAIN) {
+            // Its queue of connections is full: the service is busy, or stuck.
+            if (std::chrono::steady_clock::now() >= deadline) {
+                return fail(Errc::network,
+                            str_cat("cannot connect to ", path, ": it accepts no connection"));
+            }
+            ::poll(nullptr, 0, k_poll_ms);
+            continue;
+        }
+        if (error != EINTR) {
+            return fail(Errc::network,
+                        str_cat("cannot connect to ", path, ": ", errno_text(error)));
+        }
     }
-    return stream;
 }
 
 Result<LocalStream> LocalStream::connect_named_pipe(const std::string& name,

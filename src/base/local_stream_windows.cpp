@@ -31,6 +31,12 @@ class OverlappedIo
         m_overlapped.hEvent = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
     }
 
+    // False when Windows could not make the event (out of resources).
+    bool ready() const
+    {
+        return m_overlapped.hEvent != nullptr;
+    }
+
     OverlappedIo(const OverlappedIo&) = delete;
     OverlappedIo& operator=(const OverlappedIo&) = delete;
 
@@ -56,6 +62,13 @@ class OverlappedIo
             if (waited == WAIT_OBJECT_0) {
                 break;
             }
+            if (waited == WAIT_FAILED) {
+                m_error = ::GetLastError();
+                ::CancelIoEx(handle, &m_overlapped);
+                DWORD ignored = 0;
+                ::GetOverlappedResult(handle, &m_overlapped, &ignored, TRUE);
+                return fail(Errc::network, str_cat(name, ": ", windows_message(m_error)));
+            }
             const bool cancelled = cancel_requested();
             if (cancelled || std::chrono::steady_clock::now() >= deadline) {
                 ::CancelIoEx(handle, &m_overlapped);
@@ -74,6 +87,10 @@ class OverlappedIo
         DWORD moved = 0;
         if (::GetOverlappedResult(handle, &m_overlapped, &moved, FALSE) == 0) {
             m_error = ::GetLastError();
+            // A message-mode pipe's message longer than the buffer: the bytes read are data.
+            if (m_error == ERROR_MORE_DATA) {
+                return moved;
+            }
             return fail(Errc::network, str_cat(name, ": ", windows_message(m_error)));
         }
         return moved;
@@ -102,6 +119,14 @@ Result<LocalStream> LocalStream::connect_unix_socket(const std::string& path,
 Result<LocalStream> LocalStream::connect_named_pipe(const std::string& name,
                                                     std::chrono::milliseconds idle)
 {
+    // Only this machine's pipes: \\server\pipe\x would reach another machine (and hand it the
+    // user's credentials), any other path a file.
+    constexpr std::string_view k_local_pipes = "\\\\.\\pipe\\";
+    if (name.size() <= k_local_pipes.size()
+        || ascii_lower(name.substr(0, k_local_pipes.size())) != k_local_pipes) {
+        return fail(Errc::usage,
+                    str_cat("'", name, "' is not a pipe of this machine (\\\\.\\pipe\\NAME)"));
+    }
     const std::wstring wide = to_wide(name);
     const auto deadline = std::chrono::steady_clock::now() + idle;
     for (;;) {
@@ -148,6 +173,10 @@ Result<std::size_t> LocalStream::read_some(std::span<char> buffer)
 {
     HANDLE pipe = as_handle(m_handle);
     OverlappedIo io;
+    if (!io.ready()) {
+        return fail(Errc::network,
+                    str_cat("reading from ", m_name, ": ", windows_message(::GetLastError())));
+    }
     const DWORD size = static_cast<DWORD>(std::min<std::size_t>(buffer.size(), 1U << 20U));
     if (::ReadFile(pipe, buffer.data(), size, nullptr, io.get()) == 0) {
         const DWORD error = ::GetLastError();
@@ -174,6 +203,10 @@ Result<> LocalStream::write_all(std::span<const char> data)
     HANDLE pipe = as_handle(m_handle);
     while (!data.empty()) {
         OverlappedIo io;
+        if (!io.ready()) {
+            return fail(Errc::network,
+                        str_cat("writing to ", m_name, ": ", windows_message(::GetLastError())));
+        }
         const DWORD size = static_cast<DWORD>(std::min<std::size_t>(data.size(), 1U << 20U));
         if (::WriteFile(pipe, data.data(), size, nullptr, io.get()) == 0) {
             const DWORD error = ::GetLastError();

@@ -267,7 +267,8 @@ Result<Target> split_url(std::string_view url)
     const std::size_t slash = url.find('/');
     Target target{std::string(url.substr(0, slash)),
                   slash == std::string_view::npos ? "/" : std::string(url.substr(slash))};
-    const auto bad = [](char c) { return c == '\r' || c == '\n' || c == ' ' || c == '\0'; };
+    // Visible ASCII only: anything else could end the request line or start another.
+    const auto bad = [](char c) { return c < '!' || c > '~'; };
     if (target.host.empty() || std::ranges::any_of(target.host, bad)
         || std::ranges::any_of(target.path, bad)) {
         return fail(Errc::usage, str_cat("not a usable http:// URL: ", url.substr(0, 80)));
@@ -279,6 +280,18 @@ Result<Target> split_url(std::string_view url)
 
 Result<std::string> request_head(const Request& request)
 {
+    const auto token = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+    if (request.method.empty() || !std::ranges::all_of(request.method, token)) {
+        return fail(Errc::usage,
+                    str_cat("not an HTTP method: '", request.method.substr(0, 20), "'"));
+    }
+    const auto line_safe = [](std::string_view text) {
+        return std::ranges::none_of(
+            text, [](char c) { return (c >= 0 && c < ' ' && c != '\t') || c == '\x7f'; });
+    };
+    if (!line_safe(request.authorization)) {
+        return fail(Errc::usage, "an Authorization value with a control character");
+    }
     AIRLOCK_TRY_ASSIGN(const Target target, split_url(request.url));
     std::string head = str_cat(request.method,
                                " ",
@@ -287,7 +300,7 @@ Result<std::string> request_head(const Request& request)
                                target.host,
                                "\r\nConnection: close\r\n");
     for (const std::string& header : request.headers) {
-        if (header.find_first_of("\r\n") != std::string::npos) {
+        if (!line_safe(header)) {
             return fail(Errc::usage, "a request header with a line break");
         }
         head += header;
@@ -323,6 +336,11 @@ Result<> send_request(const Request& request, const ByteSink& out)
         }
         const std::span<const char> data(buffer.data(), n);
         sent += n;
+        if (!chunked && sent > *request.body_size) {
+            return fail(
+                Errc::internal,
+                str_cat("a request body longer than the ", *request.body_size, " bytes announced"));
+        }
         if (chunked) {
             char size[20];
             const auto end = std::to_chars(std::begin(size), std::end(size), n, 16).ptr;

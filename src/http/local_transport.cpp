@@ -5,6 +5,7 @@
 #include <airlock/http/local_transport.hpp>
 
 #include <algorithm>
+#include <optional>
 
 namespace airlock::http {
 
@@ -41,27 +42,38 @@ Result<Response> LocalTransport::stream(const Request& request, const BodySink& 
     }
     LocalStream& connection = *connected;
     const auto in = [&connection](std::span<char> buffer) { return connection.read_some(buffer); };
-    const auto out = [&connection](std::span<const char> data) {
-        return connection.write_all(data);
+    // Whether a failed send is the stream's (the server closed early) or the body's source.
+    bool stream_failed = false;
+    const auto out = [&connection, &stream_failed](std::span<const char> data) -> Result<> {
+        auto written = connection.write_all(data);
+        stream_failed = !written;
+        return written;
     };
     auto sent = http1::send_request(request, out);
     // A server may answer (an error) before it has read the whole body and close: its answer
-    // says more than the failed write.
-    if (!sent && sent.error().code != Errc::network) {
+    // says more than the failed write. Any other failure of the request is the answer.
+    if (!sent && !stream_failed) {
         return std::unexpected(std::move(sent.error()));
     }
     std::string error_body;
+    std::optional<Response> error_head; // an error answer whose kept body is full
     auto response = http1::read_response(
         in, request.method, [&](const Response& head, std::span<const char> chunk) -> Result<> {
             if (head.status >= 200 && head.status < 300) {
                 return sink(head, chunk);
             }
-            error_body.append(
-                chunk.data(),
-                std::min(chunk.size(),
-                         k_max_error_body - std::min(k_max_error_body, error_body.size())));
+            const std::size_t room = k_max_error_body - error_body.size();
+            error_body.append(chunk.data(), std::min(chunk.size(), room));
+            if (chunk.size() >= room) {
+                // Enough to say what went wrong: the rest is not read (it may never end).
+                error_head = head;
+                return fail(Errc::format, "error answer kept");
+            }
             return {};
         });
+    if (!response && error_head) {
+        response = std::move(*error_head);
+    }
     if (!response) {
         if (!sent) {
             return std::unexpected(std::move(sent.error()));

@@ -14,7 +14,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size < 1) {
         return 0;
     }
+    // The first byte: how many bytes a read delivers, and whether the request was a HEAD.
     const std::size_t step = 1U + data[0] % 64U;
+    const std::string_view method = (data[0] & 0x80U) != 0 ? "HEAD" : "GET";
     const std::string_view bytes(reinterpret_cast<const char*>(data + 1), size - 1);
     std::size_t offset = 0;
     const airlock::http::http1::ByteSource source =
@@ -27,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t body = 0;
     (void)airlock::http::http1::read_response(
         source,
-        "GET",
+        method,
         [&body](const airlock::http::Response&, std::span<const char> chunk) -> airlock::Result<> {
             body += chunk.size();
             return {};

@@ -87,6 +87,10 @@ class EngineConnection
                         str_cat("Docker Engine answered ", r.status, " inspecting ", name));
         }
         AIRLOCK_TRY_ASSIGN(json doc, manifest::parse_bounded_json(r.body, "image inspect"));
+        if (!doc.is_object()) {
+            return fail(Errc::format,
+                        str_cat("Docker Engine's inspect document of ", name, " is not an object"));
+        }
         return std::optional<json>(std::move(doc));
     }
 
@@ -197,6 +201,10 @@ class EngineSink final : public bundle::BlobSink
         if (!m_selected) {
             AIRLOCK_TRY(select());
         }
+        if (m_aborted) {
+            return fail(Errc::digest_mismatch,
+                        "the load into Docker Engine was cut: a blob did not verify");
+        }
         if (!m_writer) {
             return {};
         }
@@ -217,7 +225,26 @@ class EngineSink final : public bundle::BlobSink
         AIRLOCK_TRY(m_writer->add("manifest.json", text, archive::EntryContent::metadata));
         AIRLOCK_TRY(m_writer->finish());
         m_writer.reset();
-        return m_upload->finish();
+        AIRLOCK_TRY(m_upload->finish());
+        // The engine's answer is a stream of messages whose errors take several forms: what
+        // counts is that it now has every image it was sent.
+        for (const auto& image : m_images) {
+            if (image.present) {
+                continue;
+            }
+            AIRLOCK_TRY_ASSIGN(const auto loaded,
+                               m_engine.inspect(image.manifest.config.digest.str()));
+            if (!loaded) {
+                return fail(Errc::http_status,
+                            str_cat("Docker Engine answered the load without error but does not "
+                                    "have image ",
+                                    m_bundle.images[image.index].name,
+                                    " (",
+                                    image.manifest.config.digest.str(),
+                                    ")"));
+            }
+        }
+        return {};
     }
 
     const std::vector<EngineImage>& images() const
@@ -364,10 +391,15 @@ class EngineSink final : public bundle::BlobSink
                                         (end == std::string::npos ? response.body.size() : end)
                                             - start);
             auto doc = manifest::parse_bounded_json(line, "load response");
-            if (doc && doc->is_object() && doc->contains("error")) {
+            if (doc && doc->is_object()
+                && (doc->contains("error") || doc->contains("errorDetail"))) {
+                const std::string why =
+                    manifest::json_string(*doc, "error")
+                        .value_or(doc->contains("error") ? (*doc)["error"].dump()
+                                                         : (*doc)["errorDetail"].dump());
                 return fail(
                     Errc::http_status,
-                    str_cat("Docker Engine could not load the images: ", (*doc)["error"].dump()));
+                    str_cat("Docker Engine could not load the images: ", why.substr(0, 300)));
             }
             start = end == std::string::npos ? response.body.size() : end + 1;
         }
@@ -376,6 +408,7 @@ class EngineSink final : public bundle::BlobSink
 
     void abort()
     {
+        m_aborted = m_aborted || m_writer.has_value();
         m_writer.reset();
         if (m_upload) {
             m_upload->abort();
@@ -388,6 +421,7 @@ class EngineSink final : public bundle::BlobSink
     const Documents& m_documents;
     Reporter& m_reporter;
     bool m_selected = false;
+    bool m_aborted = false; // the load was cut: nothing of it may count as loaded
     bool m_in_entry = false;
     std::vector<EngineImage> m_images;
     std::set<manifest::Digest> m_needed;
@@ -408,7 +442,7 @@ std::string engine_version(const json& inspect)
     if (config != inspect.end() && config->is_object()) {
         const auto labels = config->find("Labels");
         if (labels != config->end() && labels->is_object()) {
-            return labels->value(std::string(manifest::k_annotation_version), std::string());
+            return manifest::json_string(*labels, manifest::k_annotation_version).value_or("");
         }
     }
     return {};
@@ -530,7 +564,7 @@ class DockerEngineStore final : public Store
         if (!m_current) {
             return std::optional<std::string>();
         }
-        return std::optional<std::string>(m_current->value("Id", std::string()));
+        return std::optional<std::string>(manifest::json_string(*m_current, "Id").value_or(""));
     }
 
     Result<std::string> tagged_version() override
@@ -626,7 +660,8 @@ Result<EngineTarget> parse_engine_target(std::string_view spec)
         std::string pipe(address.substr(k_npipe.size()));
         std::ranges::replace(pipe, '/', '\\');
         constexpr std::string_view k_local_pipes = "\\\\.\\pipe\\";
-        if (pipe.size() > k_local_pipes.size() && pipe.starts_with(k_local_pipes)
+        if (pipe.size() > k_local_pipes.size()
+            && ascii_lower(std::string_view(pipe).substr(0, k_local_pipes.size())) == k_local_pipes
             && pipe.find('\\', k_local_pipes.size()) == std::string::npos) {
             return EngineTarget{{Kind::named_pipe, std::move(pipe)}};
         }

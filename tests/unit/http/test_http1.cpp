@@ -157,3 +157,34 @@ TEST_CASE("http1: requests")
     request.headers.clear();
     CHECK(http1::request_head(request).error().code == Errc::usage);
 }
+
+TEST_CASE("http1: nothing outside a request's grammar reaches the stream")
+{
+    Request request;
+    request.url = "http://docker/_ping";
+    request.authorization = "Bearer x\r\nEvil: 1";
+    CHECK(http1::request_head(request).error().code == Errc::usage);
+    request.authorization.clear();
+    request.method = "GET /x HTTP/1.1\r\n";
+    CHECK(http1::request_head(request).error().code == Errc::usage);
+    request.method = "GET";
+    request.url = "http://docker/x\ty";
+    CHECK(http1::request_head(request).error().code == Errc::usage);
+
+    // A streamed body longer than it was announced is cut before the extra bytes are sent.
+    request.url = "http://docker/images/load";
+    request.method = "POST";
+    request.body_size = 10;
+    request.body_source = [](std::span<char> buffer) -> Result<std::size_t> {
+        std::memset(buffer.data(), 'x', 20);
+        return std::size_t{20};
+    };
+    std::string sent;
+    const auto result =
+        http1::send_request(request, [&sent](std::span<const char> data) -> Result<> {
+            sent.append(data.data(), data.size());
+            return {};
+        });
+    REQUIRE_FALSE(result);
+    CHECK(sent.find("xxxxxxxxxx") == std::string::npos);
+}

@@ -69,6 +69,7 @@ TEST_CASE("unpack::parse_engine_target")
     CHECK(parse_engine_target("docker-engine:npipe:////server/pipe/docker_engine").error().code
           == Errc::usage);
     CHECK(parse_engine_target("docker-engine:npipe:////./pipe/a/b").error().code == Errc::usage);
+    CHECK(engine("docker-engine:npipe:////./PIPE/docker_engine").kind == Kind::named_pipe);
     CHECK(parse_engine_target("docker-engine:npipe://").error().code == Errc::usage);
 }
 
