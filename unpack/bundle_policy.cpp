@@ -33,6 +33,32 @@ std::string windows_host_build(const std::string& given, const std::optional<std
     return given.empty() ? detected.value_or(std::string()) : given;
 }
 
+std::optional<std::size_t> best_platform_entry(const std::vector<manifest::Descriptor>& entries,
+                                               const manifest::Platform& platform,
+                                               const std::optional<std::string>& host_build)
+{
+    std::optional<std::size_t> best;
+    std::pair<int, unsigned long> best_rank{};
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const auto& entry = entries[i];
+        if (!entry.platform || !platform.accepts(*entry.platform)) {
+            continue;
+        }
+        const auto fit = host_build ? manifest::windows_fit(entry.platform->os_version, *host_build)
+                                    : std::nullopt;
+        // Lower is better: the fit (unknown last), then the newer build. Without a host build
+        // every rank is the same and the first entry stays.
+        const std::pair<int, unsigned long> rank{
+            fit ? static_cast<int>(*fit) : 3,
+            host_build ? ~manifest::windows_build(entry.platform->os_version).value_or(0) : 0UL};
+        if (!best || rank < best_rank) {
+            best = i;
+            best_rank = rank;
+        }
+    }
+    return best;
+}
+
 Result<> check_windows_hosts(const manifest::BundleManifest& bundle,
                              const std::string& host_os_version,
                              bool require_compatible,

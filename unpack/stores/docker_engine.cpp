@@ -13,6 +13,7 @@
 // \\.\pipe\docker_engine, both through http::LocalTransport: the same calls on every host.
 
 #include "../bounded_pipe.hpp"
+#include "../bundle_policy.hpp"
 #include "../store_identity.hpp"
 #include "kinds.hpp"
 
@@ -332,16 +333,16 @@ class EngineSink final : public bundle::BlobSink
         if (media_type::is_index(image.media_type)) {
             AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index_doc,
                                manifest::parse_image_index(doc->second, image.media_type));
-            const auto it = std::find_if(
-                index_doc.manifests.begin(), index_doc.manifests.end(), [&](const Descriptor& d) {
-                    return d.platform && m_platform.accepts(*d.platform);
-                });
-            if (it == index_doc.manifests.end()) {
+            const auto best = best_platform_entry(index_doc.manifests,
+                                                  m_platform,
+                                                  m_platform.os == "windows" ? host_windows_build()
+                                                                             : std::nullopt);
+            if (!best) {
                 m_reporter.warn(str_cat(
                     image.name, ": no ", m_platform.str(), " image in this bundle; not loaded"));
                 return std::optional<manifest::ImageManifest>();
             }
-            chosen = *it;
+            chosen = index_doc.manifests[*best];
         }
         const auto bytes = m_documents.find(chosen.digest);
         if (bytes == m_documents.end()) {

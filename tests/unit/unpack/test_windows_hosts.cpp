@@ -87,3 +87,36 @@ TEST_CASE("unpack::check_windows_hosts with given host builds")
 
     CHECK(check_windows_hosts(ltsc2022, "20348", false, r).error().code == Errc::usage);
 }
+
+TEST_CASE("unpack::best_platform_entry: the Windows build a host runs best")
+{
+    const auto entry = [](const std::string& platform) {
+        manifest::Descriptor d{"application/vnd.oci.image.manifest.v1+json",
+                               manifest::Digest::sha256(std::string(64, 'b')),
+                               100,
+                               {},
+                               {},
+                               {}};
+        d.platform = manifest::Platform::parse(platform).value();
+        return d;
+    };
+    const std::vector<manifest::Descriptor> servercore = {entry("linux/amd64"),
+                                                          entry("windows/amd64:10.0.17763.6532"),
+                                                          entry("windows/amd64:10.0.20348.2849"),
+                                                          entry("windows/amd64:10.0.26100.1742")};
+    const auto windows = manifest::Platform::parse("windows/amd64").value();
+    // A 2022 host: its own build (process isolation), not the first Windows entry (17763,
+    // Hyper-V only) nor the newest (26100, which cannot run there).
+    CHECK(best_platform_entry(servercore, windows, std::string("10.0.20348.3000")) == 2);
+    // A 2019 host: 17763, the only one it runs with process isolation.
+    CHECK(best_platform_entry(servercore, windows, std::string("10.0.17763.100")) == 1);
+    // 2025: both 20348 and 26100 run with process isolation; the newer is taken.
+    CHECK(best_platform_entry(servercore, windows, std::string("10.0.26100.1")) == 3);
+    // No host build known: the first that fits the platform, as before.
+    CHECK(best_platform_entry(servercore, windows, std::nullopt) == 1);
+    CHECK(best_platform_entry(
+              servercore, manifest::Platform::parse("linux/amd64").value(), std::nullopt)
+          == 0);
+    CHECK_FALSE(best_platform_entry(
+        servercore, manifest::Platform::parse("linux/arm64").value(), std::nullopt));
+}
