@@ -8,7 +8,6 @@
 #include <airlock/base/str_cat.hpp>
 
 #include <algorithm>
-#include <utility>
 
 namespace airlock {
 
@@ -31,10 +30,13 @@ class OverlappedIo
         m_overlapped.hEvent = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
     }
 
-    // False when Windows could not make the event (out of resources).
-    bool ready() const
+    // An error naming `what` when Windows could not make the event (out of resources).
+    Result<> usable(const std::string& what) const
     {
-        return m_overlapped.hEvent != nullptr;
+        if (m_overlapped.hEvent != nullptr) {
+            return {};
+        }
+        return fail(Errc::network, str_cat(what, ": ", windows_message(::GetLastError())));
     }
 
     OverlappedIo(const OverlappedIo&) = delete;
@@ -64,16 +66,12 @@ class OverlappedIo
             }
             if (waited == WAIT_FAILED) {
                 m_error = ::GetLastError();
-                ::CancelIoEx(handle, &m_overlapped);
-                DWORD ignored = 0;
-                ::GetOverlappedResult(handle, &m_overlapped, &ignored, TRUE);
+                cancel(handle);
                 return fail(Errc::network, str_cat(name, ": ", windows_message(m_error)));
             }
             const bool cancelled = cancel_requested();
             if (cancelled || std::chrono::steady_clock::now() >= deadline) {
-                ::CancelIoEx(handle, &m_overlapped);
-                DWORD ignored = 0;
-                ::GetOverlappedResult(handle, &m_overlapped, &ignored, TRUE);
+                cancel(handle);
                 if (cancelled) {
                     return fail(Errc::cancelled, "interrupted");
                 }
@@ -103,6 +101,14 @@ class OverlappedIo
     }
 
   private:
+    // Stops the operation and waits until Windows no longer uses the buffer or m_overlapped.
+    void cancel(HANDLE handle)
+    {
+        ::CancelIoEx(handle, &m_overlapped);
+        DWORD ignored = 0;
+        ::GetOverlappedResult(handle, &m_overlapped, &ignored, TRUE);
+    }
+
     OVERLAPPED m_overlapped{};
     DWORD m_error = ERROR_SUCCESS;
 };
@@ -173,10 +179,7 @@ Result<std::size_t> LocalStream::read_some(std::span<char> buffer)
 {
     HANDLE pipe = as_handle(m_handle);
     OverlappedIo io;
-    if (!io.ready()) {
-        return fail(Errc::network,
-                    str_cat("reading from ", m_name, ": ", windows_message(::GetLastError())));
-    }
+    AIRLOCK_TRY(io.usable(str_cat("reading from ", m_name)));
     const DWORD size = static_cast<DWORD>(std::min<std::size_t>(buffer.size(), 1U << 20U));
     if (::ReadFile(pipe, buffer.data(), size, nullptr, io.get()) == 0) {
         const DWORD error = ::GetLastError();
@@ -203,10 +206,7 @@ Result<> LocalStream::write_all(std::span<const char> data)
     HANDLE pipe = as_handle(m_handle);
     while (!data.empty()) {
         OverlappedIo io;
-        if (!io.ready()) {
-            return fail(Errc::network,
-                        str_cat("writing to ", m_name, ": ", windows_message(::GetLastError())));
-        }
+        AIRLOCK_TRY(io.usable(str_cat("writing to ", m_name)));
         const DWORD size = static_cast<DWORD>(std::min<std::size_t>(data.size(), 1U << 20U));
         if (::WriteFile(pipe, data.data(), size, nullptr, io.get()) == 0) {
             const DWORD error = ::GetLastError();
@@ -217,6 +217,10 @@ Result<> LocalStream::write_all(std::span<const char> data)
         }
         AIRLOCK_TRY_ASSIGN(const DWORD moved,
                            io.finish(pipe, m_idle, str_cat("writing to ", m_name)));
+        if (moved == 0) {
+            // Nothing taken and no error: looping would spin without end.
+            return fail(Errc::network, str_cat("writing to ", m_name, ": the pipe took nothing"));
+        }
         data = data.subspan(moved);
     }
     return {};

@@ -48,14 +48,7 @@ std::filesystem::path system_config_dir()
 
 std::filesystem::path user_config_dir()
 {
-    if (const char* value = std::getenv("XDG_CONFIG_HOME"); value != nullptr && *value == '/') {
-        return std::filesystem::path(value) / "airlock";
-    }
-    const char* home = std::getenv("HOME");
-    if (home == nullptr || *home == '\0') {
-        return {};
-    }
-    return std::filesystem::path(home) / ".config" / "airlock";
+    return xdg_dir("XDG_CONFIG_HOME", ".config") / "airlock";
 }
 
 std::string_view user_config_dir_shown()

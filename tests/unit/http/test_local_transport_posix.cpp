@@ -84,6 +84,13 @@ void read_head(int fd)
     }
 }
 
+// A stuck engine: takes the request and answers nothing for longer than the tests wait.
+void read_and_say_nothing(int fd)
+{
+    read_head(fd);
+    std::this_thread::sleep_for(2s);
+}
+
 Request ping()
 {
     Request request;
@@ -120,10 +127,7 @@ TEST_CASE("LocalTransport: a service that says nothing is given up after the idl
 {
     const test::Scratch scratch;
     const std::string socket = (scratch.path() / "engine.sock").string();
-    const Service service(socket, [](int fd) {
-        read_head(fd);
-        std::this_thread::sleep_for(2s); // no answer
-    });
+    const Service service(socket, read_and_say_nothing);
     LocalTransport transport({LocalEndpoint::Kind::unix_socket, socket}, 300ms);
     const auto start = std::chrono::steady_clock::now();
     const auto response = transport.fetch(ping());
@@ -136,10 +140,7 @@ TEST_CASE("LocalTransport: an interrupt ends the wait for an answer")
 {
     const test::Scratch scratch;
     const std::string socket = (scratch.path() / "engine.sock").string();
-    const Service service(socket, [](int fd) {
-        read_head(fd);
-        std::this_thread::sleep_for(2s);
-    });
+    const Service service(socket, read_and_say_nothing);
     LocalTransport transport({LocalEndpoint::Kind::unix_socket, socket}, 60s);
     std::thread interrupter([] {
         std::this_thread::sleep_for(200ms);

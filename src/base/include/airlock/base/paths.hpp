@@ -22,7 +22,7 @@ std::filesystem::path cache_dir();
 std::filesystem::path system_config_dir();
 
 // Where the user's settings live: $XDG_CONFIG_HOME/airlock (default ~/.config/airlock); on
-// Windows %APPDATA%\airlock. Empty when there is no home directory to put it in.
+// Windows %APPDATA%\airlock (empty when that is not set).
 std::filesystem::path user_config_dir();
 
 // user_config_dir() as help texts write it, the same for every user: "~/.config/airlock";
