@@ -13,6 +13,9 @@
 #include <atomic>
 #include <climits>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
 
 namespace airlock::os {
 
@@ -244,10 +247,70 @@ Sys<Fd> duplicate(const Fd& fd)
     return out;
 }
 
+namespace {
+
+// Windows locks byte ranges of files only. A directory's lock is a named mutex instead, named
+// after the directory's volume and file id (so every path to it finds the same one) in the
+// machine-wide namespace (so runs in other sessions, services included, find it too). Windows
+// abandons a mutex whose owner dies, and the next waiter gets it: a killed run leaves no lock.
+// The mutexes held, by the descriptor of the directory they lock; close() releases them.
+struct HeldDirectoryLocks
+{
+    std::mutex guard;
+    std::map<int, HANDLE> by_fd;
+};
+
+HeldDirectoryLocks& held_directory_locks()
+{
+    static HeldDirectoryLocks held;
+    return held;
+}
+
+Sys<Lock> try_lock_directory(const Fd& fd, const Entry& directory)
+{
+    const std::wstring name = L"Global\\airlock-directory-" + std::to_wstring(directory.device)
+                              + L"-" + std::to_wstring(directory.inode);
+    const HANDLE mutex = ::CreateMutexW(nullptr, FALSE, name.c_str());
+    if (mutex == nullptr) {
+        // Made by a run of another user, whose access list shuts this one out: it exists only
+        // while that run holds or tries the lock.
+        if (::GetLastError() == ERROR_ACCESS_DENIED) {
+            return Lock::held;
+        }
+        return last_error();
+    }
+    const DWORD waited = ::WaitForSingleObject(mutex, 0);
+    if (waited != WAIT_OBJECT_0 && waited != WAIT_ABANDONED) {
+        ::CloseHandle(mutex);
+        return waited == WAIT_TIMEOUT ? Sys<Lock>(Lock::held) : last_error();
+    }
+    HeldDirectoryLocks& held = held_directory_locks();
+    const std::lock_guard lock(held.guard);
+    held.by_fd[fd.get()] = mutex;
+    return Lock::taken;
+}
+
+// A mutex belongs to the thread that took it, which is the one that closes the descriptor
+// (FileLock is released where it was taken). Released by another thread, it stays owned until
+// the taking thread ends, and is then abandoned to the next waiter.
+void release_directory_lock(int fd) noexcept
+{
+    HeldDirectoryLocks& held = held_directory_locks();
+    const std::lock_guard lock(held.guard);
+    const auto found = held.by_fd.find(fd);
+    if (found != held.by_fd.end()) {
+        ::ReleaseMutex(found->second);
+        ::CloseHandle(found->second);
+        held.by_fd.erase(found);
+    }
+}
+
+} // namespace
+
 Sys<Lock> try_lock(const Fd& fd)
 {
     if (const auto entry = entry_of(fd); entry && entry->kind == Kind::directory) {
-        return Lock::unsupported; // Windows locks byte ranges of files only
+        return try_lock_directory(fd, *entry);
     }
     OVERLAPPED where{};
     where.OffsetHigh = k_lock_offset_high;
@@ -431,6 +494,7 @@ Sys<std::size_t> write(const Fd& fd, std::span<const char> data)
 
 void close(int fd) noexcept
 {
+    release_directory_lock(fd);
     ::_close(fd);
 }
 

@@ -10,8 +10,8 @@
 
 namespace airlock {
 
-// An exclusive advisory lock (flock) on a lock file, held until destruction. The kernel drops it
-// when the process dies, so a crashed run never leaves a store locked.
+// An exclusive advisory lock (flock; LockFileEx on Windows) on a lock file, held until destruction.
+// The kernel drops it when the process dies, so a crashed run never leaves a store locked.
 class FileLock
 {
   public:
@@ -23,8 +23,10 @@ class FileLock
                                     Reporter* reporter = nullptr,
                                     std::string_view holder = {});
 
-    // The same on a directory itself (no lock file is created in it). On a file system without
-    // flock for directories (some network file systems) the result holds no lock.
+    // The same on a directory itself (no lock file is created in it; Windows, which locks only
+    // files, gets a machine-wide named mutex for the directory instead). Released on the thread
+    // that took it. On a file system without flock for directories (some network file systems)
+    // the result holds no lock.
     static Result<FileLock> acquire_directory(const std::filesystem::path& path,
                                               Reporter* reporter = nullptr,
                                               std::string_view holder = {});
