@@ -10,31 +10,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <filesystem>
-
 namespace airlock::unpack {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
 Result<std::string> store_inventory(const OciStore& store)
 {
     json blobs = json::array();
-    const fs::path dir = store.root() / "blobs" / "sha256";
-    std::error_code ec;
-    std::vector<std::pair<std::string, std::uint64_t>> found;
-    if (fs::is_directory(dir, ec)) {
-        for (const auto& entry : fs::directory_iterator(dir, ec)) {
-            auto digest = manifest::Digest::parse("sha256:" + entry.path().filename().string());
-            if (digest && entry.is_regular_file(ec)) {
-                found.emplace_back(digest->str(), entry.file_size(ec));
-            }
-        }
-    }
-    std::sort(found.begin(), found.end());
-    for (const auto& [digest, size] : found) {
-        blobs.push_back({{"digest", digest}, {"size", size}});
+    AIRLOCK_TRY_ASSIGN(const BlobDirectory found, store.scan_blobs());
+    for (const auto& [digest, size] : found.blobs) {
+        blobs.push_back({{"digest", digest.str()}, {"size", size}});
     }
     AIRLOCK_TRY_ASSIGN(const std::vector<StoreImage> images, list_store_images(store));
     json tags = json::array();

@@ -6,6 +6,7 @@
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/unpack/oci_store.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -65,6 +66,32 @@ bool OciStore::has_blob(const manifest::Digest& digest) const
 bool OciStore::has_blob(const manifest::Digest& digest, std::uint64_t size) const
 {
     return regular_file_size(blob_path(digest)) == size;
+}
+
+Result<BlobDirectory> OciStore::scan_blobs() const
+{
+    BlobDirectory out;
+    const fs::path dir = m_root / "blobs" / "sha256";
+    std::error_code ec;
+    if (!fs::is_directory(fs::symlink_status(dir, ec))) {
+        return out;
+    }
+    fs::directory_iterator it(dir, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        const auto digest = manifest::Digest::parse("sha256:" + name);
+        const auto size = regular_file_size(it->path());
+        if (digest && size && digest->hex() == name) {
+            out.blobs.emplace(*digest, *size);
+        } else {
+            out.strays.push_back(name);
+        }
+    }
+    if (ec) {
+        return fail(Errc::io, str_cat("cannot list ", dir.string(), ": ", ec.message()));
+    }
+    std::sort(out.strays.begin(), out.strays.end());
+    return out;
 }
 
 Result<> OciStore::check_directories() const

@@ -28,6 +28,10 @@ void register_images(CLI::App& app, Context& ctx);
 void register_sign(CLI::App& app, Context& ctx);
 void register_inventory(CLI::App& app, Context& ctx);
 void register_status(CLI::App& app, Context& ctx);
+void register_rm(CLI::App& app, Context& ctx);
+void register_prune(CLI::App& app, Context& ctx);
+void register_fsck(CLI::App& app, Context& ctx);
+void register_export(CLI::App& app, Context& ctx);
 // These two read the whole tree when they run: they are added last.
 void register_completion(CLI::App& app, Context& ctx);
 void register_man(CLI::App& app, Context& ctx);

@@ -87,6 +87,10 @@ int main(int argc, char** argv)
     register_sign(app, ctx);
     register_inventory(app, ctx);
     register_status(app, ctx);
+    register_rm(app, ctx);
+    register_prune(app, ctx);
+    register_fsck(app, ctx);
+    register_export(app, ctx);
     register_completion(app, ctx);
     register_man(app, ctx);
     one_value_per_flag(app);

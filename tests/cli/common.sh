@@ -173,6 +173,22 @@ wait_file() {
     fail "$1 never appeared"
 }
 
+# new_staging KNOWN...: waits until an import is mid-stream, with a staging directory in the
+# store $STAGING_STORE (default: store) whose name is none of KNOWN, and prints that name.
+new_staging() {
+    for _ in $(seq 1 100); do
+        for dir in ${STAGING_STORE:-store}/.airlock/staging-*; do
+            name=${dir##*/}
+            if [ -d "$dir" ] && ! echo " $* " | grep -q " $name "; then
+                echo "$name"
+                return
+            fi
+        done
+        sleep 0.1
+    done
+    fail "no import started staging"
+}
+
 # start_proxy FAULT UPSTREAM-URL [ARGS...]: a fault-injecting proxy; sets PROXY=127.0.0.1:PORT
 # and PROXY_LOG.
 start_proxy() {

@@ -126,3 +126,13 @@ expect_fail 1 "cannot write the inventory to /dev/full" airlock inventory --stor
 test -c /dev/full || fail "inventory -o replaced /dev/full"
 expect_fail 2 "-o pipe is not a regular file" airlock pack "oci:$images/sample:1.0" -o pipe --sign-key k.key
 test -p pipe || fail "pack -o replaced the FIFO"
+
+step "store lifecycle: rm, prune, fsck, export"
+json export 0 export.json airlock export localhost/sample:1.0 -o sample.tar --store oci:site --json
+json export 1 export-missing.json airlock export localhost/sample:9 -o none.tar --store oci:site --json
+json fsck 0 fsck.json airlock fsck --store oci:site --json
+json fsck 1 fsck-missing.json airlock fsck --store oci:nowhere --json
+json prune 0 prune.json airlock prune --dry-run --keep 1 --store oci:site --json
+json prune 2 prune-usage.json airlock prune --older-than x --store oci:site --json
+json rm 1 rm-missing.json airlock rm localhost/sample:9 --store oci:site --json
+json rm 0 rm.json airlock rm localhost/sample:1.0 --store oci:site --json

@@ -7,22 +7,6 @@ airlock pack "oci:$images/sample:1.0" -o s.bundle --sign-key k.key --compression
 airlock pack "oci:$images/sample:2.0" -o v2.bundle --sign-key k.key --compression none -q > /dev/null
 size=$(stat -c %s s.bundle)
 
-# new_staging KNOWN...: waits until an import is mid-stream, with a staging directory in the
-# store whose name is none of KNOWN, and prints that name.
-new_staging() {
-    for _ in $(seq 1 100); do
-        for dir in store/.airlock/staging-*; do
-            name=${dir##*/}
-            if [ -d "$dir" ] && ! echo " $* " | grep -q " $name "; then
-                echo "$name"
-                return
-            fi
-        done
-        sleep 0.1
-    done
-    fail "no import started staging"
-}
-
 step "a killed import's staging goes with the next import; a live one's stays"
 mkfifo live.fifo dead.fifo
 "$AIRLOCK" import live.fifo --to oci:store --trusted-key k.pub > live.out 2> live.err &

@@ -43,6 +43,7 @@ class StagingSink final : public bundle::BlobSink
         m_blob = blob;
         if (m_store.has_blob(blob.digest, blob.size)) {
             ++m_counts.present;
+            hold(blob);
             return {};
         }
         AIRLOCK_TRY_ASSIGN(SequentialFileWriter file,
@@ -76,6 +77,25 @@ class StagingSink final : public bundle::BlobSink
         return {};
     }
 
+    // Links the store's copy of `blob` into staging, so that a prune before publish cannot
+    // take it: publish renames the link back if the store's name for it is gone. Where the
+    // file system has no hard links, publish's final check catches a blob that went.
+    void hold(const manifest::BundleBlob& blob)
+    {
+        const fs::path link = m_staging / blob.digest.hex();
+        std::error_code ec;
+        fs::create_hard_link(m_store.blob_path(blob.digest), link, ec);
+        if (ec) {
+            return;
+        }
+        if (regular_file_size(link) != blob.size) {
+            fs::remove(link, ec); // the store's name was swapped meanwhile: not the blob
+            return;
+        }
+        m_staged.push_back(blob);
+    }
+
+    // Blobs in staging, written or held, for publish.
     const std::vector<manifest::BundleBlob>& staged() const
     {
         return m_staged;
@@ -236,6 +256,9 @@ class OciLayoutStore final : public Store
                 return std::unexpected(missing_required_blob(
                     *m_bundle, image_using(*m_bundle, documents, blob.digest), blob, name()));
             }
+            if (m_sink) {
+                m_sink->hold(blob);
+            }
         }
         return {};
     }
@@ -266,8 +289,29 @@ class OciLayoutStore final : public Store
         if (!m_sink->staged().empty()) {
             AIRLOCK_TRY(fsync_directory(m_store.root() / "blobs" / "sha256"));
         }
+        AIRLOCK_TRY(check_complete());
         AIRLOCK_TRY_ASSIGN(m_entries, m_store.read_index());
         m_tags.emplace(m_entries, m_bundle->images);
+        return {};
+    }
+
+    // Every blob of the bundle and every one it requires is in the store now, under the lock:
+    // nothing (a prune, a hand) took one the import found there and could not hold.
+    Result<> check_complete() const
+    {
+        for (const auto* list : {&m_bundle->blobs, &m_bundle->required}) {
+            for (const auto& blob : *list) {
+                if (!m_store.has_blob(blob.digest, blob.size)) {
+                    return fail(Errc::not_found,
+                                str_cat("blob ",
+                                        blob.digest.str(),
+                                        " left ",
+                                        name(),
+                                        " while this import ran; nothing was tagged: run the "
+                                        "import again"));
+                }
+            }
+        }
         return {};
     }
 

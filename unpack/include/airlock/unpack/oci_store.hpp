@@ -8,6 +8,7 @@
 #include <airlock/manifest/image.hpp>
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,14 @@ Result<std::filesystem::path> parse_store_spec(std::string_view spec);
 // `org.opencontainers.image.ref.name` is the full reference "repository:tag". airlock's own
 // state lives in `.airlock/` (lock file, staging directories of running imports), which OCI
 // readers ignore.
+// What blobs/sha256/ holds: blobs by digest (regular files named by 64 hex digits) and the
+// names of everything else there (symlinks, directories, other names).
+struct BlobDirectory
+{
+    std::map<manifest::Digest, std::uint64_t> blobs; // digest -> size on disk
+    std::vector<std::string> strays;
+};
+
 class OciStore
 {
   public:
@@ -50,6 +59,9 @@ class OciStore
     // True when the store holds `digest` as a regular file of `size` bytes. Anything else under
     // its name (a symlink, a file of another size) counts as absent, so that import rewrites it.
     bool has_blob(const manifest::Digest& digest, std::uint64_t size) const;
+
+    // Lists blobs/sha256/ without following a symlink; empty when it does not exist. Errc::io.
+    Result<BlobDirectory> scan_blobs() const;
 
     // Succeeds when `.airlock/`, `blobs/` and `blobs/sha256/` are real directories or absent;
     // Errc::io naming the one that is a symbolic link (writes would land where it points).

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "commands.hpp"
+#include "value_names.hpp"
+
+#include <airlock/base/str_cat.hpp>
+#include <airlock/base/time.hpp>
+#include <airlock/unpack/store_prune.hpp>
+
+#include <iostream>
+
+namespace airlock::cli {
+
+namespace {
+
+struct PruneCommandOptions
+{
+    std::string store;
+    std::optional<std::size_t> keep;
+    std::string older_than;
+    unpack::PruneOptions prune;
+};
+
+struct PruneOutcome
+{
+    std::filesystem::path store;
+    bool dry_run = false;
+    unpack::PruneReport report;
+};
+
+Result<PruneOutcome>
+run_prune(PruneCommandOptions o, const Settings& settings, const GlobalOptions& global)
+{
+    PruneOutcome outcome;
+    AIRLOCK_TRY_ASSIGN(outcome.store, settings.oci_store(o.store));
+    if (!o.older_than.empty()) {
+        const auto seconds = parse_duration(o.older_than);
+        if (!seconds || *seconds <= 0) {
+            return fail(Errc::usage,
+                        str_cat("--older-than ",
+                                o.older_than,
+                                ": expected a duration such as 90d, 12h, 30m"));
+        }
+        o.prune.older_than = *seconds;
+    }
+    o.prune.keep = o.keep;
+    o.prune.now = now_seconds();
+    outcome.dry_run = o.prune.dry_run;
+    unpack::OciStore store(outcome.store);
+    ConsoleReporter reporter(global);
+    AIRLOCK_TRY_ASSIGN(outcome.report, unpack::prune_store(store, o.prune, reporter));
+    return outcome;
+}
+
+void print_text(const PruneOutcome& outcome)
+{
+    const char* verb = outcome.dry_run ? "would untag " : "untagged ";
+    for (const auto& r : outcome.report.untagged) {
+        std::cout << verb << printable(r.repository) << ':' << printable(r.tag) << " ("
+                  << short_digest(r.digest.str()) << ")\n";
+    }
+    std::cout << (outcome.dry_run ? "would remove " : "removed ") << outcome.report.blobs.size()
+              << " blob(s) no tag uses, " << human_size(outcome.report.bytes)
+              << (outcome.dry_run ? " to reclaim" : " reclaimed")
+              << " in oci:" << printable(outcome.store.string()) << '\n';
+}
+
+void print_json(const PruneOutcome& outcome)
+{
+    nlohmann::json untagged = nlohmann::json::array();
+    for (const auto& r : outcome.report.untagged) {
+        untagged.push_back({{"name", r.repository}, {"tag", r.tag}, {"digest", r.digest.str()}});
+    }
+    nlohmann::json blobs = nlohmann::json::array();
+    for (const auto& b : outcome.report.blobs) {
+        blobs.push_back({{"digest", b.digest.str()}, {"size", b.size}});
+    }
+    cli::print_json({{"ok", true},
+                     {"store", "oci:" + outcome.store.string()},
+                     {"dryRun", outcome.dry_run},
+                     {"untagged", untagged},
+                     {"blobs", blobs},
+                     {"bytesReclaimed", outcome.report.bytes},
+                     {"debrisReclaimed", outcome.report.debris.bytes}});
+}
+
+} // namespace
+
+void register_prune(CLI::App& app, Context& ctx)
+{
+    auto options = std::make_shared<PruneCommandOptions>();
+    auto* cmd = app.add_subcommand(
+        "prune", "Remove old versions of each repository and the blobs no tag uses");
+    cmd->add_option("--keep", options->keep, "Keep the N newest versions of each repository")
+        ->type_name("N")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--older-than",
+                    options->older_than,
+                    "Remove only versions created longer ago than this (90d, 12h)")
+        ->type_name("DURATION");
+    cmd->add_option("--protect",
+                    options->prune.protect,
+                    "Never remove this tag's version (REPOSITORY:TAG; repeatable)")
+        ->type_name("REF");
+    cmd->add_flag("--dry-run", options->prune.dry_run, "Say what would go; change nothing");
+    cmd->add_option("--store", options->store, "Store: oci:DIR (default: the embedded store)")
+        ->type_name(value_name::oci_store);
+    cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
+    cmd->callback([options, &ctx] {
+        const auto outcome = run_prune(*options, ctx.settings, ctx.global);
+        if (outcome && ctx.global.quiet && !ctx.global.json) {
+            return;
+        }
+        ctx.exit_code = finish(outcome, ctx.global);
+    });
+}
+
+} // namespace airlock::cli

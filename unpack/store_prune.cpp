@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// prune: retention first (index.json rewritten once, atomically), then the blobs nothing
+// reaches any more. In that order a crash between the two leaves only unreachable blobs, which
+// the next prune takes.
+
+#include <airlock/base/cancel.hpp>
+#include <airlock/base/file.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/base/time.hpp>
+#include <airlock/manifest/version.hpp>
+#include <airlock/unpack/store_graph.hpp>
+#include <airlock/unpack/store_images.hpp>
+#include <airlock/unpack/store_prune.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace airlock::unpack {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// One image of a repository with every tag it has there.
+struct Version
+{
+    manifest::Digest digest;
+    std::optional<std::int64_t> created; // newest config's, when known
+    std::string version;
+    std::vector<std::string> tags;
+    bool kept = false; // latest's or a protected tag's target
+};
+
+bool newer(const Version& a, const Version& b)
+{
+    if (a.created != b.created) {
+        return a.created.value_or(-1) > b.created.value_or(-1);
+    }
+    if (const int order = manifest::compare_versions(a.version, b.version); order != 0) {
+        return order > 0;
+    }
+    return a.digest < b.digest;
+}
+
+// The repository's versions that retention removes.
+std::vector<const Version*> retired(std::vector<Version>& versions, const PruneOptions& options)
+{
+    std::sort(versions.begin(), versions.end(), newer);
+    std::vector<const Version*> out;
+    for (std::size_t i = 0; i < versions.size(); ++i) {
+        const Version& v = versions[i];
+        if (v.kept || (options.keep && i < *options.keep)) {
+            continue;
+        }
+        // A version of unknown age is never "older than" anything.
+        if (options.older_than && (!v.created || *v.created > options.now - *options.older_than)) {
+            continue;
+        }
+        out.push_back(&v);
+    }
+    return out;
+}
+
+// The tags retention takes away, by the entries of index.json.
+Result<std::vector<RemovedTag>> apply_retention(const OciStore& store, const PruneOptions& options)
+{
+    AIRLOCK_TRY_ASSIGN(const std::vector<StoreImage> images, list_store_images(store));
+    std::set<std::pair<std::string, manifest::Digest>> protected_versions;
+    for (const auto& image : images) {
+        if (image.tag == "latest") {
+            protected_versions.emplace(image.repository, image.digest);
+        }
+    }
+    for (const auto& ref : options.protect) {
+        const auto split = split_ref_name(ref);
+        bool found = false;
+        for (const auto& image : images) {
+            if (split && image.tag == split->tag
+                && same_repository(image.repository, split->repository)) {
+                protected_versions.emplace(image.repository, image.digest);
+                found = true;
+            }
+        }
+        if (!found) {
+            return fail(Errc::not_found,
+                        str_cat("--protect ",
+                                ref,
+                                ": no such tag in oci:",
+                                store.root().string(),
+                                " (give REPOSITORY:TAG as airlock images lists it)"));
+        }
+    }
+    std::map<std::string, std::vector<Version>> repositories;
+    for (const auto& image : images) {
+        auto& versions = repositories[image.repository];
+        auto it = std::find_if(versions.begin(), versions.end(), [&](const Version& v) {
+            return v.digest == image.digest;
+        });
+        if (it == versions.end()) {
+            versions.push_back({image.digest,
+                                parse_rfc3339(image.created),
+                                image.version,
+                                {},
+                                protected_versions.contains({image.repository, image.digest})});
+            it = std::prev(versions.end());
+        }
+        it->tags.push_back(image.tag);
+    }
+    std::vector<RemovedTag> out;
+    for (auto& [repository, versions] : repositories) {
+        for (const Version* v : retired(versions, options)) {
+            for (const auto& tag : v->tags) {
+                out.push_back({repository, tag, v->digest});
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<manifest::Descriptor> without(const std::vector<manifest::Descriptor>& entries,
+                                          const std::vector<RemovedTag>& removed)
+{
+    std::set<std::string> names;
+    for (const auto& r : removed) {
+        names.insert(str_cat(r.repository, ":", r.tag));
+    }
+    std::vector<manifest::Descriptor> kept;
+    for (const auto& entry : entries) {
+        if (!names.contains(entry.annotation(manifest::k_annotation_ref_name))) {
+            kept.push_back(entry);
+        }
+    }
+    return kept;
+}
+
+} // namespace
+
+Result<PruneReport> prune_store(OciStore& store, const PruneOptions& options, Reporter& reporter)
+{
+    AIRLOCK_TRY(store.check_directories());
+    if (!store.exists()) {
+        return fail(Errc::not_found, str_cat("no store at oci:", store.root().string()));
+    }
+    AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock(reporter));
+    PruneReport report;
+    AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Descriptor> entries, store.read_index());
+    if (options.keep || options.older_than) {
+        AIRLOCK_TRY_ASSIGN(report.untagged, apply_retention(store, options));
+    }
+    const std::vector<manifest::Descriptor> kept = without(entries, report.untagged);
+    AIRLOCK_TRY_ASSIGN(const StoreGraph graph, walk_entries(store, kept));
+    if (!graph.unreadable.empty()) {
+        const auto& bad = graph.unreadable.front();
+        return fail(Errc::format,
+                    str_cat("oci:",
+                            store.root().string(),
+                            ": cannot read ",
+                            bad.digest.str(),
+                            " (",
+                            bad.problem,
+                            "), so what it uses is unknown; nothing was "
+                            "removed (airlock fsck tells which tags it breaks)"));
+    }
+    AIRLOCK_TRY_ASSIGN(const BlobDirectory stored, store.scan_blobs());
+    for (const auto& [digest, size] : stored.blobs) {
+        if (!graph.blobs.contains(digest)) {
+            report.blobs.push_back({digest, size});
+            report.bytes += size;
+        }
+    }
+    if (options.dry_run) {
+        return report;
+    }
+    if (!report.untagged.empty()) {
+        AIRLOCK_TRY(store.write_index(kept));
+    }
+    for (const auto& blob : report.blobs) {
+        AIRLOCK_TRY(check_cancel());
+        std::error_code ec;
+        if (!fs::remove(store.blob_path(blob.digest), ec) && ec) {
+            return fail(
+                Errc::io,
+                str_cat(
+                    "cannot remove ", store.blob_path(blob.digest).string(), ": ", ec.message()));
+        }
+    }
+    report.debris = store.reclaim_abandoned();
+    return report;
+}
+
+} // namespace airlock::unpack
