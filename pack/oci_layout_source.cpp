@@ -18,8 +18,9 @@ namespace {
 
 constexpr std::uint64_t k_max_document_size = 16ULL << 20U;
 
-// A repository name for images that carry no name of their own: "localhost/<dir name>".
-std::string repository_from_directory(const fs::path& dir)
+} // namespace
+
+std::string repository_from_path(const fs::path& dir)
 {
     std::string base = fs::absolute(dir).lexically_normal().filename().string();
     if (base.empty()) {
@@ -41,12 +42,14 @@ std::string repository_from_directory(const fs::path& dir)
     return "localhost/" + (out.empty() ? std::string("image") : out);
 }
 
-} // namespace
-
-OciLayoutSource::OciLayoutSource(std::string reference, fs::path dir, std::string ref)
+OciLayoutSource::OciLayoutSource(std::string reference,
+                                 fs::path dir,
+                                 std::string ref,
+                                 fs::path name_from)
     : m_reference(std::move(reference))
     , m_dir(std::move(dir))
     , m_ref(std::move(ref))
+    , m_name_from(name_from.empty() ? m_dir : std::move(name_from))
 {
 }
 
@@ -130,7 +133,7 @@ Result<ResolvedRoot> OciLayoutSource::resolve()
         out.repository = parsed->name();
         out.tag = parsed->tag();
     } else {
-        out.repository = repository_from_directory(m_dir);
+        out.repository = repository_from_path(m_name_from);
         out.tag = manifest::is_valid_tag(ref_name) ? ref_name : std::string("latest");
     }
     return out;

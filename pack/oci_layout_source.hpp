@@ -10,8 +10,12 @@ namespace airlock::pack {
 class OciLayoutSource final : public ImageSource
 {
   public:
-    // `reference` is the whole "oci:DIR[:REF]" text; `dir` and `ref` its parts.
-    OciLayoutSource(std::string reference, std::filesystem::path dir, std::string ref);
+    // `reference` is the whole "oci:DIR[:REF]" text; `dir` and `ref` its parts. An image that
+    // carries no name of its own is named after `name_from` (default: `dir`).
+    OciLayoutSource(std::string reference,
+                    std::filesystem::path dir,
+                    std::string ref,
+                    std::filesystem::path name_from = {});
 
     const std::string& reference() const override
     {
@@ -38,6 +42,11 @@ class OciLayoutSource final : public ImageSource
     std::string m_reference;
     std::filesystem::path m_dir;
     std::string m_ref;
+    std::filesystem::path m_name_from;
 };
+
+// A repository name for images that carry no name of their own: "localhost/<name of path>",
+// lower-cased, other characters made '-'.
+std::string repository_from_path(const std::filesystem::path& path);
 
 } // namespace airlock::pack

@@ -8,6 +8,9 @@
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/media_types.hpp>
 
+#include <algorithm>
+#include <array>
+
 namespace airlock::pack {
 
 namespace fs = std::filesystem;
@@ -186,6 +189,8 @@ SourceFactory::SourceFactory(const registry::RegistryOptions& options, Reporter&
     , m_reporter(reporter)
     , m_cache(std::make_shared<BlobCache>(options.cache_dir.empty() ? registry::default_cache_dir()
                                                                     : options.cache_dir))
+    , m_archives((options.cache_dir.empty() ? registry::default_cache_dir() : options.cache_dir)
+                 / "archives")
 {
 }
 
@@ -194,16 +199,26 @@ Result<std::unique_ptr<ImageSource>> SourceFactory::make(std::string_view refere
     if (reference.starts_with("oci:")) {
         return make_image_source(reference);
     }
+    if (ArchiveSources::handles(reference)) {
+        return m_archives.make(reference);
+    }
     std::string_view text = reference;
     if (text.starts_with("docker://")) {
         text.remove_prefix(9);
     }
-    if (text.find("://") != std::string_view::npos || text.starts_with("oci-archive:")
-        || text.starts_with("dir:")) {
-        return fail(Errc::usage,
-                    str_cat("unsupported image source '",
-                            reference,
-                            "': use a registry reference or oci:DIR[:REF]"));
+    // containers-image's other transports: named, so that the error can list the ones there are.
+    constexpr std::array k_other_transports = {
+        "dir:", "containers-storage:", "docker-daemon:", "podman:", "ostree:", "sif:", "tarball:"};
+    const bool other = std::any_of(k_other_transports.begin(),
+                                   k_other_transports.end(),
+                                   [&](std::string_view t) { return text.starts_with(t); });
+    if (text.find("://") != std::string_view::npos || other) {
+        return fail(
+            Errc::usage,
+            str_cat("unsupported image source '",
+                    reference,
+                    "': the sources are REGISTRY/REPOSITORY[:TAG|@DIGEST] (or docker://...), "
+                    "oci:DIR[:REF], oci-archive:FILE[:REF] and docker-archive:FILE[:REF]"));
     }
     AIRLOCK_TRY_ASSIGN(manifest::Reference parsed, manifest::Reference::parse(text));
     auto& client = m_clients[parsed.domain()];

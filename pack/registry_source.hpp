@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "archive_source.hpp"
 #include "blob_cache.hpp"
 
 #include <airlock/manifest/reference.hpp>
@@ -54,8 +55,9 @@ class SourceFactory
   public:
     SourceFactory(const registry::RegistryOptions& options, Reporter& reporter);
 
-    // "oci:DIR[:REF]" or a registry reference (optionally "docker://"). Errc::usage, Errc::format,
-    // Errc::network, Errc::auth.
+    // "oci:DIR[:REF]", "docker-archive:FILE[:REF]", "oci-archive:FILE[:REF]" or a registry
+    // reference (optionally "docker://"). Errc::usage (an unknown transport: the error lists
+    // those there are), Errc::format, Errc::network, Errc::auth.
     Result<std::unique_ptr<ImageSource>> make(std::string_view reference);
 
     // Downloads of every source made here count their bytes in `progress` from now on
@@ -70,6 +72,7 @@ class SourceFactory
     Reporter& m_reporter;
     std::shared_ptr<BlobCache> m_cache;
     std::map<std::string, std::shared_ptr<registry::RegistryClient>> m_clients;
+    ArchiveSources m_archives;
 };
 
 } // namespace airlock::pack

@@ -143,6 +143,15 @@ Result<FileLock> OciStore::lock(Reporter& reporter) const
                              str_cat("another import into oci:", m_root.string()));
 }
 
+Result<FileLock> OciStore::lock_existing(Reporter& reporter) const
+{
+    AIRLOCK_TRY(check_directories());
+    if (!exists()) {
+        return fail(Errc::not_found, str_cat("no store at oci:", m_root.string()));
+    }
+    return lock(reporter);
+}
+
 Result<ScopedDirectory> OciStore::make_staging() const
 {
     return ScopedDirectory::create_unique(m_root / k_state_dir, "staging-");

@@ -210,12 +210,8 @@ Result<Archive> oci_archive(const std::vector<manifest::Descriptor>& entries)
 Result<ExportReport>
 export_images(OciStore& store, const ExportRequest& request, Reporter& reporter)
 {
-    AIRLOCK_TRY(store.check_directories());
-    if (!store.exists()) {
-        return fail(Errc::not_found, str_cat("no store at oci:", store.root().string()));
-    }
     // Held while the blobs are copied: a prune must not take one midway.
-    AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock(reporter));
+    AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock_existing(reporter));
     AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Descriptor> entries,
                        select_entries(store, request.refs));
     Archive archive;

@@ -73,12 +73,8 @@ const char* broken_kind_name(BrokenBlob::Kind kind)
 
 Result<FsckReport> fsck_store(OciStore& store, bool repair, Reporter& reporter)
 {
-    AIRLOCK_TRY(store.check_directories());
-    if (!store.exists()) {
-        return fail(Errc::not_found, str_cat("no store at oci:", store.root().string()));
-    }
     // Under the lock: an import's blobs land before its tags, and would look orphaned.
-    AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock(reporter));
+    AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock_existing(reporter));
     AIRLOCK_TRY_ASSIGN(const StoreGraph graph, walk_store(store));
     FsckReport report;
     for (const auto& [digest, reached] : graph.blobs) {

@@ -139,11 +139,7 @@ std::vector<manifest::Descriptor> without(const std::vector<manifest::Descriptor
 
 Result<PruneReport> prune_store(OciStore& store, const PruneOptions& options, Reporter& reporter)
 {
-    AIRLOCK_TRY(store.check_directories());
-    if (!store.exists()) {
-        return fail(Errc::not_found, str_cat("no store at oci:", store.root().string()));
-    }
-    AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock(reporter));
+    AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock_existing(reporter));
     PruneReport report;
     AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Descriptor> entries, store.read_index());
     if (options.keep || options.older_than) {

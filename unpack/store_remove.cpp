@@ -84,11 +84,7 @@ remove_tags(OciStore& store, const RemoveRequest& request, Reporter& reporter)
         }
         wanted.push_back(std::move(*parsed));
     }
-    AIRLOCK_TRY(store.check_directories());
-    if (!store.exists()) {
-        return fail(Errc::not_found, str_cat("no store at oci:", store.root().string()));
-    }
-    AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock(reporter));
+    AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock_existing(reporter));
     AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Descriptor> entries, store.read_index());
     std::vector<bool> used(wanted.size(), false);
     std::vector<manifest::Descriptor> kept;

@@ -145,8 +145,9 @@ Result<std::optional<TarEntry>> TarReader::next()
     out.path = name != nullptr ? name : "";
     const la_int64_t size = archive_entry_size(entry);
     out.size = size > 0 ? static_cast<std::uint64_t>(size) : 0;
-    if (archive_entry_hardlink(entry) != nullptr) {
+    if (const char* target = archive_entry_hardlink(entry); target != nullptr) {
         out.type = EntryType::hardlink;
+        out.link_target = target;
     } else {
         switch (archive_entry_filetype(entry)) {
         case AE_IFREG:
@@ -155,9 +156,12 @@ Result<std::optional<TarEntry>> TarReader::next()
         case AE_IFDIR:
             out.type = EntryType::directory;
             break;
-        case AE_IFLNK:
+        case AE_IFLNK: {
             out.type = EntryType::symlink;
+            const char* points_to = archive_entry_symlink(entry);
+            out.link_target = points_to != nullptr ? points_to : "";
             break;
+        }
         default:
             out.type = EntryType::other;
             break;

@@ -86,8 +86,7 @@ void register_export(CLI::App& app, Context& ctx)
            options->platform,
            "docker-archive: the platform of multi-platform images (default: this machine's)")
         ->type_name("OS/ARCH");
-    cmd->add_option("--store", options->store, "Store: oci:DIR (default: the embedded store)")
-        ->type_name(value_name::oci_store);
+    add_oci_store_option(*cmd, options->store);
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback([options, &ctx] {
         const auto outcome = run_export(*options, ctx.settings, ctx.global);

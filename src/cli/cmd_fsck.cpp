@@ -118,8 +118,7 @@ void register_fsck(CLI::App& app, Context& ctx)
     cmd->add_flag("--repair",
                   options->repair,
                   "Remove corrupt blobs (a re-import restores them) and orphaned ones");
-    cmd->add_option("--store", options->store, "Store: oci:DIR (default: the embedded store)")
-        ->type_name(value_name::oci_store);
+    add_oci_store_option(*cmd, options->store);
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback([options, &ctx] {
         ctx.exit_code = finish(run_fsck(*options, ctx.settings, ctx.global), ctx.global);

@@ -84,8 +84,7 @@ void register_images(CLI::App& app, Context& ctx)
 {
     auto store = std::make_shared<std::string>();
     auto* cmd = app.add_subcommand("images", "List the images of a store");
-    cmd->add_option("--store", *store, "Store: oci:DIR (default: the embedded store)")
-        ->type_name(value_name::oci_store);
+    add_oci_store_option(*cmd, *store);
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback(
         [store, &ctx] { ctx.exit_code = finish(run_images(*store, ctx.settings), ctx.global); });

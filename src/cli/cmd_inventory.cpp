@@ -80,8 +80,7 @@ void register_inventory(CLI::App& app, Context& ctx)
     auto options = std::make_shared<InventoryOptions>();
     auto* cmd = app.add_subcommand(
         "inventory", "Write what a store holds, for differential bundles (pack --since)");
-    cmd->add_option("--store", options->store, "Store: oci:DIR (default: the embedded store)")
-        ->type_name(value_name::oci_store);
+    add_oci_store_option(*cmd, options->store);
     cmd->add_option("-o,--output", options->output, "Inventory file to write ('-': stdout)")
         ->required()
         ->type_name(value_name::file);

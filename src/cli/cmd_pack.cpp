@@ -297,7 +297,8 @@ void register_pack(CLI::App& app, Context& ctx)
     cmd->add_option(
         "images",
         options->sources,
-        "Images: registry references (alpine:3.19, mcr.microsoft.com/...) or oci:DIR[:REF]");
+        "Images: registry references (alpine:3.19, mcr.microsoft.com/...), oci:DIR[:REF], "
+        "docker-archive:FILE[:REF] or oci-archive:FILE[:REF]");
     cmd->add_option(
            "-f,--file",
            options->lists,

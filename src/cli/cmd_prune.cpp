@@ -102,8 +102,7 @@ void register_prune(CLI::App& app, Context& ctx)
                     "Never remove this tag's version (REPOSITORY:TAG; repeatable)")
         ->type_name("REF");
     cmd->add_flag("--dry-run", options->prune.dry_run, "Say what would go; change nothing");
-    cmd->add_option("--store", options->store, "Store: oci:DIR (default: the embedded store)")
-        ->type_name(value_name::oci_store);
+    add_oci_store_option(*cmd, options->store);
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback([options, &ctx] {
         const auto outcome = run_prune(*options, ctx.settings, ctx.global);

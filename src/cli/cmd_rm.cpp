@@ -64,8 +64,7 @@ void register_rm(CLI::App& app, Context& ctx)
                     "REPOSITORY:TAG, REPOSITORY@DIGEST, or with --all-tags REPOSITORY")
         ->required();
     cmd->add_flag("--all-tags", options->request.all_tags, "Remove every tag of each repository");
-    cmd->add_option("--store", options->store, "Store: oci:DIR (default: the embedded store)")
-        ->type_name(value_name::oci_store);
+    add_oci_store_option(*cmd, options->store);
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback([options, &ctx] {
         const auto outcome = run_rm(*options, ctx.settings, ctx.global);

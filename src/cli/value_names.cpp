@@ -28,4 +28,10 @@ CLI::Validator one_of(std::vector<std::string> values,
         set);
 }
 
+CLI::Option* add_oci_store_option(CLI::App& cmd, std::string& store)
+{
+    return cmd.add_option("--store", store, "Store: oci:DIR (default: the embedded store)")
+        ->type_name(value_name::oci_store);
+}
+
 } // namespace airlock::cli

@@ -31,4 +31,7 @@ namespace airlock::cli {
 CLI::Validator one_of(std::vector<std::string> values,
                       std::function<std::string(const std::string&)> refusal = {});
 
+// `--store oci:DIR`, the option of every command that works on an OCI store.
+CLI::Option* add_oci_store_option(CLI::App& cmd, std::string& store);
+
 } // namespace airlock::cli

@@ -82,6 +82,10 @@ class OciStore
     // `reporter` when it has to wait. Errc::io, Errc::cancelled.
     Result<FileLock> lock(Reporter& reporter) const;
 
+    // lock() of a store that must exist already (rm, prune, fsck, export): Errc::not_found
+    // when it does not, Errc::io for a symlinked directory (check_directories).
+    Result<FileLock> lock_existing(Reporter& reporter) const;
+
     // A private staging directory inside the store (same file system, so blobs rename in),
     // locked by this run until it is removed.
     Result<ScopedDirectory> make_staging() const;

@@ -26,6 +26,7 @@ struct TarEntry
     std::string path;
     EntryType type = EntryType::regular;
     std::uint64_t size = 0;
+    std::string link_target; // symlink: as written; hardlink: the archive path it names
 };
 
 // Streams a tar file, plain or zstd-compressed (detected from its first bytes), one entry at a

@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// docker-archive: and oci-archive: sources. The tar is unpacked into a private directory rather
+// than read in place: layers are many GiB, an image's blobs are read in the order the bundle
+// needs them (not the archive's), and the bundle writer streams from files. Both kinds end up
+// as an OCI layout there, so OciLayoutSource reads the documents and blobs, verifying each.
+
+#include "archive_source.hpp"
+
+#include "oci_layout_source.hpp"
+
+#include <airlock/archive/tar_reader.hpp>
+#include <airlock/base/cancel.hpp>
+#include <airlock/base/file.hpp>
+#include <airlock/base/ownership.hpp>
+#include <airlock/base/sequential_file.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/crypto/sha256.hpp>
+#include <airlock/manifest/canonical_json.hpp>
+#include <airlock/manifest/json.hpp>
+#include <airlock/manifest/media_types.hpp>
+#include <airlock/manifest/reference.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <vector>
+
+namespace airlock::pack {
+
+namespace fs = std::filesystem;
+using manifest::Descriptor;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view k_docker_archive = "docker-archive:";
+constexpr std::string_view k_oci_archive = "oci-archive:";
+constexpr std::size_t k_max_entries = 100'000;
+constexpr int k_max_link_hops = 8;
+constexpr std::uint64_t k_max_manifest_json = 16ULL << 20U;
+constexpr std::size_t k_copy_buffer = 1U << 20U;
+
+struct ArchiveReference
+{
+    bool docker = false;
+    fs::path file;
+    std::string ref;
+};
+
+Result<ArchiveReference> parse_reference(std::string_view reference)
+{
+    ArchiveReference out;
+    out.docker = reference.starts_with(k_docker_archive);
+    std::string_view rest =
+        reference.substr(out.docker ? k_docker_archive.size() : k_oci_archive.size());
+    // A Windows drive (docker-archive:C:\images\a.tar:alpine:3.19) is part of FILE.
+    const bool drive = rest.size() >= 3 && std::isalpha(static_cast<unsigned char>(rest[0])) != 0
+                       && rest[1] == ':' && (rest[2] == '\\' || rest[2] == '/');
+    const auto colon = rest.find(':', drive ? 2 : 0);
+    out.file = fs::path(std::string(rest.substr(0, colon)));
+    if (colon != std::string_view::npos) {
+        out.ref = std::string(rest.substr(colon + 1));
+    }
+    if (out.file.empty()) {
+        return fail(Errc::usage,
+                    str_cat("'",
+                            reference,
+                            "': expected ",
+                            out.docker ? "docker" : "oci",
+                            "-archive:FILE[:REF]"));
+    }
+    return out;
+}
+
+// An archive member's name as a path inside the archive ("./a//b/" is "a/b"); nothing for one
+// that would leave it (absolute, "..", a drive, a backslash that Windows reads as a separator).
+std::optional<std::string> member_path(std::string_view name)
+{
+    if (name.empty() || name.find('\\') != std::string_view::npos
+        || name.find(':') != std::string_view::npos) {
+        return std::nullopt;
+    }
+    const fs::path path = fs::path(std::string(name)).lexically_normal();
+    if (path.has_root_name() || path.has_root_directory()) {
+        return std::nullopt;
+    }
+    for (const auto& part : path) {
+        if (part == "..") {
+            return std::nullopt;
+        }
+    }
+    std::string out = path.generic_string();
+    while (!out.empty() && out.back() == '/') {
+        out.pop_back();
+    }
+    if (out == ".") {
+        out.clear();
+    }
+    return out;
+}
+
+Error unsafe(const fs::path& file, std::string_view name, std::string_view why)
+{
+    return Error{Errc::unsafe_entry, str_cat(file.string(), ": entry '", name, "' ", why), {}};
+}
+
+// A link of the archive, made once every regular file is out.
+struct Link
+{
+    std::string member;
+    std::string target; // a member path
+};
+
+Result<> write_entry(archive::TarReader& reader, const fs::path& target)
+{
+    AIRLOCK_TRY(make_directories(target.parent_path()));
+    AIRLOCK_TRY_ASSIGN(SequentialFileWriter out, SequentialFileWriter::create(target));
+    std::vector<char> buffer(k_copy_buffer);
+    for (;;) {
+        AIRLOCK_TRY(check_cancel());
+        AIRLOCK_TRY_ASSIGN(const std::size_t got, reader.read(buffer));
+        if (got == 0) {
+            break;
+        }
+        AIRLOCK_TRY(out.write(std::span<const char>(buffer.data(), got)));
+    }
+    return out.sync_and_close();
+}
+
+// Makes each link a hard link to (or, where there are none, a copy of) the regular file it
+// ends at, through at most k_max_link_hops links.
+Result<> make_links(const fs::path& file, const fs::path& root, const std::vector<Link>& links)
+{
+    std::map<std::string, std::string> target_of;
+    for (const auto& link : links) {
+        target_of[link.member] = link.target;
+    }
+    for (const auto& link : links) {
+        std::string at = link.target;
+        for (int hop = 0; hop < k_max_link_hops && target_of.contains(at); ++hop) {
+            at = target_of.at(at);
+        }
+        if (!regular_file_size(root / at)) {
+            return fail(Errc::format,
+                        str_cat(file.string(),
+                                ": link '",
+                                link.member,
+                                "' leads to '",
+                                at,
+                                "', which is not a file of the archive"));
+        }
+        std::error_code ec;
+        fs::create_hard_link(root / at, root / link.member, ec);
+        if (ec) {
+            fs::copy_file(root / at, root / link.member, ec);
+        }
+        if (ec) {
+            return fail(Errc::io,
+                        str_cat("cannot make ", (root / link.member).string(), ": ", ec.message()));
+        }
+    }
+    return {};
+}
+
+// Unpacks every regular file, directory and link of `file` below `root`, refusing members that
+// would leave it, appear twice, or are devices.
+Result<> unpack_tar(const fs::path& file, const fs::path& root)
+{
+    AIRLOCK_TRY_ASSIGN(archive::TarReader reader, archive::TarReader::open(file));
+    std::set<std::string> seen;
+    std::vector<Link> links;
+    for (std::size_t count = 0;; ++count) {
+        AIRLOCK_TRY_ASSIGN(const std::optional<archive::TarEntry> entry, reader.next());
+        if (!entry) {
+            break;
+        }
+        if (count >= k_max_entries) {
+            return fail(Errc::format,
+                        str_cat(file.string(), " has more than ", k_max_entries, " entries"));
+        }
+        const auto member = member_path(entry->path);
+        if (!member) {
+            return std::unexpected(unsafe(file, entry->path, "leaves the archive"));
+        }
+        if (member->empty() || entry->type == archive::EntryType::directory) {
+            continue;
+        }
+        if (!seen.insert(*member).second) {
+            return std::unexpected(unsafe(file, entry->path, "appears twice"));
+        }
+        switch (entry->type) {
+        case archive::EntryType::regular:
+            AIRLOCK_TRY(write_entry(reader, root / *member));
+            break;
+        case archive::EntryType::symlink:
+        case archive::EntryType::hardlink: {
+            // A symlink's target is relative to its directory, a hard link's to the archive.
+            const std::string base = entry->type == archive::EntryType::symlink
+                                         ? fs::path(*member).parent_path().generic_string()
+                                         : std::string();
+            const auto target = member_path(base.empty() ? entry->link_target
+                                                         : str_cat(base, "/", entry->link_target));
+            if (!target || target->empty()) {
+                return std::unexpected(unsafe(file, entry->path, "links out of the archive"));
+            }
+            links.push_back({*member, *target});
+            break;
+        }
+        case archive::EntryType::directory:
+            break;
+        case archive::EntryType::other:
+            return std::unexpected(unsafe(file, entry->path, "is a device, FIFO or socket"));
+        }
+    }
+    for (const auto& link : links) {
+        AIRLOCK_TRY(make_directories((root / link.member).parent_path()));
+    }
+    return make_links(file, root, links);
+}
+
+// The media type of a layer as stored, by its first bytes.
+Result<std::string> layer_media_type(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::array<unsigned char, 4> magic{};
+    in.read(reinterpret_cast<char*>(magic.data()), magic.size());
+    if (in.gcount() >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+        return std::string("application/vnd.oci.image.layer.v1.tar+gzip");
+    }
+    if (in.gcount() == 4 && magic == std::array<unsigned char, 4>{0x28, 0xb5, 0x2f, 0xfd}) {
+        return std::string("application/vnd.oci.image.layer.v1.tar+zstd");
+    }
+    return std::string("application/vnd.oci.image.layer.v1.tar");
+}
+
+// One image of a docker-archive, as an OCI manifest written into the unpacked layout.
+struct DockerImage
+{
+    Descriptor manifest;
+    std::vector<std::string> tags; // fully qualified "docker.io/library/alpine:3.19"
+};
+
+} // namespace
+
+// A tar unpacked below a private directory, as an OCI layout.
+class UnpackedArchive
+{
+  public:
+    static Result<std::shared_ptr<UnpackedArchive>> unpack(const ArchiveReference& reference,
+                                                           const fs::path& work_dir)
+    {
+        if (!regular_file_size(reference.file)) {
+            return fail(Errc::not_found,
+                        str_cat("no archive ", reference.file.string(), " (a regular file)"));
+        }
+        AIRLOCK_TRY(make_directories(work_dir));
+        airlock::reclaim_abandoned(work_dir, Debris::directories, [](std::string_view name) {
+            return has_unique_suffix(name, "archive-");
+        });
+        AIRLOCK_TRY_ASSIGN(ScopedDirectory dir,
+                           ScopedDirectory::create_unique(work_dir, "archive-"));
+        auto out = std::shared_ptr<UnpackedArchive>(new UnpackedArchive(std::move(dir)));
+        AIRLOCK_TRY(unpack_tar(reference.file, out->root()));
+        if (reference.docker) {
+            AIRLOCK_TRY(out->convert_docker_archive(reference.file));
+        }
+        return out;
+    }
+
+    const fs::path& root() const
+    {
+        return m_dir.path();
+    }
+
+    const std::vector<DockerImage>& images() const
+    {
+        return m_images;
+    }
+
+  private:
+    explicit UnpackedArchive(ScopedDirectory dir)
+        : m_dir(std::move(dir))
+    {
+    }
+
+    // The blob that member `value` of manifest.json names, moved to its layout path.
+    Result<Descriptor> blob_of(const fs::path& file, const json& value, bool layer)
+    {
+        const auto member =
+            value.is_string() ? member_path(value.get<std::string>()) : std::nullopt;
+        if (!member || member->empty()) {
+            return fail(Errc::format,
+                        str_cat(file.string(),
+                                ": manifest.json names a ",
+                                layer ? "layer" : "config",
+                                " by something that is not a path in the archive"));
+        }
+        if (const auto it = m_blobs.find(*member); it != m_blobs.end()) {
+            return it->second;
+        }
+        const fs::path path = root() / *member;
+        const auto size = regular_file_size(path);
+        if (!size) {
+            return fail(Errc::format,
+                        str_cat(file.string(),
+                                ": manifest.json names '",
+                                *member,
+                                "', which is not in the archive"));
+        }
+        AIRLOCK_TRY_ASSIGN(const std::string hex, crypto::sha256_file(path));
+        std::string media_type(manifest::media_type::oci_config);
+        if (layer) {
+            AIRLOCK_TRY_ASSIGN(media_type, layer_media_type(path));
+        }
+        const Descriptor d{media_type, manifest::Digest::sha256(hex), *size, {}, {}, {}};
+        const fs::path blob = root() / d.digest.layout_path();
+        if (!regular_file_size(blob)) {
+            AIRLOCK_TRY(make_directories(blob.parent_path()));
+            std::error_code ec;
+            fs::create_hard_link(path, blob, ec);
+            if (ec) {
+                fs::copy_file(path, blob, ec);
+            }
+            if (ec) {
+                return fail(Errc::io, str_cat("cannot make ", blob.string(), ": ", ec.message()));
+            }
+        }
+        return m_blobs.emplace(*member, d).first->second;
+    }
+
+    Result<> convert_docker_archive(const fs::path& file)
+    {
+        auto text = read_file(root() / "manifest.json", k_max_manifest_json, FollowSymlinks::no);
+        if (!text) {
+            return fail(Errc::format,
+                        str_cat(file.string(),
+                                " is not a docker-archive (no manifest.json: ",
+                                text.error().message,
+                                ")"));
+        }
+        AIRLOCK_TRY_ASSIGN(const json doc,
+                           manifest::parse_bounded_json(*text, file.string() + " manifest.json"));
+        if (!doc.is_array() || doc.empty()) {
+            return fail(Errc::format, str_cat(file.string(), ": manifest.json lists no image"));
+        }
+        for (const auto& entry : doc) {
+            if (!entry.is_object() || !entry.contains("Config") || !entry.contains("Layers")
+                || !entry["Layers"].is_array()) {
+                return fail(
+                    Errc::format,
+                    str_cat(file.string(), ": a manifest.json entry lacks Config or Layers"));
+            }
+            AIRLOCK_TRY_ASSIGN(const Descriptor config, blob_of(file, entry["Config"], false));
+            json layers = json::array();
+            for (const auto& layer : entry["Layers"]) {
+                AIRLOCK_TRY_ASSIGN(const Descriptor d, blob_of(file, layer, true));
+                layers.push_back(manifest::descriptor_to_json(d));
+            }
+            AIRLOCK_TRY_ASSIGN(
+                const std::string bytes,
+                manifest::canonical_dump({{"schemaVersion", 2},
+                                          {"mediaType", manifest::media_type::oci_manifest},
+                                          {"config", manifest::descriptor_to_json(config)},
+                                          {"layers", std::move(layers)}}));
+            DockerImage image{Descriptor{std::string(manifest::media_type::oci_manifest),
+                                         manifest::Digest::sha256(crypto::sha256_hex(bytes)),
+                                         bytes.size(),
+                                         {},
+                                         {},
+                                         {}},
+                              {}};
+            const fs::path path = root() / image.manifest.digest.layout_path();
+            AIRLOCK_TRY(make_directories(path.parent_path()));
+            AIRLOCK_TRY(write_file_atomic(path, bytes));
+            if (const auto it = entry.find("RepoTags"); it != entry.end() && it->is_array()) {
+                for (const auto& tag : *it) {
+                    auto parsed = tag.is_string()
+                                      ? manifest::Reference::parse(tag.get<std::string>())
+                                      : fail(Errc::format, "not a string");
+                    if (!parsed) {
+                        return fail(Errc::format,
+                                    str_cat(file.string(),
+                                            ": RepoTags holds ",
+                                            tag.dump(),
+                                            ", which is not an image reference"));
+                    }
+                    image.tags.push_back(parsed->str());
+                }
+            }
+            m_images.push_back(std::move(image));
+        }
+        return {};
+    }
+
+    ScopedDirectory m_dir;
+    std::map<std::string, Descriptor> m_blobs; // by member path
+    std::vector<DockerImage> m_images;
+};
+
+namespace {
+
+// An image of an unpacked archive. The layout source reads and verifies its documents and blobs;
+// a docker-archive's image is resolved here, from manifest.json's order and RepoTags.
+class ArchiveImageSource final : public ImageSource
+{
+  public:
+    ArchiveImageSource(std::string reference,
+                       ArchiveReference parsed,
+                       std::shared_ptr<UnpackedArchive> archive)
+        : m_reference(reference)
+        , m_parsed(std::move(parsed))
+        , m_archive(std::move(archive))
+        , m_layout(std::move(reference),
+                   m_archive->root(),
+                   m_parsed.docker ? std::string() : m_parsed.ref,
+                   m_parsed.file.parent_path() / m_parsed.file.stem())
+    {
+    }
+
+    const std::string& reference() const override
+    {
+        return m_reference;
+    }
+
+    Result<ResolvedRoot> resolve() override
+    {
+        if (!m_parsed.docker) {
+            return m_layout.resolve();
+        }
+        const auto& images = m_archive->images();
+        std::string available;
+        for (std::size_t i = 0; i < images.size(); ++i) {
+            available += str_cat(available.empty() ? "" : ", ", "@", i);
+            for (const auto& tag : images[i].tags) {
+                available += " " + tag;
+            }
+        }
+        std::optional<std::size_t> chosen;
+        std::string tag;
+        if (m_parsed.ref.empty()) {
+            if (images.size() > 1) {
+                return fail(Errc::usage,
+                            str_cat(m_parsed.file.string(),
+                                    " holds ",
+                                    images.size(),
+                                    " images; name one as docker-archive:FILE:REF (available: ",
+                                    available,
+                                    ")"));
+            }
+            chosen = 0;
+            tag = images[0].tags.empty() ? std::string() : images[0].tags[0];
+        } else if (m_parsed.ref.starts_with('@')) {
+            const std::string digits = m_parsed.ref.substr(1);
+            if (!digits.empty() && digits.size() < 6
+                && digits.find_first_not_of("0123456789") == std::string::npos
+                && std::stoul(digits) < images.size()) {
+                chosen = std::stoul(digits);
+                tag = images[*chosen].tags.empty() ? std::string() : images[*chosen].tags[0];
+            }
+        } else if (const auto wanted = manifest::Reference::parse(m_parsed.ref)) {
+            for (std::size_t i = 0; i < images.size() && !chosen; ++i) {
+                for (const auto& t : images[i].tags) {
+                    if (t == wanted->str()) {
+                        chosen = i;
+                        tag = t;
+                    }
+                }
+            }
+        }
+        if (!chosen) {
+            return fail(Errc::not_found,
+                        str_cat("image '",
+                                m_parsed.ref,
+                                "' not found in ",
+                                m_parsed.file.string(),
+                                " (available: ",
+                                available,
+                                ")"));
+        }
+        ResolvedRoot out{images[*chosen].manifest, {}, {}};
+        if (tag.empty()) {
+            out.repository =
+                repository_from_path(m_parsed.file.parent_path() / m_parsed.file.stem());
+            out.tag = "latest";
+        } else {
+            AIRLOCK_TRY_ASSIGN(const manifest::Reference parsed, manifest::Reference::parse(tag));
+            out.repository = parsed.name();
+            out.tag = parsed.tag();
+        }
+        return out;
+    }
+
+    Result<std::string> fetch_document(const Descriptor& descriptor) override
+    {
+        return m_layout.fetch_document(descriptor);
+    }
+
+    Result<fs::path> blob_file(const Descriptor& descriptor) override
+    {
+        return m_layout.blob_file(descriptor);
+    }
+
+    BlobAvailability availability(const Descriptor& /*descriptor*/) const override
+    {
+        return {};
+    }
+
+  private:
+    std::string m_reference;
+    ArchiveReference m_parsed;
+    std::shared_ptr<UnpackedArchive> m_archive;
+    OciLayoutSource m_layout;
+};
+
+} // namespace
+
+ArchiveSources::ArchiveSources(fs::path work_dir)
+    : m_work_dir(std::move(work_dir))
+{
+}
+
+ArchiveSources::~ArchiveSources() = default;
+
+bool ArchiveSources::handles(std::string_view reference)
+{
+    return reference.starts_with(k_docker_archive) || reference.starts_with(k_oci_archive);
+}
+
+Result<std::unique_ptr<ImageSource>> ArchiveSources::make(std::string_view reference)
+{
+    AIRLOCK_TRY_ASSIGN(ArchiveReference parsed, parse_reference(reference));
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(fs::absolute(parsed.file, ec), ec);
+    const std::string key = str_cat(parsed.docker ? "docker:" : "oci:", canonical.string());
+    auto& archive = m_unpacked[key];
+    if (!archive) {
+        auto unpacked = UnpackedArchive::unpack(parsed, m_work_dir);
+        if (!unpacked) {
+            m_unpacked.erase(key);
+            return std::unexpected(
+                std::move(unpacked.error()).with_context(str_cat("while reading ", reference)));
+        }
+        archive = std::move(*unpacked);
+    }
+    return std::make_unique<ArchiveImageSource>(std::string(reference), std::move(parsed), archive);
+}
+
+} // namespace airlock::pack

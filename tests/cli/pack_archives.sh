@@ -1,0 +1,74 @@
+# pack from archives: docker-archive (skopeo's and a real `docker save` of several images, with
+# its tags), oci-archive (skopeo's); each image lands in the bundle as from any source, its
+# config (Docker's image ID) and layers unchanged; packs are reproducible; hostile archives write
+# nothing outside the work directory; unknown transports list the known ones.
+. "$(dirname "$0")/common.sh"
+
+make_key k
+skopeo copy -q "oci:$images/sample:1.0" oci-archive:one.tar:localhost/sample:1.0
+skopeo copy -q "oci:$images/sample:2.0" docker-archive:two.tar:localhost/sample:2.0
+config_of() { skopeo inspect --raw "$1" | jq -r .config.digest; }
+
+step "oci-archive and docker-archive from skopeo"
+airlock pack oci-archive:one.tar docker-archive:two.tar -o a.bundle --sign-key k.key --json > a.json
+check_json pack a.json
+airlock import a.bundle --to oci:site --trusted-key k.pub -q > /dev/null
+assert_eq "$(config_of oci:site:localhost/sample:1.0)" "$(config_of "oci:$images/sample:1.0")" "config of 1.0"
+assert_eq "$(config_of oci:site:localhost/sample:2.0)" "$(config_of "oci:$images/sample:2.0")" "config of 2.0"
+skopeo copy -q oci:site:localhost/sample:2.0 oci:copy:x
+airlock pack oci-archive:one.tar docker-archive:two.tar -o again.bundle --sign-key k.key -q > /dev/null
+cmp a.bundle again.bundle || fail "two packs of the same archives differ"
+test -z "$(ls "$XDG_CACHE_HOME/airlock/archives" 2> /dev/null)" || fail "unpacked archives stayed: $(ls "$XDG_CACHE_HOME/airlock/archives")"
+
+step "a multi-image docker save: each image by its tag or @N; without one, the error lists them"
+if command -v dockerd > /dev/null; then
+    start_service docker docker
+    docker() { /usr/bin/docker --host "unix://$DOCKER_SOCK" "$@"; }
+    docker load -i two.tar > /dev/null
+    skopeo copy -q "oci:$images/sample:1.0" docker-archive:one-d.tar:localhost/sample:1.0
+    docker load -i one-d.tar > /dev/null
+    docker save localhost/sample:1.0 localhost/sample:2.0 -o saved.tar
+    expect_fail 2 "saved.tar holds 2 images; name one as docker-archive:FILE:REF \(available: @0 .*localhost/sample" \
+        airlock pack docker-archive:saved.tar -o m.bundle --sign-key k.key
+    airlock pack docker-archive:saved.tar:localhost/sample:1.0 docker-archive:saved.tar:@1 -o m.bundle --sign-key k.key -q > /dev/null
+    airlock import m.bundle --to oci:saved --trusted-key k.pub -q > /dev/null
+    for tag in 1.0 2.0; do
+        assert_eq "$(config_of oci:saved:localhost/sample:$tag)" "$(docker image inspect localhost/sample:$tag | jq -r '.[0].Id')" "image ID of $tag"
+    done
+    expect_fail 1 "image 'localhost/sample:3.0' not found in saved.tar" \
+        airlock pack docker-archive:saved.tar:localhost/sample:3.0 -o n.bundle --sign-key k.key
+else
+    echo "dockerd is not installed: docker save not tried"
+fi
+
+step "hostile archives: nothing written outside, one clear error"
+python3 - << 'PY'
+import io, tarfile
+def add(t, name, data=b"x", kind=tarfile.REGTYPE, link=""):
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname, info.size = kind, link, len(data) if kind == tarfile.REGTYPE else 0
+    t.addfile(info, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
+with tarfile.open("escape.tar", "w") as t:
+    add(t, "../../escaped", b"evil")
+with tarfile.open("link.tar", "w") as t:
+    add(t, "manifest.json", b'[{"Config":"c.json","Layers":["l.tar"]}]')
+    add(t, "c.json", b"{}")
+    add(t, "l.tar", kind=tarfile.SYMTYPE, link="../../../../etc/passwd")
+with tarfile.open("twice.tar", "w") as t:
+    add(t, "manifest.json", b"[]")
+    add(t, "manifest.json", b"[]")
+with tarfile.open("missing.tar", "w") as t:
+    add(t, "manifest.json", b'[{"Config":"c.json","Layers":["nowhere.tar"]}]')
+    add(t, "c.json", b"{}")
+PY
+expect_fail 4 "escape.tar: entry '../../escaped' leaves the archive" airlock pack docker-archive:escape.tar -o e.bundle --sign-key k.key
+test ! -e "$XDG_CACHE_HOME/escaped" && test ! -e "$XDG_CACHE_HOME/airlock/escaped" || fail "an entry escaped"
+expect_fail 4 "link.tar: entry 'l.tar' links out of the archive" airlock pack docker-archive:link.tar -o e.bundle --sign-key k.key
+expect_fail 4 "entry 'manifest.json' appears twice" airlock pack docker-archive:twice.tar -o e.bundle --sign-key k.key
+expect_fail 4 "manifest.json names 'nowhere.tar', which is not in the archive" airlock pack docker-archive:missing.tar -o e.bundle --sign-key k.key
+expect_fail 1 "no archive nothing.tar" airlock pack oci-archive:nothing.tar -o e.bundle --sign-key k.key
+test ! -e e.bundle || fail "a failed pack left a bundle"
+
+step "an unknown transport: the error lists the sources there are"
+expect_fail 2 "unsupported image source 'dir:/tmp/x': the sources are .*oci:DIR\[:REF\], oci-archive:FILE\[:REF\] and docker-archive:FILE\[:REF\]" \
+    airlock pack dir:/tmp/x -o e.bundle --sign-key k.key
