@@ -16,6 +16,8 @@
 #include <airlock/base/sequential_file.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
+#include <airlock/http/client.hpp>
+#include <airlock/http/local_transport.hpp>
 #include <airlock/manifest/canonical_json.hpp>
 #include <airlock/manifest/json.hpp>
 #include <airlock/manifest/media_types.hpp>
@@ -25,6 +27,7 @@
 
 #include <array>
 #include <cctype>
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -41,6 +44,9 @@ namespace {
 
 constexpr std::string_view k_docker_archive = "docker-archive:";
 constexpr std::string_view k_oci_archive = "oci-archive:";
+constexpr std::string_view k_docker_daemon = "docker-daemon:";
+// A save says nothing until the engine has gathered the image's layers.
+constexpr std::chrono::minutes k_engine_idle{30};
 constexpr std::size_t k_max_entries = 100'000;
 constexpr int k_max_link_hops = 8;
 constexpr std::uint64_t k_max_manifest_json = 16ULL << 20U;
@@ -245,6 +251,47 @@ struct DockerImage
     Descriptor manifest;
     std::vector<std::string> tags; // fully qualified "docker.io/library/alpine:3.19"
 };
+
+// `docker save NAME` from the local Docker Engine ($DOCKER_HOST, else its usual socket or pipe),
+// streamed into `file`.
+Result<> save_from_engine(const std::string& name, const fs::path& file)
+{
+    AIRLOCK_TRY_ASSIGN(const http::LocalEndpoint endpoint, http::docker_engine_endpoint({}));
+    http::LocalTransport transport(endpoint, k_engine_idle);
+    http::Request request;
+    request.url = str_cat("http://docker/v1.41/images/", http::url_encode(name), "/get");
+    AIRLOCK_TRY_ASSIGN(SequentialFileWriter out, SequentialFileWriter::create(file));
+    const auto response = transport.stream(
+        request, [&out](const http::Response& /*head*/, std::span<const char> chunk) -> Result<> {
+            AIRLOCK_TRY(check_cancel());
+            return out.write(chunk);
+        });
+    if (!response) {
+        if (response.error().code == Errc::network) {
+            return fail(Errc::network,
+                        str_cat("cannot reach the Docker Engine at ",
+                                endpoint.address(),
+                                " (is dockerd running? ",
+                                response.error().message,
+                                ")"));
+        }
+        return std::unexpected(response.error());
+    }
+    if (response->status == 404) {
+        return fail(Errc::not_found,
+                    str_cat("the Docker Engine at ", endpoint.address(), " has no image ", name));
+    }
+    if (response->status != 200) {
+        return fail(Errc::http_status,
+                    str_cat("the Docker Engine at ",
+                            endpoint.address(),
+                            " answered ",
+                            response->status,
+                            " to saving ",
+                            name));
+    }
+    return out.sync_and_close();
+}
 
 } // namespace
 
@@ -529,11 +576,15 @@ ArchiveSources::~ArchiveSources() = default;
 
 bool ArchiveSources::handles(std::string_view reference)
 {
-    return reference.starts_with(k_docker_archive) || reference.starts_with(k_oci_archive);
+    return reference.starts_with(k_docker_archive) || reference.starts_with(k_oci_archive)
+           || reference.starts_with(k_docker_daemon);
 }
 
 Result<std::unique_ptr<ImageSource>> ArchiveSources::make(std::string_view reference)
 {
+    if (reference.starts_with(k_docker_daemon)) {
+        return make_from_engine(reference);
+    }
     AIRLOCK_TRY_ASSIGN(ArchiveReference parsed, parse_reference(reference));
     std::error_code ec;
     const fs::path canonical = fs::weakly_canonical(fs::absolute(parsed.file, ec), ec);
@@ -549,6 +600,43 @@ Result<std::unique_ptr<ImageSource>> ArchiveSources::make(std::string_view refer
         archive = std::move(*unpacked);
     }
     return std::make_unique<ArchiveImageSource>(std::string(reference), std::move(parsed), archive);
+}
+
+// The engine's save goes to a file of its own next to the unpacked archives, which goes once
+// it is unpacked: the layers are then on disk once, not twice.
+Result<std::unique_ptr<ImageSource>> ArchiveSources::make_from_engine(std::string_view reference)
+{
+    const auto name = manifest::Reference::parse(reference.substr(k_docker_daemon.size()));
+    if (!name) {
+        return fail(Errc::usage,
+                    str_cat("'",
+                            reference,
+                            "': expected docker-daemon:NAME[:TAG] (",
+                            name.error().message,
+                            ")"));
+    }
+    const std::string key = str_cat("daemon:", name->str());
+    auto& archive = m_unpacked[key];
+    if (!archive) {
+        auto unpacked = [&]() -> Result<std::shared_ptr<UnpackedArchive>> {
+            AIRLOCK_TRY(make_directories(m_work_dir));
+            AIRLOCK_TRY_ASSIGN(const ScopedDirectory download,
+                               ScopedDirectory::create_unique(m_work_dir, "archive-"));
+            const fs::path file = download.path() / "image.tar";
+            AIRLOCK_TRY(save_from_engine(name->str(), file));
+            return UnpackedArchive::unpack({true, file, {}}, m_work_dir);
+        }();
+        if (!unpacked) {
+            m_unpacked.erase(key);
+            return std::unexpected(
+                std::move(unpacked.error()).with_context(str_cat("while reading ", reference)));
+        }
+        archive = std::move(*unpacked);
+    }
+    return std::make_unique<ArchiveImageSource>(
+        std::string(reference),
+        ArchiveReference{true, fs::path(name->path()), name->str()},
+        archive);
 }
 
 } // namespace airlock::pack

@@ -21,6 +21,8 @@ class UnpackedArchive;
 // there, its layers as stored (gzip, zstd or plain tar, told by their first bytes) and a
 // manifest made for each image. REF picks an image of an archive that holds several: a tag of
 // its RepoTags or ref names, or "@N" (the N-th image, from 0), as skopeo takes them.
+// "docker-daemon:NAME[:TAG]" is the same docker-archive, as the local Docker Engine saves it
+// ($DOCKER_HOST, else its usual socket or pipe; GET /images/NAME/get, streamed to a file).
 class ArchiveSources
 {
   public:
@@ -35,6 +37,8 @@ class ArchiveSources
     Result<std::unique_ptr<ImageSource>> make(std::string_view reference);
 
   private:
+    Result<std::unique_ptr<ImageSource>> make_from_engine(std::string_view reference);
+
     std::filesystem::path m_work_dir;
     std::map<std::string, std::shared_ptr<UnpackedArchive>> m_unpacked; // by kind and file
 };

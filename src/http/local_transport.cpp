@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <airlock/base/host_system.hpp>
 #include <airlock/base/local_stream.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/http/http1.hpp>
 #include <airlock/http/local_transport.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <optional>
 
 namespace airlock::http {
@@ -24,6 +26,48 @@ std::string LocalEndpoint::address() const
     std::string forward = path;
     std::ranges::replace(forward, '\\', '/');
     return str_cat("npipe://", forward);
+}
+
+Result<LocalEndpoint> docker_engine_endpoint(std::string_view address)
+{
+    std::string from_env;
+    if (address.empty()) {
+        if (const char* host = std::getenv("DOCKER_HOST"); host != nullptr && *host != '\0') {
+            from_env = host;
+            address = from_env;
+        }
+    }
+    using Kind = LocalEndpoint::Kind;
+    if (address.empty()) {
+        // Where each system's Docker Engine listens unless told otherwise.
+        return host_is_windows() ? LocalEndpoint{Kind::named_pipe, "\\\\.\\pipe\\docker_engine"}
+                                 : LocalEndpoint{Kind::unix_socket, "/var/run/docker.sock"};
+    }
+    constexpr std::string_view k_unix = "unix://";
+    constexpr std::string_view k_npipe = "npipe://";
+    if (address.starts_with(k_unix) && address.size() > k_unix.size()) {
+        return LocalEndpoint{Kind::unix_socket, std::string(address.substr(k_unix.size()))};
+    }
+    // npipe:////./pipe/NAME (Docker's form) or npipe://\\.\pipe\NAME: the pipe \\.\pipe\NAME.
+    if (address.starts_with(k_npipe)) {
+        std::string pipe(address.substr(k_npipe.size()));
+        std::ranges::replace(pipe, '/', '\\');
+        constexpr std::string_view k_local_pipes = "\\\\.\\pipe\\";
+        if (pipe.size() > k_local_pipes.size()
+            && ascii_lower(std::string_view(pipe).substr(0, k_local_pipes.size())) == k_local_pipes
+            && pipe.find('\\', k_local_pipes.size()) == std::string::npos) {
+            return LocalEndpoint{Kind::named_pipe, std::move(pipe)};
+        }
+        return fail(Errc::usage,
+                    str_cat("Docker Engine address '",
+                            address,
+                            "': a named pipe is npipe:////./pipe/NAME (a local pipe)"));
+    }
+    return fail(
+        Errc::unsupported,
+        str_cat("Docker Engine address '",
+                address,
+                "': only unix:///PATH sockets and npipe:////./pipe/NAME pipes are supported"));
 }
 
 LocalTransport::LocalTransport(LocalEndpoint endpoint, std::chrono::milliseconds idle)

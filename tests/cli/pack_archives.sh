@@ -1,5 +1,5 @@
 # pack from archives: docker-archive (skopeo's and a real `docker save` of several images, with
-# its tags), oci-archive (skopeo's); each image lands in the bundle as from any source, its
+# its tags), oci-archive (skopeo's), a local Docker Engine (docker-daemon:); each image lands in the bundle as from any source, its
 # config (Docker's image ID) and layers unchanged; packs are reproducible; hostile archives write
 # nothing outside the work directory; unknown transports list the known ones.
 . "$(dirname "$0")/common.sh"
@@ -37,6 +37,19 @@ if command -v dockerd > /dev/null; then
     done
     expect_fail 1 "image 'localhost/sample:3.0' not found in saved.tar" \
         airlock pack docker-archive:saved.tar:localhost/sample:3.0 -o n.bundle --sign-key k.key
+
+    step "docker-daemon: the engine's own save, streamed; the same image as docker save gives"
+    if [ -z "$airlock_windows" ]; then
+        DOCKER_HOST="unix://$DOCKER_SOCK" airlock pack docker-daemon:localhost/sample:2.0 \
+            -o daemon.bundle --sign-key k.key -q > /dev/null
+        airlock pack docker-archive:saved.tar:localhost/sample:2.0 -o saved2.bundle --sign-key k.key -q > /dev/null
+        assert_eq "$(airlock inspect daemon.bundle --json | jq -c '[.images[].digest]')" \
+            "$(airlock inspect saved2.bundle --json | jq -c '[.images[].digest]')" "docker-daemon: and docker save's image"
+        DOCKER_HOST="unix://$DOCKER_SOCK" expect_fail 1 "Docker Engine at unix://.* has no image docker.io/library/nothing:latest" \
+            airlock pack docker-daemon:nothing -o n.bundle --sign-key k.key
+        DOCKER_HOST="unix://$t/nowhere.sock" expect_fail 3 "cannot reach the Docker Engine at unix://$t/nowhere.sock" \
+            airlock pack docker-daemon:localhost/sample:2.0 -o n.bundle --sign-key k.key
+    fi
 else
     echo "dockerd is not installed: docker save not tried"
 fi

@@ -637,45 +637,10 @@ Result<EngineTarget> parse_engine_target(std::string_view spec)
     if (spec != "docker-engine" && !spec.starts_with("docker-engine:")) {
         return fail(Errc::usage, str_cat("unsupported store '", spec, "'"));
     }
-    std::string_view address = spec.size() > 14 ? spec.substr(14) : std::string_view();
-    std::string from_env;
-    if (address.empty()) {
-        if (const char* host = std::getenv("DOCKER_HOST"); host != nullptr && *host != '\0') {
-            from_env = host;
-            address = from_env;
-        }
-    }
-    using Kind = http::LocalEndpoint::Kind;
-    if (address.empty()) {
-        // Where each system's Docker Engine listens unless told otherwise.
-        return host_is_windows() ? EngineTarget{{Kind::named_pipe, "\\\\.\\pipe\\docker_engine"}}
-                                 : EngineTarget{{Kind::unix_socket, "/var/run/docker.sock"}};
-    }
-    constexpr std::string_view k_unix = "unix://";
-    constexpr std::string_view k_npipe = "npipe://";
-    if (address.starts_with(k_unix) && address.size() > k_unix.size()) {
-        return EngineTarget{{Kind::unix_socket, std::string(address.substr(k_unix.size()))}};
-    }
-    // npipe:////./pipe/NAME (Docker's form) or npipe://\\.\pipe\NAME: the pipe \\.\pipe\NAME.
-    if (address.starts_with(k_npipe)) {
-        std::string pipe(address.substr(k_npipe.size()));
-        std::ranges::replace(pipe, '/', '\\');
-        constexpr std::string_view k_local_pipes = "\\\\.\\pipe\\";
-        if (pipe.size() > k_local_pipes.size()
-            && ascii_lower(std::string_view(pipe).substr(0, k_local_pipes.size())) == k_local_pipes
-            && pipe.find('\\', k_local_pipes.size()) == std::string::npos) {
-            return EngineTarget{{Kind::named_pipe, std::move(pipe)}};
-        }
-        return fail(Errc::usage,
-                    str_cat("Docker Engine address '",
-                            address,
-                            "': a named pipe is npipe:////./pipe/NAME (a local pipe)"));
-    }
-    return fail(
-        Errc::unsupported,
-        str_cat("Docker Engine address '",
-                address,
-                "': only unix:///PATH sockets and npipe:////./pipe/NAME pipes are supported"));
+    AIRLOCK_TRY_ASSIGN(
+        http::LocalEndpoint endpoint,
+        http::docker_engine_endpoint(spec.size() > 14 ? spec.substr(14) : std::string_view()));
+    return EngineTarget{std::move(endpoint)};
 }
 
 Result<std::unique_ptr<Store>> open_docker_engine_store(std::string_view spec,

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 namespace airlock::http {
 
@@ -40,5 +41,10 @@ class LocalTransport final : public Transport
     LocalEndpoint m_endpoint;
     std::chrono::milliseconds m_idle;
 };
+
+// The Docker Engine at `address` ("unix:///PATH", "npipe:////./pipe/NAME"); when it is empty,
+// $DOCKER_HOST, else where the system's engine listens (/var/run/docker.sock on Linux,
+// \\.\pipe\docker_engine on Windows). Errc::usage, Errc::unsupported naming the address.
+Result<LocalEndpoint> docker_engine_endpoint(std::string_view address);
 
 } // namespace airlock::http
