@@ -13,6 +13,7 @@
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/ownership.hpp>
+#include <airlock/base/process.hpp>
 #include <airlock/base/sequential_file.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
@@ -29,6 +30,7 @@
 #include <cctype>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -45,6 +47,8 @@ namespace {
 constexpr std::string_view k_docker_archive = "docker-archive:";
 constexpr std::string_view k_oci_archive = "oci-archive:";
 constexpr std::string_view k_docker_daemon = "docker-daemon:";
+// containers-storage (podman, CRI-O, buildah), through podman.
+constexpr std::array<std::string_view, 2> k_podman = {"podman:", "containers-storage:"};
 // A save says nothing until the engine has gathered the image's layers.
 constexpr std::chrono::minutes k_engine_idle{30};
 constexpr std::size_t k_max_entries = 100'000;
@@ -291,6 +295,34 @@ Result<> save_from_engine(const std::string& name, const fs::path& file)
                             name));
     }
     return out.sync_and_close();
+}
+
+// `podman save NAME` in the docker-archive format, which keeps the image's config (podman's
+// image ID) as stored; the oci-archive format would convert it.
+Result<> save_from_podman(const std::string& name, const fs::path& file)
+{
+    auto saved = run_command(
+        {"podman", "save", "--quiet", "--format", "docker-archive", "-o", file.string(), name});
+    if (!saved) {
+        if (saved.error().code == Errc::not_found) {
+            return fail(
+                Errc::not_found,
+                "podman is not installed: containers-storage is read through 'podman save'");
+        }
+        return fail(Errc::not_found,
+                    str_cat("podman cannot save ", name, ": ", saved.error().message));
+    }
+    return {};
+}
+
+std::optional<std::string_view> podman_prefix(std::string_view reference)
+{
+    for (const auto prefix : k_podman) {
+        if (reference.starts_with(prefix)) {
+            return prefix;
+        }
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -577,13 +609,16 @@ ArchiveSources::~ArchiveSources() = default;
 bool ArchiveSources::handles(std::string_view reference)
 {
     return reference.starts_with(k_docker_archive) || reference.starts_with(k_oci_archive)
-           || reference.starts_with(k_docker_daemon);
+           || reference.starts_with(k_docker_daemon) || podman_prefix(reference);
 }
 
 Result<std::unique_ptr<ImageSource>> ArchiveSources::make(std::string_view reference)
 {
     if (reference.starts_with(k_docker_daemon)) {
-        return make_from_engine(reference);
+        return make_from_save(reference, k_docker_daemon, save_from_engine);
+    }
+    if (const auto prefix = podman_prefix(reference)) {
+        return make_from_save(reference, *prefix, save_from_podman);
     }
     AIRLOCK_TRY_ASSIGN(ArchiveReference parsed, parse_reference(reference));
     std::error_code ec;
@@ -602,20 +637,21 @@ Result<std::unique_ptr<ImageSource>> ArchiveSources::make(std::string_view refer
     return std::make_unique<ArchiveImageSource>(std::string(reference), std::move(parsed), archive);
 }
 
-// The engine's save goes to a file of its own next to the unpacked archives, which goes once
-// it is unpacked: the layers are then on disk once, not twice.
-Result<std::unique_ptr<ImageSource>> ArchiveSources::make_from_engine(std::string_view reference)
+// A save goes to a file of its own next to the unpacked archives, which goes once it is
+// unpacked: the layers are then on disk once, not twice.
+Result<std::unique_ptr<ImageSource>> ArchiveSources::make_from_save(
+    std::string_view reference,
+    std::string_view prefix,
+    const std::function<Result<>(const std::string&, const fs::path&)>& save)
 {
-    const auto name = manifest::Reference::parse(reference.substr(k_docker_daemon.size()));
+    const auto name = manifest::Reference::parse(reference.substr(prefix.size()));
     if (!name) {
-        return fail(Errc::usage,
-                    str_cat("'",
-                            reference,
-                            "': expected docker-daemon:NAME[:TAG] (",
-                            name.error().message,
-                            ")"));
+        return fail(
+            Errc::usage,
+            str_cat(
+                "'", reference, "': expected ", prefix, "NAME[:TAG] (", name.error().message, ")"));
     }
-    const std::string key = str_cat("daemon:", name->str());
+    const std::string key = str_cat(prefix, name->str());
     auto& archive = m_unpacked[key];
     if (!archive) {
         auto unpacked = [&]() -> Result<std::shared_ptr<UnpackedArchive>> {
@@ -623,7 +659,7 @@ Result<std::unique_ptr<ImageSource>> ArchiveSources::make_from_engine(std::strin
             AIRLOCK_TRY_ASSIGN(const ScopedDirectory download,
                                ScopedDirectory::create_unique(m_work_dir, "archive-"));
             const fs::path file = download.path() / "image.tar";
-            AIRLOCK_TRY(save_from_engine(name->str(), file));
+            AIRLOCK_TRY(save(name->str(), file));
             return UnpackedArchive::unpack({true, file, {}}, m_work_dir);
         }();
         if (!unpacked) {

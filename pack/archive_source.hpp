@@ -4,6 +4,7 @@
 #include <airlock/pack/image_source.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -22,7 +23,8 @@ class UnpackedArchive;
 // manifest made for each image. REF picks an image of an archive that holds several: a tag of
 // its RepoTags or ref names, or "@N" (the N-th image, from 0), as skopeo takes them.
 // "docker-daemon:NAME[:TAG]" is the same docker-archive, as the local Docker Engine saves it
-// ($DOCKER_HOST, else its usual socket or pipe; GET /images/NAME/get, streamed to a file).
+// ($DOCKER_HOST, else its usual socket or pipe; GET /images/NAME/get, streamed to a file), and
+// "podman:NAME[:TAG]" or "containers-storage:NAME[:TAG]" as `podman save` writes it.
 class ArchiveSources
 {
   public:
@@ -37,7 +39,11 @@ class ArchiveSources
     Result<std::unique_ptr<ImageSource>> make(std::string_view reference);
 
   private:
-    Result<std::unique_ptr<ImageSource>> make_from_engine(std::string_view reference);
+    // "PREFIX:NAME[:TAG]" whose docker-archive `save` writes into a file.
+    Result<std::unique_ptr<ImageSource>> make_from_save(
+        std::string_view reference,
+        std::string_view prefix,
+        const std::function<Result<>(const std::string&, const std::filesystem::path&)>& save);
 
     std::filesystem::path m_work_dir;
     std::map<std::string, std::shared_ptr<UnpackedArchive>> m_unpacked; // by kind and file

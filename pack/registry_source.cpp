@@ -218,7 +218,8 @@ Result<std::unique_ptr<ImageSource>> SourceFactory::make(std::string_view refere
             str_cat("unsupported image source '",
                     reference,
                     "': the sources are REGISTRY/REPOSITORY[:TAG|@DIGEST] (or docker://...), "
-                    "oci:DIR[:REF], oci-archive:FILE[:REF] and docker-archive:FILE[:REF]"));
+                    "oci:DIR[:REF], oci-archive:FILE[:REF], docker-archive:FILE[:REF], "
+                    "docker-daemon:NAME[:TAG] and podman:NAME[:TAG] (or containers-storage:)"));
     }
     AIRLOCK_TRY_ASSIGN(manifest::Reference parsed, manifest::Reference::parse(text));
     auto& client = m_clients[parsed.domain()];

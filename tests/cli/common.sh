@@ -232,6 +232,16 @@ start_service() {
     . "$t/$2/env"
 }
 
+# use_podman NAME: podman (containers-storage, vfs) with its storage in $t/NAME, for this test
+# and the airlock it runs (the environment carries the configuration).
+use_podman() {
+    command -v podman > /dev/null || skip "podman is not installed"
+    mkdir -p "$t/$1/tmp"
+    printf '[storage]\ndriver = "vfs"\ngraphroot = "%s/root"\nrunroot = "%s/run"\n' "$t/$1" "$t/$1" > "$t/$1/storage.conf"
+    printf '[engine]\nevents_logger = "file"\ncgroup_manager = "cgroupfs"\n' > "$t/$1/containers.conf"
+    export CONTAINERS_STORAGE_CONF="$t/$1/storage.conf" CONTAINERS_CONF="$t/$1/containers.conf" TMPDIR="$t/$1/tmp"
+}
+
 # command_paths: every command and subcommand that `airlock help` lists, one a line ("key",
 # "key generate", "pack", ...).
 command_paths() {

@@ -1,5 +1,5 @@
 # pack from archives: docker-archive (skopeo's and a real `docker save` of several images, with
-# its tags), oci-archive (skopeo's), a local Docker Engine (docker-daemon:); each image lands in the bundle as from any source, its
+# its tags), oci-archive (skopeo's), a local Docker Engine (docker-daemon:), podman's storage; each image lands in the bundle as from any source, its
 # config (Docker's image ID) and layers unchanged; packs are reproducible; hostile archives write
 # nothing outside the work directory; unknown transports list the known ones.
 . "$(dirname "$0")/common.sh"
@@ -54,6 +54,22 @@ else
     echo "dockerd is not installed: docker save not tried"
 fi
 
+step "podman: containers-storage through podman save, the image ID kept"
+if [ -z "$airlock_windows" ] && command -v podman > /dev/null; then
+    use_podman podman
+    podman load -q -i two.tar > /dev/null
+    airlock pack podman:localhost/sample:2.0 -o podman.bundle --sign-key k.key -q > /dev/null
+    airlock import podman.bundle --to oci:from-podman --trusted-key k.pub -q > /dev/null
+    assert_eq "sha256:$(podman image inspect localhost/sample:2.0 --format '{{.Id}}')" \
+        "$(config_of oci:from-podman:localhost/sample:2.0)" "podman's image ID"
+    airlock pack containers-storage:localhost/sample:2.0 -o cs.bundle --sign-key k.key -q > /dev/null
+    expect_fail 1 "podman cannot save docker.io/library/nothing:latest" \
+        airlock pack podman:nothing -o n.bundle --sign-key k.key
+    podman system reset -f > /dev/null 2>&1 || true
+else
+    echo "podman: not tried (airlock.exe, or podman is not installed)"
+fi
+
 step "hostile archives: nothing written outside, one clear error"
 python3 - << 'PY'
 import io, tarfile
@@ -83,5 +99,5 @@ expect_fail 1 "no archive nothing.tar" airlock pack oci-archive:nothing.tar -o e
 test ! -e e.bundle || fail "a failed pack left a bundle"
 
 step "an unknown transport: the error lists the sources there are"
-expect_fail 2 "unsupported image source 'dir:/tmp/x': the sources are .*oci:DIR\[:REF\], oci-archive:FILE\[:REF\] and docker-archive:FILE\[:REF\]" \
+expect_fail 2 "unsupported image source 'dir:/tmp/x': the sources are .*oci:DIR\[:REF\], oci-archive:FILE\[:REF\], docker-archive:FILE\[:REF\], docker-daemon:NAME\[:TAG\] and podman:NAME\[:TAG\]" \
     airlock pack dir:/tmp/x -o e.bundle --sign-key k.key
