@@ -226,8 +226,8 @@ void register_import(CLI::App& app, Context& ctx)
                     options->store,
                     "Target store: oci:DIR (default: the embedded store), "
                     "docker://HOST[:PORT][/PREFIX] (a registry), docker-engine[:unix:///PATH or "
-                    "npipe:////./pipe/NAME] or "
-                    "containerd[:SOCKET][?namespace=NS]")
+                    "npipe:////./pipe/NAME], "
+                    "containerd[:SOCKET][?namespace=NS] or podman")
         ->type_name(value_name::store);
     add_registry_flags(*cmd, options->access);
     cmd->add_flag("--keep-registry-host",

@@ -87,9 +87,9 @@ for with in plain bash-completion; do
     expect_replies "airlock key generate --type " ed25519 ecdsa-p256
     expect_replies "airlock import x.bundle --channel-state " registry local
     expect_replies "airlock completion " bash zsh
-    expect_replies "airlock import x.bundle --to " oci: docker:// docker-engine containerd
+    expect_replies "airlock import x.bundle --to " oci: docker:// docker-engine containerd podman containers-storage
     expect_replies "airlock import x.bundle --to d" docker:// docker-engine
-    expect_replies "airlock import x.bundle --to=c" containerd
+    expect_replies "airlock import x.bundle --to=c" containerd containers-storage
     # After the colon, a directory; bash replaces only what follows the colon.
     expect_replies "airlock import x.bundle --to oci:" other sub
     expect_replies "airlock import x.bundle --to oci:s" sub
@@ -216,7 +216,7 @@ airlock pack --si|--sign-key --since
 airlock -q pack x.bundle --jso|--json
 airlock --progress |auto json none
 airlock key generate --type |ed25519 ecdsa-p256
-airlock import x.bundle --to |oci: docker:// docker-engine containerd
+airlock import x.bundle --to |oci: docker:// docker-engine containerd podman containers-storage
 airlock import x.bundle --to oci:|other sub
 airlock images --store |oci:
 airlock verify a|a.bundle

@@ -24,4 +24,7 @@ Result<std::unique_ptr<Store>> open_docker_engine_store(std::string_view spec, c
 // "containerd[:SOCKET][?namespace=NS]": a containerd namespace through ctr (containerd.cpp).
 Result<std::unique_ptr<Store>> open_containerd_store(std::string_view spec, const StoreOptions&);
 
+// "podman" (or "containers-storage"): podman's storage, through podman load (podman.cpp).
+Result<std::unique_ptr<Store>> open_podman_store(std::string_view spec, const StoreOptions&);
+
 } // namespace airlock::unpack

@@ -27,6 +27,8 @@ constexpr std::array k_kinds = {
     StoreKind{"docker", "docker://", open_registry_store, true}, // docker://HOST[:PORT][/PREFIX]
     StoreKind{"docker-engine", "docker-engine", open_docker_engine_store, false},
     StoreKind{"containerd", "containerd", open_containerd_store, false},
+    StoreKind{"podman", "podman", open_podman_store, false},
+    StoreKind{"containers-storage", "containers-storage", open_podman_store, false},
 };
 
 } // namespace
@@ -48,7 +50,7 @@ Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOpti
                         spec,
                         "': expected oci:DIR, docker://HOST[:PORT][/PREFIX], "
                         "docker-engine[:unix:///PATH or npipe:////./pipe/NAME] or "
-                        "containerd[:SOCKET][?namespace=NS]"));
+                        "containerd[:SOCKET][?namespace=NS] or podman"));
 }
 
 std::vector<std::string_view> store_spec_starts()
