@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "registry_flags.hpp"
 #include "value_names.hpp"
 
 #include <airlock/base/file.hpp>
@@ -18,24 +19,48 @@ struct InventoryOptions
 {
     std::string store;
     std::string output;
+    std::vector<std::string> repositories;
+    RegistryFlags access;
 };
 
 // Which store's inventory went where.
 struct InventoryOutcome
 {
-    std::filesystem::path store;
+    std::string store; // "oci:DIR", "docker://HOST/PREFIX"
     std::string output;
 };
 
-Result<InventoryOutcome> run_inventory(const InventoryOptions& o, const Settings& settings)
+// The inventory of the store `o` names: an OCI store, or a registry (docker://).
+Result<std::string> read_inventory(const InventoryOptions& o,
+                                   const Settings& settings,
+                                   const GlobalOptions& global,
+                                   InventoryOutcome& outcome)
+{
+    if (const std::string spec = settings.value(o.store, Setting::store);
+        spec.starts_with("docker://")) {
+        registry::RegistryOptions access;
+        AIRLOCK_TRY(apply_registry_flags(o.access, settings, access));
+        outcome.store = spec;
+        ConsoleReporter reporter(global);
+        return unpack::registry_inventory(spec, o.repositories, access, reporter);
+    }
+    if (!o.repositories.empty()) {
+        return fail(Errc::usage, "--repository applies to registry stores (docker://) only");
+    }
+    AIRLOCK_TRY_ASSIGN(const std::filesystem::path root, settings.oci_store(o.store));
+    outcome.store = "oci:" + root.string();
+    const unpack::OciStore store(root);
+    if (!store.exists()) {
+        return fail(Errc::not_found, "no store at " + outcome.store);
+    }
+    return unpack::store_inventory(store);
+}
+
+Result<InventoryOutcome>
+run_inventory(const InventoryOptions& o, const Settings& settings, const GlobalOptions& global)
 {
     InventoryOutcome outcome{{}, o.output};
-    AIRLOCK_TRY_ASSIGN(outcome.store, settings.oci_store(o.store));
-    const unpack::OciStore store(outcome.store);
-    if (!store.exists()) {
-        return fail(Errc::not_found, "no store at oci:" + outcome.store.string());
-    }
-    AIRLOCK_TRY_ASSIGN(const std::string inventory, unpack::store_inventory(store));
+    AIRLOCK_TRY_ASSIGN(const std::string inventory, read_inventory(o, settings, global, outcome));
     if (o.output == "-") {
         std::cout << inventory << '\n' << std::flush;
         if (!std::cout) {
@@ -63,14 +88,13 @@ void print_text(const InventoryOutcome& outcome)
     if (outcome.output == "-") {
         return; // the inventory itself was the output
     }
-    std::cout << "wrote " << outcome.output << ": what oci:" << outcome.store.string()
+    std::cout << "wrote " << outcome.output << ": what " << outcome.store
               << " holds; give it to 'airlock pack --since' on the connected side\n";
 }
 
 void print_json(const InventoryOutcome& outcome)
 {
-    cli::print_json(
-        {{"ok", true}, {"store", "oci:" + outcome.store.string()}, {"inventory", outcome.output}});
+    cli::print_json({{"ok", true}, {"store", outcome.store}, {"inventory", outcome.output}});
 }
 
 } // namespace
@@ -80,7 +104,15 @@ void register_inventory(CLI::App& app, Context& ctx)
     auto options = std::make_shared<InventoryOptions>();
     auto* cmd = app.add_subcommand(
         "inventory", "Write what a store holds, for differential bundles (pack --since)");
-    add_oci_store_option(*cmd, options->store);
+    cmd->add_option("--store",
+                    options->store,
+                    "Store: oci:DIR (default: the embedded store) or docker://HOST[:PORT][/PREFIX]")
+        ->type_name(value_name::store);
+    cmd->add_option("--repository",
+                    options->repositories,
+                    "docker:// stores: a repository to list (repeatable; default: the catalog)")
+        ->type_name("REPO");
+    add_registry_flags(*cmd, options->access);
     cmd->add_option("-o,--output", options->output, "Inventory file to write ('-': stdout)")
         ->required()
         ->type_name(value_name::file);
@@ -93,7 +125,7 @@ void register_inventory(CLI::App& app, Context& ctx)
             return;
         }
         // The line saying where the inventory went is chatter that --quiet silences.
-        const auto outcome = run_inventory(*options, ctx.settings);
+        const auto outcome = run_inventory(*options, ctx.settings, ctx.global);
         if (outcome && ctx.global.quiet && !ctx.global.json) {
             return;
         }

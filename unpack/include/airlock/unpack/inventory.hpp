@@ -2,9 +2,13 @@
 #pragma once
 
 #include <airlock/base/error.hpp>
+#include <airlock/base/reporter.hpp>
+#include <airlock/registry/options.hpp>
 #include <airlock/unpack/oci_store.hpp>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace airlock::unpack {
 
@@ -13,5 +17,15 @@ namespace airlock::unpack {
 //   {"blobs":[{"digest":..,"size":..}],"format":"airlock-inventory","formatVersion":1,
 //    "images":[{"digest":..,"name":..,"tag":..}],"store":"oci:/var/lib/airlock/store"}
 Result<std::string> store_inventory(const OciStore& store);
+
+// The same for a registry store "docker://HOST[:PORT][/PREFIX]": the repositories under PREFIX
+// (`repositories` when given, as paths below PREFIX or whole; else the registry's catalog), each
+// tag of them and every blob their manifests name. Without channel marks: the registry keeps
+// them itself (import reads them there). Errc::auth when the catalog is not open to the
+// credentials (then name the repositories), Errc::network, Errc::format.
+Result<std::string> registry_inventory(std::string_view spec,
+                                       const std::vector<std::string>& repositories,
+                                       const registry::RegistryOptions& options,
+                                       Reporter& reporter);
 
 } // namespace airlock::unpack

@@ -102,6 +102,14 @@ class RegistryClient
                                           const std::string& media_type,
                                           const std::string& bytes);
 
+    // GET /v2/_catalog, every page: the repositories the registry lists. Errc::auth or
+    // Errc::http_status when it keeps its catalog to itself.
+    Result<std::vector<std::string>> list_repositories(http::Transport& transport);
+
+    // GET /v2/<repository>/tags/list, every page. Errc::not_found for an unknown repository.
+    Result<std::vector<std::string>> list_tags(http::Transport& transport,
+                                               const std::string& repository);
+
     const std::string& host() const
     {
         return m_host;
@@ -124,6 +132,13 @@ class RegistryClient
 
     // A request to this registry (its TLS settings) with `method` and absolute `url`.
     http::Request request_to(std::string method, std::string url) const;
+
+    // Every page of a paginated list (catalog, tags) from `url`: the strings of `key`.
+    Result<std::vector<std::string>> list_pages(http::Transport& transport,
+                                                std::string url,
+                                                const std::string& scope,
+                                                std::string_view key,
+                                                std::string_view what);
 
     // Says why and how long, then waits (Errc::cancelled on an interrupt).
     Result<> retry_after_failure(int retry, const http::Response* response, const Error* error);
