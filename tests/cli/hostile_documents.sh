@@ -105,13 +105,16 @@ cp good.parts.json split/s.bundle.parts.json
 airlock verify split/s.bundle.parts.json --trusted-key k.pub -q > /dev/null
 
 step "a FIFO as a side file is refused at once, not waited on"
-mkfifo plain.bundle.cosign.json
-start=$(date +%s)
-expect_fail 1 "plain.bundle.cosign.json is not a regular file" timeout 20 "$AIRLOCK" verify plain.bundle --trusted-key k.pub
-[ $(($(date +%s) - start)) -lt 10 ] || fail "verify waited on a FIFO"
-rm plain.bundle.cosign.json
-mkfifo fifo.pub
-expect_fail 1 "fifo.pub is not a regular file" timeout 20 "$AIRLOCK" verify plain.bundle --trusted-key fifo.pub
+# Windows has no FIFOs in its file systems (its named pipes live in \\.\pipe\ only).
+if [ -z "$airlock_windows" ]; then
+    mkfifo plain.bundle.cosign.json
+    start=$(date +%s)
+    expect_fail 1 "plain.bundle.cosign.json is not a regular file" timeout 20 "$AIRLOCK" verify plain.bundle --trusted-key k.pub
+    [ $(($(date +%s) - start)) -lt 10 ] || fail "verify waited on a FIFO"
+    rm plain.bundle.cosign.json
+    mkfifo fifo.pub
+    expect_fail 1 "fifo.pub is not a regular file" timeout 20 "$AIRLOCK" verify plain.bundle --trusted-key fifo.pub
+fi
 
 step "a hostile store: names are printed escaped, shared documents are read once"
 airlock import plain.bundle --to oci:st --trusted-key k.pub -q > /dev/null
