@@ -44,6 +44,12 @@ Result<std::string> read_inventory(const InventoryOptions& o,
         ConsoleReporter reporter(global);
         return unpack::registry_inventory(spec, o.repositories, access, reporter);
     }
+    if (const std::string spec = settings.value(o.store, Setting::store);
+        spec == "containerd" || spec.starts_with("containerd:")
+        || spec.starts_with("containerd?")) {
+        outcome.store = spec;
+        return unpack::containerd_inventory(spec);
+    }
     if (!o.repositories.empty()) {
         return fail(Errc::usage, "--repository applies to registry stores (docker://) only");
     }
@@ -104,9 +110,11 @@ void register_inventory(CLI::App& app, Context& ctx)
     auto options = std::make_shared<InventoryOptions>();
     auto* cmd = app.add_subcommand(
         "inventory", "Write what a store holds, for differential bundles (pack --since)");
-    cmd->add_option("--store",
-                    options->store,
-                    "Store: oci:DIR (default: the embedded store) or docker://HOST[:PORT][/PREFIX]")
+    cmd->add_option(
+           "--store",
+           options->store,
+           "Store: oci:DIR (default: the embedded store), docker://HOST[:PORT][/PREFIX] or "
+           "containerd[:SOCKET][?namespace=NS]")
         ->type_name(value_name::store);
     cmd->add_option("--repository",
                     options->repositories,

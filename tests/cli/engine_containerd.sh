@@ -59,3 +59,25 @@ ctr_ls | grep -q "^localhost/docker:1.0 " || fail "the intact bundle was not imp
 
 step "a containerd that is not there"
 expect_fail 3 "cannot list containerd images at $t/nowhere.sock" airlock import a.bundle --to "containerd:$t/nowhere.sock" --trusted-key k.pub
+
+step "differential: inventory of the namespace, a bundle packed --since it, imported there"
+cp -r "$images/sample" app
+chmod -R u+w app
+umoci config --image app:2.0 --tag 2.1 --config.label "org.opencontainers.image.version=2.1"
+mkdir -p patch/etc
+head -c 100000 /dev/urandom > patch/etc/patch.bin
+umoci insert --image app:2.1 patch / > /dev/null
+airlock inventory --store "$to" -o inv.json -q
+jq -e --arg d "$sample" 'any(.blobs[]; .digest == $d) and any(.images[]; .name == "localhost/sample" and .tag == "2.0")' inv.json > /dev/null ||
+    fail "the inventory lacks sample:2.0: $(head -c 600 inv.json)"
+airlock pack oci:app:2.1 -o diff.bundle --since inv.json --sign-key k.key --json > diff.json
+jq -e '.required.blobs > 0' diff.json > /dev/null || fail "nothing was left out: $(cat diff.json)"
+airlock import diff.bundle --to "$to" --trusted-key k.pub -q > /dev/null
+ctr_ls | grep -q "^localhost/app:2.1 $(airlock inspect diff.bundle --json | jq -r '.images[0].digest')" ||
+    fail "the differential image is not in containerd: $(ctr_ls)"
+ctr -a "$CONTAINERD_SOCK" -n k8s.io images export --platform linux/amd64 app.tar localhost/app:2.1 > /dev/null ||
+    fail "containerd cannot export the differential image whole"
+# Into a namespace that lacks the base: refused, nothing created.
+expect_fail 1 "differential bundle needs blob sha256:[0-9a-f]{64} .*which containerd:.*namespace=empty does not hold" \
+    airlock import diff.bundle --to "containerd:$CONTAINERD_SOCK?namespace=empty" --trusted-key k.pub
+assert_eq "$(ctr -a "$CONTAINERD_SOCK" -n empty images ls -q | wc -l)" 0 "images in the namespace that refused it"

@@ -10,6 +10,8 @@
 // the archive is complete, so no image appears. index.json comes last, once every tag decision
 // (including `latest`, judged against what containerd holds now) is made.
 
+#include "../bundle_policy.hpp"
+#include "../image_closure.hpp"
 #include "../store_identity.hpp"
 #include "kinds.hpp"
 
@@ -17,8 +19,11 @@
 #include <airlock/base/process.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/manifest/canonical_json.hpp>
+#include <airlock/manifest/inventory.hpp>
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/manifest/version.hpp>
+#include <airlock/unpack/inventory.hpp>
+#include <airlock/unpack/oci_store.hpp>
 
 #include <map>
 #include <set>
@@ -180,9 +185,35 @@ class ContainerdStore final : public Store
         return str_cat("containerd-", resolved_path(m_target.socket), "-", m_target.namespace_name);
     }
 
+    // containerd's import takes blobs its content store has from the store, not the archive.
     bool accepts_differential() const override
     {
-        return false;
+        return true;
+    }
+
+    Result<> ensure_required(const Documents& documents) override
+    {
+        if (m_bundle->required.empty()) {
+            return {};
+        }
+        AIRLOCK_TRY_ASSIGN(m_content, m_ctr.blobs());
+        for (const auto& blob : m_bundle->required) {
+            if (!m_content.contains(blob.digest.str())) {
+                return std::unexpected(missing_required_blob(
+                    *m_bundle, image_using(*m_bundle, documents, blob.digest), blob, name()));
+            }
+        }
+        return {};
+    }
+
+    bool holds(const manifest::Digest& digest) const override
+    {
+        return m_content.contains(digest.str());
+    }
+
+    Result<std::string> read_document(const manifest::Digest& digest) const override
+    {
+        return m_ctr.content(digest.str());
     }
 
     Result<> prepare(const IncomingBundle& bundle,
@@ -195,8 +226,9 @@ class ContainerdStore final : public Store
     }
 
     // containerd's content store says which of the bundle's blobs it has.
-    Result<BlobCounts> preview(const Documents& /*documents*/) override
+    Result<BlobCounts> preview(const Documents& documents) override
     {
+        AIRLOCK_TRY(ensure_required(documents));
         AIRLOCK_TRY_ASSIGN(const std::set<std::string> held, m_ctr.blobs());
         BlobCounts counts;
         for (const auto& blob : m_bundle->blobs) {
@@ -347,6 +379,7 @@ class ContainerdStore final : public Store
     std::string m_current;                     // what the last `tagged` found
     std::map<std::string, std::string> m_planned_versions; // digest -> version, of set tags
     std::vector<Descriptor> m_entries;                     // the archive's index.json
+    std::set<std::string> m_content;     // containerd's blobs, for a differential bundle
     std::optional<ChildProcess> m_child; // ctr images import, once anything is sent
     std::optional<archive::TarWriter> m_writer;
     std::optional<ArchiveSink> m_sink;
@@ -382,6 +415,67 @@ Result<ContainerdTarget> parse_containerd_target(std::string_view spec)
         }
     }
     return target;
+}
+
+Result<std::string> containerd_inventory(std::string_view spec)
+{
+    AIRLOCK_TRY_ASSIGN(const ContainerdTarget target, parse_containerd_target(spec));
+    const Ctr ctr(target);
+    AIRLOCK_TRY_ASSIGN(const auto images, ctr.images());
+    AIRLOCK_TRY_ASSIGN(const std::set<std::string> content, ctr.blobs());
+    std::map<std::string, std::uint64_t> blobs; // the images' blobs containerd holds
+    std::set<std::string> read;
+    std::vector<Descriptor> pending;
+    for (const auto& [name, digest] : images) {
+        AIRLOCK_TRY_ASSIGN(manifest::Digest parsed, manifest::Digest::parse(digest));
+        pending.push_back(Descriptor{"", std::move(parsed), 0, {}, {}, {}});
+    }
+    while (!pending.empty()) {
+        const Descriptor d = std::move(pending.back());
+        pending.pop_back();
+        if (!content.contains(d.digest.str())) {
+            continue; // a platform containerd did not take
+        }
+        blobs[d.digest.str()] = d.size;
+        if (!read.insert(d.digest.str()).second) {
+            continue;
+        }
+        auto bytes = ctr.content(d.digest.str());
+        const auto type = bytes ? manifest::sniff_media_type(*bytes, d.media_type)
+                                : Result<std::string>(std::string());
+        if (!bytes || !type || type->empty()) {
+            continue; // a layer or config
+        }
+        blobs[d.digest.str()] = bytes->size();
+        if (media_type::is_index(*type)) {
+            AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index,
+                               manifest::parse_image_index(*bytes, *type));
+            pending.insert(pending.end(), index.manifests.begin(), index.manifests.end());
+        } else if (media_type::is_manifest(*type)) {
+            AIRLOCK_TRY_ASSIGN(const manifest::ImageManifest m,
+                               manifest::parse_image_manifest(*bytes, *type));
+            pending.push_back(m.config);
+            pending.insert(pending.end(), m.layers.begin(), m.layers.end());
+        }
+    }
+    nlohmann::json blob_list = nlohmann::json::array();
+    for (const auto& [digest, size] : blobs) {
+        blob_list.push_back({{"digest", digest}, {"size", size}});
+    }
+    nlohmann::json image_list = nlohmann::json::array();
+    for (const auto& [name, digest] : images) {
+        const auto split = split_ref_name(name);
+        if (split) {
+            image_list.push_back(
+                {{"name", split->repository}, {"tag", split->tag}, {"digest", digest}});
+        }
+    }
+    return manifest::canonical_dump(
+        {{"format", manifest::k_inventory_format},
+         {"formatVersion", 1},
+         {"store", str_cat("containerd:", target.socket, "?namespace=", target.namespace_name)},
+         {"blobs", blob_list},
+         {"images", image_list}});
 }
 
 Result<std::unique_ptr<Store>> open_containerd_store(std::string_view spec,

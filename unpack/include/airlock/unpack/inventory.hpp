@@ -28,4 +28,8 @@ Result<std::string> registry_inventory(std::string_view spec,
                                        const registry::RegistryOptions& options,
                                        Reporter& reporter);
 
+// The same for a containerd store "containerd[:SOCKET][?namespace=NS]": every image of the
+// namespace and the blobs of it that containerd's content store holds (through ctr).
+Result<std::string> containerd_inventory(std::string_view spec);
+
 } // namespace airlock::unpack
