@@ -53,6 +53,11 @@ class InputDirectory
         return path;
     }
 
+    const std::filesystem::path& path() const
+    {
+        return m_dir;
+    }
+
   private:
     std::filesystem::path m_dir;
 };
