@@ -147,7 +147,8 @@ TEST_CASE("unpack::store_spec_starts")
     // store of its kind (opening reads and connects nothing).
     const std::vector<std::string_view> starts = store_spec_starts();
     CHECK(starts
-          == std::vector<std::string_view>{"oci:", "docker://", "docker-engine", "containerd"});
+          == std::vector<std::string_view>{
+              "oci:", "docker://", "docker-engine", "containerd", "podman", "containers-storage"});
     for (const std::string_view start : starts) {
         const std::string spec =
             std::string(start) + (start.ends_with(':') || start.ends_with('/') ? "reg.local" : "");

@@ -81,7 +81,7 @@ std::size_t blob_count(const OciStore& store)
 
 } // namespace
 
-TEST_CASE("store walk: every blob with the tags that reach it; an unreadable manifest is noted")
+TEST_CASE("store walk: every blob with the tags that reach it, and an unreadable manifest noted")
 {
     TestStore t;
     const Descriptor one = t.image("one", "2026-01-01T00:00:00Z");
@@ -190,7 +190,7 @@ TEST_CASE("prune refuses to collect while a document it needs cannot be read")
     CHECK(blob_count(t.store()) == 2);
 }
 
-TEST_CASE("rm: repositories match as images shows them or in full; a missing ref changes nothing")
+TEST_CASE("rm: repositories match as images shows them or in full, a missing ref changes nothing")
 {
     CHECK(same_repository("docker.io/library/alpine", "alpine"));
     CHECK(same_repository("localhost/a", "localhost/a"));
