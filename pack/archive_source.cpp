@@ -166,10 +166,8 @@ Result<> make_links(const fs::path& file, const fs::path& root, const std::vecto
                                 "', which is not a file of the archive"));
         }
         std::error_code ec;
+        // A hard link, never a copy: a copy per link would let a small archive fill the disk.
         fs::create_hard_link(root / at, root / link.member, ec);
-        if (ec) {
-            fs::copy_file(root / at, root / link.member, ec);
-        }
         if (ec) {
             return fail(Errc::io,
                         str_cat("cannot make ", (root / link.member).string(), ": ", ec.message()));
@@ -204,6 +202,10 @@ Result<> unpack_tar(const fs::path& file, const fs::path& root)
         if (!seen.insert(*member).second) {
             return std::unexpected(unsafe(file, entry->path, "appears twice"));
         }
+        if (entry->sparse) {
+            // Its holes would be written out as zeros: a small archive could fill the disk.
+            return std::unexpected(unsafe(file, entry->path, "is a sparse file"));
+        }
         switch (entry->type) {
         case archive::EntryType::regular:
             AIRLOCK_TRY(write_entry(reader, root / *member));
@@ -216,7 +218,7 @@ Result<> unpack_tar(const fs::path& file, const fs::path& root)
                                          : std::string();
             const auto target = member_path(base.empty() ? entry->link_target
                                                          : str_cat(base, "/", entry->link_target));
-            if (!target || target->empty()) {
+            if (!target || target->empty() || entry->link_target.starts_with('/')) {
                 return std::unexpected(unsafe(file, entry->path, "links out of the archive"));
             }
             links.push_back({*member, *target});

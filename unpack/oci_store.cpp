@@ -2,6 +2,7 @@
 #include <airlock/base/ownership.hpp>
 #include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/canonical_json.hpp>
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/unpack/oci_store.hpp>
@@ -110,6 +111,14 @@ Result<std::string> OciStore::read_document(const manifest::Digest& digest) cons
             str_cat(
                 "store ", m_root.string(), ": blob ", digest.str(), ": ", bytes.error().message));
     }
+    // What is read is what the digest names, or nothing: a document altered in the store
+    // must not steer an export, a prune or an import's closure check.
+    if (digest.algorithm() == "sha256" && crypto::sha256_hex(*bytes) != digest.hex()) {
+        return fail(
+            Errc::digest_mismatch,
+            str_cat(
+                "store ", m_root.string(), ": blob ", digest.str(), " does not match its digest"));
+    }
     return bytes;
 }
 
@@ -117,7 +126,8 @@ Result<std::vector<manifest::Descriptor>> OciStore::read_index() const
 {
     const fs::path path = m_root / "index.json";
     std::error_code ec;
-    if (!fs::exists(path, ec)) {
+    // lstat: a dangling symlink is not "no index" (that would read as a store without tags).
+    if (!fs::exists(fs::symlink_status(path, ec))) {
         return std::vector<manifest::Descriptor>{};
     }
     AIRLOCK_TRY_ASSIGN(const std::string bytes,
@@ -148,6 +158,14 @@ Result<FileLock> OciStore::lock_existing(Reporter& reporter) const
     AIRLOCK_TRY(check_directories());
     if (!exists()) {
         return fail(Errc::not_found, str_cat("no store at oci:", m_root.string()));
+    }
+    // A store airlock made always has one: without it every blob would look unused.
+    if (!regular_file_size(m_root / "index.json")) {
+        return fail(
+            Errc::format,
+            str_cat("oci:",
+                    m_root.string(),
+                    " has no index.json (or it is not a regular file); nothing was changed"));
     }
     return lock(reporter);
 }

@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <set>
 
 namespace airlock::unpack {
@@ -222,26 +223,38 @@ export_images(OciStore& store, const ExportRequest& request, Reporter& reporter)
     } else {
         AIRLOCK_TRY_ASSIGN(archive, oci_archive(entries));
     }
-    AIRLOCK_TRY_ASSIGN(const StoreGraph graph, walk_entries(store, archive.roots));
-    if (!graph.unreadable.empty()) {
-        const auto& bad = graph.unreadable.front();
-        return fail(Errc::format,
-                    str_cat("cannot read ",
-                            bad.digest.str(),
-                            " of oci:",
-                            store.root().string(),
-                            ": ",
-                            bad.problem,
-                            " (airlock fsck tells more)"));
+    // A docker-archive's roots are its configs and layers already; an OCI archive's are
+    // manifests and indexes, walked down to theirs.
+    std::map<manifest::Digest, std::uint64_t> blobs;
+    if (request.format == ExportFormat::docker_archive) {
+        for (const auto& d : archive.roots) {
+            blobs.emplace(d.digest, d.size);
+        }
+    } else {
+        AIRLOCK_TRY_ASSIGN(const StoreGraph graph, walk_entries(store, archive.roots));
+        if (!graph.unreadable.empty()) {
+            const auto& bad = graph.unreadable.front();
+            return fail(Errc::format,
+                        str_cat("cannot read ",
+                                bad.digest.str(),
+                                " of oci:",
+                                store.root().string(),
+                                ": ",
+                                bad.problem,
+                                " (airlock fsck tells more)"));
+        }
+        for (const auto& [digest, blob] : graph.blobs) {
+            blobs.emplace(digest, blob.size);
+        }
     }
     // One fixed time, so that exporting the same images twice gives the same bytes.
     AIRLOCK_TRY_ASSIGN(archive::TarWriter writer,
                        archive::TarWriter::create(request.output, {archive::Codec::none, 0, 1}, 0));
     ExportReport report;
-    for (const auto& [digest, blob] : graph.blobs) {
-        AIRLOCK_TRY(copy_blob(store, writer, digest, blob.size));
+    for (const auto& [digest, size] : blobs) {
+        AIRLOCK_TRY(copy_blob(store, writer, digest, size));
         ++report.blobs;
-        report.bytes += blob.size;
+        report.bytes += size;
     }
     for (const auto& [name, content] : archive.extra) {
         AIRLOCK_TRY(writer.add(name, content, archive::EntryContent::metadata));

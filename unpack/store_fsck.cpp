@@ -28,19 +28,21 @@ check_blob(const OciStore& store, const manifest::Digest& digest, const ReachedB
         }
         return BrokenBlob{BrokenBlob::Kind::missing, digest, "no such file", tags};
     }
+    // The hash decides whether the file is the blob; a size that differs from a descriptor's
+    // while the bytes are right is that descriptor's fault, and the blob stays.
+    if (digest.algorithm() == "sha256") {
+        AIRLOCK_TRY_ASSIGN(const std::string hex, crypto::sha256_file(path));
+        if (hex != digest.hex()) {
+            return BrokenBlob{
+                BrokenBlob::Kind::corrupt, digest, "its bytes hash to sha256:" + hex, tags};
+        }
+    }
     if (*size != reached.size) {
-        return BrokenBlob{BrokenBlob::Kind::corrupt,
-                          digest,
-                          str_cat(*size, " bytes where ", reached.size, " are expected"),
-                          tags};
-    }
-    if (digest.algorithm() != "sha256") {
-        return std::optional<BrokenBlob>{};
-    }
-    AIRLOCK_TRY_ASSIGN(const std::string hex, crypto::sha256_file(path));
-    if (hex != digest.hex()) {
         return BrokenBlob{
-            BrokenBlob::Kind::corrupt, digest, "its bytes hash to sha256:" + hex, tags};
+            BrokenBlob::Kind::unreadable,
+            digest,
+            str_cat("its ", *size, " bytes match the digest, but a descriptor says ", reached.size),
+            tags};
     }
     return std::optional<BrokenBlob>{};
 }

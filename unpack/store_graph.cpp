@@ -26,7 +26,9 @@ class Walker
     {
     }
 
-    Result<> visit(const manifest::Descriptor& d, const std::string& tag, int depth)
+    // `document`: `d` stands where a manifest or index must (an index.json entry, an index's
+    // child), so a type airlock does not know cannot be taken for a leaf.
+    Result<> visit(const manifest::Descriptor& d, const std::string& tag, int depth, bool document)
     {
         AIRLOCK_TRY(check_cancel());
         if (depth > k_max_nesting) {
@@ -48,10 +50,16 @@ class Walker
         if (!blob.tags.insert(tag).second) {
             return {}; // this tag reached it (and so everything below it) already
         }
+        const bool index = media_type::is_index(d.media_type);
+        if (document && !index && !media_type::is_manifest(d.media_type)) {
+            m_graph.unreadable.push_back(
+                {d.digest, str_cat("of type ", d.media_type, ", whose blobs airlock cannot tell")});
+            return {};
+        }
         const std::vector<manifest::Descriptor>* children = this->children(d);
         if (children != nullptr) {
             for (const auto& child : *children) {
-                AIRLOCK_TRY(visit(child, tag, depth + 1));
+                AIRLOCK_TRY(visit(child, tag, depth + 1, index));
             }
         }
         return {};
@@ -120,7 +128,7 @@ Result<StoreGraph> walk_entries(const OciStore& store, std::vector<manifest::Des
     graph.entries = std::move(entries);
     Walker walker(store, graph);
     for (const auto& entry : graph.entries) {
-        AIRLOCK_TRY(walker.visit(entry, entry_name(entry), 0));
+        AIRLOCK_TRY(walker.visit(entry, entry_name(entry), 0, true));
     }
     return graph;
 }

@@ -55,10 +55,10 @@ bool matches(const Wanted& wanted, const RefName& ref, const manifest::Digest& d
     if (!same_repository(ref.repository, wanted.repository)) {
         return false;
     }
-    if (!wanted.digest.empty()) {
-        return digest.str() == wanted.digest;
+    if (!wanted.digest.empty() && digest.str() != wanted.digest) {
+        return false;
     }
-    return wanted.tag.empty() || ref.tag == wanted.tag;
+    return wanted.tag.empty() || ref.tag == wanted.tag; // REPO:TAG@DIGEST: both must match
 }
 
 } // namespace

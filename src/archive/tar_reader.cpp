@@ -145,6 +145,7 @@ Result<std::optional<TarEntry>> TarReader::next()
     out.path = name != nullptr ? name : "";
     const la_int64_t size = archive_entry_size(entry);
     out.size = size > 0 ? static_cast<std::uint64_t>(size) : 0;
+    out.sparse = archive_entry_sparse_count(entry) > 0;
     if (const char* target = archive_entry_hardlink(entry); target != nullptr) {
         out.type = EntryType::hardlink;
         out.link_target = target;

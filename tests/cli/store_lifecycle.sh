@@ -94,6 +94,28 @@ test -e "site/blobs/sha256/$layer" || fail "--repair removed a layer whose manif
 airlock import b.bundle --to oci:site --trusted-key k.pub -q > /dev/null
 airlock fsck --store oci:site -q > /dev/null || fail "fsck after restoring the manifest"
 
+step "a damaged or strange store: nothing is collected or exported on a guess"
+cp -a site s1
+rm s1/index.json
+expect_fail 4 "oci:s1 has no index.json" airlock prune --store oci:s1
+ln -s /nonexistent/index.json s1/index.json
+expect_fail 4 "oci:s1 has no index.json" airlock fsck --repair --store oci:s1
+assert_eq "$(find s1/blobs -type f | wc -l)" "$(find site/blobs -type f | wc -l)" "blobs after refused runs"
+cp -a site s2
+manifest=$(jq -r '.manifests[0].digest' s2/index.json | cut -d: -f2)
+chmod u+w "s2/blobs/sha256/$manifest"
+jq -c '.layers = []' "site/blobs/sha256/$manifest" > "s2/blobs/sha256/$manifest"
+expect_fail 4 "blob sha256:$manifest does not match its digest" airlock export localhost/sample:2.0 -o s2.tar --store oci:s2
+expect_fail 4 "cannot read sha256:$manifest" airlock prune --store oci:s2
+cp -a site s3
+jq '.manifests += [{"mediaType": "application/vnd.oci.artifact.manifest.v1+json", "digest": .manifests[0].digest, "size": .manifests[0].size,
+    "annotations": {"org.opencontainers.image.ref.name": "localhost/sbom:1"}}]' site/index.json > s3/index.json
+expect_fail 4 "whose blobs airlock cannot tell" airlock prune --store oci:s3
+digest=$(jq -r '.manifests[0].digest' site/index.json)
+cp -a site s4
+airlock rm "localhost/sample:2.0@$digest" --store oci:s4 -q
+assert_eq "$(airlock images --store oci:s4 --json | jq -r '[.images[].tags[]] | sort | join(" ")')" "2.0.0 latest" "tags after rm REPO:TAG@DIGEST"
+
 step "a prune while an import streams takes no blob the import found in the store"
 airlock rm localhost/sample --all-tags --store oci:site -q
 size=$(stat -c %s b.bundle)

@@ -27,6 +27,7 @@ struct TarEntry
     EntryType type = EntryType::regular;
     std::uint64_t size = 0;
     std::string link_target; // symlink: as written; hardlink: the archive path it names
+    bool sparse = false;     // a sparse file: its holes would be written out as zeros
 };
 
 // Streams a tar file, plain or zstd-compressed (detected from its first bytes), one entry at a
