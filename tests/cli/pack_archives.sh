@@ -30,7 +30,9 @@ if command -v dockerd > /dev/null; then
     docker save localhost/sample:1.0 localhost/sample:2.0 -o saved.tar
     expect_fail 2 "saved.tar holds 2 images; name one as docker-archive:FILE:REF \(available: @0 .*localhost/sample" \
         airlock pack docker-archive:saved.tar -o m.bundle --sign-key k.key
-    airlock pack docker-archive:saved.tar:localhost/sample:1.0 docker-archive:saved.tar:@1 -o m.bundle --sign-key k.key -q > /dev/null
+    # docker save writes its images in no fixed order: @N of 2.0 is read from manifest.json.
+    n=$(tar -xOf saved.tar manifest.json | jq '[.[].RepoTags[0]] | index("localhost/sample:2.0")')
+    airlock pack docker-archive:saved.tar:localhost/sample:1.0 "docker-archive:saved.tar:@$n" -o m.bundle --sign-key k.key -q > /dev/null
     airlock import m.bundle --to oci:saved --trusted-key k.pub -q > /dev/null
     for tag in 1.0 2.0; do
         assert_eq "$(config_of oci:saved:localhost/sample:$tag)" "$(docker image inspect localhost/sample:$tag | jq -r '.[0].Id')" "image ID of $tag"
