@@ -273,7 +273,7 @@ class OciLayoutStore final : public Store
         return m_store.read_document(digest);
     }
 
-    Result<> publish(const Documents& /*documents*/, ChannelGuard& channel) override
+    Result<> publish(const Documents& documents, ChannelGuard& channel) override
     {
         AIRLOCK_TRY_ASSIGN(FileLock lock, m_store.lock(*m_reporter));
         m_lock.emplace(std::move(lock));
@@ -290,6 +290,16 @@ class OciLayoutStore final : public Store
             AIRLOCK_TRY(fsync_directory(m_store.root() / "blobs" / "sha256"));
         }
         AIRLOCK_TRY(check_complete());
+        // And every blob the images take from the store beyond those (a foreign layer, say):
+        // the closure check before the lock may have seen one that a prune took since.
+        for (const auto& image : m_bundle->images) {
+            AIRLOCK_TRY(check_image_closure(
+                image,
+                *m_bundle,
+                documents,
+                [this](const manifest::Digest& d) { return m_store.has_blob(d); },
+                [this](const manifest::Digest& d) { return m_store.read_document(d); }));
+        }
         AIRLOCK_TRY_ASSIGN(m_entries, m_store.read_index());
         m_tags.emplace(m_entries, m_bundle->images);
         return {};
