@@ -67,16 +67,11 @@ Result<ArchiveReference> parse_reference(std::string_view reference)
 {
     ArchiveReference out;
     out.docker = reference.starts_with(k_docker_archive);
-    std::string_view rest =
+    const std::string_view rest =
         reference.substr(out.docker ? k_docker_archive.size() : k_oci_archive.size());
-    // A Windows drive (docker-archive:C:\images\a.tar:alpine:3.19) is part of FILE.
-    const bool drive = rest.size() >= 3 && std::isalpha(static_cast<unsigned char>(rest[0])) != 0
-                       && rest[1] == ':' && (rest[2] == '\\' || rest[2] == '/');
-    const auto colon = rest.find(':', drive ? 2 : 0);
-    out.file = fs::path(std::string(rest.substr(0, colon)));
-    if (colon != std::string_view::npos) {
-        out.ref = std::string(rest.substr(colon + 1));
-    }
+    PathAndRef parts = split_path_and_ref(rest);
+    out.file = std::move(parts.path);
+    out.ref = std::move(parts.ref);
     if (out.file.empty()) {
         return fail(Errc::usage,
                     str_cat("'",

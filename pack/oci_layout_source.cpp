@@ -179,23 +179,24 @@ Result<std::string> OciLayoutSource::fetch_document(const Descriptor& descriptor
     return bytes;
 }
 
+PathAndRef split_path_and_ref(std::string_view text)
+{
+    const bool drive = text.size() >= 3 && std::isalpha(static_cast<unsigned char>(text[0])) != 0
+                       && text[1] == ':' && (text[2] == '\\' || text[2] == '/');
+    const auto colon = text.find(':', drive ? 2 : 0);
+    return {fs::path(std::string(text.substr(0, colon))),
+            colon == std::string_view::npos ? std::string() : std::string(text.substr(colon + 1))};
+}
+
 Result<std::unique_ptr<ImageSource>> make_image_source(std::string_view reference)
 {
     if (reference.starts_with("oci:")) {
-        const std::string_view rest = reference.substr(4);
-        // A Windows drive (oci:C:\images\layout:base) is part of DIR: a reference never starts
-        // with a slash.
-        const bool drive = rest.size() >= 3
-                           && std::isalpha(static_cast<unsigned char>(rest[0])) != 0
-                           && rest[1] == ':' && (rest[2] == '\\' || rest[2] == '/');
-        const auto colon = rest.find(':', drive ? 2 : 0);
-        const std::string_view dir = rest.substr(0, colon);
-        const std::string ref =
-            colon == std::string_view::npos ? std::string() : std::string(rest.substr(colon + 1));
-        if (dir.empty()) {
+        PathAndRef parts = split_path_and_ref(reference.substr(4));
+        if (parts.path.empty()) {
             return fail(Errc::usage, str_cat("'", reference, "': expected oci:DIR[:REF]"));
         }
-        return std::make_unique<OciLayoutSource>(std::string(reference), fs::path(dir), ref);
+        return std::make_unique<OciLayoutSource>(
+            std::string(reference), std::move(parts.path), std::move(parts.ref));
     }
     // Registry references are SourceFactory's (registry_source.cpp); this is for layouts only.
     return fail(Errc::usage,

@@ -45,6 +45,16 @@ class OciLayoutSource final : public ImageSource
     std::filesystem::path m_name_from;
 };
 
+// "PATH[:REF]" split at the first ':' that is not a Windows drive's ("C:\images\a:base" is
+// PATH C:\images\a, REF base): a reference never starts with a slash.
+struct PathAndRef
+{
+    std::filesystem::path path;
+    std::string ref; // empty when none is given
+};
+
+PathAndRef split_path_and_ref(std::string_view text);
+
 // A repository name for images that carry no name of their own: "localhost/<name of path>",
 // lower-cased, other characters made '-'.
 std::string repository_from_path(const std::filesystem::path& path);
