@@ -5,6 +5,7 @@
 // the manifests say; a registry answers for the blobs of the manifests it accepted.
 
 #include "registry_channel_state.hpp"
+#include "registry_repositories.hpp"
 
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/str_cat.hpp>
@@ -80,6 +81,29 @@ class RegistryWalk
 
 } // namespace
 
+Result<std::vector<std::string>> registry_repositories(registry::RegistryClient& client,
+                                                       http::Client& http,
+                                                       const std::string& prefix,
+                                                       const std::vector<std::string>& given)
+{
+    std::vector<std::string> names;
+    if (given.empty()) {
+        AIRLOCK_TRY_ASSIGN(const std::vector<std::string> all, client.list_repositories(http));
+        const std::string state = channel_state_repository(prefix);
+        for (const auto& name : all) {
+            if ((prefix.empty() || name.starts_with(prefix + "/")) && name != state) {
+                names.push_back(name);
+            }
+        }
+    } else {
+        for (const auto& name : given) {
+            names.push_back(prefix.empty() || name.starts_with(prefix + "/") ? name
+                                                                             : prefix + "/" + name);
+        }
+    }
+    return names;
+}
+
 Result<std::string> registry_inventory(std::string_view spec,
                                        const std::vector<std::string>& repositories,
                                        const registry::RegistryOptions& options,
@@ -93,21 +117,8 @@ Result<std::string> registry_inventory(std::string_view spec,
     AIRLOCK_TRY_ASSIGN(const auto client,
                        registry::RegistryClient::connect(target.host, options, reporter));
     http::Client http;
-    std::vector<std::string> names;
-    if (repositories.empty()) {
-        AIRLOCK_TRY_ASSIGN(const std::vector<std::string> all, client->list_repositories(http));
-        const std::string state = channel_state_repository(prefix);
-        for (const auto& name : all) {
-            if ((prefix.empty() || name.starts_with(prefix + "/")) && name != state) {
-                names.push_back(name);
-            }
-        }
-    } else {
-        for (const auto& name : repositories) {
-            names.push_back(prefix.empty() || name.starts_with(prefix + "/") ? name
-                                                                             : prefix + "/" + name);
-        }
-    }
+    AIRLOCK_TRY_ASSIGN(const std::vector<std::string> names,
+                       registry_repositories(*client, http, prefix, repositories));
     RegistryWalk walk(*client, http);
     json images = json::array();
     for (const auto& repository : names) {

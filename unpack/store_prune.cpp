@@ -63,60 +63,20 @@ std::vector<const Version*> retired(std::vector<Version>& versions, const PruneO
     return out;
 }
 
-// The tags retention takes away, by the entries of index.json.
+// The tags retention takes away from the OCI store, by the entries of index.json.
 Result<std::vector<RemovedTag>> apply_retention(const OciStore& store, const PruneOptions& options)
 {
     AIRLOCK_TRY_ASSIGN(const std::vector<StoreImage> images, list_store_images(store));
-    std::set<std::pair<std::string, manifest::Digest>> protected_versions;
+    std::vector<StoredTag> tags;
     for (const auto& image : images) {
-        if (image.tag == "latest") {
-            protected_versions.emplace(image.repository, image.digest);
-        }
+        tags.push_back({image.repository,
+                        {},
+                        image.tag,
+                        image.digest,
+                        parse_rfc3339(image.created),
+                        image.version});
     }
-    for (const auto& ref : options.protect) {
-        const auto split = split_ref_name(ref);
-        bool found = false;
-        for (const auto& image : images) {
-            if (split && image.tag == split->tag
-                && same_repository(image.repository, split->repository)) {
-                protected_versions.emplace(image.repository, image.digest);
-                found = true;
-            }
-        }
-        if (!found) {
-            return fail(Errc::not_found,
-                        str_cat("--protect ",
-                                ref,
-                                ": no such tag in oci:",
-                                store.root().string(),
-                                " (give REPOSITORY:TAG as airlock images lists it)"));
-        }
-    }
-    std::map<std::string, std::vector<Version>> repositories;
-    for (const auto& image : images) {
-        auto& versions = repositories[image.repository];
-        auto it = std::find_if(versions.begin(), versions.end(), [&](const Version& v) {
-            return v.digest == image.digest;
-        });
-        if (it == versions.end()) {
-            versions.push_back({image.digest,
-                                parse_rfc3339(image.created),
-                                image.version,
-                                {},
-                                protected_versions.contains({image.repository, image.digest})});
-            it = std::prev(versions.end());
-        }
-        it->tags.push_back(image.tag);
-    }
-    std::vector<RemovedTag> out;
-    for (auto& [repository, versions] : repositories) {
-        for (const Version* v : retired(versions, options)) {
-            for (const auto& tag : v->tags) {
-                out.push_back({repository, tag, v->digest});
-            }
-        }
-    }
-    return out;
+    return select_retired(tags, options, "oci:" + store.root().string());
 }
 
 std::vector<manifest::Descriptor> without(const std::vector<manifest::Descriptor>& entries,
@@ -136,6 +96,69 @@ std::vector<manifest::Descriptor> without(const std::vector<manifest::Descriptor
 }
 
 } // namespace
+
+Result<std::vector<RemovedTag>> select_retired(const std::vector<StoredTag>& tags,
+                                               const PruneOptions& options,
+                                               std::string_view store)
+{
+    std::set<std::pair<std::string, manifest::Digest>> protected_versions;
+    for (const auto& stored : tags) {
+        if (stored.tag == "latest") {
+            protected_versions.emplace(stored.repository, stored.digest);
+        }
+    }
+    for (const auto& ref : options.protect) {
+        const auto split = split_ref_name(ref);
+        bool found = false;
+        for (const auto& stored : tags) {
+            if (split && stored.tag == split->tag
+                && (same_repository(stored.repository, split->repository)
+                    || (!stored.short_name.empty()
+                        && same_repository(stored.short_name, split->repository)))) {
+                protected_versions.emplace(stored.repository, stored.digest);
+                found = true;
+            }
+        }
+        if (!found) {
+            return fail(Errc::not_found,
+                        str_cat("--protect ",
+                                ref,
+                                ": no such tag in ",
+                                store,
+                                " (give REPOSITORY:TAG as airlock images lists it)"));
+        }
+    }
+    std::map<std::string, std::vector<Version>> repositories;
+    for (const auto& stored : tags) {
+        auto& versions = repositories[stored.repository];
+        auto it = std::find_if(versions.begin(), versions.end(), [&](const Version& v) {
+            return v.digest == stored.digest;
+        });
+        if (it == versions.end()) {
+            versions.push_back({stored.digest,
+                                stored.created,
+                                stored.version,
+                                {},
+                                protected_versions.contains({stored.repository, stored.digest})});
+            it = std::prev(versions.end());
+        }
+        // Where the store keeps no version annotation, the highest version-like tag stands in.
+        if (stored.version.empty() && stored.tag != "latest"
+            && manifest::compare_versions(stored.tag, it->version) > 0) {
+            it->version = stored.tag;
+        }
+        it->tags.push_back(stored.tag);
+    }
+    std::vector<RemovedTag> out;
+    for (auto& [repository, versions] : repositories) {
+        for (const Version* v : retired(versions, options)) {
+            for (const auto& tag : v->tags) {
+                out.push_back({repository, tag, v->digest});
+            }
+        }
+    }
+    return out;
+}
 
 Result<PruneReport> prune_store(OciStore& store, const PruneOptions& options, Reporter& reporter)
 {

@@ -4,6 +4,7 @@
 #include <airlock/unpack/store_remove.hpp>
 
 #include <algorithm>
+#include <set>
 
 namespace airlock::unpack {
 
@@ -50,15 +51,16 @@ Result<Wanted> parse_wanted(const std::string& text, bool all_tags)
     return wanted;
 }
 
-bool matches(const Wanted& wanted, const RefName& ref, const manifest::Digest& digest)
+bool matches(const Wanted& wanted, const StoredTag& stored)
 {
-    if (!same_repository(ref.repository, wanted.repository)) {
+    if (!same_repository(stored.repository, wanted.repository)
+        && (stored.short_name.empty() || !same_repository(stored.short_name, wanted.repository))) {
         return false;
     }
-    if (!wanted.digest.empty() && digest.str() != wanted.digest) {
+    if (!wanted.digest.empty() && stored.digest.str() != wanted.digest) {
         return false;
     }
-    return wanted.tag.empty() || ref.tag == wanted.tag; // REPO:TAG@DIGEST: both must match
+    return wanted.tag.empty() || stored.tag == wanted.tag; // REPO:TAG@DIGEST: both must match
 }
 
 } // namespace
@@ -73,8 +75,26 @@ bool same_repository(std::string_view stored, std::string_view wanted)
     return a && b && a->name() == b->name();
 }
 
-Result<std::vector<RemovedTag>>
-remove_tags(OciStore& store, const RemoveRequest& request, Reporter& reporter)
+Result<std::vector<std::string>> removal_repositories(const RemoveRequest& request)
+{
+    std::vector<std::string> out;
+    for (const auto& text : request.refs) {
+        AIRLOCK_TRY(parse_wanted(text, request.all_tags));
+        // As written: a registry store finds the repository under its prefix by this path.
+        std::string name = text.substr(0, text.find('@'));
+        const std::size_t slash = name.rfind('/');
+        const std::size_t colon = name.rfind(':');
+        if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+            name.resize(colon);
+        }
+        out.push_back(std::move(name));
+    }
+    return out;
+}
+
+Result<std::vector<RemovedTag>> select_removals(const std::vector<StoredTag>& tags,
+                                                const RemoveRequest& request,
+                                                std::string_view store)
 {
     std::vector<Wanted> wanted;
     for (const auto& text : request.refs) {
@@ -84,24 +104,18 @@ remove_tags(OciStore& store, const RemoveRequest& request, Reporter& reporter)
         }
         wanted.push_back(std::move(*parsed));
     }
-    AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock_existing(reporter));
-    AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Descriptor> entries, store.read_index());
     std::vector<bool> used(wanted.size(), false);
-    std::vector<manifest::Descriptor> kept;
     std::vector<RemovedTag> removed;
-    for (const auto& entry : entries) {
-        const auto ref = split_ref_name(entry.annotation(manifest::k_annotation_ref_name));
+    for (const auto& stored : tags) {
         bool remove = false;
-        for (std::size_t i = 0; ref && i < wanted.size(); ++i) {
-            if (matches(wanted[i], *ref, entry.digest)) {
+        for (std::size_t i = 0; i < wanted.size(); ++i) {
+            if (matches(wanted[i], stored)) {
                 used[i] = true;
                 remove = true;
             }
         }
         if (remove) {
-            removed.push_back({ref->repository, ref->tag, entry.digest});
-        } else {
-            kept.push_back(entry);
+            removed.push_back({stored.repository, stored.tag, stored.digest});
         }
     }
     for (std::size_t i = 0; i < wanted.size(); ++i) {
@@ -109,9 +123,36 @@ remove_tags(OciStore& store, const RemoveRequest& request, Reporter& reporter)
             return fail(Errc::not_found,
                         str_cat("no image ",
                                 wanted[i].text,
-                                " in oci:",
-                                store.root().string(),
+                                " in ",
+                                store,
                                 " (airlock images lists what it holds); nothing was removed"));
+        }
+    }
+    return removed;
+}
+
+Result<std::vector<RemovedTag>>
+remove_tags(OciStore& store, const RemoveRequest& request, Reporter& reporter)
+{
+    AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock_existing(reporter));
+    AIRLOCK_TRY_ASSIGN(const std::vector<manifest::Descriptor> entries, store.read_index());
+    std::vector<StoredTag> tags;
+    for (const auto& entry : entries) {
+        if (const auto ref = split_ref_name(entry.annotation(manifest::k_annotation_ref_name))) {
+            tags.push_back({ref->repository, {}, ref->tag, entry.digest, {}, {}});
+        }
+    }
+    AIRLOCK_TRY_ASSIGN(std::vector<RemovedTag> removed,
+                       select_removals(tags, request, "oci:" + store.root().string()));
+    std::set<std::pair<std::string, std::string>> names;
+    for (const auto& r : removed) {
+        names.emplace(r.repository, r.tag);
+    }
+    std::vector<manifest::Descriptor> kept;
+    for (const auto& entry : entries) {
+        const auto ref = split_ref_name(entry.annotation(manifest::k_annotation_ref_name));
+        if (!ref || !names.contains({ref->repository, ref->tag})) {
+            kept.push_back(entry);
         }
     }
     AIRLOCK_TRY(store.write_index(kept));

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "registry_flags.hpp"
 #include "value_names.hpp"
 
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
+#include <airlock/unpack/store_lifecycle.hpp>
 #include <airlock/unpack/store_prune.hpp>
 
 #include <iostream>
@@ -18,20 +20,21 @@ struct PruneCommandOptions
     std::optional<std::size_t> keep;
     std::string older_than;
     unpack::PruneOptions prune;
+    RegistryFlags access;
 };
 
 struct PruneOutcome
 {
-    std::filesystem::path store;
+    std::string store;
     bool dry_run = false;
     unpack::PruneReport report;
+    std::string reclaimed; // stores that reclaim their own way: what they did
 };
 
 Result<PruneOutcome>
 run_prune(PruneCommandOptions o, const Settings& settings, const GlobalOptions& global)
 {
     PruneOutcome outcome;
-    AIRLOCK_TRY_ASSIGN(outcome.store, settings.oci_store(o.store));
     if (!o.older_than.empty()) {
         const auto seconds = parse_duration(o.older_than);
         if (!seconds || *seconds <= 0) {
@@ -45,8 +48,21 @@ run_prune(PruneCommandOptions o, const Settings& settings, const GlobalOptions& 
     o.prune.keep = o.keep;
     o.prune.now = now_seconds();
     outcome.dry_run = o.prune.dry_run;
-    unpack::OciStore store(outcome.store);
     ConsoleReporter reporter(global);
+    if (const std::string spec = settings.value(o.store, Setting::store);
+        unpack::is_tag_store_spec(spec)) {
+        unpack::StoreOptions options;
+        AIRLOCK_TRY(apply_registry_flags(o.access, settings, options.registry_access));
+        AIRLOCK_TRY_ASSIGN(unpack::LifecycleReport report,
+                           unpack::prune_tag_store(spec, options, o.prune, reporter));
+        outcome.store = std::move(report.store);
+        outcome.report.untagged = std::move(report.untagged);
+        outcome.reclaimed = std::move(report.reclaimed);
+        return outcome;
+    }
+    AIRLOCK_TRY_ASSIGN(const std::filesystem::path root, settings.oci_store(o.store));
+    outcome.store = "oci:" + root.string();
+    unpack::OciStore store(root);
     AIRLOCK_TRY_ASSIGN(outcome.report, unpack::prune_store(store, o.prune, reporter));
     return outcome;
 }
@@ -58,10 +74,14 @@ void print_text(const PruneOutcome& outcome)
         std::cout << verb << printable(r.repository) << ':' << printable(r.tag) << " ("
                   << short_digest(r.digest.str()) << ")\n";
     }
+    if (!outcome.reclaimed.empty()) {
+        std::cout << printable(outcome.store) << ": " << outcome.reclaimed << '\n';
+        return;
+    }
     std::cout << (outcome.dry_run ? "would remove " : "removed ") << outcome.report.blobs.size()
               << " blob(s) no tag uses, " << human_size(outcome.report.bytes)
-              << (outcome.dry_run ? " to reclaim" : " reclaimed")
-              << " in oci:" << printable(outcome.store.string()) << '\n';
+              << (outcome.dry_run ? " to reclaim" : " reclaimed") << " in "
+              << printable(outcome.store) << '\n';
 }
 
 void print_json(const PruneOutcome& outcome)
@@ -74,13 +94,17 @@ void print_json(const PruneOutcome& outcome)
     for (const auto& b : outcome.report.blobs) {
         blobs.push_back({{"digest", b.digest.str()}, {"size", b.size}});
     }
-    cli::print_json({{"ok", true},
-                     {"store", "oci:" + outcome.store.string()},
-                     {"dryRun", outcome.dry_run},
-                     {"untagged", untagged},
-                     {"blobs", blobs},
-                     {"bytesReclaimed", outcome.report.bytes},
-                     {"debrisReclaimed", outcome.report.debris.bytes}});
+    nlohmann::json out = {{"ok", true},
+                          {"store", outcome.store},
+                          {"dryRun", outcome.dry_run},
+                          {"untagged", untagged},
+                          {"blobs", blobs},
+                          {"bytesReclaimed", outcome.report.bytes},
+                          {"debrisReclaimed", outcome.report.debris.bytes}};
+    if (!outcome.reclaimed.empty()) {
+        out["reclaimed"] = outcome.reclaimed;
+    }
+    cli::print_json(out);
 }
 
 } // namespace
@@ -102,7 +126,8 @@ void register_prune(CLI::App& app, Context& ctx)
                     "Never remove this tag's version (REPOSITORY:TAG; repeatable)")
         ->type_name("REF");
     cmd->add_flag("--dry-run", options->prune.dry_run, "Say what would go; change nothing");
-    add_oci_store_option(*cmd, options->store);
+    add_any_store_option(*cmd, options->store);
+    add_registry_flags(*cmd, options->access);
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback([options, &ctx] {
         const auto outcome = run_prune(*options, ctx.settings, ctx.global);

@@ -34,4 +34,14 @@ CLI::Option* add_oci_store_option(CLI::App& cmd, std::string& store)
         ->type_name(value_name::oci_store);
 }
 
+CLI::Option* add_any_store_option(CLI::App& cmd, std::string& store)
+{
+    return cmd
+        .add_option("--store",
+                    store,
+                    "Store: oci:DIR (default: the embedded store), docker://HOST[:PORT][/PREFIX], "
+                    "docker-engine[:ADDRESS], containerd[:SOCKET][?namespace=NS] or podman")
+        ->type_name(value_name::store);
+}
+
 } // namespace airlock::cli

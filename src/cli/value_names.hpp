@@ -34,4 +34,7 @@ CLI::Validator one_of(std::vector<std::string> values,
 // `--store oci:DIR`, the option of every command that works on an OCI store.
 CLI::Option* add_oci_store_option(CLI::App& cmd, std::string& store);
 
+// `--store STORE`, for the commands that work on every kind of store (rm, prune).
+CLI::Option* add_any_store_option(CLI::App& cmd, std::string& store);
+
 } // namespace airlock::cli

@@ -15,6 +15,7 @@
 #include "../bounded_pipe.hpp"
 #include "../bundle_policy.hpp"
 #include "../store_identity.hpp"
+#include "engine_connection.hpp"
 #include "kinds.hpp"
 
 #include <airlock/archive/tar_writer.hpp>
@@ -40,87 +41,6 @@ using manifest::Descriptor;
 using nlohmann::json;
 
 namespace {
-
-constexpr std::string_view k_api = "http://docker/v1.41";
-
-// How long an API call may go without progress; a load gets longer, as the engine says
-// nothing while it unpacks the layers it read.
-constexpr std::chrono::seconds k_call_idle{60};
-constexpr std::chrono::seconds k_load_idle{3600};
-
-// The Engine API over its socket or pipe.
-class EngineConnection
-{
-  public:
-    explicit EngineConnection(http::LocalEndpoint endpoint)
-        : m_calls(std::move(endpoint), k_call_idle)
-    {
-    }
-
-    Result<http::Response> call(std::string method, const std::string& path, std::string body = {})
-    {
-        http::Request request;
-        request.method = std::move(method);
-        request.url = str_cat(k_api, path);
-        request.body = std::move(body);
-        auto response = m_calls.fetch(request);
-        if (!response && response.error().code == Errc::network) {
-            return fail(Errc::network,
-                        str_cat("cannot reach the Docker Engine at ",
-                                address(),
-                                " (is dockerd running? ",
-                                response.error().message,
-                                ")"));
-        }
-        return response;
-    }
-
-    // The image's inspect document, or nothing when the engine does not know `name`.
-    Result<std::optional<json>> inspect(const std::string& name)
-    {
-        AIRLOCK_TRY_ASSIGN(const http::Response r,
-                           call("GET", str_cat("/images/", http::url_encode(name), "/json")));
-        if (r.status == 404) {
-            return std::optional<json>{};
-        }
-        if (r.status != 200) {
-            return fail(Errc::http_status,
-                        str_cat("Docker Engine answered ", r.status, " inspecting ", name));
-        }
-        AIRLOCK_TRY_ASSIGN(json doc, manifest::parse_bounded_json(r.body, "image inspect"));
-        if (!doc.is_object()) {
-            return fail(Errc::format,
-                        str_cat("Docker Engine's inspect document of ", name, " is not an object"));
-        }
-        return std::optional<json>(std::move(doc));
-    }
-
-    // POST /images/load with the archive `source` produces.
-    Result<http::Response> load(std::function<Result<std::size_t>(std::span<char>)> source) const
-    {
-        http::Request request;
-        request.method = "POST";
-        request.url = str_cat(k_api, "/images/load?quiet=1");
-        request.headers = {"Content-Type: application/x-tar"};
-        request.body_source = std::move(source);
-        http::LocalTransport transport(m_calls.endpoint(), k_load_idle);
-        return transport.fetch(request, 16U << 20U);
-    }
-
-    const http::LocalEndpoint& endpoint() const
-    {
-        return m_calls.endpoint();
-    }
-
-    // unix:///var/run/docker.sock, npipe:////./pipe/docker_engine
-    std::string address() const
-    {
-        return endpoint().address();
-    }
-
-  private:
-    http::LocalTransport m_calls;
-};
 
 // What the engine gets of one bundle image: one platform's manifest.
 struct EngineImage

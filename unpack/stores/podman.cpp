@@ -13,6 +13,7 @@
 #include "../bundle_policy.hpp"
 #include "../image_closure.hpp"
 #include "kinds.hpp"
+#include "podman_command.hpp"
 
 #include <airlock/archive/tar_writer.hpp>
 #include <airlock/base/file.hpp>
@@ -39,17 +40,6 @@ using nlohmann::json;
 namespace {
 
 constexpr std::size_t k_copy_buffer = 1U << 20U;
-
-Result<std::string> podman(const std::vector<std::string>& args)
-{
-    std::vector<std::string> argv = {"podman"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    auto out = run_command(argv);
-    if (!out && out.error().code == Errc::not_found) {
-        return fail(Errc::not_found, "podman is not installed (--to podman loads through it)");
-    }
-    return out;
-}
 
 // Writes the bundle's blobs into staging/blobs/sha256/, keeping those that verified.
 class StagingSink final : public bundle::BlobSink

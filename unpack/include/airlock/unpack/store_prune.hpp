@@ -40,6 +40,14 @@ struct PruneReport
     Reclaimed debris;              // what interrupted runs left in .airlock/
 };
 
+// The tags retention takes away from `tags` (every tag of a store called `store`): per
+// repository, the versions beyond options.keep and older than options.older_than, never the
+// target of a `latest` tag or of a protected tag. Errc::not_found for a protected tag that is
+// not among them.
+Result<std::vector<RemovedTag>> select_retired(const std::vector<StoredTag>& tags,
+                                               const PruneOptions& options,
+                                               std::string_view store);
+
 // Applies retention to every repository, then removes the blobs index.json no longer reaches
 // and what interrupted imports left, all under the store lock (an import streaming meanwhile
 // keeps every blob it found in the store: it holds a link to each in its staging). The target

@@ -6,6 +6,8 @@
 #include <airlock/manifest/digest.hpp>
 #include <airlock/unpack/oci_store.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,17 @@ struct RemovedTag
     std::string repository;
     std::string tag;
     manifest::Digest digest;
+};
+
+// One tag a store holds, as rm and prune choose among them.
+struct StoredTag
+{
+    std::string repository; // as the store lists it
+    std::string short_name; // the same below a registry store's prefix, else empty
+    std::string tag;
+    manifest::Digest digest;             // what the tag points at, as the store names images
+    std::optional<std::int64_t> created; // newest config's, seconds; read for retention
+    std::string version;                 // airlock's version annotation, where the store keeps it
 };
 
 // What `airlock rm` names: "REPO:TAG", "REPO@sha256:..." (every tag of REPO on that image), or
@@ -34,6 +47,15 @@ struct RemoveRequest
 // (unless all_tags) or one that is not a reference.
 Result<std::vector<RemovedTag>>
 remove_tags(OciStore& store, const RemoveRequest& request, Reporter& reporter);
+
+// The tags of `tags` that `request` names, for a store called `store` in messages. All or
+// nothing: Errc::not_found naming the first ref that matches none, Errc::usage as remove_tags.
+Result<std::vector<RemovedTag>> select_removals(const std::vector<StoredTag>& tags,
+                                                const RemoveRequest& request,
+                                                std::string_view store);
+
+// The repositories `request` names, as given. Errc::usage as remove_tags.
+Result<std::vector<std::string>> removal_repositories(const RemoveRequest& request);
 
 // True when repository `stored` (as index.json has it) is the one `wanted` names, spelled in
 // full or as `docker images` shows it.

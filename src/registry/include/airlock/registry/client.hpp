@@ -110,6 +110,24 @@ class RegistryClient
     Result<std::vector<std::string>> list_tags(http::Transport& transport,
                                                const std::string& repository);
 
+    // What a registry said to a DELETE.
+    enum class Deleted {
+        done,        // 202: gone
+        missing,     // 404: not there
+        unsupported, // the registry keeps it: deletes disabled, or no deletes by tag
+    };
+
+    // DELETE /v2/<repository>/manifests/<reference>: by digest, the manifest and every tag on
+    // it in that repository; by tag (distribution 3 and others), that tag only.
+    Result<Deleted> delete_manifest(http::Transport& transport,
+                                    const std::string& repository,
+                                    const std::string& reference);
+
+    // DELETE /v2/<repository>/blobs/<digest>: the repository's link to the blob.
+    Result<Deleted> delete_blob(http::Transport& transport,
+                                const std::string& repository,
+                                const manifest::Digest& digest);
+
     const std::string& host() const
     {
         return m_host;
@@ -122,6 +140,11 @@ class RegistryClient
 
   private:
     RegistryClient(std::string host, const RegistryOptions& options, Reporter& reporter);
+
+    Result<Deleted> delete_reference(http::Transport& transport,
+                                     const std::string& repository,
+                                     std::string_view kind,
+                                     const std::string& reference);
 
     // The bound of one request's retries: RegistryOptions' attempts and retry time.
     RetryLimit retry_limit() const;

@@ -1,0 +1,107 @@
+# rm and prune on the stores that keep their own blobs: a registry (token auth, so deletes ask
+# for their own scope), Docker Engine, containerd and podman. Each gets sample 1.0 (tags 1.0,
+# 1.0.3) and 2.0 (2.0, 2.0.0, latest); rm takes tags away as the store's own tool then shows,
+# prune --keep 1 takes the older version and never latest's, and the store reclaims the rest
+# its own way. A registry that deletes by digest only refuses to take one tag of an image
+# that has others, and one that refuses deletes says so; in both cases nothing changes.
+. "$(dirname "$0")/common.sh"
+skip_on_windows "the stores run on Linux"
+
+make_key k
+airlock pack "oci:$images/sample:1.0" "oci:$images/sample:2.0" -o ab.bundle --sign-key k.key -q > /dev/null
+one=$(airlock inspect ab.bundle --json | jq -r '.images[] | select(.version == "1.0.3") | .digest')
+
+step "registry: rm by tag refuses where the registry deletes by digest only"
+start_registry token reg
+access="--cert-dir $CERT_DIR --creds $REG_USER:$REG_PASS"
+to="docker://$REGISTRY/site"
+# shellcheck disable=SC2086
+airlock import ab.bundle --to "$to" --trusted-key k.pub $access -q > /dev/null
+# shellcheck disable=SC2086
+tags() { airlock inventory --store "$to" --repository sample -o - $access | jq -r '[.images[].tag] | join(" ")'; }
+assert_eq "$(tags)" "1.0 1.0.3 2.0 2.0.0 latest" "tags after the import"
+# shellcheck disable=SC2086
+expect_fail 1 "deletes images by digest only.*airlock rm site/sample@$one" \
+    airlock rm --store "$to" sample:1.0 $access
+assert_eq "$(tags)" "1.0 1.0.3 2.0 2.0.0 latest" "tags after a refused rm"
+# shellcheck disable=SC2086
+expect_fail 1 "no image sample:9.9 in docker://$REGISTRY/site" airlock rm --store "$to" sample:9.9 $access
+
+step "registry: rm REPO@DIGEST takes every tag of that image, the others stay pullable"
+# shellcheck disable=SC2086
+airlock rm --store "$to" "sample@$one" $access --json > rm.json
+check_json rm rm.json
+assert_eq "$(jq -r '[.removed[].tag] | sort | join(" ")' rm.json)" "1.0 1.0.3" "removed tags"
+assert_eq "$(tags)" "2.0 2.0.0 latest" "tags after rm"
+skopeo inspect --cert-dir "$CERT_DIR/$REGISTRY" --creds "$REG_USER:$REG_PASS" "docker://$REGISTRY/site/sample:2.0" > /dev/null ||
+    fail "2.0 is not pullable after rm of 1.0"
+
+step "registry: prune --keep 1 takes the older version, the registry's collector the blobs"
+# shellcheck disable=SC2086
+airlock import ab.bundle --to "$to" --trusted-key k.pub $access -q > /dev/null
+# shellcheck disable=SC2086
+airlock prune --store "$to" --keep 1 --dry-run $access > dry.txt
+grep -q "would untag site/sample:1.0.3" dry.txt || fail "dry run: $(cat dry.txt)"
+assert_eq "$(tags)" "1.0 1.0.3 2.0 2.0.0 latest" "tags after a dry run"
+# shellcheck disable=SC2086
+airlock prune --store "$to" --keep 1 --json $access > prune.json
+check_json prune prune.json
+assert_eq "$(jq -r '[.untagged[].tag] | sort | join(" ")' prune.json)" "1.0 1.0.3" "pruned tags"
+jq -r .reclaimed prune.json | grep -q "garbage-collect" || fail "no word on the registry's collector: $(cat prune.json)"
+assert_eq "$(tags)" "2.0 2.0.0 latest" "tags after prune"
+# shellcheck disable=SC2086
+airlock prune --store "$to" --keep 0 $access -q
+assert_eq "$(tags)" "2.0 2.0.0 latest" "latest's version stays with --keep 0"
+before=$(find "$t/reg/data" -path '*/blobs/sha256/*/data' | wc -l)
+docker-registry garbage-collect "$t/reg/config.yml" > /dev/null 2>&1 || fail "the registry's garbage-collect failed"
+after=$(find "$t/reg/data" -path '*/blobs/sha256/*/data' | wc -l)
+[ "$after" -lt "$before" ] || fail "the registry's collector reclaimed nothing ($before blobs, then $after)"
+skopeo copy -q --src-cert-dir "$CERT_DIR/$REGISTRY" --src-creds "$REG_USER:$REG_PASS" "docker://$REGISTRY/site/sample:latest" oci:pulled:x ||
+    fail "latest is not pullable after the registry's collector ran"
+
+step "registry: one that refuses deletes says so, and nothing changes"
+REGISTRY_DELETE=false start_registry tls nodelete
+airlock import ab.bundle --to "docker://$REGISTRY/site" --trusted-key k.pub --cert-dir "$CERT_DIR" -q > /dev/null
+expect_fail 1 "refuses to delete site/sample@$one: deletes must be enabled" \
+    airlock rm --store "docker://$REGISTRY/site" "sample@$one" --cert-dir "$CERT_DIR"
+assert_eq "$(airlock inventory --store "docker://$REGISTRY/site" -o - --cert-dir "$CERT_DIR" | jq -r '[.images[].tag] | join(" ")')" \
+    "1.0 1.0.3 2.0 2.0.0 latest" "tags after a refused delete"
+
+step "Docker Engine: rm untags, prune takes the older version's image"
+start_service docker docker
+docker() { /usr/bin/docker --host "unix://$DOCKER_SOCK" "$@"; }
+engine="docker-engine:unix://$DOCKER_SOCK"
+airlock import ab.bundle --to "$engine" --trusted-key k.pub -q > /dev/null
+engine_tags() { docker images --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' '; }
+repo=$(docker images --format '{{.Repository}}' | head -1)
+assert_eq "$(engine_tags)" "$repo:1.0 $repo:1.0.3 $repo:2.0 $repo:2.0.0 $repo:latest " "engine tags"
+old_id=$(docker image inspect --format '{{.Id}}' "$repo:1.0")
+airlock rm --store "$engine" "$repo:1.0" -q
+assert_eq "$(engine_tags)" "$repo:1.0.3 $repo:2.0 $repo:2.0.0 $repo:latest " "engine tags after rm"
+airlock prune --store "$engine" --keep 1 --json > eprune.json
+check_json prune eprune.json
+assert_eq "$(jq -r '[.untagged[].tag] | join(" ")' eprune.json)" "1.0.3" "engine: pruned tags"
+assert_eq "$(engine_tags)" "$repo:2.0 $repo:2.0.0 $repo:latest " "engine tags after prune"
+docker image inspect "$old_id" > /dev/null 2>&1 && fail "the older image is still in the engine"
+
+step "containerd: rm removes the name, prune the older version"
+start_service containerd containerd
+ctrd="containerd:$CONTAINERD_SOCK?namespace=k8s.io"
+airlock import ab.bundle --to "$ctrd" --trusted-key k.pub -q > /dev/null
+ctr_tags() { ctr -a "$CONTAINERD_SOCK" -n k8s.io images ls -q | sort | tr '\n' ' '; }
+crepo=$(ctr -a "$CONTAINERD_SOCK" -n k8s.io images ls -q | head -1 | sed 's/:[^:/]*$//')
+airlock rm --store "$ctrd" "$crepo:1.0" -q
+assert_eq "$(ctr_tags)" "$crepo:1.0.3 $crepo:2.0 $crepo:2.0.0 $crepo:latest " "containerd names after rm"
+airlock prune --store "$ctrd" --keep 1 -q
+assert_eq "$(ctr_tags)" "$crepo:2.0 $crepo:2.0.0 $crepo:latest " "containerd names after prune"
+ctr -a "$CONTAINERD_SOCK" -n k8s.io content ls -q | grep -q "$one" && fail "containerd kept the pruned manifest $one"
+
+step "podman: rm untags, prune the older version"
+use_podman podman
+airlock import ab.bundle --to podman --trusted-key k.pub -q > /dev/null
+podman_tags() { podman images --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' '; }
+airlock rm --store podman localhost/sample:1.0 -q
+assert_eq "$(podman_tags)" "localhost/sample:1.0.3 localhost/sample:2.0 localhost/sample:2.0.0 localhost/sample:latest " "podman tags after rm"
+airlock prune --store podman --keep 1 > pprune.txt
+assert_eq "$(podman_tags)" "localhost/sample:2.0 localhost/sample:2.0.0 localhost/sample:latest " "podman tags after prune"
+grep -q "podman removed 1 image" pprune.txt || fail "podman's prune: $(cat pprune.txt)"

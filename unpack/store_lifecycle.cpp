@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// rm and prune on stores that keep their own blobs (lifecycle/tag_store.hpp). The tags are
+// chosen exactly as for the OCI store; only the removal and the reclaiming are the store's.
+
+#include "lifecycle/tag_store.hpp"
+
+#include <airlock/base/cancel.hpp>
+#include <airlock/base/str_cat.hpp>
+#include <airlock/unpack/store_lifecycle.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace airlock::unpack {
+
+namespace {
+
+// The removals grouped by image, those that leave other tags on their image first: a store
+// that cannot take one tag alone (a registry deleting by digest only) refuses before anything
+// has changed.
+std::vector<Untag> group(const std::vector<RemovedTag>& removed, const std::vector<StoredTag>& all)
+{
+    std::map<std::pair<std::string, manifest::Digest>, Untag> groups;
+    for (const auto& r : removed) {
+        auto it = groups.find({r.repository, r.digest});
+        if (it == groups.end()) {
+            it = groups
+                     .emplace(std::pair{r.repository, r.digest},
+                              Untag{r.repository, r.digest, {}, false})
+                     .first;
+        }
+        if (std::find(it->second.tags.begin(), it->second.tags.end(), r.tag)
+            == it->second.tags.end()) {
+            it->second.tags.push_back(r.tag);
+        }
+    }
+    std::vector<Untag> out;
+    for (auto& [key, u] : groups) {
+        std::set<std::string> on_image;
+        for (const auto& t : all) {
+            if (t.repository == u.repository && t.digest == u.digest) {
+                on_image.insert(t.tag);
+            }
+        }
+        u.whole = on_image.size() == u.tags.size();
+        out.push_back(std::move(u));
+    }
+    std::stable_partition(out.begin(), out.end(), [](const Untag& u) { return !u.whole; });
+    return out;
+}
+
+Result<>
+apply(TagStore& store, const std::vector<RemovedTag>& removed, const std::vector<StoredTag>& all)
+{
+    std::vector<std::string> done;
+    for (const Untag& u : group(removed, all)) {
+        auto untagged = check_cancel();
+        if (untagged) {
+            untagged = store.untag(u);
+        }
+        if (!untagged) {
+            if (done.empty()) {
+                return std::unexpected(
+                    std::move(untagged.error())
+                        .with_context(str_cat("nothing was removed from ", store.name())));
+            }
+            std::string list;
+            for (const auto& d : done) {
+                list += (list.empty() ? "" : ", ") + d;
+            }
+            return std::unexpected(
+                std::move(untagged.error())
+                    .with_context(str_cat("already removed from ", store.name(), ": ", list)));
+        }
+        for (const auto& tag : u.tags) {
+            done.push_back(str_cat(u.repository, ":", tag));
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+bool is_tag_store_spec(std::string_view spec)
+{
+    return !spec.empty() && !spec.starts_with("oci:");
+}
+
+Result<LifecycleReport> remove_from_store(std::string_view spec,
+                                          const StoreOptions& options,
+                                          const RemoveRequest& request,
+                                          Reporter& reporter)
+{
+    AIRLOCK_TRY_ASSIGN(const std::vector<std::string> repositories, removal_repositories(request));
+    AIRLOCK_TRY_ASSIGN(const auto store, open_tag_store(spec, options, reporter));
+    LifecycleReport report{store->name(), {}, {}};
+    AIRLOCK_TRY_ASSIGN(const std::vector<StoredTag> all, store->list_tags(false, repositories));
+    AIRLOCK_TRY_ASSIGN(report.untagged, select_removals(all, request, store->name()));
+    AIRLOCK_TRY(apply(*store, report.untagged, all));
+    return report;
+}
+
+Result<LifecycleReport> prune_tag_store(std::string_view spec,
+                                        const StoreOptions& options,
+                                        const PruneOptions& prune,
+                                        Reporter& reporter)
+{
+    AIRLOCK_TRY_ASSIGN(const auto store, open_tag_store(spec, options, reporter));
+    LifecycleReport report{store->name(), {}, {}};
+    if (prune.keep || prune.older_than) {
+        AIRLOCK_TRY_ASSIGN(const std::vector<StoredTag> all, store->list_tags(true, {}));
+        AIRLOCK_TRY_ASSIGN(report.untagged, select_retired(all, prune, store->name()));
+        if (!prune.dry_run) {
+            AIRLOCK_TRY(apply(*store, report.untagged, all));
+        }
+    }
+    AIRLOCK_TRY_ASSIGN(report.reclaimed, store->reclaim(prune.dry_run));
+    return report;
+}
+
+Result<std::unique_ptr<TagStore>>
+open_tag_store(std::string_view spec, const StoreOptions& options, Reporter& reporter)
+{
+    const std::string_view word = spec.substr(0, spec.find_first_of(":?"));
+    if (word == "docker") {
+        return open_registry_tags(spec, options, reporter);
+    }
+    if (word == "docker-engine") {
+        return open_engine_tags(spec);
+    }
+    if (word == "containerd") {
+        return open_containerd_tags(spec);
+    }
+    if (word == "podman" || word == "containers-storage") {
+        return open_podman_tags(spec);
+    }
+    return fail(
+        Errc::usage,
+        str_cat("unsupported store '",
+                spec,
+                "': expected oci:DIR, docker://HOST[:PORT][/PREFIX], docker-engine[:ADDRESS], "
+                "containerd[:SOCKET][?namespace=NS] or podman"));
+}
+
+} // namespace airlock::unpack
