@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands.hpp"
+#include "registry_flags.hpp"
 #include "value_names.hpp"
 
 #include <airlock/base/str_cat.hpp>
 #include <airlock/unpack/store_fsck.hpp>
+#include <airlock/unpack/store_lifecycle.hpp>
 
 #include <iostream>
 
@@ -15,11 +17,12 @@ struct FsckOptions
 {
     std::string store;
     bool repair = false;
+    RegistryFlags access;
 };
 
 struct FsckOutcome
 {
-    std::filesystem::path store;
+    std::string store;
     unpack::FsckReport report;
 };
 
@@ -27,9 +30,29 @@ Result<FsckOutcome>
 run_fsck(const FsckOptions& o, const Settings& settings, const GlobalOptions& global)
 {
     FsckOutcome outcome;
-    AIRLOCK_TRY_ASSIGN(outcome.store, settings.oci_store(o.store));
-    unpack::OciStore store(outcome.store);
     ConsoleReporter reporter(global);
+    if (const std::string spec = settings.value(o.store, Setting::store);
+        spec.starts_with("docker://")) {
+        if (o.repair) {
+            return fail(Errc::usage,
+                        "--repair applies to OCI stores: a registry mends its blobs with its "
+                        "own tools (remove the broken tags, run its garbage collector, import "
+                        "the bundles again)");
+        }
+        registry::RegistryOptions access;
+        AIRLOCK_TRY(apply_registry_flags(o.access, settings, access));
+        outcome.store = spec;
+        AIRLOCK_TRY_ASSIGN(outcome.report, unpack::fsck_registry(spec, access, reporter));
+        return outcome;
+    } else if (unpack::is_tag_store_spec(spec)) {
+        return fail(Errc::usage,
+                    str_cat("fsck checks OCI stores and registries; ",
+                            spec,
+                            " verifies its content itself"));
+    }
+    AIRLOCK_TRY_ASSIGN(const std::filesystem::path root, settings.oci_store(o.store));
+    outcome.store = "oci:" + root.string();
+    unpack::OciStore store(root);
     AIRLOCK_TRY_ASSIGN(outcome.report, unpack::fsck_store(store, o.repair, reporter));
     return outcome;
 }
@@ -52,7 +75,7 @@ std::string joined(const std::vector<std::string>& names)
 void print_text(const FsckOutcome& outcome)
 {
     const auto& r = outcome.report;
-    const std::string store = "oci:" + printable(outcome.store.string());
+    const std::string store = printable(outcome.store);
     for (const auto& b : r.broken) {
         std::cerr << "airlock: error: " << unpack::broken_kind_name(b.kind) << " blob "
                   << b.digest.str() << " (" << printable(b.detail) << ")"
@@ -97,7 +120,7 @@ void print_json(const FsckOutcome& outcome)
         orphans.push_back({{"digest", o.digest.str()}, {"size", o.size}});
     }
     cli::print_json({{"ok", r.broken.empty()},
-                     {"store", "oci:" + outcome.store.string()},
+                     {"store", outcome.store},
                      {"checked", r.checked},
                      {"bytesChecked", r.bytes_checked},
                      {"broken", broken},
@@ -118,7 +141,11 @@ void register_fsck(CLI::App& app, Context& ctx)
     cmd->add_flag("--repair",
                   options->repair,
                   "Remove corrupt blobs (a re-import restores them) and orphaned ones");
-    add_oci_store_option(*cmd, options->store);
+    cmd->add_option("--store",
+                    options->store,
+                    "Store: oci:DIR (default: the embedded store) or docker://HOST[:PORT][/PREFIX]")
+        ->type_name(value_name::store);
+    add_registry_flags(*cmd, options->access);
     cmd->add_flag("--json", ctx.global.json, "Print the result as JSON");
     cmd->callback([options, &ctx] {
         ctx.exit_code = finish(run_fsck(*options, ctx.settings, ctx.global), ctx.global);

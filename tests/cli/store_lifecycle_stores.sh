@@ -59,6 +59,23 @@ after=$(find "$t/reg/data" -path '*/blobs/sha256/*/data' | wc -l)
 skopeo copy -q --src-cert-dir "$CERT_DIR/$REGISTRY" --src-creds "$REG_USER:$REG_PASS" "docker://$REGISTRY/site/sample:latest" oci:pulled:x ||
     fail "latest is not pullable after the registry's collector ran"
 
+step "registry: fsck hashes what every tag reaches, and names a damaged layer with its tags"
+# shellcheck disable=SC2086
+airlock fsck --store "$to" $access --json > fsck.json
+check_json fsck fsck.json
+assert_eq "$(jq -r '[.ok, .exitCode] | join(" ")' fsck.json)" "true 0" "fsck of a whole registry"
+[ "$(jq -r .checked fsck.json)" -ge 3 ] || fail "fsck checked too little: $(cat fsck.json)"
+layer=$(skopeo inspect --raw --cert-dir "$CERT_DIR/$REGISTRY" --creds "$REG_USER:$REG_PASS" "docker://$REGISTRY/site/sample:2.0" | jq -r '.layers[-1].digest')
+data=$(find "$t/reg/data" -path "*/blobs/sha256/*/${layer#sha256:}/data")
+[ -f "$data" ] || fail "no data file for $layer"
+printf 'X' | dd of="$data" bs=1 seek=100 conv=notrunc 2> /dev/null
+# shellcheck disable=SC2086
+expect_fail 4 "corrupt blob $layer .*breaks site/sample:2.0, site/sample:2.0.0, site/sample:latest" \
+    airlock fsck --store "$to" $access
+# shellcheck disable=SC2086
+expect_fail 2 "--repair applies to OCI stores" airlock fsck --store "$to" --repair $access
+expect_fail 2 "fsck checks OCI stores and registries" airlock fsck --store podman
+
 step "registry: one that refuses deletes says so, and nothing changes"
 REGISTRY_DELETE=false start_registry tls nodelete
 airlock import ab.bundle --to "docker://$REGISTRY/site" --trusted-key k.pub --cert-dir "$CERT_DIR" -q > /dev/null

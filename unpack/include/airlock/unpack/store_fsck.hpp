@@ -3,6 +3,7 @@
 
 #include <airlock/base/error.hpp>
 #include <airlock/base/reporter.hpp>
+#include <airlock/registry/options.hpp>
 #include <airlock/unpack/oci_store.hpp>
 #include <airlock/unpack/store_prune.hpp>
 
@@ -46,5 +47,11 @@ struct FsckReport
 // index that cannot be read might use them. Errc::not_found when
 // there is no store; Errc::format when index.json itself cannot be read.
 Result<FsckReport> fsck_store(OciStore& store, bool repair, Reporter& reporter);
+
+// fsck of a registry store "docker://HOST[:PORT][/PREFIX]" through its API: every manifest and
+// blob its tags reach, fetched and hashed (missing and corrupt ones, with the tags they
+// break). A registry has no orphans or strays airlock can see, and no repair through its API.
+Result<FsckReport>
+fsck_registry(std::string_view spec, const registry::RegistryOptions& access, Reporter& reporter);
 
 } // namespace airlock::unpack
