@@ -167,6 +167,8 @@ Result<FileLock> OciStore::lock_existing(Reporter& reporter) const
                     m_root.string(),
                     " has no index.json (or it is not a regular file); nothing was changed"));
     }
+    // A layout another tool made (skopeo, umoci) has no state directory yet.
+    AIRLOCK_TRY(make_directories(m_root / k_state_dir));
     return lock(reporter);
 }
 

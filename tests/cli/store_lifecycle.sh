@@ -94,6 +94,13 @@ test -e "site/blobs/sha256/$layer" || fail "--repair removed a layer whose manif
 airlock import b.bundle --to oci:site --trusted-key k.pub -q > /dev/null
 airlock fsck --store oci:site -q > /dev/null || fail "fsck after restoring the manifest"
 
+step "a layout another tool made (no .airlock/ yet) is checked, pruned and exported"
+skopeo copy -q "oci:$images/sample:1.0" oci:plain:localhost/sample:1.0
+airlock fsck --store oci:plain -q
+airlock prune --store oci:plain --keep 1 -q
+airlock export localhost/sample:1.0 -o plain.tar --store oci:plain -q
+airlock rm localhost/sample:1.0 --store oci:plain -q
+
 step "a damaged or strange store: nothing is collected or exported on a guess"
 cp -a site s1
 rm s1/index.json
