@@ -298,6 +298,54 @@ done
 summary
 echo "split-pack: $( (cat "$t/restored-$sweep" 2> /dev/null || true) | wc -l) kills inside the switch, each undone by the next pack" | tee -a "$t/summary"
 
+# prune --keep 1 of a store with both versions: a fault (EIO) or a kill at any call leaves a
+# valid store whose tags are all the old ones or only the new version's (index.json is
+# replaced in one rename, before any blob goes), every tag whole; a clean prune then ends with
+# the new version's tags and no blob that nothing reaches.
+sweep=prune
+modes="eio kill"
+modes_count=2
+started=$(date +%s)
+rm -rf pristine-both
+cp -a pristine pristine-both
+airlock import v2.bundle --to oci:pristine-both --trusted-key k.pub -q > /dev/null
+tags_of() { jq -r '[.manifests[].annotations["org.opencontainers.image.ref.name"]] | sort | join(" ")' "$1/index.json"; }
+all_tags=$(tags_of pristine-both)
+new_tags="localhost/sample:2.0 localhost/sample:2.0.0 localhost/sample:latest"
+rm -rf run
+cp -a pristine-both run
+n=0 mode=count
+faulted 0 count prune --keep 1 --store oci:run -q
+[ "$code" -eq 0 ] && [ -n "$total" ] || fail "prune: the counting run failed: $(cat "$t/run.err")"
+assert_eq "$(tags_of run)" "$new_tags" "tags after a prune without faults"
+T=$total
+step "$sweep: $T mutating calls, modes: $modes"
+for mode in $modes; do
+    for n in $(seq 1 "$T"); do
+        run_failed=0
+        rm -rf run
+        cp -a pristine-both run
+        faulted "$n" "$mode" prune --keep 1 --store oci:run -q
+        after_run
+        problems_from "after the fault" $check_store run --ref localhost/sample:2.0
+        case "$(tags_of run)" in
+        "$all_tags" | "$new_tags") ;;
+        *) problem "after the fault: tags neither before nor after: $(tags_of run)" ;;
+        esac
+        clean prune --keep 1 --store oci:run -q
+        [ "$code" -eq 0 ] || problem "re-run exited $code: $(head -n 1 "$t/run.err")"
+        [ "$(tags_of run)" = "$new_tags" ] || problem "after the re-run: tags $(tags_of run)"
+        problems_from "after the re-run" $check_store --no-debris --ref localhost/sample:2.0 run
+        set +e
+        "$AIRLOCK" fsck --store oci:run --json > "$t/fsck.json" 2> /dev/null
+        set -e
+        jq -e '.ok and (.orphans | length) == 0' "$t/fsck.json" > /dev/null ||
+            problem "after the re-run: fsck $(jq -c '{ok, orphans: (.orphans | length)}' "$t/fsck.json")"
+        keep_run run
+    done
+done
+summary
+
 echo
 cat "$t/summary"
 if [ -s "$problems" ]; then
