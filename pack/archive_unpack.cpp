@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The tar of an archive source, unpacked below a private directory. Nothing in it is trusted:
+// each member's name is checked before anything is written for it, links are made only once
+// every regular file is out (and only to one of those), and nothing but regular files,
+// directories and links is accepted.
+
+#include "archive_unpack.hpp"
+
+#include <airlock/archive/tar_reader.hpp>
+#include <airlock/base/cancel.hpp>
+#include <airlock/base/file.hpp>
+#include <airlock/base/sequential_file.hpp>
+#include <airlock/base/str_cat.hpp>
+
+#include <map>
+#include <set>
+#include <span>
+#include <vector>
+
+namespace airlock::pack {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t k_max_entries = 100'000;
+constexpr int k_max_link_hops = 8;
+constexpr std::size_t k_copy_buffer = 1U << 20U;
+
+Error unsafe(const fs::path& file, std::string_view name, std::string_view why)
+{
+    return Error{Errc::unsafe_entry, str_cat(file.string(), ": entry '", name, "' ", why), {}};
+}
+
+// A link of the archive, made once every regular file is out.
+struct Link
+{
+    std::string member;
+    std::string target; // a member path
+};
+
+Result<> write_entry(archive::TarReader& reader, const fs::path& target)
+{
+    AIRLOCK_TRY(make_directories(target.parent_path()));
+    AIRLOCK_TRY_ASSIGN(SequentialFileWriter out, SequentialFileWriter::create(target));
+    std::vector<char> buffer(k_copy_buffer);
+    for (;;) {
+        AIRLOCK_TRY(check_cancel());
+        AIRLOCK_TRY_ASSIGN(const std::size_t got, reader.read(buffer));
+        if (got == 0) {
+            break;
+        }
+        AIRLOCK_TRY(out.write(std::span<const char>(buffer.data(), got)));
+    }
+    return out.sync_and_close();
+}
+
+// Makes each link a hard link to (or, where there are none, a copy of) the regular file it
+// ends at, through at most k_max_link_hops links.
+Result<> make_links(const fs::path& file, const fs::path& root, const std::vector<Link>& links)
+{
+    std::map<std::string, std::string> target_of;
+    for (const auto& link : links) {
+        target_of[link.member] = link.target;
+    }
+    for (const auto& link : links) {
+        std::string at = link.target;
+        for (int hop = 0; hop < k_max_link_hops && target_of.contains(at); ++hop) {
+            at = target_of.at(at);
+        }
+        if (!regular_file_size(root / at)) {
+            return fail(Errc::format,
+                        str_cat(file.string(),
+                                ": link '",
+                                link.member,
+                                "' leads to '",
+                                at,
+                                "', which is not a file of the archive"));
+        }
+        std::error_code ec;
+        // A hard link, never a copy: a copy per link would let a small archive fill the disk.
+        fs::create_hard_link(root / at, root / link.member, ec);
+        if (ec) {
+            return fail(Errc::io,
+                        str_cat("cannot make ", (root / link.member).string(), ": ", ec.message()));
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+std::optional<std::string> member_path(std::string_view name)
+{
+    if (name.empty() || name.find('\\') != std::string_view::npos
+        || name.find(':') != std::string_view::npos) {
+        return std::nullopt;
+    }
+    const fs::path path = fs::path(std::string(name)).lexically_normal();
+    if (path.has_root_name() || path.has_root_directory()) {
+        return std::nullopt;
+    }
+    for (const auto& part : path) {
+        if (part == "..") {
+            return std::nullopt;
+        }
+    }
+    std::string out = path.generic_string();
+    while (!out.empty() && out.back() == '/') {
+        out.pop_back();
+    }
+    if (out == ".") {
+        out.clear();
+    }
+    return out;
+}
+
+Result<> unpack_tar(const fs::path& file, const fs::path& root)
+{
+    AIRLOCK_TRY_ASSIGN(archive::TarReader reader, archive::TarReader::open(file));
+    std::set<std::string> seen;
+    std::vector<Link> links;
+    for (std::size_t count = 0;; ++count) {
+        AIRLOCK_TRY_ASSIGN(const std::optional<archive::TarEntry> entry, reader.next());
+        if (!entry) {
+            break;
+        }
+        if (count >= k_max_entries) {
+            return fail(Errc::format,
+                        str_cat(file.string(), " has more than ", k_max_entries, " entries"));
+        }
+        const auto member = member_path(entry->path);
+        if (!member) {
+            return std::unexpected(unsafe(file, entry->path, "leaves the archive"));
+        }
+        if (member->empty() || entry->type == archive::EntryType::directory) {
+            continue;
+        }
+        if (!seen.insert(*member).second) {
+            return std::unexpected(unsafe(file, entry->path, "appears twice"));
+        }
+        if (entry->sparse) {
+            // Its holes would be written out as zeros: a small archive could fill the disk.
+            return std::unexpected(unsafe(file, entry->path, "is a sparse file"));
+        }
+        switch (entry->type) {
+        case archive::EntryType::regular:
+            AIRLOCK_TRY(write_entry(reader, root / *member));
+            break;
+        case archive::EntryType::symlink:
+        case archive::EntryType::hardlink: {
+            // A symlink's target is relative to its directory, a hard link's to the archive.
+            const std::string base = entry->type == archive::EntryType::symlink
+                                         ? fs::path(*member).parent_path().generic_string()
+                                         : std::string();
+            const auto target = member_path(base.empty() ? entry->link_target
+                                                         : str_cat(base, "/", entry->link_target));
+            if (!target || target->empty() || entry->link_target.starts_with('/')) {
+                return std::unexpected(unsafe(file, entry->path, "links out of the archive"));
+            }
+            links.push_back({*member, *target});
+            break;
+        }
+        case archive::EntryType::directory:
+            break;
+        case archive::EntryType::other:
+            return std::unexpected(unsafe(file, entry->path, "is a device, FIFO or socket"));
+        }
+    }
+    for (const auto& link : links) {
+        AIRLOCK_TRY(make_directories((root / link.member).parent_path()));
+    }
+    return make_links(file, root, links);
+}
+
+} // namespace airlock::pack

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <airlock/base/error.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace airlock::pack {
+
+// An archive member's name as a path inside the archive ("./a//b/" is "a/b", the archive's root
+// is ""); nothing for one that would leave it (absolute, "..", a drive, a backslash that
+// Windows reads as a separator).
+std::optional<std::string> member_path(std::string_view name);
+
+// Unpacks every regular file, directory and link of tar `file` below `root`, refusing members
+// that would leave it, appear twice, are sparse or are devices (Errc::unsafe_entry). Links
+// become hard links to the file they end at. Errc::format for a corrupt tar or a link to no
+// file of it, Errc::io when `root` cannot take a file.
+Result<> unpack_tar(const std::filesystem::path& file, const std::filesystem::path& root);
+
+} // namespace airlock::pack
