@@ -27,10 +27,45 @@ namespace {
 constexpr std::size_t k_max_entries = 100'000;
 constexpr int k_max_link_hops = 8;
 constexpr std::size_t k_copy_buffer = 1U << 20U;
+// What unpacking leaves free on the cache's file system: the bundle's own temporary files, the
+// manifests made for a docker-archive and whatever else runs there need room too.
+constexpr std::uint64_t k_free_space_margin = 64ULL << 20U;
 
 Error unsafe(const fs::path& file, std::string_view name, std::string_view why)
 {
     return Error{Errc::unsafe_entry, str_cat(file.string(), ": entry '", name, "' ", why), {}};
+}
+
+// Whether `root`'s file system can take `size` more bytes and keep k_free_space_margin free.
+// Asked before each member is written, so the members already out count: a small compressed
+// archive that unpacks to more than the disk holds (a tar bomb) stops at its first member that
+// would not fit, before any of its bytes are written, rather than filling the disk. Errc::io:
+// a genuine archive too large for the disk looks the same, and either way the fix is room.
+Result<>
+check_room(const fs::path& file, const fs::path& root, std::string_view name, std::uint64_t size)
+{
+    std::error_code ec;
+    const fs::space_info space = fs::space(root, ec);
+    if (ec) {
+        return fail(Errc::io,
+                    str_cat("cannot tell the free space in ", root.string(), ": ", ec.message()));
+    }
+    if (space.available >= k_free_space_margin && space.available - k_free_space_margin >= size) {
+        return {};
+    }
+    return fail(Errc::io,
+                str_cat(file.string(),
+                        ": entry '",
+                        name,
+                        "' is ",
+                        human_size(size),
+                        ", more than the ",
+                        human_size(space.available),
+                        " free in ",
+                        root.string(),
+                        " (unpacking leaves ",
+                        human_size(k_free_space_margin),
+                        " free there; --cache names another place)"));
 }
 
 // A link of the archive, made once every regular file is out.
@@ -146,6 +181,7 @@ Result<> unpack_tar(const fs::path& file, const fs::path& root)
         }
         switch (entry->type) {
         case archive::EntryType::regular:
+            AIRLOCK_TRY(check_room(file, root, entry->path, entry->size));
             AIRLOCK_TRY(write_entry(reader, root / *member));
             break;
         case archive::EntryType::symlink:

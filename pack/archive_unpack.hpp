@@ -18,7 +18,8 @@ std::optional<std::string> member_path(std::string_view name);
 // Unpacks every regular file, directory and link of tar `file` below `root`, refusing members
 // that would leave it, appear twice, are sparse or are devices (Errc::unsafe_entry). Links
 // become hard links to the file they end at. Errc::format for a corrupt tar or a link to no
-// file of it, Errc::io when `root` cannot take a file.
+// file of it, Errc::io when `root` cannot take a file or a member would not fit in the free
+// space of its file system (which stops a tar bomb before it fills the disk).
 Result<> unpack_tar(const std::filesystem::path& file, const std::filesystem::path& root);
 
 } // namespace airlock::pack

@@ -100,6 +100,22 @@ expect_fail 4 "manifest.json names 'nowhere.tar', which is not in the archive" a
 expect_fail 1 "no archive nothing.tar" airlock pack oci-archive:nothing.tar -o e.bundle --sign-key k.key
 test ! -e e.bundle || fail "a failed pack left a bundle"
 
+step "a tar bomb: a member larger than the cache's free space is refused before it is written"
+# A small zstd-compressed tar whose one member declares twice what the cache's file system has
+# free. Its bytes stop after 1 MiB (that many could not be made here): the size in its header
+# is what must stop the unpacking, before any byte of it is written.
+mkdir -p "$XDG_CACHE_HOME"
+free=$(df -P -B1 "$XDG_CACHE_HOME" | awk 'NR == 2 { print $4 }')
+python3 - "$free" << 'PY' | zstd -q > bomb.tar.zst
+import sys, tarfile
+info = tarfile.TarInfo("layer.tar")
+info.size = 2 * int(sys.argv[1]) + (1 << 30)
+sys.stdout.buffer.write(info.tobuf(tarfile.PAX_FORMAT) + bytes(1 << 20))
+PY
+expect_fail 1 "bomb.tar.zst: entry 'layer.tar' is [0-9.]+ [GT]iB, more than the [0-9.]+ [A-Z]i?B free in .*archive-" \
+    airlock pack docker-archive:bomb.tar.zst -o e.bundle --sign-key k.key
+test -z "$(ls "$XDG_CACHE_HOME/airlock/archives")" || fail "the refused archive left $(ls "$XDG_CACHE_HOME/airlock/archives")"
+
 step "an unknown transport: the error lists the sources there are"
 expect_fail 2 "unsupported image source 'dir:/tmp/x': the sources are .*oci:DIR\[:REF\], oci-archive:FILE\[:REF\], docker-archive:FILE\[:REF\], docker-daemon:NAME\[:TAG\] and podman:NAME\[:TAG\]" \
     airlock pack dir:/tmp/x -o e.bundle --sign-key k.key
