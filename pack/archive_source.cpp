@@ -190,7 +190,7 @@ class UnpackedArchive
         AIRLOCK_TRY_ASSIGN(ScopedDirectory dir,
                            ScopedDirectory::create_unique(work_dir, "archive-"));
         auto out = std::shared_ptr<UnpackedArchive>(new UnpackedArchive(std::move(dir)));
-        AIRLOCK_TRY(unpack_tar(reference.file, out->root()));
+        AIRLOCK_TRY_ASSIGN(out->m_link_targets, unpack_tar(reference.file, out->root()));
         if (reference.docker) {
             AIRLOCK_TRY(out->convert_docker_archive(reference.file));
         }
@@ -225,10 +225,14 @@ class UnpackedArchive
                                 layer ? "layer" : "config",
                                 " by something that is not a path in the archive"));
         }
-        if (const auto it = m_blobs.find(*member); it != m_blobs.end()) {
+        // A link is taken for the file it ends at, so that bytes with several names (docker save
+        // names layers by symlinks, images share them) are hashed once.
+        const auto link = m_link_targets.find(*member);
+        const std::string& file_member = link != m_link_targets.end() ? link->second : *member;
+        if (const auto it = m_blobs.find(file_member); it != m_blobs.end()) {
             return it->second;
         }
-        const fs::path path = root() / *member;
+        const fs::path path = root() / file_member;
         const auto size = regular_file_size(path);
         if (!size) {
             return fail(Errc::format,
@@ -255,7 +259,7 @@ class UnpackedArchive
                 return fail(Errc::io, str_cat("cannot make ", blob.string(), ": ", ec.message()));
             }
         }
-        return m_blobs.emplace(*member, d).first->second;
+        return m_blobs.emplace(file_member, d).first->second;
     }
 
     Result<> convert_docker_archive(const fs::path& file)
@@ -323,7 +327,8 @@ class UnpackedArchive
     }
 
     ScopedDirectory m_dir;
-    std::map<std::string, Descriptor> m_blobs; // by member path
+    LinkTargets m_link_targets;
+    std::map<std::string, Descriptor> m_blobs; // by the member path of a regular file
     std::vector<DockerImage> m_images;
 };
 

@@ -91,14 +91,16 @@ Result<> write_entry(archive::TarReader& reader, const fs::path& target)
     return out.sync_and_close();
 }
 
-// Makes each link a hard link to (or, where there are none, a copy of) the regular file it
-// ends at, through at most k_max_link_hops links.
-Result<> make_links(const fs::path& file, const fs::path& root, const std::vector<Link>& links)
+// Makes each link a hard link to the regular file it ends at, through at most k_max_link_hops
+// links, and returns that file's member for each.
+Result<LinkTargets>
+make_links(const fs::path& file, const fs::path& root, const std::vector<Link>& links)
 {
     std::map<std::string, std::string> target_of;
     for (const auto& link : links) {
         target_of[link.member] = link.target;
     }
+    LinkTargets out;
     for (const auto& link : links) {
         std::string at = link.target;
         for (int hop = 0; hop < k_max_link_hops && target_of.contains(at); ++hop) {
@@ -120,8 +122,9 @@ Result<> make_links(const fs::path& file, const fs::path& root, const std::vecto
             return fail(Errc::io,
                         str_cat("cannot make ", (root / link.member).string(), ": ", ec.message()));
         }
+        out.emplace(link.member, std::move(at));
     }
-    return {};
+    return out;
 }
 
 } // namespace
@@ -151,7 +154,7 @@ std::optional<std::string> member_path(std::string_view name)
     return out;
 }
 
-Result<> unpack_tar(const fs::path& file, const fs::path& root)
+Result<LinkTargets> unpack_tar(const fs::path& file, const fs::path& root)
 {
     AIRLOCK_TRY_ASSIGN(archive::TarReader reader, archive::TarReader::open(file));
     std::set<std::string> seen;

@@ -72,6 +72,41 @@ else
     echo "podman: not tried (airlock.exe, or podman is not installed)"
 fi
 
+step "a layer under several names (symlinks as docker save writes them, hard links) is read once, by its file"
+# links.tar is two.tar with two more images naming the same layers: by the <id>/layer.tar
+# symlinks skopeo wrote, and by hard links h/N/layer.tar. Every read of a file ending in
+# /layer.tar fails, so the pack passes only if no linked name is hashed again.
+python3 - << 'PY'
+import io, json, tarfile
+with tarfile.open("two.tar") as src, tarfile.open("links.tar", "w") as out:
+    members = src.getmembers()
+    image = json.load(src.extractfile("manifest.json"))[0]
+    by_target = {m.linkname.removeprefix("../"): m.name for m in members if m.issym()}
+    hard = []
+    for m in members:
+        if m.name != "manifest.json":
+            out.addfile(m, src.extractfile(m) if m.isfile() else None)
+    for n, layer in enumerate(image["Layers"]):
+        info = tarfile.TarInfo(f"h/{n}/layer.tar")
+        info.type, info.linkname = tarfile.LNKTYPE, layer
+        out.addfile(info)
+        hard.append(info.name)
+    images = [dict(image, Layers=[by_target[l] for l in image["Layers"]], RepoTags=["localhost/links:sym"]),
+              dict(image, Layers=hard, RepoTags=["localhost/links:hard"]), image]
+    data = json.dumps(images).encode()
+    info = tarfile.TarInfo("manifest.json")
+    info.size = len(data)
+    out.addfile(info, io.BytesIO(data))
+PY
+if [ -n "${AIRLOCK_FAULT_LIB:-}" ] && [ -f "$AIRLOCK_FAULT_LIB" ] && binary_is_dynamic; then
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" LD_PRELOAD="$AIRLOCK_FAULT_LIB" \
+        AIRLOCK_FAULT_READ=/layer.tar airlock pack docker-archive:links.tar:localhost/links:sym \
+        docker-archive:links.tar:localhost/links:hard -o links.bundle --sign-key k.key -q > /dev/null
+    assert_eq "$(airlock inspect links.bundle --json | jq -c '[.images[].digest] | unique | length')" 1 "images of links.tar"
+else
+    echo "no fault injection (airlock.exe, a static binary or no AIRLOCK_FAULT_LIB): not tried"
+fi
+
 step "hostile archives: nothing written outside, one clear error"
 python3 - << 'PY'
 import io, tarfile
