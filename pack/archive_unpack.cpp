@@ -13,6 +13,8 @@
 #include <airlock/base/sequential_file.hpp>
 #include <airlock/base/str_cat.hpp>
 
+#include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 #include <span>
@@ -66,6 +68,58 @@ check_room(const fs::path& file, const fs::path& root, std::string_view name, st
                         " (unpacking leaves ",
                         human_size(k_free_space_margin),
                         " free there; --cache names another place)"));
+}
+
+// The device `part` names on Windows, in upper case, or nothing. Windows takes these names for
+// devices in any directory, in any case and whatever follows a dot or trailing spaces ("nul.tar",
+// "Aux .json"); COM and LPT with a digit, the ISO 8859-1 superscripts ¹²³ included.
+std::optional<std::string> windows_device(std::string_view part)
+{
+    std::string_view stem = part.substr(0, part.find('.'));
+    while (stem.ends_with(' ')) {
+        stem.remove_suffix(1);
+    }
+    std::string upper(stem);
+    for (char& c : upper) {
+        c = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    }
+    if (upper == "CON" || upper == "PRN" || upper == "AUX" || upper == "NUL") {
+        return upper;
+    }
+    if (!upper.starts_with("COM") && !upper.starts_with("LPT")) {
+        return std::nullopt;
+    }
+    const std::string_view number = std::string_view(upper).substr(3);
+    // The superscripts in UTF-8 and, as a Windows code page may pass names on, in ISO 8859-1.
+    constexpr std::array<std::string_view, 6> k_superscripts = {
+        "\xc2\xb9", "\xc2\xb2", "\xc2\xb3", "\xb9", "\xb2", "\xb3"};
+    if ((number.size() == 1 && number[0] >= '0' && number[0] <= '9')
+        || std::find(k_superscripts.begin(), k_superscripts.end(), number)
+               != k_superscripts.end()) {
+        return upper;
+    }
+    return std::nullopt;
+}
+
+// Why Windows could not create `member` (a member path) under that name, or nothing. Refused on
+// every platform: an archive is made to be carried, and unpacks the same everywhere or nowhere.
+std::optional<std::string> windows_name_problem(std::string_view member)
+{
+    std::size_t start = 0;
+    while (start < member.size()) {
+        const std::size_t end = std::min(member.find('/', start), member.size());
+        const std::string_view part = member.substr(start, end - start);
+        if (const auto device = windows_device(part)) {
+            return str_cat("names a device on Windows (", *device, ")");
+        }
+        if (part.ends_with('.') || part.ends_with(' ')) {
+            return str_cat("has a part ending in a dot or a space ('",
+                           part,
+                           "'), which Windows drops from names");
+        }
+        start = end + 1;
+    }
+    return std::nullopt;
 }
 
 // A link of the archive, made once every regular file is out.
@@ -172,6 +226,9 @@ Result<LinkTargets> unpack_tar(const fs::path& file, const fs::path& root)
         if (!member) {
             return std::unexpected(unsafe(file, entry->path, "leaves the archive"));
         }
+        if (const auto problem = windows_name_problem(*member)) {
+            return std::unexpected(unsafe(file, entry->path, *problem));
+        }
         if (member->empty() || entry->type == archive::EntryType::directory) {
             continue;
         }
@@ -197,6 +254,10 @@ Result<LinkTargets> unpack_tar(const fs::path& file, const fs::path& root)
                                                          : str_cat(base, "/", entry->link_target));
             if (!target || target->empty() || entry->link_target.starts_with('/')) {
                 return std::unexpected(unsafe(file, entry->path, "links out of the archive"));
+            }
+            if (const auto problem = windows_name_problem(*target)) {
+                return std::unexpected(unsafe(
+                    file, entry->path, str_cat("links to '", *target, "', which ", *problem)));
             }
             links.push_back({*member, *target});
             break;

@@ -135,6 +135,50 @@ expect_fail 4 "manifest.json names 'nowhere.tar', which is not in the archive" a
 expect_fail 1 "no archive nothing.tar" airlock pack oci-archive:nothing.tar -o e.bundle --sign-key k.key
 test ! -e e.bundle || fail "a failed pack left a bundle"
 
+step "names Windows cannot create as written are refused on every platform"
+# A device name (any case, with any extension) or a name ending in a dot or a space, in any
+# part of a member's path: one archive per name, each a docker-archive that is fine otherwise.
+python3 - << 'PY'
+import io, tarfile
+names = ["CON", "aux.json", "layers/Nul.tar.gz", "com1", "LPT9.txt", "com\u00b9", "lpt0", "prn .txt",
+         "layer.", "layer ", "dir./l.tar", "sub /l.tar"]
+for n, name in enumerate(names):
+    # GNU: a name's bytes as they are, where pax would give a UTF-8 path for the locale's charset.
+    with tarfile.open(f"windows-{n}.tar", "w", format=tarfile.GNU_FORMAT) as t:
+        for member, data in [("manifest.json", b'[{"Config":"c.json","Layers":[]}]'), ("c.json", b"{}"), (name, b"x")]:
+            info = tarfile.TarInfo(member)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+with tarfile.open("windows-dir.tar", "w") as t:
+    info = tarfile.TarInfo("AUX")
+    info.type = tarfile.DIRTYPE
+    t.addfile(info)
+with tarfile.open("windows-link.tar", "w") as t:
+    info = tarfile.TarInfo("l.tar")
+    info.type, info.linkname = tarfile.SYMTYPE, "nul"
+    t.addfile(info)
+# Names that only look like those: every one of them is fine.
+with tarfile.open("windows-fine.tar", "w") as t:
+    for member, data in [("manifest.json", b'[{"Config":"c.json","Layers":[]}]'), ("c.json", b"{}")] + [
+            (name, b"x") for name in ["console.json", "com10", "lpt", "auxiliary.tar", "nul-x", ".hidden", "a.b/c", "co n"]]:
+        info = tarfile.TarInfo(member)
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+PY
+for n in 0 1 2 3 4 5 6 7; do
+    expect_fail 4 "windows-$n.tar: entry '.+' names a device on Windows" \
+        airlock pack "docker-archive:windows-$n.tar" -o e.bundle --sign-key k.key
+done
+for n in 8 9 10 11; do
+    expect_fail 4 "windows-$n.tar: entry '.+' has a part ending in a dot or a space" \
+        airlock pack "docker-archive:windows-$n.tar" -o e.bundle --sign-key k.key
+done
+expect_fail 4 "windows-dir.tar: entry 'AUX/?' names a device on Windows \\(AUX\\)" \
+    airlock pack docker-archive:windows-dir.tar -o e.bundle --sign-key k.key
+expect_fail 4 "windows-link.tar: entry 'l.tar' links to 'nul', which names a device on Windows \\(NUL\\)" \
+    airlock pack docker-archive:windows-link.tar -o e.bundle --sign-key k.key
+airlock pack docker-archive:windows-fine.tar -o fine.bundle --sign-key k.key -q > /dev/null
+
 step "a tar bomb: a member larger than the cache's free space is refused before it is written"
 # A small zstd-compressed tar whose one member declares twice what the cache's file system has
 # free. Its bytes stop after 1 MiB (that many could not be made here): the size in its header
