@@ -122,6 +122,61 @@ std::optional<std::string> windows_name_problem(std::string_view member)
     return std::nullopt;
 }
 
+// The names an archive has taken so far, so that a member in another's way is refused before
+// anything is written for it: a second member of one name, a file or link where a directory
+// is, a directory where a file is, anything under a file. The file system would stop most of
+// these too, but as an I/O error of the cache, not as what they are: a malformed archive.
+class MemberNames
+{
+  public:
+    // Takes `member` (entry `name` of `file`) for a regular file, link or device.
+    // Errc::unsafe_entry when it is in another's way.
+    Result<> add_file(const fs::path& file, std::string_view name, const std::string& member)
+    {
+        if (m_files.contains(member)) {
+            return std::unexpected(unsafe(file, name, "appears twice"));
+        }
+        if (m_directories.contains(member)) {
+            return std::unexpected(
+                unsafe(file, name, "is a file where the archive has a directory"));
+        }
+        AIRLOCK_TRY(add_parents(file, name, member));
+        m_files.insert(member);
+        return {};
+    }
+
+    // Takes `member` for a directory (which may appear more than once). Errc::unsafe_entry.
+    Result<> add_directory(const fs::path& file, std::string_view name, const std::string& member)
+    {
+        if (m_files.contains(member)) {
+            return std::unexpected(
+                unsafe(file, name, "is a directory where the archive has a file"));
+        }
+        AIRLOCK_TRY(add_parents(file, name, member));
+        m_directories.insert(member);
+        return {};
+    }
+
+  private:
+    // Takes each directory above `member`, refusing one that is a file.
+    Result<> add_parents(const fs::path& file, std::string_view name, const std::string& member)
+    {
+        for (std::size_t slash = member.find('/'); slash != std::string::npos;
+             slash = member.find('/', slash + 1)) {
+            const std::string parent = member.substr(0, slash);
+            if (m_files.contains(parent)) {
+                return std::unexpected(
+                    unsafe(file, name, str_cat("is under '", parent, "', a file of the archive")));
+            }
+            m_directories.insert(parent);
+        }
+        return {};
+    }
+
+    std::set<std::string> m_files; // regular files, links and devices
+    std::set<std::string> m_directories;
+};
+
 // A link of the archive, made once every regular file is out.
 struct Link
 {
@@ -211,7 +266,7 @@ std::optional<std::string> member_path(std::string_view name)
 Result<LinkTargets> unpack_tar(const fs::path& file, const fs::path& root)
 {
     AIRLOCK_TRY_ASSIGN(archive::TarReader reader, archive::TarReader::open(file));
-    std::set<std::string> seen;
+    MemberNames names;
     std::vector<Link> links;
     for (std::size_t count = 0;; ++count) {
         AIRLOCK_TRY_ASSIGN(const std::optional<archive::TarEntry> entry, reader.next());
@@ -229,12 +284,14 @@ Result<LinkTargets> unpack_tar(const fs::path& file, const fs::path& root)
         if (const auto problem = windows_name_problem(*member)) {
             return std::unexpected(unsafe(file, entry->path, *problem));
         }
-        if (member->empty() || entry->type == archive::EntryType::directory) {
+        if (member->empty()) {
             continue;
         }
-        if (!seen.insert(*member).second) {
-            return std::unexpected(unsafe(file, entry->path, "appears twice"));
+        if (entry->type == archive::EntryType::directory) {
+            AIRLOCK_TRY(names.add_directory(file, entry->path, *member));
+            continue;
         }
+        AIRLOCK_TRY(names.add_file(file, entry->path, *member));
         if (entry->sparse) {
             // Its holes would be written out as zeros: a small archive could fill the disk.
             return std::unexpected(unsafe(file, entry->path, "is a sparse file"));

@@ -135,6 +135,41 @@ expect_fail 4 "manifest.json names 'nowhere.tar', which is not in the archive" a
 expect_fail 1 "no archive nothing.tar" airlock pack oci-archive:nothing.tar -o e.bundle --sign-key k.key
 test ! -e e.bundle || fail "a failed pack left a bundle"
 
+step "members in each other's way: a file where a directory is, or under a file"
+python3 - << 'PY'
+import io, tarfile
+cases = {
+    "under-file": [("a", "file"), ("a/b", "file")],
+    "dir-over-file": [("a", "file"), ("a/", "dir")],
+    "file-over-dir": [("a/b", "file"), ("a", "file")],
+    "file-over-explicit-dir": [("a/", "dir"), ("a", "file")],
+    "link-over-dir": [("a/b", "file"), ("a", "link")],
+    "link-under-file": [("a", "file"), ("a/l", "link")],
+}
+for name, members in cases.items():
+    with tarfile.open(f"{name}.tar", "w") as t:
+        for member, kind in [("manifest.json", "file"), ("c.json", "file")] + members:
+            data = b'[{"Config":"c.json","Layers":[]}]' if member == "manifest.json" else b"{}"
+            info = tarfile.TarInfo(member)
+            if kind == "file":
+                info.size = len(data)
+            elif kind == "dir":
+                info.type = tarfile.DIRTYPE
+            else:
+                info.type, info.linkname = tarfile.LNKTYPE, "c.json"
+            t.addfile(info, io.BytesIO(data) if kind == "file" else None)
+PY
+expect_fail 4 "under-file.tar: entry 'a/b' is under 'a', a file of the archive" \
+    airlock pack docker-archive:under-file.tar -o e.bundle --sign-key k.key
+expect_fail 4 "dir-over-file.tar: entry 'a/?' is a directory where the archive has a file" \
+    airlock pack docker-archive:dir-over-file.tar -o e.bundle --sign-key k.key
+for case in file-over-dir file-over-explicit-dir link-over-dir; do
+    expect_fail 4 "$case.tar: entry 'a' is a file where the archive has a directory" \
+        airlock pack "docker-archive:$case.tar" -o e.bundle --sign-key k.key
+done
+expect_fail 4 "link-under-file.tar: entry 'a/l' is under 'a', a file of the archive" \
+    airlock pack docker-archive:link-under-file.tar -o e.bundle --sign-key k.key
+
 step "names Windows cannot create as written are refused on every platform"
 # A device name (any case, with any extension) or a name ending in a dot or a space, in any
 # part of a member's path: one archive per name, each a docker-archive that is fine otherwise.
