@@ -10,7 +10,7 @@
 #include <airlock/manifest/version.hpp>
 
 #include <algorithm>
-#include <set>
+#include <map>
 
 namespace airlock::pack {
 
@@ -37,9 +37,22 @@ class Planner
     Result<>
     add_blob(const Descriptor& d, BlobRole role, std::optional<std::string> content = std::nullopt)
     {
-        if (m_seen.insert(d.digest).second) {
+        const auto [seen, inserted] = m_seen.emplace(d.digest, d.size);
+        if (inserted) {
             m_out.blobs.push_back(PlannedBlob{d, &m_source, role, std::move(content)});
             m_out.image.total_size += d.size;
+        } else if (seen->second != d.size) {
+            // The blob is carried once, checked against the first size: a manifest that gives
+            // another would reach the site untrue.
+            return fail(Errc::digest_mismatch,
+                        str_cat(m_source.reference(),
+                                ": blob ",
+                                d.digest.str(),
+                                " is declared as ",
+                                seen->second,
+                                " bytes and as ",
+                                d.size,
+                                " bytes by its manifests"));
         }
         return {};
     }
@@ -95,7 +108,7 @@ class Planner
   private:
     ImageSource& m_source;
     PlannedImage& m_out;
-    std::set<manifest::Digest> m_seen;
+    std::map<manifest::Digest, std::uint64_t> m_seen; // the size first declared
     std::vector<Descriptor> m_layers;
 };
 

@@ -35,7 +35,6 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
-#include <set>
 #include <thread>
 #include <vector>
 
@@ -367,17 +366,46 @@ Result<std::vector<PlannedImage>> resolve_images(const PackOptions& options,
 
 // Stream order: every index and manifest, then every config, then every layer; each once.
 // Fills the bundle's blob list (and, for layers the target holds, its required list) and
-// returns the blobs to write, in that order.
-std::vector<const PlannedBlob*> plan_stream(const std::vector<PlannedImage>& images,
-                                            const TargetHoldings& holdings,
-                                            manifest::BundleManifest& bundle)
+// returns the blobs to write, in that order. Errc::digest_mismatch when two images declare one
+// blob with different sizes: it is carried and checked once, and the other image's manifest
+// would reach the site untrue.
+Result<std::vector<const PlannedBlob*>> plan_stream(const std::vector<PlannedImage>& images,
+                                                    const TargetHoldings& holdings,
+                                                    manifest::BundleManifest& bundle)
 {
     std::vector<const PlannedBlob*> order;
-    std::set<manifest::Digest> placed;
+
+    struct Placed
+    {
+        const PlannedBlob* blob;
+        const PlannedImage* image;
+    };
+
+    std::map<manifest::Digest, Placed> placed;
     for (const BlobRole role : {BlobRole::document, BlobRole::config, BlobRole::layer}) {
         for (const auto& image : images) {
             for (const auto& blob : image.blobs) {
-                if (blob.role != role || !placed.insert(blob.descriptor.digest).second) {
+                if (blob.role != role) {
+                    continue;
+                }
+                const auto [first, inserted] =
+                    placed.emplace(blob.descriptor.digest, Placed{&blob, &image});
+                if (!inserted) {
+                    const Placed& earlier = first->second;
+                    if (earlier.blob->descriptor.size != blob.descriptor.size) {
+                        return fail(Errc::digest_mismatch,
+                                    str_cat("blob ",
+                                            blob.descriptor.digest.str(),
+                                            " is ",
+                                            earlier.blob->descriptor.size,
+                                            " bytes in ",
+                                            earlier.image->image.source,
+                                            " but ",
+                                            blob.descriptor.size,
+                                            " bytes in ",
+                                            image.image.source,
+                                            ": one of their manifests is wrong"));
+                    }
                     continue;
                 }
                 const manifest::BundleBlob listed{
@@ -650,7 +678,8 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
     }
     manifest::BundleManifest bundle;
     bundle.since = holdings.description;
-    const std::vector<const PlannedBlob*> order = plan_stream(images, holdings, bundle);
+    AIRLOCK_TRY_ASSIGN(const std::vector<const PlannedBlob*> order,
+                       plan_stream(images, holdings, bundle));
     AIRLOCK_TRY(prefetch(order, options.registry.jobs, factory, reporter));
 
     const std::int64_t created = bundle_time(options, images);
