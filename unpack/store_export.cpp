@@ -9,7 +9,6 @@
 
 #include <airlock/archive/tar_writer.hpp>
 #include <airlock/base/aligned_buffer.hpp>
-#include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/host_system.hpp>
 #include <airlock/base/str_cat.hpp>
@@ -33,8 +32,6 @@ namespace media_type = manifest::media_type;
 using nlohmann::json;
 
 namespace {
-
-constexpr std::size_t k_copy_buffer = 1U << 20U;
 
 // The index.json entries the refs name, in the order given; each ref must match.
 Result<std::vector<manifest::Descriptor>> select_entries(const OciStore& store,
@@ -83,22 +80,18 @@ Result<> copy_blob(const OciStore& store,
                             size,
                             " bytes (airlock fsck tells more)"));
     }
-    AIRLOCK_TRY_ASSIGN(const Fd fd, open_regular_for_reading(path, FollowSymlinks::no));
-    AIRLOCK_TRY(writer.begin_entry(digest.layout_path(), size, archive::EntryContent::compressed));
-    std::vector<char> buffer(k_copy_buffer);
     crypto::Sha256 hash;
-    std::uint64_t left = size;
-    while (left > 0) {
-        AIRLOCK_TRY(check_cancel());
-        AIRLOCK_TRY_ASSIGN(const std::size_t got,
-                           read_some(fd, std::span(buffer.data(), buffer.size()), path.string()));
-        if (got == 0 || got > left) {
-            return fail(Errc::digest_mismatch,
-                        str_cat("blob ", digest.str(), " changed size while it was exported"));
-        }
-        hash.update(std::string_view(buffer.data(), got));
-        AIRLOCK_TRY(writer.write(std::span<const char>(buffer.data(), got)));
-        left -= got;
+    AIRLOCK_TRY_ASSIGN(const std::uint64_t copied,
+                       writer.add_file_entry(digest.layout_path(),
+                                             path,
+                                             archive::EntryContent::compressed,
+                                             [&hash](std::span<const char> chunk) {
+                                                 hash.update(
+                                                     std::string_view(chunk.data(), chunk.size()));
+                                             }));
+    if (copied != size) {
+        return fail(Errc::digest_mismatch,
+                    str_cat("blob ", digest.str(), " changed size while it was exported"));
     }
     if (hash.finish_hex() != digest.hex()) {
         return fail(Errc::digest_mismatch,
@@ -109,7 +102,7 @@ Result<> copy_blob(const OciStore& store,
                             " does not match its digest; nothing was exported (airlock fsck "
                             "--repair removes it, a re-import restores it)"));
     }
-    return writer.end_entry();
+    return {};
 }
 
 // The single-platform manifest of `entry` that a docker-archive carries.

@@ -10,6 +10,7 @@
 
 #include <airlock/archive/tar_writer.hpp>
 #include <airlock/base/c_deleter.hpp>
+#include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
 
@@ -31,6 +32,7 @@ using ArchiveEntryPtr = std::unique_ptr<struct archive_entry, CDeleter<archive_e
 using ZstdCCtxPtr = std::unique_ptr<ZSTD_CCtx, CDeleter<ZSTD_freeCCtx>>;
 
 constexpr int k_fastest_level = -1;
+constexpr std::size_t k_copy_buffer = 1U << 20U;
 
 } // namespace
 
@@ -288,6 +290,38 @@ Result<> TarWriter::add(std::string_view name, std::string_view content, EntryCo
     AIRLOCK_TRY(begin_entry(name, content.size(), kind));
     AIRLOCK_TRY(write(std::span<const char>(content.data(), content.size())));
     return end_entry();
+}
+
+Result<std::uint64_t> TarWriter::add_file_entry(std::string_view name,
+                                                const std::filesystem::path& path,
+                                                EntryContent kind,
+                                                const ChunkObserver& observe)
+{
+    AIRLOCK_TRY_ASSIGN(const Fd fd, open_regular_for_reading(path, FollowSymlinks::no));
+    const auto size = regular_file_size(fd);
+    if (!size) {
+        return fail(Errc::io, str_cat("cannot tell the size of ", path.string()));
+    }
+    AIRLOCK_TRY(begin_entry(name, *size, kind));
+    std::vector<char> buffer(k_copy_buffer);
+    std::uint64_t left = *size;
+    while (left > 0) {
+        AIRLOCK_TRY(check_cancel());
+        AIRLOCK_TRY_ASSIGN(const std::size_t got, read_some(fd, buffer, path.string()));
+        // The header is out already: a file that shrank or grew cannot be fixed up.
+        if (got == 0 || got > left) {
+            return fail(Errc::digest_mismatch,
+                        str_cat(path.string(), " changed size while it was archived"));
+        }
+        const std::span<const char> chunk(buffer.data(), got);
+        if (observe) {
+            observe(chunk);
+        }
+        AIRLOCK_TRY(write(chunk));
+        left -= got;
+    }
+    AIRLOCK_TRY(end_entry());
+    return *size;
 }
 
 Result<> TarWriter::finish()

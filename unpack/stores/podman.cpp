@@ -39,8 +39,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t k_copy_buffer = 1U << 20U;
-
 // Writes the bundle's blobs into staging/blobs/sha256/, keeping those that verified.
 class StagingSink final : public bundle::BlobSink
 {
@@ -296,24 +294,13 @@ class PodmanStore final : public Store
                                0));
         AIRLOCK_TRY(writer.add(
             "oci-layout", R"({"imageLayoutVersion":"1.0.0"})", archive::EntryContent::metadata));
-        std::vector<char> buffer(k_copy_buffer);
         for (const auto& digest : blobs) {
             const fs::path path = m_staging->path() / digest.layout_path();
-            const auto size = regular_file_size(path);
-            if (!size) {
+            if (!regular_file_size(path)) {
                 continue; // not in the bundle (another platform, a foreign layer)
             }
-            AIRLOCK_TRY_ASSIGN(const Fd fd, open_regular_for_reading(path, FollowSymlinks::no));
-            AIRLOCK_TRY(
-                writer.begin_entry(digest.layout_path(), *size, archive::EntryContent::compressed));
-            for (;;) {
-                AIRLOCK_TRY_ASSIGN(const std::size_t got, read_some(fd, buffer, path.string()));
-                if (got == 0) {
-                    break;
-                }
-                AIRLOCK_TRY(writer.write(std::span<const char>(buffer.data(), got)));
-            }
-            AIRLOCK_TRY(writer.end_entry());
+            AIRLOCK_TRY(writer.add_file_entry(
+                digest.layout_path(), path, archive::EntryContent::compressed));
         }
         AIRLOCK_TRY_ASSIGN(
             const std::string index,

@@ -95,6 +95,34 @@ TEST_CASE("archive::writer_checks_sizes")
     CHECK(writer->end_entry().error().code == Errc::internal);
 }
 
+TEST_CASE("archive::add_file_entry")
+{
+    const test::Scratch scratch;
+    const std::string content((1U << 20U) + 4096, 'f'); // more than one read of the copy buffer
+    REQUIRE(write_file_atomic(scratch.path() / "file", content));
+    auto writer = TarWriter::create(scratch.path() / "x.tar", Compression{Codec::none, 3, 1}, 0);
+    REQUIRE(writer);
+    std::string observed;
+    const auto size = writer->add_file_entry(
+        "blobs/f", scratch.path() / "file", EntryContent::compressed, [&](std::span<const char> c) {
+            observed.append(c.data(), c.size());
+        });
+    REQUIRE(size);
+    CHECK(*size == content.size());
+    CHECK(observed == content);
+    REQUIRE(writer->add_file_entry("plain", scratch.path() / "file", EntryContent::metadata));
+    // Neither a missing file nor a directory starts an entry: the archive goes on.
+    CHECK(
+        writer->add_file_entry("m", scratch.path() / "missing", EntryContent::metadata).error().code
+        == Errc::not_found);
+    CHECK_FALSE(writer->add_file_entry("d", scratch.path(), EntryContent::metadata));
+    REQUIRE(writer->finish());
+    const auto entries = read_all(scratch.path() / "x.tar");
+    REQUIRE(entries.size() == 2);
+    CHECK(entries[0] == std::pair<std::string, std::string>("blobs/f", content));
+    CHECK(entries[1] == std::pair<std::string, std::string>("plain", content));
+}
+
 TEST_CASE("archive::unfinished_writer_leaves_nothing")
 {
     const test::Scratch scratch;

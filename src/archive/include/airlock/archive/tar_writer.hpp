@@ -69,6 +69,18 @@ class TarWriter
     // A whole entry from memory.
     Result<> add(std::string_view name, std::string_view content, EntryContent kind);
 
+    // Sees each chunk of a file entry before it is written (to hash it on the way).
+    using ChunkObserver = std::function<void(std::span<const char>)>;
+
+    // A whole entry streamed from regular file `path` (a symlink is not followed), as large as
+    // the file is once open; `observe`, when given, sees every chunk. Returns the entry's size.
+    // Errc::not_found, Errc::io (not a regular file, a read error) before the entry is begun;
+    // Errc::cancelled; Errc::digest_mismatch when the file changes size while it is copied.
+    Result<std::uint64_t> add_file_entry(std::string_view name,
+                                         const std::filesystem::path& path,
+                                         EntryContent kind,
+                                         const ChunkObserver& observe = {});
+
     // Ends the archive, flushes the compressor and renames the file into place.
     Result<> finish();
 
