@@ -2,6 +2,7 @@
 #include "layout_files.hpp"
 
 #include <airlock/manifest/canonical_json.hpp>
+#include <airlock/manifest/image.hpp>
 #include <airlock/manifest/media_types.hpp>
 
 #include <nlohmann/json.hpp>
@@ -40,7 +41,7 @@ make_layout_files(const std::vector<PlannedImage>& images)
     AIRLOCK_TRY_ASSIGN(std::string index_text, manifest::canonical_dump(index));
     AIRLOCK_TRY_ASSIGN(std::string docker_text, manifest::canonical_dump(docker_entries));
     std::vector<bundle::LayoutFileContent> files;
-    files.push_back({"oci-layout", R"({"imageLayoutVersion":"1.0.0"})"});
+    files.push_back({"oci-layout", std::string(manifest::k_oci_layout_text)});
     files.push_back({"index.json", std::move(index_text)});
     files.push_back({"manifest.json", std::move(docker_text)});
     return files;

@@ -4,6 +4,7 @@
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/canonical_json.hpp>
+#include <airlock/manifest/image.hpp>
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/unpack/oci_store.hpp>
 
@@ -189,7 +190,7 @@ Result<> OciStore::ensure_layout()
         }
         AIRLOCK_TRY(make_directories(m_root / "blobs" / "sha256"));
         return write_file_atomic(
-            m_root / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})", 0644, m_root / k_state_dir);
+            m_root / "oci-layout", manifest::k_oci_layout_text, 0644, m_root / k_state_dir);
     }
     return make_directories(m_root / "blobs" / "sha256");
 }

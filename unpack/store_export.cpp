@@ -14,6 +14,7 @@
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/canonical_json.hpp>
+#include <airlock/manifest/image.hpp>
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/manifest/reference.hpp>
 #include <airlock/unpack/store_export.hpp>
@@ -195,7 +196,7 @@ Result<Archive> oci_archive(const std::vector<manifest::Descriptor>& entries)
                        manifest::canonical_dump({{"schemaVersion", 2},
                                                  {"mediaType", media_type::oci_index},
                                                  {"manifests", std::move(list)}}));
-    out.extra.emplace_back("oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+    out.extra.emplace_back("oci-layout", manifest::k_oci_layout_text);
     return out;
 }
 

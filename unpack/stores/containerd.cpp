@@ -20,6 +20,7 @@
 #include <airlock/base/process.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/manifest/canonical_json.hpp>
+#include <airlock/manifest/image.hpp>
 #include <airlock/manifest/inventory.hpp>
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/manifest/version.hpp>
@@ -187,7 +188,7 @@ class ContainerdStore final : public Store
                                0));
         m_writer.emplace(std::move(writer));
         AIRLOCK_TRY(m_writer->add(
-            "oci-layout", R"({"imageLayoutVersion":"1.0.0"})", archive::EntryContent::metadata));
+            "oci-layout", manifest::k_oci_layout_text, archive::EntryContent::metadata));
         m_sink.emplace(*m_writer);
         return &*m_sink;
     }

@@ -23,6 +23,7 @@
 #include <airlock/base/sequential_file.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/manifest/canonical_json.hpp>
+#include <airlock/manifest/image.hpp>
 #include <airlock/manifest/json.hpp>
 #include <airlock/manifest/media_types.hpp>
 
@@ -292,8 +293,8 @@ class PodmanStore final : public Store
                                [&child](std::span<const char> data) { return child.write(data); },
                                archive::Compression{archive::Codec::none, 0, 1},
                                0));
-        AIRLOCK_TRY(writer.add(
-            "oci-layout", R"({"imageLayoutVersion":"1.0.0"})", archive::EntryContent::metadata));
+        AIRLOCK_TRY(
+            writer.add("oci-layout", manifest::k_oci_layout_text, archive::EntryContent::metadata));
         for (const auto& digest : blobs) {
             const fs::path path = m_staging->path() / digest.layout_path();
             if (!regular_file_size(path)) {

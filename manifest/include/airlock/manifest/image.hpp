@@ -22,6 +22,10 @@ inline constexpr std::string_view k_annotation_version = "org.opencontainers.ima
 inline constexpr std::string_view k_annotation_created = "org.opencontainers.image.created";
 inline constexpr std::string_view k_annotation_containerd_name = "io.containerd.image.name";
 
+// The content of an OCI image layout's `oci-layout` file, as airlock writes it (in stores,
+// bundles and archives): the layout version of image-spec 1.0 and 1.1 alike.
+inline constexpr std::string_view k_oci_layout_text = R"({"imageLayoutVersion":"1.0.0"})";
+
 using Annotations = std::map<std::string, std::string>;
 
 // An OCI content descriptor (also what Docker schema2 uses). The digest has no default: a
