@@ -101,14 +101,20 @@ std::optional<std::string> windows_device(std::string_view part)
     return std::nullopt;
 }
 
-// Why Windows could not create `member` (a member path) under that name, or nothing. Refused on
-// every platform: an archive is made to be carried, and unpacks the same everywhere or nowhere.
-std::optional<std::string> windows_name_problem(std::string_view member)
+// Why Windows could not create path `name` of the archive as written, or nothing; "." and ".."
+// parts are left to member_path. Refused on every platform: an archive is made to be carried,
+// and unpacks the same everywhere or nowhere. The name is taken as the archive has it, before
+// std::filesystem converts it: on Windows that may change the bytes of a non-ASCII name.
+std::optional<std::string> windows_name_problem(std::string_view name)
 {
     std::size_t start = 0;
-    while (start < member.size()) {
-        const std::size_t end = std::min(member.find('/', start), member.size());
-        const std::string_view part = member.substr(start, end - start);
+    while (start < name.size()) {
+        const std::size_t end = std::min(name.find('/', start), name.size());
+        const std::string_view part = name.substr(start, end - start);
+        start = end + 1;
+        if (part == "." || part == "..") {
+            continue;
+        }
         if (const auto device = windows_device(part)) {
             return str_cat("names a device on Windows (", *device, ")");
         }
@@ -117,7 +123,6 @@ std::optional<std::string> windows_name_problem(std::string_view member)
                            part,
                            "'), which Windows drops from names");
         }
-        start = end + 1;
     }
     return std::nullopt;
 }
@@ -281,7 +286,7 @@ Result<LinkTargets> unpack_tar(const fs::path& file, const fs::path& root)
         if (!member) {
             return std::unexpected(unsafe(file, entry->path, "leaves the archive"));
         }
-        if (const auto problem = windows_name_problem(*member)) {
+        if (const auto problem = windows_name_problem(entry->path)) {
             return std::unexpected(unsafe(file, entry->path, *problem));
         }
         if (member->empty()) {
@@ -312,9 +317,11 @@ Result<LinkTargets> unpack_tar(const fs::path& file, const fs::path& root)
             if (!target || target->empty() || entry->link_target.starts_with('/')) {
                 return std::unexpected(unsafe(file, entry->path, "links out of the archive"));
             }
-            if (const auto problem = windows_name_problem(*target)) {
-                return std::unexpected(unsafe(
-                    file, entry->path, str_cat("links to '", *target, "', which ", *problem)));
+            if (const auto problem = windows_name_problem(entry->link_target)) {
+                return std::unexpected(
+                    unsafe(file,
+                           entry->path,
+                           str_cat("links to '", entry->link_target, "', which ", *problem)));
             }
             links.push_back({*member, *target});
             break;
