@@ -11,6 +11,7 @@
 #include <airlock/manifest/bundle_manifest.hpp>
 #include <airlock/manifest/canonical_json.hpp>
 #include <airlock/manifest/image.hpp>
+#include <airlock/manifest/media_types.hpp>
 #include <airlock/manifest/reference.hpp>
 
 #include <nlohmann/json.hpp>
@@ -48,6 +49,9 @@ get_string(const json& o, std::string_view key, std::string_view what, bool requ
 // No blob, image or count comes near 2^53 (8 PiB); the bound keeps every sum of them from
 // wrapping around, and keeps the numbers exact for JSON readers that use doubles.
 constexpr std::uint64_t k_max_number = 1ULL << 53U;
+
+// Signatures (and checked keys) one image may carry: a vendor signs a manifest a few times.
+constexpr std::size_t k_max_image_signatures = 256;
 
 Result<std::uint64_t> get_size(const json& o, std::string_view key, std::string_view what)
 {
@@ -198,6 +202,56 @@ Result<BundleImage> get_image(const json& o)
     AIRLOCK_TRY_ASSIGN(image.platforms, get_string_array(o, "platforms", what));
     AIRLOCK_TRY_ASSIGN(image.created, get_string(o, "created", what, false));
     AIRLOCK_TRY_ASSIGN(image.total_size, get_size(o, "totalSize", what));
+    if (const auto list = o.find("signatures"); list != o.end()) {
+        if (!list->is_array() || list->size() > k_max_image_signatures) {
+            return fail(Errc::format,
+                        str_cat("bundle.json: ",
+                                what,
+                                " \"signatures\" is not an array of at most ",
+                                k_max_image_signatures));
+        }
+        for (const auto& entry : *list) {
+            if (!entry.is_object()) {
+                return fail(Errc::format,
+                            str_cat("bundle.json: ", what, ": a signature is not an object"));
+            }
+            AIRLOCK_TRY_ASSIGN(const std::string signed_text, get_string(entry, "manifest", what));
+            auto signed_digest = Digest::parse(signed_text);
+            if (!signed_digest) {
+                return fail(
+                    Errc::format,
+                    str_cat(
+                        "bundle.json: ", what, ": signature of ", signed_digest.error().message));
+            }
+            AIRLOCK_TRY_ASSIGN(Digest blob, get_digest(entry, what));
+            AIRLOCK_TRY_ASSIGN(const std::uint64_t size, get_size(entry, "size", what));
+            image.signatures.push_back({std::move(*signed_digest), std::move(blob), size});
+        }
+    }
+    if (const auto list = o.find("verifiedBy"); list != o.end()) {
+        if (!list->is_array() || list->size() > k_max_image_signatures) {
+            return fail(Errc::format,
+                        str_cat("bundle.json: ",
+                                what,
+                                " \"verifiedBy\" is not an array of at most ",
+                                k_max_image_signatures));
+        }
+        for (const auto& entry : *list) {
+            if (!entry.is_object()) {
+                return fail(
+                    Errc::format,
+                    str_cat("bundle.json: ", what, ": a verifiedBy entry is not an object"));
+            }
+            AIRLOCK_TRY_ASSIGN(const std::string signed_text, get_string(entry, "manifest", what));
+            auto signed_digest = Digest::parse(signed_text);
+            if (!signed_digest) {
+                return fail(Errc::format,
+                            str_cat("bundle.json: ", what, ": ", signed_digest.error().message));
+            }
+            AIRLOCK_TRY_ASSIGN(std::string key, get_string(entry, "key", what));
+            image.verified_by.push_back({std::move(*signed_digest), std::move(key)});
+        }
+    }
     AIRLOCK_TRY(check_names(image));
     return image;
 }
@@ -264,6 +318,22 @@ Result<std::string> bundle_manifest_to_json(const BundleManifest& m)
         }
         if (!image.created.empty()) {
             entry["created"] = image.created;
+        }
+        if (!image.signatures.empty()) {
+            json list = json::array();
+            for (const auto& sig : image.signatures) {
+                list.push_back({{"manifest", sig.manifest.str()},
+                                {"digest", sig.digest.str()},
+                                {"size", sig.size}});
+            }
+            entry["signatures"] = std::move(list);
+        }
+        if (!image.verified_by.empty()) {
+            json list = json::array();
+            for (const auto& check : image.verified_by) {
+                list.push_back({{"manifest", check.manifest.str()}, {"key", check.key}});
+            }
+            entry["verifiedBy"] = std::move(list);
         }
         images.push_back(std::move(entry));
     }
@@ -372,6 +442,18 @@ Result<BundleManifest> parse_bundle_manifest(std::string_view bytes)
                                 " (",
                                 image.digest.str(),
                                 ") is not among the blobs"));
+        }
+        for (const auto& sig : image.signatures) {
+            const BundleBlob* blob = m.find_blob(sig.digest);
+            if (blob == nullptr || blob->media_type != media_type::simple_signing
+                || blob->size != sig.size) {
+                return fail(Errc::format,
+                            str_cat("bundle.json: image ",
+                                    image.name,
+                                    ": its signature ",
+                                    sig.digest.str(),
+                                    " is not among the blobs as a signature of that size"));
+            }
         }
     }
     return m;

@@ -37,6 +37,23 @@ struct LayoutFile
 };
 
 // One image of the bundle and the tags an import applies to it.
+// A vendor's signature on one of an image's manifests, carried as a blob of the bundle
+// (media type media_type::simple_signing): what `skopeo copy --sign-by` writes to a lookaside
+// store as REPO@sha256=HEX/signature-N, the bytes unchanged.
+struct ImageSignature
+{
+    Digest manifest; // the manifest or index digest it signs (the image's, or a platform's)
+    Digest digest;   // of the signature blob
+    std::uint64_t size = 0;
+};
+
+// The vendor key pack checked an image's signature against (--require-source-signature).
+struct SignatureCheck
+{
+    Digest manifest;
+    std::string key; // the key's fingerprint as the signing tool names it
+};
+
 struct BundleImage
 {
     std::string source;            // what was packed: "oci:DIR:REF", "docker.io/..."
@@ -45,10 +62,12 @@ struct BundleImage
     std::string version;           // empty when the image declares none
     Digest digest;                 // manifest or index
     std::string media_type;
-    std::uint64_t size = 0;             // of the manifest or index document
-    std::vector<std::string> platforms; // "linux/amd64", "windows/amd64:10.0.20348.2849"
-    std::string created;                // newest config "created" among its platforms
-    std::uint64_t total_size = 0;       // all blobs of the image, each counted once
+    std::uint64_t size = 0;                    // of the manifest or index document
+    std::vector<std::string> platforms;        // "linux/amd64", "windows/amd64:10.0.20348.2849"
+    std::string created;                       // newest config "created" among its platforms
+    std::uint64_t total_size = 0;              // all blobs of the image, each counted once
+    std::vector<ImageSignature> signatures{};  // vendors' signatures carried with it
+    std::vector<SignatureCheck> verified_by{}; // pack checked these before packing
 };
 
 // bundle.json: everything an importer needs to decide before reading a single layer.

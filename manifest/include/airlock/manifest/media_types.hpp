@@ -18,6 +18,10 @@ inline constexpr std::string_view docker_manifest =
 inline constexpr std::string_view docker_config = "application/vnd.docker.container.image.v1+json";
 inline constexpr std::string_view docker_layer_gzip =
     "application/vnd.docker.image.rootfs.diff.tar.gzip";
+// A containers "simple signing" signature as lookaside stores keep it (an OpenPGP message over
+// a JSON payload naming the manifest digest and the signed reference). Not an OCI type: the
+// bundle's name for the files `skopeo copy --sign-by` writes.
+inline constexpr std::string_view simple_signing = "application/vnd.airlock.simple-signing.v1";
 inline constexpr std::string_view docker_foreign_layer =
     "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
 inline constexpr std::string_view docker_schema1 =

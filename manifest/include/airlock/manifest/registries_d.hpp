@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// The containers registries.d configuration (containers-registries.d(5)): where lookaside
+// stores keep the "simple signing" signatures of images, per registry or namespace:
+//
+//   docker:
+//     registry.example.com/ns:
+//       lookaside: https://sigs.example.com/ns          # read signatures here
+//       lookaside-staging: file:///srv/sigstore/ns      # write them here
+//   default-docker:
+//     lookaside: file:///var/lib/containers/sigstore
+//
+// (`sigstore` and `sigstore-staging` are the older names of the same keys.) Only this subset of
+// YAML is read: nested mappings by indentation, plain or quoted scalars, comments.
+
+#include <airlock/base/error.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace airlock::manifest {
+
+struct LookasideConfig
+{
+    std::string lookaside;         // URL signatures are read from (file://, http://, https://)
+    std::string lookaside_staging; // URL they are written to; empty: `lookaside`
+};
+
+struct RegistriesD
+{
+    std::map<std::string, LookasideConfig> docker; // by "host[/namespace...]"
+    LookasideConfig default_docker;
+};
+
+// Parses one registries.d file `text` (named `file` in messages) into `into`. A scope that an
+// earlier file configured already is an error, as containers/image has it. Errc::format; at
+// most 1 MiB and four levels of nesting.
+Result<> parse_registries_d(std::string_view text, std::string_view file, RegistriesD& into);
+
+// Reads every *.yaml file of `dir` in name order. A directory that does not exist is an empty
+// configuration. Errc::format, Errc::io.
+Result<RegistriesD> load_registries_d(const std::filesystem::path& dir);
+
+// The configuration for image repository `repository` ("host/path", no tag): the longest
+// configured scope that is it or one of its parent namespaces, else default-docker.
+const LookasideConfig& lookaside_for(const RegistriesD& config, std::string_view repository);
+
+// Where signature `n` (from 1) of manifest `digest` of `repository` ("host/path") is under
+// lookaside URL `base`: BASE/PATH@sha256=HEX/signature-N, PATH being the repository without
+// its host, as containers/image lays lookaside stores out.
+std::string signature_url(std::string_view base,
+                          std::string_view repository,
+                          std::string_view digest,
+                          unsigned n);
+
+} // namespace airlock::manifest
