@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/file.hpp>
+#include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/manifest/registries_d.hpp>
 
@@ -237,6 +238,28 @@ Result<RegistriesD> load_registries_d(const std::filesystem::path& dir)
         AIRLOCK_TRY(parse_registries_d(text, file.string(), config));
     }
     return config;
+}
+
+std::filesystem::path registries_d_dir(const std::filesystem::path& given)
+{
+    if (!given.empty()) {
+        return given;
+    }
+    const std::filesystem::path user =
+        user_config_dir().parent_path() / "containers" / "registries.d";
+    std::error_code ec;
+    if (std::filesystem::is_directory(user, ec)) {
+        return user;
+    }
+    return "/etc/containers/registries.d";
+}
+
+std::optional<std::filesystem::path> lookaside_directory(std::string_view url)
+{
+    if (!url.starts_with("file://")) {
+        return std::nullopt;
+    }
+    return std::filesystem::path(std::string(url.substr(7)));
 }
 
 const LookasideConfig& lookaside_for(const RegistriesD& config, std::string_view repository)

@@ -13,7 +13,8 @@
 namespace airlock::pack {
 
 enum class BlobRole {
-    document, // index or manifest
+    document,  // index or manifest
+    signature, // a vendor's signature of a manifest (lookaside)
     config,
     layer,
 };

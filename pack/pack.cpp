@@ -8,6 +8,7 @@
 #include "holdings.hpp"
 #include "image_plan.hpp"
 #include "layout_files.hpp"
+#include "lookaside.hpp"
 #include "registry_source.hpp"
 
 #include <airlock/base/cancel.hpp>
@@ -322,6 +323,7 @@ Result<std::vector<PlannedImage>> resolve_images(const PackOptions& options,
                                                  Reporter& reporter)
 {
     std::vector<PlannedImage> images;
+    std::optional<manifest::RegistriesD> registries_d; // read once, when a registry image needs it
     for (const auto& request : options.sources) {
         const std::string& reference = request.reference;
         // A line of an image list may name its own platforms.
@@ -352,6 +354,15 @@ Result<std::vector<PlannedImage>> resolve_images(const PackOptions& options,
                                   ? str_cat(" +", planned->image.platforms.size() - 1)
                                   : "",
                               "]"));
+        if (options.signatures && (*source)->from_registry()) {
+            if (!registries_d) {
+                AIRLOCK_TRY_ASSIGN(
+                    registries_d,
+                    manifest::load_registries_d(manifest::registries_d_dir(options.registries_d)));
+            }
+            AIRLOCK_TRY(
+                add_lookaside_signatures(*planned, *registries_d, options.registry, reporter));
+        }
         for (const auto& tag : request.tags) {
             if (std::find(planned->image.tags.begin(), planned->image.tags.end(), tag)
                 == planned->image.tags.end()) {
@@ -382,7 +393,8 @@ Result<std::vector<const PlannedBlob*>> plan_stream(const std::vector<PlannedIma
     };
 
     std::map<manifest::Digest, Placed> placed;
-    for (const BlobRole role : {BlobRole::document, BlobRole::config, BlobRole::layer}) {
+    for (const BlobRole role :
+         {BlobRole::document, BlobRole::signature, BlobRole::config, BlobRole::layer}) {
         for (const auto& image : images) {
             for (const auto& blob : image.blobs) {
                 if (blob.role != role) {

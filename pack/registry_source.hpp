@@ -31,6 +31,11 @@ class RegistrySource final : public ImageSource
         return m_reference;
     }
 
+    bool from_registry() const override
+    {
+        return true;
+    }
+
     Result<ResolvedRoot> resolve() override;
     Result<std::string> fetch_document(const manifest::Descriptor& descriptor) override;
     Result<std::filesystem::path> blob_file(const manifest::Descriptor& descriptor) override;

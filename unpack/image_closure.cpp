@@ -20,7 +20,9 @@ constexpr std::uint64_t k_max_document = 16ULL << 20U;
 
 Result<> DocumentCollector::begin(const manifest::BundleBlob& blob)
 {
-    m_capturing = media_type::is_json_document(blob.media_type) && blob.size <= k_max_document;
+    m_capturing = (media_type::is_json_document(blob.media_type)
+                   || blob.media_type == media_type::simple_signing)
+                  && blob.size <= k_max_document;
     m_current_digest = blob.digest;
     m_buffer.clear();
     return {};

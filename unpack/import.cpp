@@ -19,6 +19,7 @@
 #include <airlock/base/time.hpp>
 #include <airlock/bundle/bundle_reader.hpp>
 #include <airlock/crypto/sha256.hpp>
+#include <airlock/manifest/media_types.hpp>
 #include <airlock/manifest/reference.hpp>
 #include <airlock/unpack/import.hpp>
 #include <airlock/unpack/import_log.hpp>
@@ -56,25 +57,44 @@ class TeeSink final : public bundle::BlobSink
     Result<> begin(const manifest::BundleBlob& blob) override
     {
         AIRLOCK_TRY(m_documents.begin(blob));
-        return m_store != nullptr ? m_store->begin(blob) : Result<>{};
+        // Vendors' signatures are not image content: the documents keep them for
+        // Store::keep_signatures, which puts them where the store's signatures live.
+        m_to_store = m_store != nullptr && blob.media_type != manifest::media_type::simple_signing;
+        return m_to_store ? m_store->begin(blob) : Result<>{};
     }
 
     Result<> write(std::span<const char> data) override
     {
         AIRLOCK_TRY(m_documents.write(data));
-        return m_store != nullptr ? m_store->write(data) : Result<>{};
+        return m_to_store ? m_store->write(data) : Result<>{};
     }
 
     Result<> end(bool verified) override
     {
         AIRLOCK_TRY(m_documents.end(verified));
-        return m_store != nullptr ? m_store->end(verified) : Result<>{};
+        return m_to_store ? m_store->end(verified) : Result<>{};
     }
 
   private:
     DocumentCollector& m_documents;
     bundle::BlobSink* m_store;
+    bool m_to_store = false;
 };
+
+// The vendors' signatures the bundle carries, with their verified bytes.
+std::vector<CarriedSignature> carried_signatures(const manifest::BundleManifest& bundle,
+                                                 const Documents& documents)
+{
+    std::vector<CarriedSignature> out;
+    for (std::size_t i = 0; i < bundle.images.size(); ++i) {
+        for (const auto& sig : bundle.images[i].signatures) {
+            if (const auto it = documents.find(sig.digest); it != documents.end()) {
+                out.push_back({i, sig.manifest, it->second});
+            }
+        }
+    }
+    return out;
+}
 
 // Checks the signature (unless skipped) and returns who signed.
 Result<std::vector<std::string>> authenticate(const ImportOptions& options,
@@ -278,6 +298,10 @@ Result<std::vector<ImportedImage>> import_into(const ImportOptions& options,
     AIRLOCK_TRY(store.ensure_required(documents.documents()));
     AIRLOCK_TRY(check_closures(bundle, documents.documents(), store));
     AIRLOCK_TRY(store.publish(documents.documents(), channel));
+    if (!options.dry_run) {
+        AIRLOCK_TRY(
+            store.keep_signatures(carried_signatures(bundle, documents.documents()), reporter));
+    }
     if (!store.decides_tags_first()) {
         AIRLOCK_TRY_ASSIGN(images, apply_tags_to_store(options, bundle, store, store, reporter));
     }

@@ -32,6 +32,8 @@ struct ImportCommandOptions
     RegistryFlags access;
     bool keep_registry_host = false;
     std::string chunk_size = "32M";
+    std::string signatures_dir;
+    std::string registries_d;
     bool dry_run = false;
 };
 
@@ -88,6 +90,8 @@ Result<unpack::ImportOptions> import_options(const ImportCommandOptions& o,
     options.store = settings.value(o.store, Setting::store);
     AIRLOCK_TRY(apply_registry_flags(o.access, settings, options.store_options.registry_access));
     options.store_options.keep_registry_host = o.keep_registry_host;
+    options.store_options.signatures_dir = o.signatures_dir;
+    options.store_options.registries_d = o.registries_d;
     const auto chunk = parse_size(o.chunk_size);
     if (!chunk) {
         return std::unexpected(
@@ -236,6 +240,16 @@ void register_import(CLI::App& app, Context& ctx)
     cmd->add_option("--chunk-size",
                     options->chunk_size,
                     "docker:// stores: push larger blobs in chunks of this size (default 32M)");
+    cmd->add_option("--signatures-dir",
+                    options->signatures_dir,
+                    "docker:// stores: write the vendors' signatures here (REPO@sha256=HEX/"
+                    "signature-N; default: registries.d's lookaside-staging for the registry)")
+        ->type_name(value_name::directory);
+    cmd->add_option("--registries.d",
+                    options->registries_d,
+                    "docker:// stores: registries.d directory (default "
+                    "~/.config/containers/registries.d, else /etc/containers/registries.d)")
+        ->type_name(value_name::directory);
     add_trust_options(*cmd, options->trust);
     cmd->add_flag("--no-latest", options->no_latest, "Do not move the latest tag");
     cmd->add_option("--tag", options->tags, "Extra tag to apply to every image; repeatable");

@@ -319,9 +319,14 @@ void print_text(const InspectOutcome& outcome)
                         join(image.platforms, ","),
                         short_digest(image.digest.str()),
                         human_size(image.total_size),
-                        image.created.empty() ? "-" : image.created});
+                        image.created.empty() ? "-" : image.created,
+                        image.signatures.empty()
+                            ? "-"
+                            : str_cat(image.signatures.size(),
+                                      image.verified_by.empty() ? "" : " (verified)")});
     }
-    print_table({"IMAGE", "TAGS", "VERSION", "PLATFORMS", "DIGEST", "SIZE", "CREATED"}, rows);
+    print_table(
+        {"IMAGE", "TAGS", "VERSION", "PLATFORMS", "DIGEST", "SIZE", "CREATED", "SIGNATURES"}, rows);
     if (outcome.layers) {
         print_layers(*outcome.layers);
     }

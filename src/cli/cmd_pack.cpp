@@ -38,6 +38,8 @@ struct PackCommandOptions
     std::string cache;
     unsigned stall_seconds = 60;
     airlock::registry::RegistryOptions registry;
+    bool no_signatures = false;
+    std::string registries_d;
 };
 
 Result<archive::Compression> parse_compression(std::string_view text, unsigned threads)
@@ -206,6 +208,8 @@ Result<pack::PackOptions> pack_options(const PackCommandOptions& o, const Settin
     options.registry.stall_time = std::chrono::seconds(o.stall_seconds);
     options.all_platforms = o.all_platforms;
     AIRLOCK_TRY_ASSIGN(options.platforms, parse_platforms(o.platforms));
+    options.signatures = !o.no_signatures;
+    options.registries_d = o.registries_d;
     return options;
 }
 
@@ -349,6 +353,14 @@ void register_pack(CLI::App& app, Context& ctx)
         "--split",
         options->split,
         "Write OUT.001, OUT.002, ... of at most SIZE (4G, 700M, fat32, dvd) and OUT.parts.json");
+    cmd->add_flag("--no-signatures",
+                  options->no_signatures,
+                  "Leave out the vendors' image signatures (lookaside stores of registries.d)");
+    cmd->add_option("--registries.d",
+                    options->registries_d,
+                    "registries.d directory naming the lookaside stores (default "
+                    "~/.config/containers/registries.d, else /etc/containers/registries.d)")
+        ->type_name(value_name::directory);
     cmd->add_option("--stall-timeout",
                     options->stall_seconds,
                     "Seconds without progress before a transfer is retried (default 60)")

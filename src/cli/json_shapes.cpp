@@ -18,15 +18,33 @@ nlohmann::json failure_json(const Error& error, int exit_code)
 
 nlohmann::json image_json(const manifest::BundleImage& image)
 {
-    return {{"name", image.name},
-            {"tags", image.tags},
-            {"digest", image.digest.str()},
-            {"mediaType", image.media_type},
-            {"platforms", image.platforms},
-            {"version", image.version},
-            {"created", image.created},
-            {"size", image.total_size},
-            {"source", image.source}};
+    nlohmann::json out = {{"name", image.name},
+                          {"tags", image.tags},
+                          {"digest", image.digest.str()},
+                          {"mediaType", image.media_type},
+                          {"platforms", image.platforms},
+                          {"version", image.version},
+                          {"created", image.created},
+                          {"size", image.total_size},
+                          {"source", image.source}};
+    if (!image.signatures.empty()) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& sig : image.signatures) {
+            list.push_back({{"kind", "simple-signing"},
+                            {"manifest", sig.manifest.str()},
+                            {"digest", sig.digest.str()},
+                            {"size", sig.size}});
+        }
+        out["signatures"] = std::move(list);
+    }
+    if (!image.verified_by.empty()) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& check : image.verified_by) {
+            list.push_back({{"manifest", check.manifest.str()}, {"key", check.key}});
+        }
+        out["verifiedBy"] = std::move(list);
+    }
+    return out;
 }
 
 nlohmann::json images_json(const std::vector<manifest::BundleImage>& images)

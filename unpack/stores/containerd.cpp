@@ -160,6 +160,9 @@ class ContainerdStore final : public Store
         AIRLOCK_TRY_ASSIGN(const std::set<std::string> held, m_ctr.blobs());
         BlobCounts counts;
         for (const auto& blob : m_bundle->blobs) {
+            if (media_type::is_signature(blob.media_type)) {
+                continue; // kept apart by keep_signatures, not a blob of the store
+            }
             const bool present = held.contains(blob.digest.str());
             (present ? counts.present : counts.written) += 1;
             (present ? counts.bytes_present : counts.bytes) += blob.size;

@@ -13,11 +13,13 @@
 
 #include "../bundle_policy.hpp"
 #include "../image_closure.hpp"
+#include "../lookaside_store.hpp"
 #include "kinds.hpp"
 
 #include <airlock/base/file.hpp>
 #include <airlock/base/sequential_file.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/manifest/media_types.hpp>
 #include <airlock/unpack/oci_store.hpp>
 
 #include <optional>
@@ -225,6 +227,9 @@ class OciLayoutStore final : public Store
         AIRLOCK_TRY(ensure_required(documents));
         BlobCounts counts;
         for (const auto& blob : m_bundle->blobs) {
+            if (manifest::media_type::is_signature(blob.media_type)) {
+                continue; // kept apart by keep_signatures, not a blob of the store
+            }
             const bool present = m_store.has_blob(blob.digest, blob.size);
             (present ? counts.present : counts.written) += 1;
             (present ? counts.bytes_present : counts.bytes) += blob.size;
@@ -311,6 +316,9 @@ class OciLayoutStore final : public Store
     {
         for (const auto* list : {&m_bundle->blobs, &m_bundle->required}) {
             for (const auto& blob : *list) {
+                if (manifest::media_type::is_signature(blob.media_type)) {
+                    continue; // kept beside the layout, not in blobs/
+                }
                 if (!m_store.has_blob(blob.digest, blob.size)) {
                     return fail(Errc::not_found,
                                 str_cat("blob ",
@@ -333,6 +341,28 @@ class OciLayoutStore final : public Store
     std::string image_name(std::size_t image) const override
     {
         return m_bundle->images.at(image).name;
+    }
+
+    // Beside the layout, as a lookaside store lays them out (signatures/NAME@sha256=HEX/
+    // signature-N, NAME the image's full name): what a site's lookaside server can serve.
+    Result<> keep_signatures(const std::vector<CarriedSignature>& signatures,
+                             Reporter& reporter) override
+    {
+        std::size_t written = 0;
+        for (const auto& sig : signatures) {
+            AIRLOCK_TRY_ASSIGN(const bool wrote,
+                               write_lookaside_signature(m_store.root() / "signatures",
+                                                         m_bundle->images.at(sig.image).name,
+                                                         sig.manifest.str(),
+                                                         sig.bytes));
+            written += wrote ? 1 : 0;
+        }
+        if (written > 0) {
+            reporter.info(str_cat(written,
+                                  " vendor signature(s) written to ",
+                                  (m_store.root() / "signatures").string()));
+        }
+        return {};
     }
 
     Result<std::optional<std::string>> tagged(std::size_t image, const std::string& tag) override

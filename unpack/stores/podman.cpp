@@ -175,6 +175,9 @@ class PodmanStore final : public Store
         m_documents = &documents;
         BlobCounts counts;
         for (const auto& blob : m_bundle->blobs) {
+            if (media_type::is_signature(blob.media_type)) {
+                continue; // kept apart by keep_signatures, not a blob of the store
+            }
             ++counts.written;
             counts.bytes += blob.size;
         }

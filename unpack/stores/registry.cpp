@@ -10,6 +10,7 @@
 
 #include "../bounded_pipe.hpp"
 #include "../bundle_policy.hpp"
+#include "../lookaside_store.hpp"
 #include "../registry_channel_state.hpp"
 #include "../store_identity.hpp"
 #include "kinds.hpp"
@@ -19,6 +20,7 @@
 #include <airlock/base/str_cat.hpp>
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/manifest/reference.hpp>
+#include <airlock/manifest/registries_d.hpp>
 #include <airlock/manifest/version.hpp>
 #include <airlock/registry/client.hpp>
 #include <airlock/registry/credentials.hpp>
@@ -574,6 +576,57 @@ class RegistryStore final : public Store
     std::string image_name(std::size_t image) const override
     {
         return str_cat(m_target.host, "/", m_repositories.at(image));
+    }
+
+    // Into --signatures-dir, else the destination's lookaside-staging (or lookaside) directory
+    // from registries.d: where the site's tools (skopeo, podman, CRI-O) read them.
+    Result<> keep_signatures(const std::vector<CarriedSignature>& signatures,
+                             Reporter& reporter) override
+    {
+        if (signatures.empty()) {
+            return {};
+        }
+        std::optional<manifest::RegistriesD> config;
+        std::size_t written = 0;
+        for (const auto& sig : signatures) {
+            const std::string& repository = m_repositories.at(sig.image);
+            std::filesystem::path dir = m_options.signatures_dir;
+            if (dir.empty()) {
+                if (!config) {
+                    AIRLOCK_TRY_ASSIGN(config,
+                                       manifest::load_registries_d(
+                                           manifest::registries_d_dir(m_options.registries_d)));
+                }
+                const auto& lookaside =
+                    manifest::lookaside_for(*config, str_cat(m_target.host, "/", repository));
+                const std::string& url = lookaside.lookaside_staging.empty()
+                                             ? lookaside.lookaside
+                                             : lookaside.lookaside_staging;
+                const auto local = manifest::lookaside_directory(url);
+                if (!local) {
+                    reporter.warn(str_cat(
+                        "the signatures of ",
+                        m_target.host,
+                        "/",
+                        repository,
+                        " were not written: registries.d names ",
+                        url.empty()
+                            ? std::string("no lookaside-staging for it")
+                            : str_cat("a lookaside-staging that is not file:// (", url, ")"),
+                        "; give --signatures-dir DIR (the directory the site's lookaside serves)"));
+                    continue;
+                }
+                dir = *local;
+            }
+            AIRLOCK_TRY_ASSIGN(
+                const bool wrote,
+                write_lookaside_signature(dir, repository, sig.manifest.str(), sig.bytes));
+            written += wrote ? 1 : 0;
+        }
+        if (written > 0) {
+            reporter.info(str_cat(written, " vendor signature(s) written for ", name()));
+        }
+        return {};
     }
 
     Result<std::optional<std::string>> tagged(std::size_t image, const std::string& tag) override

@@ -39,6 +39,18 @@ std::filesystem::path local_ledger_path(const Store& store)
     return data_dir() / "state" / "channels" / (name + ".json");
 }
 
+Result<> Store::keep_signatures(const std::vector<CarriedSignature>& signatures, Reporter& reporter)
+{
+    if (!signatures.empty()) {
+        reporter.warn(str_cat(name(),
+                              " keeps no image signatures: the bundle's ",
+                              signatures.size(),
+                              " vendor signature(s) were not written (import into a registry or "
+                              "an OCI store to keep them)"));
+    }
+    return {};
+}
+
 Result<std::string> Store::read_document(const manifest::Digest& digest) const
 {
     return fail(Errc::not_found, str_cat("document ", digest.str(), " is not in the bundle"));

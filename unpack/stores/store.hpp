@@ -51,6 +51,15 @@ struct BlobCounts
     bool manifests_added = false;    // untagged manifests became part of the store
 };
 
+// A vendor's signature the bundle carries for image `image` (its index in bundle.json), over
+// manifest `manifest` (the image's digest or a platform's), with its verified bytes.
+struct CarriedSignature
+{
+    std::size_t image = 0;
+    manifest::Digest manifest;
+    std::string bytes;
+};
+
 // The bundle an import is reading, for the stores' steps and messages.
 struct IncomingBundle
 {
@@ -136,6 +145,11 @@ class Store : public TagView
 
     // Makes the verified content part of the store, untagged.
     virtual Result<> publish(const Documents& documents, ChannelGuard& channel) = 0;
+
+    // Puts the vendors' signatures the bundle carries where the store's users look for them
+    // (after publish, before any tag). By default the store keeps none, and says so.
+    virtual Result<> keep_signatures(const std::vector<CarriedSignature>& signatures,
+                                     Reporter& reporter);
 
     // The identity the store knows bundle image `image` by (what its tags point at); nothing
     // when the store takes no part of it (no manifest for its platform).

@@ -22,6 +22,13 @@ inline constexpr std::string_view docker_layer_gzip =
 // a JSON payload naming the manifest digest and the signed reference). Not an OCI type: the
 // bundle's name for the files `skopeo copy --sign-by` writes.
 inline constexpr std::string_view simple_signing = "application/vnd.airlock.simple-signing.v1";
+
+// A blob that is a signature about an image rather than part of it: stores keep it apart.
+inline bool is_signature(std::string_view type)
+{
+    return type == simple_signing;
+}
+
 inline constexpr std::string_view docker_foreign_layer =
     "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
 inline constexpr std::string_view docker_schema1 =

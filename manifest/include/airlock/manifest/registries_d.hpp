@@ -18,6 +18,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,6 +41,10 @@ struct RegistriesD
 // most 1 MiB and four levels of nesting.
 Result<> parse_registries_d(std::string_view text, std::string_view file, RegistriesD& into);
 
+// The registries.d directory to read: `given`, else the user's
+// ($XDG_CONFIG_HOME/containers/registries.d) when it exists, else /etc/containers/registries.d.
+std::filesystem::path registries_d_dir(const std::filesystem::path& given);
+
 // Reads every *.yaml file of `dir` in name order. A directory that does not exist is an empty
 // configuration. Errc::format, Errc::io.
 Result<RegistriesD> load_registries_d(const std::filesystem::path& dir);
@@ -55,5 +60,8 @@ std::string signature_url(std::string_view base,
                           std::string_view repository,
                           std::string_view digest,
                           unsigned n);
+
+// The directory a file:// lookaside URL names; nothing for another scheme.
+std::optional<std::filesystem::path> lookaside_directory(std::string_view url);
 
 } // namespace airlock::manifest

@@ -50,6 +50,13 @@ class ImageSource
 
     // What blob_file would have to do for `descriptor`, for progress and the pack's summary.
     virtual BlobAvailability availability(const manifest::Descriptor& descriptor) const = 0;
+
+    // Whether the image comes from a registry, whose vendors publish signatures for it in
+    // lookaside stores (registries.d); local sources have none.
+    virtual bool from_registry() const
+    {
+        return false;
+    }
 };
 
 // Makes the source for an OCI layout reference ("oci:DIR[:REF]"); SourceFactory makes every

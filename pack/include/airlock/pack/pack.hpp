@@ -38,6 +38,11 @@ struct PackOptions
     std::optional<std::uint64_t> split_size;
     // Bundle creation time; default: SOURCE_DATE_EPOCH, else the newest image's "created".
     std::optional<std::int64_t> created;
+    // Carry the vendors' signatures of registry images (lookaside stores of registries.d).
+    bool signatures = true;
+    // registries.d directory; empty: the user's (~/.config/containers/registries.d) when it
+    // exists, else /etc/containers/registries.d.
+    std::filesystem::path registries_d;
 };
 
 struct PackSummary

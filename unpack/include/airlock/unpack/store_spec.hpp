@@ -68,6 +68,10 @@ struct StoreOptions
     bool keep_registry_host = false;                // docker://: keep the source host in the path
     std::uint64_t chunk_size = 32ULL << 20U;        // docker://: larger blobs go in PATCH chunks
     std::optional<ChannelStatePlace> channel_state; // docker:// only; registry when not given
+    // docker://: where the vendors' signatures the bundle carries go: --signatures-dir, else
+    // the lookaside-staging (or lookaside) of registries.d for the destination repository.
+    std::filesystem::path signatures_dir;
+    std::filesystem::path registries_d; // empty: the user's, else /etc/containers/registries.d
 };
 
 // Whether `spec` names a store import can open with `options` (a known kind, well formed, no

@@ -1,0 +1,84 @@
+# Vendors' image signatures cross the air gap. Upstream, `skopeo copy --sign-by` signs an image
+# into a registry with a lookaside store (registries.d, file://). pack carries the signature,
+# import into the site registry under a prefix writes it where the site's lookaside reads, and
+# skopeo with a policy.json requiring that GPG key (remapIdentity from the site prefix to the
+# upstream name) pulls the image from the site. Without the signature (pack --no-signatures) or
+# with an altered one, the same policy refuses. An OCI store keeps them beside its layout.
+. "$(dirname "$0")/common.sh"
+skip_on_windows "skopeo and gpg run on Linux"
+command -v gpg > /dev/null || skip "gpg is not installed"
+
+export GNUPGHOME="$t/gnupg"
+mkdir -m 700 "$GNUPGHOME"
+gpg --batch --passphrase '' --quick-gen-key 'Vendor <vendor@example.com>' ed25519 sign never 2> /dev/null
+fpr=$(gpg --list-keys --with-colons | awk -F: '/^fpr/ { print $10; exit }')
+gpg --export "$fpr" > vendor.gpg
+make_key k
+
+start_registry tls up
+up=$REGISTRY up_certs=$CERT_DIR
+mkdir -p up.d sigs
+printf 'docker:\n  %s:\n    lookaside: file://%s/sigs\n    lookaside-staging: file://%s/sigs\n' "$up" "$t" "$t" > up.d/up.yaml
+skopeo copy -q --dest-cert-dir "$up_certs/$up" --registries.d up.d --sign-by "$fpr" \
+    "oci:$images/sample:1.0" "docker://$up/vendor/app:1.0"
+skopeo copy -q --dest-cert-dir "$up_certs/$up" --registries.d up.d --sign-by "$fpr" \
+    "oci:$images/sample:2.0" "docker://$up/vendor/bad:2.0"
+skopeo copy -q --dest-cert-dir "$up_certs/$up" "oci:$images/multi:linux-amd64" "docker://$up/vendor/plain:1"
+app=$(skopeo inspect --cert-dir "$up_certs/$up" --raw "docker://$up/vendor/app:1.0" | sha256sum | cut -c1-64)
+[ -f "sigs/vendor/app@sha256=$app/signature-1" ] || fail "skopeo wrote no signature: $(find sigs)"
+# The vendor's signature of bad:2.0 is altered in its lookaside store.
+bad=$(find sigs -path '*vendor/bad@*' -name signature-1)
+printf 'X' | dd of="$bad" bs=1 seek=40 conv=notrunc 2> /dev/null
+
+step "pack carries the lookaside signatures, inspect shows them"
+airlock pack "docker://$up/vendor/app:1.0" "docker://$up/vendor/bad:2.0" "docker://$up/vendor/plain:1" \
+    --registries.d up.d --cert-dir "$up_certs" -o signed.bundle --sign-key k.key -q > /dev/null
+airlock inspect signed.bundle --json > inspect.json
+check_json inspect inspect.json
+assert_eq "$(jq -r '[.images[] | (.signatures // []) | length] | join(" ")' inspect.json)" "1 1 0" "signatures per image"
+assert_eq "$(jq -r '.images[0].signatures[0].manifest' inspect.json)" "sha256:$app" "what the signature signs"
+airlock inspect signed.bundle | grep -q "SIGNATURES" || fail "inspect shows no signature column"
+airlock verify signed.bundle --trusted-key k.pub -q
+airlock pack "docker://$up/vendor/app:1.0" --registries.d up.d --cert-dir "$up_certs" --no-signatures \
+    -o unsigned.bundle --sign-key k.key -q > /dev/null
+assert_eq "$(airlock inspect unsigned.bundle --json | jq '.images[0].signatures // [] | length')" 0 "signatures with --no-signatures"
+
+step "import into the site registry writes them where the site's lookaside reads"
+start_registry tls site
+mkdir -p site-sigs site.d
+airlock import signed.bundle --to "docker://$REGISTRY/mirror" --cert-dir "$CERT_DIR" --trusted-key k.pub \
+    --signatures-dir site-sigs -q > /dev/null
+cmp "sigs/vendor/app@sha256=$app/signature-1" "site-sigs/mirror/vendor/app@sha256=$app/signature-1" ||
+    fail "the site's signature differs: $(find site-sigs)"
+airlock import signed.bundle --to "docker://$REGISTRY/mirror" --cert-dir "$CERT_DIR" --trusted-key k.pub \
+    --signatures-dir site-sigs -q > /dev/null
+[ ! -e "site-sigs/mirror/vendor/app@sha256=$app/signature-2" ] || fail "a re-import wrote the signature again"
+
+cat > policy.json <<JSON
+{"default": [{"type": "reject"}],
+ "transports": {"docker": {"$REGISTRY": [{"type": "signedBy", "keyType": "GPGKeys", "keyPath": "$t/vendor.gpg",
+   "signedIdentity": {"type": "remapIdentity", "prefix": "$REGISTRY/mirror", "signedPrefix": "$up"}}]},
+  "oci": {"": [{"type": "insecureAcceptAnything"}]}}}
+JSON
+printf 'docker:\n  %s:\n    lookaside: file://%s/site-sigs\n' "$REGISTRY" "$t" > site.d/site.yaml
+pull() { skopeo --policy policy.json --registries.d site.d copy -q --remove-signatures --src-cert-dir "$CERT_DIR/$REGISTRY" "docker://$REGISTRY/$1" "oci:pulled:$2"; }
+pull mirror/vendor/app:1.0 app || fail "the site's policy refused the vendor-signed image"
+
+step "the site's policy refuses an image without its signature, and one whose signature was altered"
+airlock import unsigned.bundle --to "docker://$REGISTRY/bare" --cert-dir "$CERT_DIR" --trusted-key k.pub \
+    --signatures-dir site-sigs -q > /dev/null
+sed -i "s|\"prefix\": \"$REGISTRY/mirror\"|\"prefix\": \"$REGISTRY/bare\"|" policy.json
+if pull bare/vendor/app:1.0 bare 2> bare.err; then fail "an image without signature passed the policy"; fi
+grep -qi "signature" bare.err || fail "refused for another reason: $(cat bare.err)"
+sed -i "s|\"prefix\": \"$REGISTRY/bare\"|\"prefix\": \"$REGISTRY/mirror\"|" policy.json
+if pull mirror/vendor/bad:2.0 bad 2> bad.err; then fail "an altered signature passed the policy"; fi
+
+step "an OCI store keeps them beside its layout; stores without signatures say so"
+airlock import signed.bundle --to oci:store --trusted-key k.pub -q > /dev/null
+cmp "sigs/vendor/app@sha256=$app/signature-1" "store/signatures/$up/vendor/app@sha256=$app/signature-1" ||
+    fail "the OCI store's signature: $(find store/signatures)"
+airlock fsck --store oci:store -q
+use_podman podman
+airlock import signed.bundle --to podman --trusted-key k.pub > podman.out 2> podman.err
+grep -q "podman keeps no image signatures" podman.err || fail "podman: $(cat podman.err)"
+gpgconf --kill gpg-agent 2> /dev/null || true
