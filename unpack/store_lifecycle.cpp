@@ -23,6 +23,7 @@ namespace {
 std::vector<Untag> group(const std::vector<RemovedTag>& removed, const std::vector<StoredTag>& all)
 {
     std::map<std::pair<std::string, manifest::Digest>, Untag> groups;
+    std::set<std::pair<std::string, std::string>> going;
     for (const auto& r : removed) {
         auto it = groups.find({r.repository, r.digest});
         if (it == groups.end()) {
@@ -31,20 +32,27 @@ std::vector<Untag> group(const std::vector<RemovedTag>& removed, const std::vect
                               Untag{r.repository, r.digest, {}, false})
                      .first;
         }
-        if (std::find(it->second.tags.begin(), it->second.tags.end(), r.tag)
-            == it->second.tags.end()) {
+        if (going.emplace(r.repository, r.tag).second) {
             it->second.tags.push_back(r.tag);
         }
     }
     std::vector<Untag> out;
     for (auto& [key, u] : groups) {
         std::set<std::string> on_image;
+        bool reached_otherwise = false;
         for (const auto& t : all) {
-            if (t.repository == u.repository && t.digest == u.digest) {
+            if (t.repository != u.repository) {
+                continue;
+            }
+            if (t.digest == u.digest) {
                 on_image.insert(t.tag);
+            } else if (!going.contains({t.repository, t.tag})
+                       && std::find(t.children.begin(), t.children.end(), u.digest)
+                              != t.children.end()) {
+                reached_otherwise = true; // a platform of an index that stays
             }
         }
-        u.whole = on_image.size() == u.tags.size();
+        u.whole = on_image.size() == u.tags.size() && !reached_otherwise;
         out.push_back(std::move(u));
     }
     std::stable_partition(out.begin(), out.end(), [](const Untag& u) { return !u.whole; });
@@ -58,24 +66,20 @@ apply(TagStore& store, const std::vector<RemovedTag>& removed, const std::vector
     for (const Untag& u : group(removed, all)) {
         auto untagged = check_cancel();
         if (untagged) {
-            untagged = store.untag(u);
+            untagged = store.untag(u, [&](const std::string& tag) {
+                done.push_back(str_cat(u.repository, ":", tag));
+            });
         }
         if (!untagged) {
-            if (done.empty()) {
-                return std::unexpected(
-                    std::move(untagged.error())
-                        .with_context(str_cat("nothing was removed from ", store.name())));
-            }
             std::string list;
             for (const auto& d : done) {
                 list += (list.empty() ? "" : ", ") + d;
             }
             return std::unexpected(
                 std::move(untagged.error())
-                    .with_context(str_cat("already removed from ", store.name(), ": ", list)));
-        }
-        for (const auto& tag : u.tags) {
-            done.push_back(str_cat(u.repository, ":", tag));
+                    .with_context(
+                        done.empty() ? str_cat("nothing was removed from ", store.name())
+                                     : str_cat("already removed from ", store.name(), ": ", list)));
         }
     }
     return {};
@@ -97,7 +101,8 @@ Result<LifecycleReport> remove_from_store(std::string_view spec,
     AIRLOCK_TRY_ASSIGN(const auto store, open_tag_store(spec, options, reporter));
     LifecycleReport report{store->name(), {}, {}};
     AIRLOCK_TRY_ASSIGN(const std::vector<StoredTag> all, store->list_tags(false, repositories));
-    AIRLOCK_TRY_ASSIGN(report.untagged, select_removals(all, request, store->name()));
+    AIRLOCK_TRY_ASSIGN(report.untagged,
+                       select_removals(all, request, store->name(), store->lister()));
     AIRLOCK_TRY(apply(*store, report.untagged, all));
     return report;
 }

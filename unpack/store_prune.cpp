@@ -54,6 +54,11 @@ std::vector<const Version*> retired(std::vector<Version>& versions, const PruneO
         if (v.kept || (options.keep && i < *options.keep)) {
             continue;
         }
+        // A version of unknown age (its config unreadable, an attachment) is never retired:
+        // its place among the others is not known.
+        if (!v.created) {
+            continue;
+        }
         // A version of unknown age is never "older than" anything.
         if (options.older_than && (!v.created || *v.created > options.now - *options.older_than)) {
             continue;
@@ -74,7 +79,8 @@ Result<std::vector<RemovedTag>> apply_retention(const OciStore& store, const Pru
                         image.tag,
                         image.digest,
                         parse_rfc3339(image.created),
-                        image.version});
+                        image.version,
+                        {}});
     }
     return select_retired(tags, options, "oci:" + store.root().string());
 }
@@ -111,10 +117,7 @@ Result<std::vector<RemovedTag>> select_retired(const std::vector<StoredTag>& tag
         const auto split = split_ref_name(ref);
         bool found = false;
         for (const auto& stored : tags) {
-            if (split && stored.tag == split->tag
-                && (same_repository(stored.repository, split->repository)
-                    || (!stored.short_name.empty()
-                        && same_repository(stored.short_name, split->repository)))) {
+            if (split && stored.tag == split->tag && names_repository(stored, split->repository)) {
                 protected_versions.emplace(stored.repository, stored.digest);
                 found = true;
             }
@@ -151,7 +154,21 @@ Result<std::vector<RemovedTag>> select_retired(const std::vector<StoredTag>& tag
     }
     std::vector<RemovedTag> out;
     for (auto& [repository, versions] : repositories) {
-        for (const Version* v : retired(versions, options)) {
+        const std::vector<const Version*> gone = retired(versions, options);
+        // A manifest a kept version's index uses is part of that version, whatever tags it has.
+        std::set<manifest::Digest> used;
+        for (const auto& stored : tags) {
+            const bool goes = std::any_of(gone.begin(), gone.end(), [&](const Version* v) {
+                return v->digest == stored.digest;
+            });
+            if (stored.repository == repository && !goes) {
+                used.insert(stored.children.begin(), stored.children.end());
+            }
+        }
+        for (const Version* v : gone) {
+            if (used.contains(v->digest)) {
+                continue;
+            }
             for (const auto& tag : v->tags) {
                 out.push_back({repository, tag, v->digest});
             }

@@ -53,8 +53,7 @@ Result<Wanted> parse_wanted(const std::string& text, bool all_tags)
 
 bool matches(const Wanted& wanted, const StoredTag& stored)
 {
-    if (!same_repository(stored.repository, wanted.repository)
-        && (stored.short_name.empty() || !same_repository(stored.short_name, wanted.repository))) {
+    if (!names_repository(stored, wanted.repository)) {
         return false;
     }
     if (!wanted.digest.empty() && stored.digest.str() != wanted.digest) {
@@ -92,9 +91,18 @@ Result<std::vector<std::string>> removal_repositories(const RemoveRequest& reque
     return out;
 }
 
+bool names_repository(const StoredTag& stored, std::string_view wanted)
+{
+    return same_repository(stored.repository, wanted)
+           || std::any_of(stored.aliases.begin(), stored.aliases.end(), [&](const std::string& a) {
+                  return same_repository(a, wanted);
+              });
+}
+
 Result<std::vector<RemovedTag>> select_removals(const std::vector<StoredTag>& tags,
                                                 const RemoveRequest& request,
-                                                std::string_view store)
+                                                std::string_view store,
+                                                std::string_view lister)
 {
     std::vector<Wanted> wanted;
     for (const auto& text : request.refs) {
@@ -125,7 +133,9 @@ Result<std::vector<RemovedTag>> select_removals(const std::vector<StoredTag>& ta
                                 wanted[i].text,
                                 " in ",
                                 store,
-                                " (airlock images lists what it holds); nothing was removed"));
+                                " (",
+                                lister,
+                                " lists what it holds); nothing was removed"));
         }
     }
     return removed;
@@ -139,7 +149,7 @@ remove_tags(OciStore& store, const RemoveRequest& request, Reporter& reporter)
     std::vector<StoredTag> tags;
     for (const auto& entry : entries) {
         if (const auto ref = split_ref_name(entry.annotation(manifest::k_annotation_ref_name))) {
-            tags.push_back({ref->repository, {}, ref->tag, entry.digest, {}, {}});
+            tags.push_back({ref->repository, {}, ref->tag, entry.digest, {}, {}, {}});
         }
     }
     AIRLOCK_TRY_ASSIGN(std::vector<RemovedTag> removed,

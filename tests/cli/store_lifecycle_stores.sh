@@ -84,6 +84,32 @@ expect_fail 1 "refuses to delete site/sample@$one: deletes must be enabled" \
 assert_eq "$(airlock inventory --store "docker://$REGISTRY/site" -o - --cert-dir "$CERT_DIR" | jq -r '[.images[].tag] | join(" ")')" \
     "1.0 1.0.3 2.0 2.0.0 latest" "tags after a refused delete"
 
+step "registry: a platform manifest an index uses stays; attachments are not versions"
+start_registry tls idx
+idx="docker://$REGISTRY/site"
+cp_to() { skopeo copy -q --all --dest-cert-dir "$CERT_DIR/$REGISTRY" "$1" "docker://$REGISTRY/site/$2"; }
+cp_to "oci:$images/multi:ltsc" multi:ltsc
+cp_to "oci:$images/multi:ltsc" multi:latest
+cp_to "oci:$images/multi:linux-amd64" multi:linux-amd64
+amd64=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "linux-amd64") | .digest' "$images/multi/index.json")
+cp_to "oci:$images/sample:1.0" "multi:sha256-${amd64#sha256:}.sig"
+idx_tags() { airlock inventory --store "$idx" --repository multi -o - --cert-dir "$CERT_DIR" | jq -r '[.images[].tag] | join(" ")'; }
+all_idx_tags=$(idx_tags)
+expect_fail 1 "does not delete the tag site/multi:linux-amd64 alone" \
+    airlock rm --store "$idx" multi:linux-amd64 --cert-dir "$CERT_DIR"
+airlock prune --store "$idx" --keep 0 --cert-dir "$CERT_DIR" -q
+assert_eq "$(idx_tags)" "$all_idx_tags" "tags after prune --keep 0 (all one version, or attachments)"
+skopeo inspect --override-arch amd64 --cert-dir "$CERT_DIR/$REGISTRY" "docker://$REGISTRY/site/multi:latest" > /dev/null ||
+    fail "latest broke"
+step "registry: fsck names a platform manifest missing from an index; host-qualified names match"
+curl -fsS --cacert "$CERT_DIR/$REGISTRY/ca.crt" -X DELETE "https://$REGISTRY/v2/site/multi/manifests/$amd64" ||
+    fail "could not delete the platform manifest by hand"
+expect_fail 4 "missing blob $amd64 .*breaks site/multi:latest, site/multi:ltsc" \
+    airlock fsck --store "$idx" --cert-dir "$CERT_DIR"
+airlock rm --store "$idx" "$REGISTRY/site/multi:ltsc" --cert-dir "$CERT_DIR" 2> rm-host.err && fail "rm by digest-only registry took ltsc alone"
+grep -q "does not delete the tag site/multi:ltsc alone" rm-host.err || fail "a host-qualified name did not match: $(cat rm-host.err)"
+expect_fail 2 "would apply retention to every repository" airlock prune --store "docker://$REGISTRY" --keep 1 --cert-dir "$CERT_DIR"
+
 step "Docker Engine: rm untags, prune takes the older version's image"
 start_service docker docker
 docker() { /usr/bin/docker --host "unix://$DOCKER_SOCK" "$@"; }
@@ -100,17 +126,25 @@ check_json prune eprune.json
 assert_eq "$(jq -r '[.untagged[].tag] | join(" ")' eprune.json)" "1.0.3" "engine: pruned tags"
 assert_eq "$(engine_tags)" "$repo:2.0 $repo:2.0.0 $repo:latest " "engine tags after prune"
 docker image inspect "$old_id" > /dev/null 2>&1 && fail "the older image is still in the engine"
+docker tag "$repo:2.0" "$repo:spare"
+docker create --name user "$repo:2.0" /bin/true > /dev/null
+airlock rm --store "$engine" "$repo:spare" "$repo:2.0" "$repo:2.0.0" "$repo:latest" 2> used.err && fail "removed an image a container uses"
+grep -q "Docker Engine keeps" used.err || fail "the engine's refusal: $(cat used.err)"
+grep -q "already removed from $engine: " used.err || fail "no word of what went before the refusal: $(cat used.err)"
+docker rm user > /dev/null
 
 step "containerd: rm removes the name, prune the older version"
 start_service containerd containerd
 ctrd="containerd:$CONTAINERD_SOCK?namespace=k8s.io"
 airlock import ab.bundle --to "$ctrd" --trusted-key k.pub -q > /dev/null
-ctr_tags() { ctr -a "$CONTAINERD_SOCK" -n k8s.io images ls -q | sort | tr '\n' ' '; }
+ctr_tags() { ctr -a "$CONTAINERD_SOCK" -n k8s.io images ls -q | grep -v @ | sort | tr '\n' ' '; }
 crepo=$(ctr -a "$CONTAINERD_SOCK" -n k8s.io images ls -q | head -1 | sed 's/:[^:/]*$//')
+ctr -a "$CONTAINERD_SOCK" -n k8s.io images tag "$crepo:2.0" "$crepo@$(ctr -a "$CONTAINERD_SOCK" -n k8s.io images ls | awk -v r="$crepo:2.0" '$1 == r { print $3 }')" > /dev/null
 airlock rm --store "$ctrd" "$crepo:1.0" -q
 assert_eq "$(ctr_tags)" "$crepo:1.0.3 $crepo:2.0 $crepo:2.0.0 $crepo:latest " "containerd names after rm"
 airlock prune --store "$ctrd" --keep 1 -q
 assert_eq "$(ctr_tags)" "$crepo:2.0 $crepo:2.0.0 $crepo:latest " "containerd names after prune"
+ctr -a "$CONTAINERD_SOCK" -n k8s.io images ls -q | grep -q "$crepo@sha256:" || fail "prune took CRI's digest record of latest's image"
 ctr -a "$CONTAINERD_SOCK" -n k8s.io content ls -q | grep -q "$one" && fail "containerd kept the pruned manifest $one"
 
 step "podman: rm untags, prune the older version"
@@ -122,3 +156,4 @@ assert_eq "$(podman_tags)" "localhost/sample:1.0.3 localhost/sample:2.0 localhos
 airlock prune --store podman --keep 1 > pprune.txt
 assert_eq "$(podman_tags)" "localhost/sample:2.0 localhost/sample:2.0.0 localhost/sample:latest " "podman tags after prune"
 grep -q "podman removed 1 image" pprune.txt || fail "podman's prune: $(cat pprune.txt)"
+expect_fail 2 "podman's own storage is named podman" airlock rm --store 'containers-storage:[vfs@/x+/y]' localhost/sample:2.0

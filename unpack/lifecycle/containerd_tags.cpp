@@ -37,12 +37,15 @@ class ContainerdTags final : public TagStore
         AIRLOCK_TRY_ASSIGN(const auto images, m_ctr.images());
         std::vector<StoredTag> out;
         for (const auto& [ref_name, digest_text] : images) {
+            // CRI keeps records named REPO@sha256:... and sha256:ID beside the tags: they are
+            // how pods find an image by digest, not tags of their own.
             const auto ref = split_ref_name(ref_name);
-            if (!ref) {
-                continue; // a name without a tag (name@digest): not a tag
+            if (!ref || ref_name.find('@') != std::string::npos
+                || ref_name.starts_with("sha256:")) {
+                continue;
             }
             AIRLOCK_TRY_ASSIGN(const manifest::Digest digest, manifest::Digest::parse(digest_text));
-            StoredTag stored{ref->repository, {}, ref->tag, digest, {}, {}};
+            StoredTag stored{ref->repository, {}, ref->tag, digest, {}, {}, {}};
             if (with_created) {
                 AIRLOCK_TRY(check_cancel());
                 AIRLOCK_TRY_ASSIGN(const std::string bytes, m_ctr.content(digest_text));
@@ -67,7 +70,12 @@ class ContainerdTags final : public TagStore
         return out;
     }
 
-    Result<> untag(const Untag& u) override
+    std::string lister() const override
+    {
+        return "ctr images ls";
+    }
+
+    Result<> untag(const Untag& u, const TagRemoved& removed) override
     {
         std::vector<std::string> argv = m_ctr.command({"images", "rm", "--sync"});
         for (const auto& tag : u.tags) {
@@ -82,6 +90,9 @@ class ContainerdTags final : public TagStore
                                 u.repository,
                                 ": ",
                                 out.error().message));
+        }
+        for (const auto& tag : u.tags) {
+            removed(tag);
         }
         return {};
     }

@@ -64,20 +64,29 @@ class EngineTags final : public TagStore
                 const auto ref =
                     name.is_string() ? split_ref_name(name.get<std::string>()) : std::nullopt;
                 if (ref && ref->repository != "<none>") {
-                    out.push_back({ref->repository, {}, ref->tag, id, created, version});
+                    out.push_back({ref->repository, {}, ref->tag, id, created, version, {}});
                 }
             }
         }
         return out;
     }
 
-    Result<> untag(const Untag& u) override
+    std::string lister() const override
+    {
+        return "docker images";
+    }
+
+    Result<> untag(const Untag& u, const TagRemoved& removed) override
     {
         for (const auto& tag : u.tags) {
             AIRLOCK_TRY(check_cancel());
             const std::string ref = str_cat(u.repository, ":", tag);
             AIRLOCK_TRY_ASSIGN(const http::Response r,
                                m_engine.call("DELETE", "/images/" + http::url_encode(ref)));
+            if (r.status == 409) {
+                return fail(Errc::unsupported,
+                            str_cat("Docker Engine keeps ", ref, ": ", engine_message(r.body)));
+            }
             if (r.status != 200 && r.status != 404) {
                 return fail(Errc::http_status,
                             str_cat("Docker Engine answered ",
@@ -87,6 +96,7 @@ class EngineTags final : public TagStore
                                     ": ",
                                     engine_message(r.body)));
             }
+            removed(tag);
         }
         return {};
     }

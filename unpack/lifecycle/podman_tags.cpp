@@ -82,18 +82,24 @@ class PodmanTags final : public TagStore
                 const auto ref =
                     name.is_string() ? split_ref_name(name.get<std::string>()) : std::nullopt;
                 if (ref) {
-                    out.push_back({ref->repository, {}, ref->tag, digest, created, version});
+                    out.push_back({ref->repository, {}, ref->tag, digest, created, version, {}});
                 }
             }
         }
         return out;
     }
 
-    Result<> untag(const Untag& u) override
+    std::string lister() const override
+    {
+        return "podman images";
+    }
+
+    Result<> untag(const Untag& u, const TagRemoved& removed) override
     {
         for (const auto& tag : u.tags) {
             AIRLOCK_TRY(check_cancel());
             AIRLOCK_TRY(podman({"untag", u.digest.hex(), str_cat(u.repository, ":", tag)}));
+            removed(tag);
         }
         return {};
     }
@@ -115,8 +121,15 @@ class PodmanTags final : public TagStore
 
 } // namespace
 
-Result<std::unique_ptr<TagStore>> open_podman_tags(std::string_view /*spec*/)
+Result<std::unique_ptr<TagStore>> open_podman_tags(std::string_view spec)
 {
+    if (spec != "podman" && spec != "containers-storage") {
+        return fail(Errc::usage,
+                    str_cat("store '",
+                            spec,
+                            "': podman's own storage is named podman (or containers-storage), "
+                            "without options; set another storage with CONTAINERS_STORAGE_CONF"));
+    }
     return std::make_unique<PodmanTags>();
 }
 

@@ -45,7 +45,8 @@ class RegistryCheck
         if (!top) {
             return record_manifest_error(std::move(top.error()), std::nullopt, name);
         }
-        return check_document(repository, top->bytes, top->media_type, name, 0);
+        count(top->digest, top->bytes.size());
+        return check_document(repository, top->digest, top->bytes, top->media_type, name, 0);
     }
 
     FsckReport report() &&
@@ -58,39 +59,48 @@ class RegistryCheck
 
   private:
     Result<> check_document(const std::string& repository,
+                            const manifest::Digest& digest,
                             const std::string& bytes,
                             const std::string& type,
                             const std::string& name,
                             int depth)
     {
         if (depth > k_max_depth) {
-            return fail(Errc::format, str_cat(name, " nests indexes deeper than ", k_max_depth));
+            broken(digest,
+                   BrokenBlob::Kind::unreadable,
+                   str_cat("indexes nested deeper than ", k_max_depth),
+                   name);
+            return {};
         }
         if (media_type::is_index(type)) {
-            AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index,
-                               manifest::parse_image_index(bytes, type));
-            for (const auto& child : index.manifests) {
+            auto index = manifest::parse_image_index(bytes, type);
+            if (!index) {
+                broken(digest, BrokenBlob::Kind::unreadable, index.error().message, name);
+                return {};
+            }
+            for (const auto& child : index->manifests) {
                 AIRLOCK_TRY(check_cancel());
+                // Every platform an index names was pushed with it: one missing breaks it.
                 auto fetched = m_client.get_manifest(m_http, repository, child.digest.str());
                 if (!fetched) {
-                    // A platform a single-platform import left out is not there by design.
-                    if (fetched.error().code == Errc::not_found) {
-                        continue;
-                    }
                     AIRLOCK_TRY(
                         record_manifest_error(std::move(fetched.error()), child.digest, name));
                     continue;
                 }
                 count(child.digest, fetched->bytes.size());
-                AIRLOCK_TRY(check_document(
-                    repository, fetched->bytes, fetched->media_type, name, depth + 1));
+                AIRLOCK_TRY(check_document(repository,
+                                           child.digest,
+                                           fetched->bytes,
+                                           fetched->media_type,
+                                           name,
+                                           depth + 1));
             }
             return {};
         }
         auto parsed = manifest::parse_image_manifest(bytes, type);
         if (!parsed) {
-            return fail(Errc::format,
-                        str_cat(name, ": its manifest cannot be read: ", parsed.error().message));
+            broken(digest, BrokenBlob::Kind::unreadable, parsed.error().message, name);
+            return {};
         }
         AIRLOCK_TRY(check_blob(repository, parsed->config, name));
         for (const auto& layer : parsed->layers) {
@@ -107,34 +117,56 @@ class RegistryCheck
                         const std::string& name)
     {
         AIRLOCK_TRY(check_cancel());
-        if (const auto it = m_broken.find(d.digest); it != m_broken.end()) {
+        // Bytes that do not match their digest are wrong in every repository; a blob missing
+        // from one repository may be in another, so that is asked again.
+        if (const auto it = m_broken.find(d.digest);
+            it != m_broken.end() && it->second.kind == BrokenBlob::Kind::corrupt) {
             it->second.tags.push_back(name);
             return {};
         }
-        if (m_hashed.contains(d.digest)) {
-            if (!m_linked.insert({repository, d.digest}).second) {
+        const std::pair<std::string, manifest::Digest> link{repository, d.digest};
+        if (m_missing.contains(link)) {
+            broken(d.digest, BrokenBlob::Kind::missing, "not in " + repository, name);
+            return {};
+        }
+        if (m_hashed.contains(d.digest) || m_broken.contains(d.digest)) {
+            if (!m_linked.insert(link).second) {
                 return {};
             }
             AIRLOCK_TRY_ASSIGN(const bool present,
                                m_client.blob_exists(m_http, repository, d.digest));
             if (!present) {
+                m_missing.insert(link);
                 broken(d.digest, BrokenBlob::Kind::missing, "not in " + repository, name);
             }
             return {};
         }
         crypto::Sha256 hash;
         std::uint64_t size = 0;
+        bool too_long = false;
         const http::BodySink sink = [&](const http::Response&,
                                         std::span<const char> chunk) -> Result<> {
             AIRLOCK_TRY(check_cancel());
-            hash.update(std::string_view(chunk.data(), chunk.size()));
             size += chunk.size();
+            if (size > d.size) {
+                too_long = true; // a registry that streams on and on is cut at the declared size
+                return fail(Errc::digest_mismatch, "longer than declared");
+            }
+            hash.update(std::string_view(chunk.data(), chunk.size()));
             return {};
         };
-        AIRLOCK_TRY_ASSIGN(const http::Response response,
-                           m_client.get_blob(m_http, repository, d.digest, std::nullopt, sink));
-        m_linked.insert({repository, d.digest});
+        auto fetched = m_client.get_blob(m_http, repository, d.digest, std::nullopt, sink);
+        m_linked.insert(link);
+        if (!fetched && too_long) {
+            broken(d.digest,
+                   BrokenBlob::Kind::corrupt,
+                   str_cat("more bytes than the ", d.size, " declared"),
+                   name);
+            return {};
+        }
+        AIRLOCK_TRY_ASSIGN(const http::Response response, std::move(fetched));
         if (response.status == 404) {
+            m_missing.insert(link);
             broken(d.digest, BrokenBlob::Kind::missing, "not in " + repository, name);
             return {};
         }
@@ -208,6 +240,7 @@ class RegistryCheck
     std::set<manifest::Digest> m_hashed;
     std::set<manifest::Digest> m_counted;
     std::set<std::pair<std::string, manifest::Digest>> m_linked;
+    std::set<std::pair<std::string, manifest::Digest>> m_missing;
     std::map<manifest::Digest, BrokenBlob> m_broken;
 };
 

@@ -11,6 +11,7 @@
 
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/manifest/image.hpp>
 #include <airlock/manifest/media_types.hpp>
 
 #include <set>
@@ -42,6 +43,16 @@ class RegistryTags final : public TagStore
     Result<std::vector<StoredTag>> list_tags(bool with_created,
                                              const std::vector<std::string>& wanted) override
     {
+        if (wanted.empty() && m_target.prefix.empty()) {
+            return fail(Errc::usage,
+                        str_cat("prune --store docker://",
+                                m_target.host,
+                                " would apply retention to every repository of the registry, "
+                                "including those airlock never wrote: give the prefix airlock "
+                                "imports under (docker://",
+                                m_target.host,
+                                "/PREFIX)"));
+        }
         std::vector<std::string> given;
         for (const auto& name : wanted) {
             given.push_back(below_host(name));
@@ -60,9 +71,19 @@ class RegistryTags final : public TagStore
             }
             for (const auto& tag : std::set<std::string>(tags->begin(), tags->end())) {
                 AIRLOCK_TRY(check_cancel());
+                if (is_attachment_tag(tag)) {
+                    continue; // a signature, attestation or referrers list: its subject's
+                }
                 AIRLOCK_TRY_ASSIGN(const registry::FetchedManifest top,
                                    m_client->get_manifest(m_http, repository, tag));
-                StoredTag stored{repository, short_name(repository), tag, top.digest, {}, {}};
+                StoredTag stored{repository, aliases(repository), tag, top.digest, {}, {}, {}};
+                if (manifest::media_type::is_index(top.media_type)) {
+                    AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index,
+                                       manifest::parse_image_index(top.bytes, top.media_type));
+                    for (const auto& child : index.manifests) {
+                        stored.children.push_back(child.digest);
+                    }
+                }
                 if (with_created) {
                     AIRLOCK_TRY_ASSIGN(
                         const ImageFacts facts,
@@ -76,7 +97,12 @@ class RegistryTags final : public TagStore
         return out;
     }
 
-    Result<> untag(const Untag& u) override
+    std::string lister() const override
+    {
+        return str_cat("airlock inventory --store ", name(), " -o -");
+    }
+
+    Result<> untag(const Untag& u, const TagRemoved& removed) override
     {
         if (u.whole) {
             AIRLOCK_TRY_ASSIGN(const auto deleted,
@@ -90,6 +116,9 @@ class RegistryTags final : public TagStore
                                     u.digest.str(),
                                     ": deletes must be enabled in the registry's configuration "
                                     "(storage: delete: enabled: true for Docker's registry)"));
+            }
+            for (const auto& tag : u.tags) {
+                removed(tag);
             }
             return {};
         }
@@ -110,8 +139,10 @@ class RegistryTags final : public TagStore
                                     u.repository,
                                     "@",
                                     u.digest.str(),
-                                    "' removes every tag of it"));
+                                    "' removes every tag of it, where no index that stays "
+                                    "uses it"));
             }
+            removed(tag);
         }
         return {};
     }
@@ -135,10 +166,26 @@ class RegistryTags final : public TagStore
         return name.starts_with(host) ? name.substr(host.size()) : name;
     }
 
-    std::string short_name(const std::string& repository) const
+    // The repository below the prefix ("sample") and with the host ("HOST/site/sample").
+    std::vector<std::string> aliases(const std::string& repository) const
     {
-        return m_target.prefix.empty() ? std::string()
-                                       : repository.substr(m_target.prefix.size() + 1);
+        std::vector<std::string> out = {str_cat(m_target.host, "/", repository)};
+        if (!m_target.prefix.empty() && repository.starts_with(m_target.prefix + "/")) {
+            out.push_back(repository.substr(m_target.prefix.size() + 1));
+        }
+        return out;
+    }
+
+    // sha256-HEX (the referrers fallback) and sha256-HEX.sig/.att/.sbom (sigstore attachments):
+    // tags that belong to the image they name, not versions of their own.
+    static bool is_attachment_tag(std::string_view tag)
+    {
+        if (!tag.starts_with("sha256-") || tag.size() < 7 + 64) {
+            return false;
+        }
+        const std::string_view hex = tag.substr(7, 64);
+        return hex.find_first_not_of("0123456789abcdef") == std::string_view::npos
+               && (tag.size() == 7 + 64 || tag[7 + 64] == '.');
     }
 
     StoredDocument reader(const std::string& repository)

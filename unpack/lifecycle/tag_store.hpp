@@ -12,6 +12,7 @@
 #include <airlock/unpack/store_remove.hpp>
 #include <airlock/unpack/store_spec.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,8 +25,13 @@ struct Untag
     std::string repository;
     manifest::Digest digest;
     std::vector<std::string> tags;
-    bool whole = false; // these are every tag the repository has on the image
+    // These are every tag the repository has on the image, and no tag that stays reaches it
+    // through an index: the image itself may go (a registry's DELETE by digest).
+    bool whole = false;
 };
+
+// Told of each tag as it goes, so that a failure part way can say what is gone already.
+using TagRemoved = std::function<void(const std::string& tag)>;
 
 class TagStore
 {
@@ -42,8 +48,11 @@ class TagStore
     virtual Result<std::vector<StoredTag>>
     list_tags(bool with_created, const std::vector<std::string>& repositories) = 0;
 
-    // Takes the tags of `untag` away.
-    virtual Result<> untag(const Untag& untag) = 0;
+    // Takes the tags of `untag` away, calling `removed` for each as it goes.
+    virtual Result<> untag(const Untag& untag, const TagRemoved& removed) = 0;
+
+    // The command that lists what the store holds, for messages.
+    virtual std::string lister() const = 0;
 
     // Reclaims, the store's own way, what no tag reaches any more (or says what it would, for
     // a dry run); returns one sentence saying what happened to it.

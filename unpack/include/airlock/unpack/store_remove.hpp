@@ -24,13 +24,18 @@ struct RemovedTag
 // One tag a store holds, as rm and prune choose among them.
 struct StoredTag
 {
-    std::string repository; // as the store lists it
-    std::string short_name; // the same below a registry store's prefix, else empty
+    std::string repository;           // as the store lists it
+    std::vector<std::string> aliases; // other names of the repository: a registry store's
+                                      // below its prefix and with its host
     std::string tag;
     manifest::Digest digest;             // what the tag points at, as the store names images
     std::optional<std::int64_t> created; // newest config's, seconds; read for retention
     std::string version;                 // airlock's version annotation, where the store keeps it
+    std::vector<manifest::Digest> children; // an index's manifests: removing them breaks it
 };
+
+// True when `stored` is in the repository `wanted` names (same_repository, or an alias).
+bool names_repository(const StoredTag& stored, std::string_view wanted);
 
 // What `airlock rm` names: "REPO:TAG", "REPO@sha256:..." (every tag of REPO on that image), or
 // with `all_tags` "REPO" (every tag of it). Repositories match as `airlock images` shows them
@@ -48,11 +53,13 @@ struct RemoveRequest
 Result<std::vector<RemovedTag>>
 remove_tags(OciStore& store, const RemoveRequest& request, Reporter& reporter);
 
-// The tags of `tags` that `request` names, for a store called `store` in messages. All or
-// nothing: Errc::not_found naming the first ref that matches none, Errc::usage as remove_tags.
+// The tags of `tags` that `request` names, for a store called `store` in messages (`lister`:
+// the command that lists what it holds). All or nothing: Errc::not_found naming the first ref
+// that matches none, Errc::usage as remove_tags.
 Result<std::vector<RemovedTag>> select_removals(const std::vector<StoredTag>& tags,
                                                 const RemoveRequest& request,
-                                                std::string_view store);
+                                                std::string_view store,
+                                                std::string_view lister = "airlock images");
 
 // The repositories `request` names, as given. Errc::usage as remove_tags.
 Result<std::vector<std::string>> removal_repositories(const RemoveRequest& request);
