@@ -331,7 +331,7 @@ Result<std::string> bundle_manifest_to_json(const BundleManifest& m)
         if (!image.verified_by.empty()) {
             json list = json::array();
             for (const auto& check : image.verified_by) {
-                list.push_back({{"manifest", check.manifest.str()}, {"key", check.key}});
+                list.push_back(json{{"manifest", check.manifest.str()}, {"key", check.key}});
             }
             entry["verifiedBy"] = std::move(list);
         }

@@ -10,6 +10,7 @@
 #include "layout_files.hpp"
 #include "lookaside.hpp"
 #include "registry_source.hpp"
+#include "source_signatures.hpp"
 
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
@@ -324,6 +325,13 @@ Result<std::vector<PlannedImage>> resolve_images(const PackOptions& options,
 {
     std::vector<PlannedImage> images;
     std::optional<manifest::RegistriesD> registries_d; // read once, when a registry image needs it
+    if (!options.require_source_signature.empty() && !options.signatures) {
+        return fail(Errc::usage,
+                    "--require-source-signature checks the signatures that "
+                    "--no-signatures leaves out: give one or the other");
+    }
+    AIRLOCK_TRY_ASSIGN(const std::vector<SourceKey> source_keys,
+                       load_source_keys(options.require_source_signature));
     for (const auto& request : options.sources) {
         const std::string& reference = request.reference;
         // A line of an image list may name its own platforms.
@@ -362,6 +370,15 @@ Result<std::vector<PlannedImage>> resolve_images(const PackOptions& options,
             }
             AIRLOCK_TRY(
                 add_lookaside_signatures(*planned, *registries_d, options.registry, reporter));
+        }
+        if (!source_keys.empty()) {
+            auto vouched = require_source_signature(*planned, source_keys);
+            if (!vouched) {
+                return std::unexpected(std::move(vouched.error()));
+            }
+            reporter.info(str_cat(planned->image.name,
+                                  ": signature verified, key ",
+                                  planned->image.verified_by.back().key));
         }
         for (const auto& tag : request.tags) {
             if (std::find(planned->image.tags.begin(), planned->image.tags.end(), tag)

@@ -40,6 +40,7 @@ struct PackCommandOptions
     airlock::registry::RegistryOptions registry;
     bool no_signatures = false;
     std::string registries_d;
+    std::vector<std::string> require_source_signature;
 };
 
 Result<archive::Compression> parse_compression(std::string_view text, unsigned threads)
@@ -210,6 +211,8 @@ Result<pack::PackOptions> pack_options(const PackCommandOptions& o, const Settin
     AIRLOCK_TRY_ASSIGN(options.platforms, parse_platforms(o.platforms));
     options.signatures = !o.no_signatures;
     options.registries_d = o.registries_d;
+    options.require_source_signature.assign(o.require_source_signature.begin(),
+                                            o.require_source_signature.end());
     return options;
 }
 
@@ -356,6 +359,11 @@ void register_pack(CLI::App& app, Context& ctx)
     cmd->add_flag("--no-signatures",
                   options->no_signatures,
                   "Leave out the vendors' image signatures (lookaside stores of registries.d)");
+    cmd->add_option("--require-source-signature",
+                    options->require_source_signature,
+                    "Refuse an image without a vendor signature by this key over its digest "
+                    "(OpenPGP public key, binary; repeatable)")
+        ->type_name(value_name::file);
     cmd->add_option("--registries.d",
                     options->registries_d,
                     "registries.d directory naming the lookaside stores (default "

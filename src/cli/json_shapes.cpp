@@ -40,7 +40,7 @@ nlohmann::json image_json(const manifest::BundleImage& image)
     if (!image.verified_by.empty()) {
         nlohmann::json list = nlohmann::json::array();
         for (const auto& check : image.verified_by) {
-            list.push_back({{"manifest", check.manifest.str()}, {"key", check.key}});
+            list.push_back(nlohmann::json{{"manifest", check.manifest.str()}, {"key", check.key}});
         }
         out["verifiedBy"] = std::move(list);
     }

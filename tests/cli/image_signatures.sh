@@ -43,6 +43,32 @@ airlock pack "docker://$up/vendor/app:1.0" --registries.d up.d --cert-dir "$up_c
     -o unsigned.bundle --sign-key k.key -q > /dev/null
 assert_eq "$(airlock inspect unsigned.bundle --json | jq '.images[0].signatures // [] | length')" 0 "signatures with --no-signatures"
 
+step "--require-source-signature: signed packs; unsigned, altered, wrongly signed and misplaced signatures are refused"
+airlock pack "docker://$up/vendor/app:1.0" --registries.d up.d --cert-dir "$up_certs" -o req.bundle --sign-key k.key \
+    --require-source-signature vendor.gpg -q > /dev/null
+assert_eq "$(airlock inspect req.bundle --json | jq -r '.images[0].verifiedBy[0] | .key + " " + .manifest')" "$fpr sha256:$app" "who vouched"
+airlock inspect req.bundle | grep -q "1 (verified)" || fail "inspect does not say the signature was checked"
+expect_fail 5 "vendor/plain:1 .*carries no signature" \
+    airlock pack "docker://$up/vendor/plain:1" --registries.d up.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key --require-source-signature vendor.gpg
+expect_fail 5 "vendor/bad:2.0 .*not a valid signature by the key" \
+    airlock pack "docker://$up/vendor/bad:2.0" --registries.d up.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key --require-source-signature vendor.gpg
+gpg --batch --passphrase '' --quick-gen-key 'Other <other@example.com>' ed25519 sign never 2> /dev/null
+other=$(gpg --list-keys --with-colons other@example.com | awk -F: '/^fpr/ { print $10; exit }')
+skopeo copy -q --dest-cert-dir "$up_certs/$up" --registries.d up.d --sign-by "$other" \
+    "oci:$images/sample:2.0" "docker://$up/vendor/other:2.0"
+expect_fail 5 "vendor/other:2.0 .*not a valid signature by the key" \
+    airlock pack "docker://$up/vendor/other:2.0" --registries.d up.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key --require-source-signature vendor.gpg
+plain=$(skopeo inspect --cert-dir "$up_certs/$up" --raw "docker://$up/vendor/plain:1" | sha256sum | cut -c1-64)
+mkdir -p "sigs/vendor/plain@sha256=$plain"
+cp "sigs/vendor/app@sha256=$app/signature-1" "sigs/vendor/plain@sha256=$plain/signature-1"
+expect_fail 5 "vendor/plain:1 .*signs another manifest digest" \
+    airlock pack "docker://$up/vendor/plain:1" --registries.d up.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key --require-source-signature vendor.gpg
+rm -r "sigs/vendor/plain@sha256=$plain"
+gpg --armor --export "$fpr" > vendor.asc
+expect_fail 2 "an armored OpenPGP key" \
+    airlock pack "docker://$up/vendor/app:1.0" --registries.d up.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key --require-source-signature vendor.asc
+[ ! -e x.bundle ] || fail "a refused pack wrote x.bundle"
+
 step "import into the site registry writes them where the site's lookaside reads"
 start_registry tls site
 mkdir -p site-sigs site.d

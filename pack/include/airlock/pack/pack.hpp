@@ -43,6 +43,9 @@ struct PackOptions
     // registries.d directory; empty: the user's (~/.config/containers/registries.d) when it
     // exists, else /etc/containers/registries.d.
     std::filesystem::path registries_d;
+    // Every image must carry a vendor's signature by one of these keys (OpenPGP binary keys
+    // for simple signing, PEM keys for sigstore) over its digest, else the pack fails.
+    std::vector<std::filesystem::path> require_source_signature;
 };
 
 struct PackSummary
