@@ -101,7 +101,7 @@ if pull mirror/vendor/bad:2.0 bad 2> bad.err; then fail "an altered signature pa
 
 step "an OCI store keeps them beside its layout; stores without signatures say so"
 airlock import signed.bundle --to oci:store --trusted-key k.pub -q > /dev/null
-cmp "sigs/vendor/app@sha256=$app/signature-1" "store/signatures/$up/vendor/app@sha256=$app/signature-1" ||
+cmp "sigs/vendor/app@sha256=$app/signature-1" "store/signatures/vendor/app@sha256=$app/signature-1" ||
     fail "the OCI store's signature: $(find store/signatures)"
 airlock fsck --store oci:store -q
 use_podman podman

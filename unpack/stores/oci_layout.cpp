@@ -30,6 +30,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// "registry.example.com:5000/ns/app" -> "ns/app".
+std::string repository_path(const std::string& name)
+{
+    const std::size_t slash = name.find('/');
+    return slash == std::string::npos ? name : name.substr(slash + 1);
+}
+
 // Writes blobs the store lacks into the staging directory.
 class StagingSink final : public bundle::BlobSink
 {
@@ -343,18 +350,20 @@ class OciLayoutStore final : public Store
         return m_bundle->images.at(image).name;
     }
 
-    // Beside the layout, as a lookaside store lays them out (signatures/NAME@sha256=HEX/
-    // signature-N, NAME the image's full name): what a site's lookaside server can serve.
+    // Beside the layout, as a lookaside store lays them out (signatures/PATH@sha256=HEX/
+    // signature-N, PATH the image's repository without its registry host, whose port's ':'
+    // Windows file names cannot hold): what a site's lookaside server can serve.
     Result<> keep_signatures(const std::vector<CarriedSignature>& signatures,
                              Reporter& reporter) override
     {
         std::size_t written = 0;
         for (const auto& sig : signatures) {
-            AIRLOCK_TRY_ASSIGN(const bool wrote,
-                               write_lookaside_signature(m_store.root() / "signatures",
-                                                         m_bundle->images.at(sig.image).name,
-                                                         sig.manifest.str(),
-                                                         sig.bytes));
+            AIRLOCK_TRY_ASSIGN(
+                const bool wrote,
+                write_lookaside_signature(m_store.root() / "signatures",
+                                          repository_path(m_bundle->images.at(sig.image).name),
+                                          sig.manifest.str(),
+                                          sig.bytes));
             written += wrote ? 1 : 0;
         }
         if (written > 0) {
