@@ -5,6 +5,7 @@
 // names any more goes by POST /images/prune (dangling images only).
 
 #include "../stores/engine_connection.hpp"
+#include "listed_image.hpp"
 #include "tag_store.hpp"
 
 #include <airlock/base/cancel.hpp>
@@ -44,18 +45,7 @@ class EngineTags final : public TagStore
             }
             AIRLOCK_TRY_ASSIGN(const manifest::Digest id,
                                manifest::Digest::parse(image["Id"].get<std::string>()));
-            std::optional<std::int64_t> created;
-            if (image.contains("Created") && image["Created"].is_number_integer()) {
-                created = image["Created"].get<std::int64_t>();
-            }
-            std::string version;
-            if (const auto labels = image.find("Labels");
-                labels != image.end() && labels->is_object()) {
-                const auto v = labels->find(manifest::k_annotation_version);
-                if (v != labels->end() && v->is_string()) {
-                    version = v->get<std::string>();
-                }
-            }
+            const ListedAge age = listed_age(image);
             const auto tags = image.find("RepoTags");
             if (tags == image.end() || !tags->is_array()) {
                 continue;
@@ -64,7 +54,8 @@ class EngineTags final : public TagStore
                 const auto ref =
                     name.is_string() ? split_ref_name(name.get<std::string>()) : std::nullopt;
                 if (ref && ref->repository != "<none>") {
-                    out.push_back({ref->repository, {}, ref->tag, id, created, version, {}});
+                    out.push_back(
+                        {ref->repository, {}, ref->tag, id, age.created, age.version, {}});
                 }
             }
         }

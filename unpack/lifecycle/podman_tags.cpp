@@ -4,6 +4,7 @@
 // `podman untag`, and images no name is left on by `podman image prune` (dangling only).
 
 #include "../stores/podman_command.hpp"
+#include "listed_image.hpp"
 #include "tag_store.hpp"
 
 #include <airlock/base/cancel.hpp>
@@ -62,18 +63,7 @@ class PodmanTags final : public TagStore
             AIRLOCK_TRY_ASSIGN(
                 const manifest::Digest digest,
                 manifest::Digest::parse(id.starts_with("sha256:") ? id : "sha256:" + id));
-            std::optional<std::int64_t> created;
-            if (image.contains("Created") && image["Created"].is_number_integer()) {
-                created = image["Created"].get<std::int64_t>();
-            }
-            std::string version;
-            if (const auto labels = image.find("Labels");
-                labels != image.end() && labels->is_object()) {
-                const auto v = labels->find(manifest::k_annotation_version);
-                if (v != labels->end() && v->is_string()) {
-                    version = v->get<std::string>();
-                }
-            }
+            const ListedAge age = listed_age(image);
             const auto names = image.find("Names");
             if (names == image.end() || !names->is_array()) {
                 continue;
@@ -82,7 +72,8 @@ class PodmanTags final : public TagStore
                 const auto ref =
                     name.is_string() ? split_ref_name(name.get<std::string>()) : std::nullopt;
                 if (ref) {
-                    out.push_back({ref->repository, {}, ref->tag, digest, created, version, {}});
+                    out.push_back(
+                        {ref->repository, {}, ref->tag, digest, age.created, age.version, {}});
                 }
             }
         }
