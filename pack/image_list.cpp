@@ -75,8 +75,13 @@ Result<std::vector<ImageRequest>> parse_image_list(std::string_view text, std::s
                     }
                     request.tags.push_back(tag);
                 }
+            } else if (key == "require-signature") {
+                for (const auto& key_file : split_commas(value)) {
+                    request.require_signature.emplace_back(key_file);
+                }
             } else {
-                return bad(str_cat("unknown key '", key, "' (use platform= or tags=)"));
+                return bad(str_cat(
+                    "unknown key '", key, "' (use platform=, tags= or require-signature=)"));
             }
         }
         if (request.all_platforms && !request.platforms.empty()) {

@@ -371,8 +371,20 @@ Result<std::vector<PlannedImage>> resolve_images(const PackOptions& options,
             AIRLOCK_TRY(
                 add_lookaside_signatures(*planned, *registries_d, options.registry, reporter));
         }
-        if (!source_keys.empty()) {
-            auto vouched = require_source_signature(*planned, source_keys);
+        std::vector<SourceKey> keys = source_keys;
+        if (!request.require_signature.empty()) {
+            if (!options.signatures) {
+                return fail(Errc::usage,
+                            str_cat(reference,
+                                    ": require-signature= checks the signatures that "
+                                    "--no-signatures leaves out"));
+            }
+            AIRLOCK_TRY_ASSIGN(const std::vector<SourceKey> own,
+                               load_source_keys(request.require_signature));
+            keys.insert(keys.end(), own.begin(), own.end());
+        }
+        if (!keys.empty()) {
+            auto vouched = require_source_signature(*planned, keys);
             if (!vouched) {
                 return std::unexpected(std::move(vouched.error()));
             }

@@ -92,12 +92,17 @@ Result<std::vector<pack::ImageRequest>> image_requests(const PackCommandOptions&
 {
     std::vector<pack::ImageRequest> requests;
     for (const auto& reference : o.sources) {
-        requests.push_back(pack::ImageRequest{reference, {}, false, {}});
+        requests.push_back(pack::ImageRequest{reference, {}, false, {}, {}});
     }
     for (const auto& list : o.lists) {
         AIRLOCK_TRY_ASSIGN(const std::string text, read_file(list, 16U << 20U));
-        AIRLOCK_TRY_ASSIGN(const std::vector<pack::ImageRequest> listed,
+        AIRLOCK_TRY_ASSIGN(std::vector<pack::ImageRequest> listed,
                            pack::parse_image_list(text, list));
+        for (auto& request : listed) {
+            for (auto& key : request.require_signature) {
+                key = std::filesystem::path(list).parent_path() / key; // absolute stays
+            }
+        }
         requests.insert(requests.end(), listed.begin(), listed.end());
     }
     for (const auto& request : requests) {

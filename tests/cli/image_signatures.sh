@@ -64,6 +64,14 @@ cp "sigs/vendor/app@sha256=$app/signature-1" "sigs/vendor/plain@sha256=$plain/si
 expect_fail 5 "vendor/plain:1 .*signs another manifest digest" \
     airlock pack "docker://$up/vendor/plain:1" --registries.d up.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key --require-source-signature vendor.gpg
 rm -r "sigs/vendor/plain@sha256=$plain"
+mkdir lists
+cp vendor.gpg lists/
+printf 'docker://%s/vendor/app:1.0  require-signature=vendor.gpg\ndocker://%s/vendor/plain:1\n' "$up" "$up" > lists/ok.txt
+airlock pack -f lists/ok.txt --registries.d up.d --cert-dir "$up_certs" -o list.bundle --sign-key k.key -q > /dev/null
+assert_eq "$(airlock inspect list.bundle --json | jq -r '[.images[] | (.verifiedBy // []) | length] | join(" ")')" "1 0" "checked per line of an image list"
+printf 'docker://%s/vendor/plain:1  require-signature=vendor.gpg\n' "$up" > lists/bad.txt
+expect_fail 5 "vendor/plain:1 .*carries no signature" \
+    airlock pack -f lists/bad.txt --registries.d up.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key
 gpg --armor --export "$fpr" > vendor.asc
 expect_fail 2 "an armored OpenPGP key" \
     airlock pack "docker://$up/vendor/app:1.0" --registries.d up.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key --require-source-signature vendor.asc

@@ -29,7 +29,8 @@ registry.local:5000/app@sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb
         return parse_image_list(text, "l.txt").error().message;
     };
     CHECK(error("a\nb tags=bad/tag\n") == "l.txt:2: invalid tag 'bad/tag'");
-    CHECK(error("a colour=blue") == "l.txt:1: unknown key 'colour' (use platform= or tags=)");
+    CHECK(error("a colour=blue")
+          == "l.txt:1: unknown key 'colour' (use platform=, tags= or require-signature=)");
     CHECK(error("a platform=") == "l.txt:1: expected key=value, got 'platform='");
     CHECK(error("a platform=linux").starts_with("l.txt:1: invalid platform 'linux'"));
     CHECK(error("a platform=all,linux/amd64")

@@ -4,6 +4,7 @@
 #include <airlock/base/error.hpp>
 #include <airlock/manifest/platform.hpp>
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,11 +18,13 @@ struct ImageRequest
     std::vector<manifest::Platform> platforms; // overrides --platform when not empty
     bool all_platforms = false;                // platform=all
     std::vector<std::string> tags;             // extra tags for this image
+    // Vendor keys this image must carry a signature by (with --require-source-signature's).
+    std::vector<std::filesystem::path> require_signature;
 };
 
 // Parses an image list (`pack -f`): one image per line, `#` starts a comment, blank lines are
 // ignored; after the reference, optional `platform=P[,P...]` (or `platform=all`) and
-// `tags=T[,T...]`:
+// `tags=T[,T...]` and `require-signature=KEY[,KEY...]` (relative to the list's directory):
 //   mcr.microsoft.com/windows/servercore:ltsc2022  platform=windows/amd64:10.0.20348
 //   tags=ltsc2022,2026-11
 // Errc::usage naming `source`, the line number and what is wrong.
