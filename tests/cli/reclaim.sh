@@ -77,3 +77,33 @@ test -e .x.bundle.v2.001.old-abcdefghij || fail "a pack of x.bundle removed a fi
 test -d .x.bundle.photos.old-2024backup/sub || fail "a pack removed a directory of the user's"
 [ -n "$airlock_windows" ] || kill "$holder"
 airlock verify x.bundle --trusted-key k.pub > /dev/null
+
+step "a killed pack's unpacked archive goes with the next pack of an archive"
+if [ -z "$airlock_windows" ]; then
+    mkdir big
+    head -c 300M /dev/zero > big/layer.tar
+    printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+        "$(sha256sum big/layer.tar | cut -c1-64)" > big/config.json
+    printf '[{"Config":"config.json","RepoTags":["big:1"],"Layers":["layer.tar"]}]' > big/manifest.json
+    tar -C big -cf big.tar manifest.json config.json layer.tar
+    rm -r big
+    "$AIRLOCK" pack docker-archive:big.tar -o big.bundle --sign-key k.key > /dev/null 2>&1 &
+    dead=$!
+    archives=${XDG_CACHE_HOME:-$HOME/.cache}/airlock/archives
+    dead_dir=
+    for _ in $(seq 1 200); do
+        for dir in "$archives"/archive-*; do
+            [ -d "$dir" ] && dead_dir=$dir
+        done
+        [ -n "$dead_dir" ] && break
+        sleep 0.02
+    done
+    [ -n "$dead_dir" ] || fail "the pack never unpacked the archive"
+    kill -KILL "$dead"
+    wait "$dead" || true
+    test -d "$dead_dir" || fail "kill -9 left no unpacked archive to reclaim"
+    skopeo copy -q "oci:$images/sample:1.0" docker-archive:small.tar:localhost/small:1
+    airlock pack docker-archive:small.tar -o small.bundle --sign-key k.key -q > /dev/null
+    test ! -e "$dead_dir" || fail "the next pack left the killed pack's $dead_dir"
+    test -z "$(ls "$archives")" || fail "unpacked archives stayed: $(ls "$archives")"
+fi
