@@ -5,6 +5,8 @@
 #include <airlock/manifest/registries_d.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <string>
 #include <vector>
 
 namespace airlock::manifest {
@@ -156,6 +158,9 @@ Result<> parse_registries_d(std::string_view text, std::string_view file, Regist
     if (text.size() > k_max_file) {
         return fail(Errc::format, str_cat(file, ": larger than 1 MiB"));
     }
+    if (text.starts_with("\xEF\xBB\xBF")) {
+        text.remove_prefix(3); // a byte order mark from an editor
+    }
     AIRLOCK_TRY_ASSIGN(const std::vector<Line> lines, split_lines(text, file));
     std::vector<std::size_t> stack;
     for (const auto& line : lines) {
@@ -259,20 +264,44 @@ std::optional<std::filesystem::path> lookaside_directory(std::string_view url)
     if (!url.starts_with("file://")) {
         return std::nullopt;
     }
-    return std::filesystem::path(std::string(url.substr(7)));
+    std::string_view rest = url.substr(7);
+    if (rest.starts_with("localhost/")) {
+        rest.remove_prefix(9);
+    }
+    if (!rest.starts_with('/')) {
+        return std::nullopt; // file://HOST/... names another machine
+    }
+    std::string path;
+    for (std::size_t i = 0; i < rest.size(); ++i) {
+        if (rest[i] == '%' && i + 2 < rest.size()
+            && std::isxdigit(static_cast<unsigned char>(rest[i + 1]))
+            && std::isxdigit(static_cast<unsigned char>(rest[i + 2]))) {
+            path.push_back(
+                static_cast<char>(std::stoi(std::string(rest.substr(i + 1, 2)), nullptr, 16)));
+            i += 2;
+        } else {
+            path.push_back(rest[i]);
+        }
+    }
+    return std::filesystem::path(path);
 }
 
-const LookasideConfig& lookaside_for(const RegistriesD& config, std::string_view repository)
+std::string lookaside_url(const RegistriesD& config, std::string_view repository, bool write)
 {
+    const auto url_of = [write](const LookasideConfig& c) {
+        return write && !c.lookaside_staging.empty() ? c.lookaside_staging : c.lookaside;
+    };
     std::string_view scope = repository;
     while (!scope.empty()) {
         if (const auto it = config.docker.find(std::string(scope)); it != config.docker.end()) {
-            return it->second;
+            if (std::string url = url_of(it->second); !url.empty()) {
+                return url;
+            }
         }
         const std::size_t slash = scope.rfind('/');
         scope = slash == std::string_view::npos ? std::string_view() : scope.substr(0, slash);
     }
-    return config.default_docker;
+    return url_of(config.default_docker);
 }
 
 std::string signature_url(std::string_view base,

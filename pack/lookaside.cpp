@@ -18,10 +18,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// containers/image's own bounds: a signature is at most 4 MiB, and no manifest has more than a
-// handful; the count stops a store that answers every name.
-constexpr std::uint64_t k_max_signature = 4ULL << 20U;
-constexpr unsigned k_max_signatures = 64;
+// A simple-signing signature is about a kilobyte; the bounds keep a lookaside store that answers
+// every name with large files from filling pack's memory (signatures are held until written),
+// and an image within what bundle.json may list for it.
+constexpr std::uint64_t k_max_signature = 256ULL << 10U;
+constexpr unsigned k_max_signatures = 16;           // of one manifest
+constexpr std::size_t k_max_image_signatures = 256; // of one image, as bundle.json allows
 
 // The host of an http(s) URL, for its TLS settings (certs.d).
 std::string url_host(std::string_view url)
@@ -36,7 +38,12 @@ Result<std::optional<std::string>>
 read_signature(const std::string& url, const registry::RegistryOptions& access, http::Client& http)
 {
     if (url.starts_with("file://")) {
-        const fs::path path(url.substr(7));
+        const auto directory = manifest::lookaside_directory(url);
+        if (!directory) {
+            return fail(Errc::usage,
+                        str_cat("lookaside ", url, ": a file:// URL names a path on this machine"));
+        }
+        const fs::path path = *directory;
         std::error_code ec;
         if (!fs::exists(fs::symlink_status(path, ec))) {
             return std::optional<std::string>();
@@ -68,7 +75,7 @@ Result<> add_lookaside_signatures(PlannedImage& planned,
                                   const registry::RegistryOptions& access,
                                   Reporter& reporter)
 {
-    const std::string& base = manifest::lookaside_for(config, planned.image.name).lookaside;
+    const std::string base = manifest::lookaside_url(config, planned.image.name, false);
     if (base.empty()) {
         return {};
     }
@@ -98,6 +105,13 @@ Result<> add_lookaside_signatures(PlannedImage& planned,
                 break;
             }
             const std::string& bytes = **read;
+            if (planned.image.signatures.size() >= k_max_image_signatures) {
+                return fail(Errc::format,
+                            str_cat(planned.image.name,
+                                    ": its lookaside store has more than ",
+                                    k_max_image_signatures,
+                                    " signatures for it"));
+            }
             const manifest::Digest blob = manifest::Digest::sha256(crypto::sha256_hex(bytes));
             planned.image.signatures.push_back({digest, blob, bytes.size()});
             if (carried.insert(blob).second) {

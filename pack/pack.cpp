@@ -371,7 +371,12 @@ Result<std::vector<PlannedImage>> resolve_images(const PackOptions& options,
             AIRLOCK_TRY(
                 add_lookaside_signatures(*planned, *registries_d, options.registry, reporter));
         }
-        std::vector<SourceKey> keys = source_keys;
+        // --require-source-signature's keys and the line's own are two demands: each must be
+        // met by a signature of one of its keys.
+        std::vector<std::vector<SourceKey>> demands;
+        if (!source_keys.empty()) {
+            demands.push_back(source_keys);
+        }
         if (!request.require_signature.empty()) {
             if (!options.signatures) {
                 return fail(Errc::usage,
@@ -379,11 +384,11 @@ Result<std::vector<PlannedImage>> resolve_images(const PackOptions& options,
                                     ": require-signature= checks the signatures that "
                                     "--no-signatures leaves out"));
             }
-            AIRLOCK_TRY_ASSIGN(const std::vector<SourceKey> own,
+            AIRLOCK_TRY_ASSIGN(std::vector<SourceKey> own,
                                load_source_keys(request.require_signature));
-            keys.insert(keys.end(), own.begin(), own.end());
+            demands.push_back(std::move(own));
         }
-        if (!keys.empty()) {
+        for (const auto& keys : demands) {
             auto vouched = require_source_signature(*planned, keys);
             if (!vouched) {
                 return std::unexpected(std::move(vouched.error()));
@@ -404,7 +409,8 @@ Result<std::vector<PlannedImage>> resolve_images(const PackOptions& options,
     return images;
 }
 
-// Stream order: every index and manifest, then every config, then every layer; each once.
+// Stream order: every index and manifest, then the vendors' signatures, then every config,
+// then every layer; each once.
 // Fills the bundle's blob list (and, for layers the target holds, its required list) and
 // returns the blobs to write, in that order. Errc::digest_mismatch when two images declare one
 // blob with different sizes: it is carried and checked once, and the other image's manifest
@@ -413,6 +419,28 @@ Result<std::vector<const PlannedBlob*>> plan_stream(const std::vector<PlannedIma
                                                     const TargetHoldings& holdings,
                                                     manifest::BundleManifest& bundle)
 {
+    // A lookaside file with the bytes of an image's blob would take that blob's place in the
+    // bundle (each digest is listed once) and keep it from the store.
+    std::set<manifest::Digest> content;
+    for (const auto& image : images) {
+        for (const auto& blob : image.blobs) {
+            if (blob.role != BlobRole::signature) {
+                content.insert(blob.descriptor.digest);
+            }
+        }
+    }
+    for (const auto& image : images) {
+        for (const auto& blob : image.blobs) {
+            if (blob.role == BlobRole::signature && content.contains(blob.descriptor.digest)) {
+                return fail(Errc::format,
+                            str_cat("a lookaside signature of ",
+                                    image.image.name,
+                                    " has the bytes of an image's blob ",
+                                    blob.descriptor.digest.str(),
+                                    "; the lookaside store is not to be trusted"));
+            }
+        }
+    }
     std::vector<const PlannedBlob*> order;
 
     struct Placed

@@ -68,16 +68,43 @@ run_gpgv(const fs::path& keyring, const std::string& signature, const fs::path& 
         result.problem = "not a valid signature by the key";
         return result;
     }
+    // As containers/image reads it: exactly one signature, good, by a key that has neither
+    // expired nor been revoked (gpgv exits 0 for those too, and says so only here).
     std::istringstream lines(*status);
     std::string line;
+    int signatures = 0;
+    bool good = false;
+    std::string spoiled;
     while (std::getline(lines, line)) {
-        if (line.starts_with("[GNUPG:] VALIDSIG ")) {
-            std::istringstream fields(line.substr(18));
+        if (!line.starts_with("[GNUPG:] ")) {
+            continue;
+        }
+        std::istringstream fields(line.substr(9));
+        std::string keyword;
+        fields >> keyword;
+        if (keyword == "NEWSIG") {
+            ++signatures;
+        } else if (keyword == "GOODSIG") {
+            good = true;
+        } else if (keyword == "VALIDSIG") {
             fields >> result.fingerprint;
+        } else if (keyword == "EXPKEYSIG" || keyword == "REVKEYSIG" || keyword == "EXPSIG"
+                   || keyword == "BADSIG" || keyword == "ERRSIG") {
+            spoiled = keyword;
         }
     }
-    if (result.fingerprint.empty()) {
-        result.problem = "not a valid signature by the key";
+    if (!spoiled.empty()) {
+        result.fingerprint.clear();
+        result.problem = spoiled == "EXPKEYSIG"   ? "signed by a key that has expired"
+                         : spoiled == "REVKEYSIG" ? "signed by a key that was revoked"
+                         : spoiled == "EXPSIG"    ? "the signature has expired"
+                                                  : "not a valid signature by the key";
+        return result;
+    }
+    if (signatures != 1 || !good || result.fingerprint.empty()) {
+        result.fingerprint.clear();
+        result.problem = signatures > 1 ? "more than one signature in one file"
+                                        : "not a valid signature by the key";
         return result;
     }
     AIRLOCK_TRY_ASSIGN(result.payload, read_file(payload_file, 4ULL << 20U));
@@ -87,7 +114,8 @@ run_gpgv(const fs::path& keyring, const std::string& signature, const fs::path& 
 // Why `payload` does not vouch for `digest` of `repository`; empty when it does.
 std::string payload_problem(const std::string& payload,
                             const manifest::Digest& digest,
-                            const std::string& repository)
+                            const std::string& repository,
+                            const std::string& tag)
 {
     const auto doc = manifest::parse_bounded_json(payload, "signature payload");
     if (!doc || !doc->is_object()) {
@@ -113,11 +141,15 @@ std::string payload_problem(const std::string& payload,
         || !(*identity)["docker-reference"].is_string()) {
         return "its payload names no docker-reference";
     }
-    const auto signed_ref =
-        manifest::Reference::parse((*identity)["docker-reference"].get<std::string>());
+    const std::string vouched = (*identity)["docker-reference"].get<std::string>();
+    const auto signed_ref = manifest::Reference::parse(vouched);
     const auto packed = manifest::Reference::parse(repository);
     if (!signed_ref || !packed || signed_ref->name() != packed->name()) {
-        return str_cat("it vouches for ", (*identity)["docker-reference"].get<std::string>());
+        return str_cat("it vouches for ", vouched);
+    }
+    // containers/image's matchRepoDigestOrExact: a signed tag must be the tag packed.
+    if (!signed_ref->tag().empty() && signed_ref->digest().empty() && signed_ref->tag() != tag) {
+        return str_cat("it vouches for ", vouched, ", another tag");
     }
     return {};
 }
@@ -153,6 +185,12 @@ Result<std::vector<SourceKey>> load_source_keys(const std::vector<fs::path>& fil
 Result<> require_source_signature(PlannedImage& planned, const std::vector<SourceKey>& keys)
 {
     const manifest::BundleImage& image = planned.image;
+    // The tag the source named (image.tags starts with it), empty when packed by digest.
+    const auto source_ref = manifest::Reference::parse(
+        image.source.starts_with("docker://") ? image.source.substr(9) : image.source);
+    const std::string source_tag =
+        source_ref && !source_ref->tag().empty() && source_ref->digest().empty() ? source_ref->tag()
+                                                                                 : std::string();
     AIRLOCK_TRY(make_directories(cache_dir()));
     AIRLOCK_TRY_ASSIGN(const ScopedDirectory scratch,
                        ScopedDirectory::create_unique(cache_dir(), "signature-check-"));
@@ -176,7 +214,7 @@ Result<> require_source_signature(PlannedImage& planned, const std::vector<Sourc
                                run_gpgv(key.file, *blob->content, scratch.path()));
             std::string problem = result.problem;
             if (problem.empty()) {
-                problem = payload_problem(result.payload, image.digest, image.name);
+                problem = payload_problem(result.payload, image.digest, image.name, source_tag);
             }
             if (problem.empty()) {
                 planned.image.verified_by.push_back({image.digest, result.fingerprint});

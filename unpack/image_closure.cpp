@@ -91,7 +91,9 @@ Result<> check_image_closure(const manifest::BundleImage& image,
                              const DocumentLookup& lookup)
 {
     const auto present = [&](const manifest::Digest& d) {
-        return bundle.find_blob(d) != nullptr || available(d);
+        // A blob the bundle lists as a vendor's signature never reaches a store as content.
+        const manifest::BundleBlob* listed = bundle.find_blob(d);
+        return (listed != nullptr && !media_type::is_signature(listed->media_type)) || available(d);
     };
     const auto missing = [&](const Descriptor& d) {
         return fail(Errc::format,

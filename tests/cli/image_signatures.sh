@@ -72,6 +72,23 @@ assert_eq "$(airlock inspect list.bundle --json | jq -r '[.images[] | (.verified
 printf 'docker://%s/vendor/plain:1  require-signature=vendor.gpg\n' "$up" > lists/bad.txt
 expect_fail 5 "vendor/plain:1 .*carries no signature" \
     airlock pack -f lists/bad.txt --registries.d up.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key
+gpg --export "$other" > other.gpg
+printf 'docker://%s/vendor/other:2.0  require-signature=vendor.gpg\n' "$up" > lists/both.txt
+expect_fail 5 "vendor/other:2.0 .*not a valid signature by the key" \
+    airlock pack -f lists/both.txt --require-source-signature other.gpg --registries.d up.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key
+gpg --batch --passphrase '' --quick-gen-key 'Revoked <revoked@example.com>' ed25519 sign never 2> /dev/null
+revoked=$(gpg --list-keys --with-colons revoked@example.com | awk -F: '/^fpr/ { print $10; exit }')
+skopeo copy -q --dest-cert-dir "$up_certs/$up" --registries.d up.d --sign-by "$revoked" \
+    "oci:$images/sample:2.0" "docker://$up/vendor/revoked:2.0"
+sed 's/^:-----BEGIN/-----BEGIN/' "$GNUPGHOME/openpgp-revocs.d/$revoked.rev" | gpg --batch --import 2> /dev/null
+gpg --export "$revoked" > revoked.gpg
+expect_fail 5 "vendor/revoked:2.0 .*revoked" \
+    airlock pack "docker://$up/vendor/revoked:2.0" --registries.d up.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key --require-source-signature revoked.gpg
+layer=$(skopeo inspect --cert-dir "$up_certs/$up" --raw "docker://$up/vendor/app:1.0" | jq -r '.config.digest')
+cp "$images/sample/blobs/sha256/${layer#sha256:}" "sigs/vendor/app@sha256=$app/signature-2"
+expect_fail 4 "has the bytes of an image's blob $layer" \
+    airlock pack "docker://$up/vendor/app:1.0" --registries.d up.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key
+rm "sigs/vendor/app@sha256=$app/signature-2"
 gpg --armor --export "$fpr" > vendor.asc
 expect_fail 2 "an armored OpenPGP key" \
     airlock pack "docker://$up/vendor/app:1.0" --registries.d up.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key --require-source-signature vendor.asc

@@ -17,11 +17,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return 0;
     }
     for (const auto& [scope, lookaside] : config.docker) {
-        if (&lookaside_for(config, scope) != &lookaside) {
-            std::abort(); // a scope is its own best match
+        if (!lookaside.lookaside.empty()
+            && lookaside_url(config, scope, false) != lookaside.lookaside) {
+            std::abort(); // a scope that sets a lookaside is its own best match
         }
         (void)signature_url(lookaside.lookaside, scope, "sha256:00", 1);
+        (void)lookaside_directory(lookaside.lookaside);
     }
-    (void)lookaside_for(config, "registry.example/a/b");
+    (void)lookaside_url(config, "registry.example/a/b", true);
     return 0;
 }

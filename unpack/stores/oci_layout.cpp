@@ -358,13 +358,20 @@ class OciLayoutStore final : public Store
     {
         std::size_t written = 0;
         for (const auto& sig : signatures) {
-            AIRLOCK_TRY_ASSIGN(
-                const bool wrote,
+            // The images are in already: a signature that cannot be written is said, not fatal.
+            auto wrote =
                 write_lookaside_signature(m_store.root() / "signatures",
                                           repository_path(m_bundle->images.at(sig.image).name),
                                           sig.manifest.str(),
-                                          sig.bytes));
-            written += wrote ? 1 : 0;
+                                          sig.bytes);
+            if (!wrote) {
+                reporter.warn(str_cat("a signature of ",
+                                      m_bundle->images.at(sig.image).name,
+                                      " was not written: ",
+                                      wrote.error().message));
+                continue;
+            }
+            written += *wrote ? 1U : 0U;
         }
         if (written > 0) {
             reporter.info(str_cat(written,

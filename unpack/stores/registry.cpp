@@ -597,11 +597,8 @@ class RegistryStore final : public Store
                                        manifest::load_registries_d(
                                            manifest::registries_d_dir(m_options.registries_d)));
                 }
-                const auto& lookaside =
-                    manifest::lookaside_for(*config, str_cat(m_target.host, "/", repository));
-                const std::string& url = lookaside.lookaside_staging.empty()
-                                             ? lookaside.lookaside
-                                             : lookaside.lookaside_staging;
+                const std::string url =
+                    manifest::lookaside_url(*config, str_cat(m_target.host, "/", repository), true);
                 const auto local = manifest::lookaside_directory(url);
                 if (!local) {
                     reporter.warn(str_cat(
@@ -618,10 +615,18 @@ class RegistryStore final : public Store
                 }
                 dir = *local;
             }
-            AIRLOCK_TRY_ASSIGN(
-                const bool wrote,
-                write_lookaside_signature(dir, repository, sig.manifest.str(), sig.bytes));
-            written += wrote ? 1 : 0;
+            // The images are in already: a signature that cannot be written is said, not fatal.
+            auto wrote = write_lookaside_signature(dir, repository, sig.manifest.str(), sig.bytes);
+            if (!wrote) {
+                reporter.warn(str_cat("a signature of ",
+                                      m_target.host,
+                                      "/",
+                                      repository,
+                                      " was not written: ",
+                                      wrote.error().message));
+                continue;
+            }
+            written += *wrote ? 1U : 0U;
         }
         if (written > 0) {
             reporter.info(str_cat(written, " vendor signature(s) written for ", name()));

@@ -25,15 +25,30 @@ dir:
 )",
                                "a.yaml",
                                config));
-    CHECK(lookaside_for(config, "registry.example.com/ns/app").lookaside
+    CHECK(lookaside_url(config, "registry.example.com/ns/app", false)
           == "https://sigs.example.com/ns");
-    CHECK(lookaside_for(config, "registry.example.com/ns/app").lookaside_staging
-          == "file:///srv/sigstore/ns");
-    CHECK(lookaside_for(config, "quay.io/x/y").lookaside == "file:///var/lib/sigs");
-    CHECK(lookaside_for(config, "registry.example.com/other").lookaside
+    CHECK(lookaside_url(config, "registry.example.com/ns/app", true) == "file:///srv/sigstore/ns");
+    CHECK(lookaside_url(config, "quay.io/x/y", false) == "file:///var/lib/sigs");
+    CHECK(lookaside_url(config, "quay.io/x/y", true) == "file:///var/lib/sigs");
+    CHECK(lookaside_url(config, "registry.example.com/other", false)
           == "file:///var/lib/containers/sigstore");
     CHECK(signature_url("file:///s/", "registry.example.com/ns/app", "sha256:ab", 2)
           == "file:///s/ns/app@sha256=ab/signature-2");
+}
+
+TEST_CASE("registries.d: a scope without a lookaside falls through; a BOM; file URLs")
+{
+    RegistriesD config;
+    REQUIRE(parse_registries_d("\xEF\xBB\xBF"
+                               "docker:\n  a.io/vendor:\n    use-sigstore-attachments: false\n"
+                               "default-docker:\n  lookaside: file://localhost/srv/sig%20store\n",
+                               "a.yaml",
+                               config));
+    const std::string url = lookaside_url(config, "a.io/vendor/app", false);
+    CHECK(url == "file://localhost/srv/sig%20store");
+    CHECK(lookaside_directory(url) == std::filesystem::path("/srv/sig store"));
+    CHECK_FALSE(lookaside_directory("file://elsewhere/srv"));
+    CHECK_FALSE(lookaside_directory("https://a.io/x"));
 }
 
 TEST_CASE("registries.d: a scope configured twice, lists, tabs and deep nesting are refused")

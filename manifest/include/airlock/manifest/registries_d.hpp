@@ -49,9 +49,11 @@ std::filesystem::path registries_d_dir(const std::filesystem::path& given);
 // configuration. Errc::format, Errc::io.
 Result<RegistriesD> load_registries_d(const std::filesystem::path& dir);
 
-// The configuration for image repository `repository` ("host/path", no tag): the longest
-// configured scope that is it or one of its parent namespaces, else default-docker.
-const LookasideConfig& lookaside_for(const RegistriesD& config, std::string_view repository);
+// The lookaside URL for image repository `repository` ("host/path", no tag), as
+// containers/image picks it: the scope that is the repository itself, then each parent
+// namespace, then default-docker, the first that sets one. For reading, `lookaside`; for
+// writing, `lookaside-staging`, else that scope's `lookaside`. Empty when none does.
+std::string lookaside_url(const RegistriesD& config, std::string_view repository, bool write);
 
 // Where signature `n` (from 1) of manifest `digest` of `repository` ("host/path") is under
 // lookaside URL `base`: BASE/PATH@sha256=HEX/signature-N, PATH being the repository without
@@ -61,7 +63,8 @@ std::string signature_url(std::string_view base,
                           std::string_view digest,
                           unsigned n);
 
-// The directory a file:// lookaside URL names; nothing for another scheme.
+// The directory a file:// lookaside URL names (file:///PATH or file://localhost/PATH, %XX
+// decoded); nothing for another scheme or host.
 std::optional<std::filesystem::path> lookaside_directory(std::string_view url);
 
 } // namespace airlock::manifest
