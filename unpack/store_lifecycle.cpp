@@ -10,6 +10,7 @@
 #include <airlock/unpack/store_lifecycle.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -37,6 +38,7 @@ std::vector<Untag> group(const std::vector<RemovedTag>& removed, const std::vect
         }
     }
     std::vector<Untag> out;
+    std::vector<Untag> whole; // after the others
     for (auto& [key, u] : groups) {
         std::set<std::string> on_image;
         bool reached_otherwise = false;
@@ -53,9 +55,9 @@ std::vector<Untag> group(const std::vector<RemovedTag>& removed, const std::vect
             }
         }
         u.whole = on_image.size() == u.tags.size() && !reached_otherwise;
-        out.push_back(std::move(u));
+        (u.whole ? whole : out).push_back(std::move(u));
     }
-    std::stable_partition(out.begin(), out.end(), [](const Untag& u) { return !u.whole; });
+    std::move(whole.begin(), whole.end(), std::back_inserter(out));
     return out;
 }
 
