@@ -111,7 +111,7 @@ grep -q "does not delete the tag site/multi:ltsc alone" rm-host.err || fail "a h
 expect_fail 2 "would apply retention to every repository" airlock prune --store "docker://$REGISTRY" --keep 1 --cert-dir "$CERT_DIR"
 
 step "Docker Engine: rm untags, prune takes the older version's image"
-start_service docker docker
+start_service docker d
 docker() { /usr/bin/docker --host "unix://$DOCKER_SOCK" "$@"; }
 engine="docker-engine:unix://$DOCKER_SOCK"
 airlock import ab.bundle --to "$engine" --trusted-key k.pub -q > /dev/null
@@ -134,7 +134,7 @@ grep -q "already removed from $engine: " used.err || fail "no word of what went 
 docker rm user > /dev/null
 
 step "containerd: rm removes the name, prune the older version"
-start_service containerd containerd
+start_service containerd c
 ctrd="containerd:$CONTAINERD_SOCK?namespace=k8s.io"
 airlock import ab.bundle --to "$ctrd" --trusted-key k.pub -q > /dev/null
 ctr_tags() { ctr -a "$CONTAINERD_SOCK" -n k8s.io images ls -q | grep -v @ | sort | tr '\n' ' '; }
