@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 namespace airlock::manifest {
@@ -149,6 +150,82 @@ get_string_array(const json& o, std::string_view key, std::string_view what)
     return out;
 }
 
+// Attachments (sigstore tags, OCI referrers) one image may carry: a few per manifest.
+constexpr std::size_t k_max_image_attachments = 256;
+
+// Calls `read` for each entry of the array `key` of `o` (none when there is no such key), each
+// an object, at most `most` of them.
+Result<> for_each_object(const json& o,
+                         std::string_view key,
+                         std::string_view what,
+                         std::size_t most,
+                         const std::function<Result<>(const json&)>& read)
+{
+    const auto list = o.find(key);
+    if (list == o.end()) {
+        return {};
+    }
+    if (!list->is_array() || list->size() > most) {
+        return fail(
+            Errc::format,
+            str_cat("bundle.json: ", what, " \"", key, "\" is not an array of at most ", most));
+    }
+    for (const auto& entry : *list) {
+        if (!entry.is_object()) {
+            return fail(
+                Errc::format,
+                str_cat("bundle.json: ", what, ": an entry of \"", key, "\" is not an object"));
+        }
+        AIRLOCK_TRY(read(entry));
+    }
+    return {};
+}
+
+// The digest in string member `key` (what a signature signs, an attachment's subject).
+Result<Digest> get_named_digest(const json& o, std::string_view key, std::string_view what)
+{
+    AIRLOCK_TRY_ASSIGN(const std::string text, get_string(o, key, what));
+    auto digest = Digest::parse(text);
+    if (!digest) {
+        return fail(Errc::format,
+                    str_cat("bundle.json: ", what, ": \"", key, "\": ", digest.error().message));
+    }
+    return digest;
+}
+
+// An attachment is a manifest (stores push it as one), and its tag is the one its kind
+// gives its subject: a tag the bundle chose freely could overwrite an image's.
+Result<> check_attachment(const ImageAttachment& a, std::string_view what)
+{
+    if (!media_type::is_manifest(a.media_type)) {
+        return fail(Errc::format,
+                    str_cat("bundle.json: ",
+                            what,
+                            ": attachment ",
+                            a.digest.str(),
+                            " is not a manifest (",
+                            a.media_type,
+                            ")"));
+    }
+    if (a.tag.empty()) {
+        return {};
+    }
+    for (const std::string_view suffix : k_attachment_suffixes) {
+        if (a.tag == attachment_tag(a.subject, suffix)) {
+            return {};
+        }
+    }
+    return fail(Errc::format,
+                str_cat("bundle.json: ",
+                        what,
+                        ": attachment ",
+                        a.digest.str(),
+                        " has the tag '",
+                        a.tag,
+                        "', not one sigstore gives an attachment of ",
+                        a.subject.str()));
+}
+
 // Names and tags become store keys and terminal output: they must be what `pack` writes, a
 // fully qualified repository name and tags of Docker's grammar, nothing else.
 Result<> check_names(const BundleImage& image)
@@ -202,61 +279,75 @@ Result<BundleImage> get_image(const json& o)
     AIRLOCK_TRY_ASSIGN(image.platforms, get_string_array(o, "platforms", what));
     AIRLOCK_TRY_ASSIGN(image.created, get_string(o, "created", what, false));
     AIRLOCK_TRY_ASSIGN(image.total_size, get_size(o, "totalSize", what));
-    if (const auto list = o.find("signatures"); list != o.end()) {
-        if (!list->is_array() || list->size() > k_max_image_signatures) {
-            return fail(Errc::format,
-                        str_cat("bundle.json: ",
-                                what,
-                                " \"signatures\" is not an array of at most ",
-                                k_max_image_signatures));
-        }
-        for (const auto& entry : *list) {
-            if (!entry.is_object()) {
-                return fail(Errc::format,
-                            str_cat("bundle.json: ", what, ": a signature is not an object"));
-            }
-            AIRLOCK_TRY_ASSIGN(const std::string signed_text, get_string(entry, "manifest", what));
-            auto signed_digest = Digest::parse(signed_text);
-            if (!signed_digest) {
-                return fail(
-                    Errc::format,
-                    str_cat(
-                        "bundle.json: ", what, ": signature of ", signed_digest.error().message));
-            }
-            AIRLOCK_TRY_ASSIGN(Digest blob, get_digest(entry, what));
-            AIRLOCK_TRY_ASSIGN(const std::uint64_t size, get_size(entry, "size", what));
-            image.signatures.push_back({std::move(*signed_digest), std::move(blob), size});
-        }
-    }
-    if (const auto list = o.find("verifiedBy"); list != o.end()) {
-        if (!list->is_array() || list->size() > k_max_image_signatures) {
-            return fail(Errc::format,
-                        str_cat("bundle.json: ",
-                                what,
-                                " \"verifiedBy\" is not an array of at most ",
-                                k_max_image_signatures));
-        }
-        for (const auto& entry : *list) {
-            if (!entry.is_object()) {
-                return fail(
-                    Errc::format,
-                    str_cat("bundle.json: ", what, ": a verifiedBy entry is not an object"));
-            }
-            AIRLOCK_TRY_ASSIGN(const std::string signed_text, get_string(entry, "manifest", what));
-            auto signed_digest = Digest::parse(signed_text);
-            if (!signed_digest) {
-                return fail(Errc::format,
-                            str_cat("bundle.json: ", what, ": ", signed_digest.error().message));
-            }
-            AIRLOCK_TRY_ASSIGN(std::string key, get_string(entry, "key", what));
-            image.verified_by.push_back({std::move(*signed_digest), std::move(key)});
-        }
-    }
+    const auto read_signature = [&](const json& entry) -> Result<> {
+        AIRLOCK_TRY_ASSIGN(Digest signed_digest, get_named_digest(entry, "manifest", what));
+        AIRLOCK_TRY_ASSIGN(Digest blob, get_digest(entry, what));
+        AIRLOCK_TRY_ASSIGN(const std::uint64_t size, get_size(entry, "size", what));
+        image.signatures.push_back({std::move(signed_digest), std::move(blob), size});
+        return {};
+    };
+    const auto read_check = [&](const json& entry) -> Result<> {
+        AIRLOCK_TRY_ASSIGN(Digest signed_digest, get_named_digest(entry, "manifest", what));
+        AIRLOCK_TRY_ASSIGN(std::string key, get_string(entry, "key", what));
+        image.verified_by.push_back({std::move(signed_digest), std::move(key)});
+        return {};
+    };
+    const auto read_attachment = [&](const json& entry) -> Result<> {
+        AIRLOCK_TRY_ASSIGN(Digest subject, get_named_digest(entry, "subject", what));
+        AIRLOCK_TRY_ASSIGN(Digest manifest_digest, get_digest(entry, what));
+        ImageAttachment attachment{.subject = std::move(subject),
+                                   .digest = std::move(manifest_digest),
+                                   .media_type = {},
+                                   .size = 0,
+                                   .artifact_type = {},
+                                   .tag = {}};
+        AIRLOCK_TRY_ASSIGN(attachment.media_type, get_string(entry, "mediaType", what));
+        AIRLOCK_TRY_ASSIGN(attachment.size, get_size(entry, "size", what));
+        AIRLOCK_TRY_ASSIGN(attachment.artifact_type,
+                           get_string(entry, "artifactType", what, false));
+        AIRLOCK_TRY_ASSIGN(attachment.tag, get_string(entry, "tag", what, false));
+        AIRLOCK_TRY(check_attachment(attachment, what));
+        image.attachments.push_back(std::move(attachment));
+        return {};
+    };
+    AIRLOCK_TRY(for_each_object(o, "signatures", what, k_max_image_signatures, read_signature));
+    AIRLOCK_TRY(for_each_object(o, "verifiedBy", what, k_max_image_signatures, read_check));
+    AIRLOCK_TRY(for_each_object(o, "attachments", what, k_max_image_attachments, read_attachment));
     AIRLOCK_TRY(check_names(image));
     return image;
 }
 
 } // namespace
+
+std::string attachment_tag(const Digest& subject, std::string_view suffix)
+{
+    std::string tag = str_cat(subject.algorithm(), "-", subject.hex());
+    if (!suffix.empty()) {
+        tag += str_cat(".", suffix);
+    }
+    return tag;
+}
+
+bool is_attachment_tag(std::string_view tag)
+{
+    constexpr std::size_t k_hex = 64;
+    constexpr std::string_view k_prefix = "sha256-";
+    if (!tag.starts_with(k_prefix) || tag.size() < k_prefix.size() + k_hex) {
+        return false;
+    }
+    const std::string_view hex = tag.substr(k_prefix.size(), k_hex);
+    if (hex.find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+        return false;
+    }
+    const std::string_view suffix = tag.substr(k_prefix.size() + k_hex);
+    return suffix.empty()
+           || std::any_of(k_attachment_suffixes.begin(),
+                          k_attachment_suffixes.end(),
+                          [&](std::string_view kind) {
+                              return suffix.size() == kind.size() + 1 && suffix[0] == '.'
+                                     && suffix.substr(1) == kind;
+                          });
+}
 
 Descriptor tagged_descriptor(const BundleImage& image, const std::string& ref_name)
 {
@@ -327,6 +418,23 @@ Result<std::string> bundle_manifest_to_json(const BundleManifest& m)
                                 {"size", sig.size}});
             }
             entry["signatures"] = std::move(list);
+        }
+        if (!image.attachments.empty()) {
+            json list = json::array();
+            for (const auto& a : image.attachments) {
+                json item = {{"subject", a.subject.str()},
+                             {"digest", a.digest.str()},
+                             {"mediaType", a.media_type},
+                             {"size", a.size}};
+                if (!a.artifact_type.empty()) {
+                    item["artifactType"] = a.artifact_type;
+                }
+                if (!a.tag.empty()) {
+                    item["tag"] = a.tag;
+                }
+                list.push_back(std::move(item));
+            }
+            entry["attachments"] = std::move(list);
         }
         if (!image.verified_by.empty()) {
             json list = json::array();
@@ -442,6 +550,17 @@ Result<BundleManifest> parse_bundle_manifest(std::string_view bytes)
                                 " (",
                                 image.digest.str(),
                                 ") is not among the blobs"));
+        }
+        for (const auto& a : image.attachments) {
+            const BundleBlob* blob = m.find_blob(a.digest);
+            if (blob == nullptr || blob->media_type != a.media_type || blob->size != a.size) {
+                return fail(Errc::format,
+                            str_cat("bundle.json: image ",
+                                    image.name,
+                                    ": its attachment ",
+                                    a.digest.str(),
+                                    " is not among the blobs as a manifest of that size"));
+            }
         }
         for (const auto& sig : image.signatures) {
             const BundleBlob* blob = m.find_blob(sig.digest);

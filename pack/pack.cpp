@@ -4,6 +4,7 @@
 // (indexes and manifests, then configs, then layers; each blob once), write bundle.json and
 // its signatures, then stream every blob from its source into the bundle, hashing as it goes.
 
+#include "attachments.hpp"
 #include "hashing_reader.hpp"
 #include "holdings.hpp"
 #include "image_plan.hpp"
@@ -370,6 +371,9 @@ Result<std::vector<PlannedImage>> resolve_images(const PackOptions& options,
             }
             AIRLOCK_TRY(
                 add_lookaside_signatures(*planned, *registries_d, options.registry, reporter));
+        }
+        if (options.signatures) {
+            AIRLOCK_TRY(add_attachments(*planned, **source, reporter));
         }
         // --require-source-signature's keys and the line's own are two demands: each must be
         // met by a signature of one of its keys.

@@ -6,7 +6,11 @@
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
+#include <airlock/manifest/bundle_manifest.hpp>
+#include <airlock/manifest/json.hpp>
 #include <airlock/manifest/media_types.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -182,6 +186,88 @@ BlobAvailability RegistrySource::availability(const Descriptor& d) const
         return {BlobAvailability::Origin::cached, 0};
     }
     return {BlobAvailability::Origin::download, m_cache->partial_bytes(d)};
+}
+
+Result<std::optional<Descriptor>> RegistrySource::tagged_manifest(http::Client& http,
+                                                                  const std::string& tag)
+{
+    auto fetched = m_client->get_manifest(http, m_parsed.path(), tag);
+    if (!fetched) {
+        if (fetched.error().code == Errc::not_found) {
+            return std::optional<Descriptor>();
+        }
+        return std::unexpected(std::move(fetched.error()));
+    }
+    Descriptor d{.media_type = fetched->media_type,
+                 .digest = fetched->digest,
+                 .size = fetched->bytes.size(),
+                 .platform = {},
+                 .urls = {},
+                 .annotations = {}};
+    const std::lock_guard lock(m_mutex);
+    m_documents.insert_or_assign(fetched->digest, std::move(fetched->bytes));
+    return std::optional<Descriptor>(std::move(d));
+}
+
+Result<> RegistrySource::add_referrers(std::string_view index,
+                                       std::string_view what,
+                                       std::vector<AttachedManifest>& out)
+{
+    AIRLOCK_TRY_ASSIGN(const nlohmann::json doc, manifest::parse_bounded_json(index, what));
+    const auto list = doc.is_object() ? doc.find("manifests") : doc.end();
+    if (list == doc.end() || !list->is_array()) {
+        return fail(Errc::format, str_cat(what, " is not an image index"));
+    }
+    for (const auto& entry : *list) {
+        auto d = manifest::parse_descriptor(entry);
+        if (!d) {
+            return fail(Errc::format, str_cat(what, ": ", d.error().message));
+        }
+        const auto type = entry.find("artifactType");
+        out.push_back(
+            {std::move(*d),
+             type != entry.end() && type->is_string() ? type->get<std::string>() : std::string(),
+             {}});
+    }
+    return {};
+}
+
+Result<std::vector<AttachedManifest>> RegistrySource::attachments(const manifest::Digest& subject)
+{
+    http::Client http(limits_for(m_client->options()));
+    std::vector<AttachedManifest> out;
+    for (const std::string_view suffix : manifest::k_attachment_suffixes) {
+        const std::string tag = manifest::attachment_tag(subject, suffix);
+        AIRLOCK_TRY_ASSIGN(auto found, tagged_manifest(http, tag));
+        if (found) {
+            out.push_back({std::move(*found), {}, tag});
+        }
+    }
+    const std::string what = str_cat("the referrers of ", m_parsed.name(), "@", subject.str());
+    AIRLOCK_TRY_ASSIGN(const auto pages, m_client->referrers(http, m_parsed.path(), subject));
+    if (pages) {
+        for (const auto& page : *pages) {
+            AIRLOCK_TRY(add_referrers(page, what, out));
+        }
+        return out;
+    }
+    // No referrers API: the referrers tag schema's index, where clients keep the list.
+    AIRLOCK_TRY_ASSIGN(const auto fallback,
+                       tagged_manifest(http, manifest::attachment_tag(subject, "")));
+    if (fallback) {
+        if (!media_type::is_index(fallback->media_type)) {
+            return fail(Errc::format,
+                        str_cat(m_parsed.name(),
+                                ":",
+                                manifest::attachment_tag(subject, ""),
+                                ", the referrers tag of ",
+                                subject.str(),
+                                ", is not an index"));
+        }
+        AIRLOCK_TRY_ASSIGN(const std::string index, fetch_document(*fallback));
+        AIRLOCK_TRY(add_referrers(index, what, out));
+    }
+    return out;
 }
 
 SourceFactory::SourceFactory(const registry::RegistryOptions& options, Reporter& reporter)

@@ -40,8 +40,18 @@ class RegistrySource final : public ImageSource
     Result<std::string> fetch_document(const manifest::Descriptor& descriptor) override;
     Result<std::filesystem::path> blob_file(const manifest::Descriptor& descriptor) override;
     BlobAvailability availability(const manifest::Descriptor& descriptor) const override;
+    Result<std::vector<AttachedManifest>> attachments(const manifest::Digest& subject) override;
 
   private:
+    // The manifest tagged `tag`, kept for fetch_document; nothing when there is no such tag.
+    Result<std::optional<manifest::Descriptor>> tagged_manifest(http::Client& http,
+                                                                const std::string& tag);
+
+    // The manifests a referrers index lists (`what` names it in errors).
+    Result<> add_referrers(std::string_view index,
+                           std::string_view what,
+                           std::vector<AttachedManifest>& out);
+
     Result<std::filesystem::path> fetch_foreign(const manifest::Descriptor& descriptor,
                                                 http::Client& http);
 

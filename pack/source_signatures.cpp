@@ -11,10 +11,13 @@
 
 #include "source_signatures.hpp"
 
+#include <airlock/base/encoding.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/paths.hpp>
 #include <airlock/base/process.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/crypto/keys.hpp>
+#include <airlock/crypto/sha256.hpp>
 #include <airlock/manifest/json.hpp>
 #include <airlock/manifest/reference.hpp>
 
@@ -30,6 +33,14 @@ using nlohmann::json;
 namespace {
 
 constexpr std::uint64_t k_max_key_file = 16ULL << 20U;
+// The payload types of a simple-signing signature and of a sigstore (cosign) one: the same
+// JSON, one word apart.
+constexpr std::string_view k_simple_signing_type = "atomic container signature";
+constexpr std::string_view k_cosign_type = "cosign container image signature";
+// Where cosign keeps a signature: the base64 of the signature over the layer's bytes (the
+// payload), as an annotation of that layer of the sha256-HEX.sig manifest.
+constexpr std::string_view k_cosign_annotation = "dev.cosignproject.cosign/signature";
+constexpr std::uint64_t k_max_payload = 256ULL << 10U;
 
 // What one gpgv run said: the fingerprint of a good signature and the payload, or why not.
 struct GpgvResult
@@ -113,6 +124,7 @@ run_gpgv(const fs::path& keyring, const std::string& signature, const fs::path& 
 
 // Why `payload` does not vouch for `digest` of `repository`; empty when it does.
 std::string payload_problem(const std::string& payload,
+                            std::string_view kind,
                             const manifest::Digest& digest,
                             const std::string& repository,
                             const std::string& tag)
@@ -126,8 +138,8 @@ std::string payload_problem(const std::string& payload,
         return "its payload has no \"critical\" section";
     }
     const auto type = critical->find("type");
-    if (type == critical->end() || *type != "atomic container signature") {
-        return "its payload is not an atomic container signature";
+    if (type == critical->end() || *type != kind) {
+        return str_cat("its payload is not an ", kind);
     }
     const auto image = critical->find("image");
     if (image == critical->end() || !image->is_object()
@@ -147,11 +159,79 @@ std::string payload_problem(const std::string& payload,
     if (!signed_ref || !packed || signed_ref->name() != packed->name()) {
         return str_cat("it vouches for ", vouched);
     }
-    // containers/image's matchRepoDigestOrExact: a signed tag must be the tag packed.
-    if (!signed_ref->tag().empty() && signed_ref->digest().empty() && signed_ref->tag() != tag) {
+    // containers/image's matchRepoDigestOrExact: a signed tag must be the tag packed. A reference
+    // without one (what cosign writes: the repository) vouches for the digest alone; parsing
+    // gives it "latest", so the text says whether a tag was signed.
+    const std::size_t last_slash = vouched.rfind('/');
+    const bool names_tag =
+        vouched.find(':', last_slash == std::string::npos ? 0 : last_slash) != std::string::npos;
+    if (names_tag && signed_ref->digest().empty() && signed_ref->tag() != tag) {
         return str_cat("it vouches for ", vouched, ", another tag");
     }
     return {};
+}
+
+// One cosign signature of `planned` (a layer of a .sig attachment of `manifest`): why it does
+// not vouch for the image by `key`, or empty when it does.
+Result<std::string> cosign_problem(const PlannedImage& planned,
+                                   const PlannedBlob& layer,
+                                   const crypto::PublicKey& key,
+                                   const std::string& source_tag)
+{
+    const manifest::Descriptor& d = layer.descriptor;
+    const std::string encoded = d.annotation(k_cosign_annotation);
+    if (encoded.empty()) {
+        return std::string("no cosign signature annotation");
+    }
+    if (d.size > k_max_payload) {
+        return str_cat("a payload of ", d.size, " bytes");
+    }
+    AIRLOCK_TRY_ASSIGN(const fs::path file, layer.source->blob_file(d));
+    AIRLOCK_TRY_ASSIGN(const std::string payload, read_file(file, k_max_payload));
+    if (manifest::Digest::sha256(crypto::sha256_hex(payload)) != d.digest) {
+        return std::string("its payload does not match its digest");
+    }
+    const auto signature = base64_decode(encoded);
+    if (!signature || !key.verify(payload, *signature)) {
+        return std::string("not a valid signature by the key");
+    }
+    return payload_problem(
+        payload, k_cosign_type, planned.image.digest, planned.image.name, source_tag);
+}
+
+// The layers of the image's sigstore signature attachments (sha256-HEX.sig of its digest).
+std::vector<const PlannedBlob*> cosign_layers(const PlannedImage& planned)
+{
+    std::vector<const PlannedBlob*> out;
+    for (const auto& attachment : planned.image.attachments) {
+        if (attachment.subject != planned.image.digest || !attachment.tag.ends_with(".sig")) {
+            continue;
+        }
+        const auto at =
+            std::find_if(planned.blobs.begin(), planned.blobs.end(), [&](const PlannedBlob& b) {
+                return b.descriptor.digest == attachment.digest && b.role == BlobRole::document;
+            });
+        if (at == planned.blobs.end()) {
+            continue;
+        }
+        auto bytes = at->source->fetch_document(at->descriptor);
+        auto parsed = bytes ? manifest::parse_image_manifest(*bytes, attachment.media_type)
+                            : Result<manifest::ImageManifest>(std::unexpected(bytes.error()));
+        if (!parsed) {
+            continue;
+        }
+        for (const auto& layer : parsed->layers) {
+            const auto blob =
+                std::find_if(planned.blobs.begin(), planned.blobs.end(), [&](const PlannedBlob& b) {
+                    return b.descriptor.digest == layer.digest && b.role == BlobRole::layer
+                           && b.descriptor.annotations == layer.annotations;
+                });
+            if (blob != planned.blobs.end()) {
+                out.push_back(&*blob);
+            }
+        }
+    }
+    return out;
 }
 
 } // namespace
@@ -208,13 +288,14 @@ Result<> require_source_signature(PlannedImage& planned, const std::vector<Sourc
         }
         for (const auto& key : keys) {
             if (key.kind != SourceKey::Kind::gpg) {
-                continue; // sigstore signatures are not carried from registries yet
+                continue; // checked against the sigstore signatures below
             }
             AIRLOCK_TRY_ASSIGN(const GpgvResult result,
                                run_gpgv(key.file, *blob->content, scratch.path()));
             std::string problem = result.problem;
             if (problem.empty()) {
-                problem = payload_problem(result.payload, image.digest, image.name, source_tag);
+                problem = payload_problem(
+                    result.payload, k_simple_signing_type, image.digest, image.name, source_tag);
             }
             if (problem.empty()) {
                 planned.image.verified_by.push_back({image.digest, result.fingerprint});
@@ -227,9 +308,32 @@ Result<> require_source_signature(PlannedImage& planned, const std::vector<Sourc
                                        problem));
         }
     }
-    std::string why = image.signatures.empty() ? std::string("it carries no signature")
-                      : problems.empty()       ? std::string("no signature of that digest")
-                                               : problems.front();
+    const std::vector<const PlannedBlob*> cosigned = cosign_layers(planned);
+    for (const auto& key : keys) {
+        if (key.kind != SourceKey::Kind::sigstore || cosigned.empty()) {
+            continue;
+        }
+        AIRLOCK_TRY_ASSIGN(const std::string pem, read_file(key.file, k_max_key_file));
+        AIRLOCK_TRY_ASSIGN(const crypto::PublicKey public_key,
+                           crypto::PublicKey::from_pem(pem, key.file.string()));
+        for (const PlannedBlob* layer : cosigned) {
+            AIRLOCK_TRY_ASSIGN(const std::string problem,
+                               cosign_problem(planned, *layer, public_key, source_tag));
+            if (problem.empty()) {
+                planned.image.verified_by.push_back({image.digest, public_key.id()});
+                return {};
+            }
+            problems.push_back(str_cat(layer->descriptor.digest.str().substr(0, 19),
+                                       " and ",
+                                       key.file.filename().string(),
+                                       ": ",
+                                       problem));
+        }
+    }
+    const bool carries = !image.signatures.empty() || !cosigned.empty();
+    std::string why = !carries           ? std::string("it carries no signature")
+                      : problems.empty() ? std::string("no signature of that digest")
+                                         : problems.front();
     for (std::size_t i = 1; i < problems.size() && i < 4; ++i) {
         why += "; " + problems[i];
     }

@@ -6,6 +6,7 @@
 #include <airlock/manifest/media_types.hpp>
 
 #include <algorithm>
+#include <set>
 
 namespace airlock::unpack {
 
@@ -63,6 +64,11 @@ std::string image_using(const manifest::BundleManifest& bundle,
                       }));
     };
     for (const auto& image : bundle.images) {
+        for (const auto& attachment : image.attachments) {
+            if (uses(attachment.digest, attachment.media_type)) {
+                return image.name;
+            }
+        }
         if (!media_type::is_index(image.media_type)) {
             if (uses(image.digest, image.media_type)) {
                 return image.name;
@@ -137,6 +143,7 @@ Result<> check_image_closure(const manifest::BundleImage& image,
                           .platform = {},
                           .urls = {},
                           .annotations = {}};
+    std::set<manifest::Digest> manifests = {image.digest};
     if (media_type::is_index(image.media_type)) {
         AIRLOCK_TRY_ASSIGN(const std::string bytes, document(root));
         auto index = manifest::parse_image_index(bytes, image.media_type);
@@ -146,10 +153,31 @@ Result<> check_image_closure(const manifest::BundleImage& image,
         }
         for (const auto& child : index->manifests) {
             AIRLOCK_TRY(check_manifest(child));
+            manifests.insert(child.digest);
         }
-        return {};
+    } else {
+        AIRLOCK_TRY(check_manifest(root));
     }
-    return check_manifest(root);
+    // What is attached travels whole, and only to a manifest of the image.
+    for (const auto& attachment : image.attachments) {
+        if (!manifests.contains(attachment.subject)) {
+            return fail(Errc::format,
+                        str_cat("image ",
+                                image.name,
+                                ": attachment ",
+                                attachment.digest.str(),
+                                " is attached to ",
+                                attachment.subject.str(),
+                                ", which is not one of its manifests"));
+        }
+        AIRLOCK_TRY(check_manifest(Descriptor{.media_type = attachment.media_type,
+                                              .digest = attachment.digest,
+                                              .size = attachment.size,
+                                              .platform = {},
+                                              .urls = {},
+                                              .annotations = {}}));
+    }
+    return {};
 }
 
 } // namespace airlock::unpack

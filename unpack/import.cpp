@@ -96,6 +96,18 @@ std::vector<CarriedSignature> carried_signatures(const manifest::BundleManifest&
     return out;
 }
 
+// The attached artifacts the bundle carries, image by image.
+std::vector<CarriedAttachment> carried_attachments(const manifest::BundleManifest& bundle)
+{
+    std::vector<CarriedAttachment> out;
+    for (std::size_t i = 0; i < bundle.images.size(); ++i) {
+        for (const auto& attachment : bundle.images[i].attachments) {
+            out.push_back({i, &attachment});
+        }
+    }
+    return out;
+}
+
 // Checks the signature (unless skipped) and returns who signed.
 Result<std::vector<std::string>> authenticate(const ImportOptions& options,
                                               bundle::BundleReader& reader,
@@ -301,6 +313,7 @@ Result<std::vector<ImportedImage>> import_into(const ImportOptions& options,
     if (!options.dry_run) {
         AIRLOCK_TRY(
             store.keep_signatures(carried_signatures(bundle, documents.documents()), reporter));
+        AIRLOCK_TRY(store.keep_attachments(carried_attachments(bundle), reporter));
     }
     if (!store.decides_tags_first()) {
         AIRLOCK_TRY_ASSIGN(images, apply_tags_to_store(options, bundle, store, store, reporter));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/manifest/bundle_manifest.hpp>
 #include <airlock/manifest/image.hpp>
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/unpack/store_images.hpp>
@@ -117,8 +118,8 @@ Result<std::vector<StoreImage>> list_store_images(const OciStore& store)
     StoreDocuments documents(store);
     for (const auto& entry : entries) {
         const auto ref = split_ref_name(entry.annotation(manifest::k_annotation_ref_name));
-        if (!ref) {
-            continue;
+        if (!ref || manifest::is_attachment_tag(ref->tag)) {
+            continue; // untagged (a referrer), or an attachment of the image it names
         }
         StoreImage image{ref->repository,
                          ref->tag,

@@ -304,6 +304,23 @@ void print_bundle_lines(const InspectOutcome& outcome)
     }
 }
 
+// "-", "1", "2 attached", "1, 2 attached (verified)": the vendors' lookaside signatures and
+// the manifests attached to the image (sigstore tags, referrers) that travel with it.
+std::string signatures_cell(const manifest::BundleImage& image)
+{
+    std::vector<std::string> parts;
+    if (!image.signatures.empty()) {
+        parts.push_back(str_cat(image.signatures.size()));
+    }
+    if (!image.attachments.empty()) {
+        parts.push_back(str_cat(image.attachments.size(), " attached"));
+    }
+    if (parts.empty()) {
+        return "-";
+    }
+    return str_cat(join(parts, ", "), image.verified_by.empty() ? "" : " (verified)");
+}
+
 void print_text(const InspectOutcome& outcome)
 {
     const auto& m = outcome.header.manifest;
@@ -320,10 +337,7 @@ void print_text(const InspectOutcome& outcome)
                         short_digest(image.digest.str()),
                         human_size(image.total_size),
                         image.created.empty() ? "-" : image.created,
-                        image.signatures.empty()
-                            ? "-"
-                            : str_cat(image.signatures.size(),
-                                      image.verified_by.empty() ? "" : " (verified)")});
+                        signatures_cell(image)});
     }
     print_table(
         {"IMAGE", "TAGS", "VERSION", "PLATFORMS", "DIGEST", "SIZE", "CREATED", "SIGNATURES"}, rows);

@@ -16,6 +16,25 @@ nlohmann::json failure_json(const Error& error, int exit_code)
     return {{"ok", false}, {"error", error_json(error)}, {"exitCode", exit_code}};
 }
 
+namespace {
+
+// How inspect names an attachment: its sigstore kind (by tag), or a referrer.
+std::string attachment_kind(const manifest::ImageAttachment& attachment)
+{
+    if (attachment.tag.ends_with(".sig")) {
+        return "sigstore-signature";
+    }
+    if (attachment.tag.ends_with(".att")) {
+        return "sigstore-attestation";
+    }
+    if (attachment.tag.ends_with(".sbom")) {
+        return "sigstore-sbom";
+    }
+    return "referrer";
+}
+
+} // namespace
+
 nlohmann::json image_json(const manifest::BundleImage& image)
 {
     nlohmann::json out = {{"name", image.name},
@@ -36,6 +55,24 @@ nlohmann::json image_json(const manifest::BundleImage& image)
                             {"size", sig.size}});
         }
         out["signatures"] = std::move(list);
+    }
+    if (!image.attachments.empty()) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& a : image.attachments) {
+            nlohmann::json item = {{"kind", attachment_kind(a)},
+                                   {"subject", a.subject.str()},
+                                   {"digest", a.digest.str()},
+                                   {"mediaType", a.media_type},
+                                   {"size", a.size}};
+            if (!a.artifact_type.empty()) {
+                item["artifactType"] = a.artifact_type;
+            }
+            if (!a.tag.empty()) {
+                item["tag"] = a.tag;
+            }
+            list.push_back(std::move(item));
+        }
+        out["attachments"] = std::move(list);
     }
     if (!image.verified_by.empty()) {
         nlohmann::json list = nlohmann::json::array();

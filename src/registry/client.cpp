@@ -728,11 +728,11 @@ Result<bool> RegistryClient::exists(http::Transport& transport,
         status_error(response, str_cat("HEAD of ", kind, " ", digest.str(), " in ", repository)));
 }
 
-Result<manifest::Digest> RegistryClient::put_manifest(http::Transport& transport,
-                                                      const std::string& repository,
-                                                      const std::string& reference,
-                                                      const std::string& media_type,
-                                                      const std::string& bytes)
+Result<RegistryClient::PushedManifest> RegistryClient::put_manifest(http::Transport& transport,
+                                                                    const std::string& repository,
+                                                                    const std::string& reference,
+                                                                    const std::string& media_type,
+                                                                    const std::string& bytes)
 {
     http::Request request =
         request_to("PUT", str_cat(m_base_url, "/v2/", repository, "/manifests/", reference));
@@ -757,7 +757,8 @@ Result<manifest::Digest> RegistryClient::put_manifest(http::Transport& transport
                             " but the bundle's manifest is ",
                             own.str()));
     }
-    return own;
+    return PushedManifest{.digest = own,
+                          .subject_indexed = !response.header("oci-subject").empty()};
 }
 
 } // namespace airlock::registry

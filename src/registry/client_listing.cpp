@@ -18,6 +18,9 @@ namespace {
 constexpr int k_page_size = 1000;
 // A registry that keeps naming next pages is not followed for ever.
 constexpr int k_max_pages = 10'000;
+// A referrers list is small (an index of a few descriptors per signature or SBOM); beyond this,
+// a registry is answering with something else.
+constexpr std::uint64_t k_max_referrers_bytes = 4ULL << 20U;
 
 // The URL of a Link header's rel="next", or empty.
 std::string next_link(const http::Response& response)
@@ -34,23 +37,22 @@ std::string next_link(const http::Response& response)
 
 } // namespace
 
-Result<std::vector<std::string>> RegistryClient::list_pages(http::Transport& transport,
-                                                            std::string url,
-                                                            const std::string& scope,
-                                                            std::string_view key,
-                                                            std::string_view what)
+Result<bool> RegistryClient::for_each_page(http::Transport& transport,
+                                           std::string url,
+                                           const std::string& scope,
+                                           std::string_view what,
+                                           const std::function<Result<>(std::string_view)>& page)
 {
-    std::vector<std::string> out;
-    std::set<std::string> pages;
-    for (int page = 0; !url.empty(); ++page) {
+    std::set<std::string> seen;
+    for (int n = 0; !url.empty(); ++n) {
         AIRLOCK_TRY(check_cancel());
-        if (page >= k_max_pages || !pages.insert(url).second) {
+        if (n >= k_max_pages || !seen.insert(url).second) {
             return fail(Errc::format, str_cat(m_host, " pages its ", what, " without end"));
         }
         AIRLOCK_TRY_ASSIGN(const http::Response response,
                            send(transport, request_to("GET", url), scope, nullptr));
-        if (response.status == 404) {
-            return fail(Errc::not_found, str_cat(m_host, " has no ", what));
+        if (response.status == 404 && n == 0) {
+            return false;
         }
         if (response.status != 200) {
             const std::string detail = registry_error_text(response.body);
@@ -63,23 +65,45 @@ Result<std::vector<std::string>> RegistryClient::list_pages(http::Transport& tra
                                 what,
                                 detail.empty() ? "" : ": " + detail));
         }
-        AIRLOCK_TRY_ASSIGN(const nlohmann::json doc,
-                           manifest::parse_bounded_json(response.body, str_cat(m_host, " ", what)));
-        if (!doc.is_object()) {
-            return fail(Errc::format, str_cat(m_host, "'s ", what, " is not a JSON object"));
-        }
-        const auto list = doc.find(std::string(key));
-        if (list != doc.end() && list->is_array()) {
-            for (const auto& item : *list) {
-                if (item.is_string()) {
-                    out.push_back(item.get<std::string>());
-                }
-            }
-        } else if (list != doc.end() && !list->is_null()) {
-            return fail(Errc::format, str_cat(m_host, "'s ", what, ": ", key, " is not a list"));
-        }
+        AIRLOCK_TRY(page(response.body));
         const std::string next = next_link(response);
         url = next.empty() ? std::string() : this->url(next);
+    }
+    return true;
+}
+
+Result<std::vector<std::string>> RegistryClient::list_pages(http::Transport& transport,
+                                                            std::string url,
+                                                            const std::string& scope,
+                                                            std::string_view key,
+                                                            std::string_view what)
+{
+    std::vector<std::string> out;
+    AIRLOCK_TRY_ASSIGN(
+        const bool found,
+        for_each_page(
+            transport, std::move(url), scope, what, [&](std::string_view body) -> Result<> {
+                AIRLOCK_TRY_ASSIGN(const nlohmann::json doc,
+                                   manifest::parse_bounded_json(body, str_cat(m_host, " ", what)));
+                if (!doc.is_object()) {
+                    return fail(Errc::format,
+                                str_cat(m_host, "'s ", what, " is not a JSON object"));
+                }
+                const auto list = doc.find(std::string(key));
+                if (list != doc.end() && list->is_array()) {
+                    for (const auto& item : *list) {
+                        if (item.is_string()) {
+                            out.push_back(item.get<std::string>());
+                        }
+                    }
+                } else if (list != doc.end() && !list->is_null()) {
+                    return fail(Errc::format,
+                                str_cat(m_host, "'s ", what, ": ", key, " is not a list"));
+                }
+                return {};
+            }));
+    if (!found) {
+        return fail(Errc::not_found, str_cat(m_host, " has no ", what));
     }
     return out;
 }
@@ -101,6 +125,38 @@ Result<std::vector<std::string>> RegistryClient::list_tags(http::Transport& tran
                       str_cat("repository:", repository, ":pull"),
                       "tags",
                       str_cat("tags of ", repository));
+}
+
+Result<std::optional<std::vector<std::string>>> RegistryClient::referrers(
+    http::Transport& transport, const std::string& repository, const manifest::Digest& digest)
+{
+    std::vector<std::string> pages;
+    std::uint64_t bytes = 0;
+    AIRLOCK_TRY_ASSIGN(
+        const bool found,
+        for_each_page(transport,
+                      str_cat(m_base_url, "/v2/", repository, "/referrers/", digest.str()),
+                      str_cat("repository:", repository, ":pull"),
+                      str_cat("referrers of ", repository, "@", digest.str()),
+                      [&](std::string_view body) -> Result<> {
+                          bytes += body.size();
+                          if (bytes > k_max_referrers_bytes) {
+                              return fail(Errc::format,
+                                          str_cat(m_host,
+                                                  " lists more than ",
+                                                  k_max_referrers_bytes >> 20U,
+                                                  " MiB of referrers of ",
+                                                  repository,
+                                                  "@",
+                                                  digest.str()));
+                          }
+                          pages.emplace_back(body);
+                          return {};
+                      }));
+    if (!found) {
+        return std::optional<std::vector<std::string>>();
+    }
+    return std::optional<std::vector<std::string>>(std::move(pages));
 }
 
 } // namespace airlock::registry

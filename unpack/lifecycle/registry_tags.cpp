@@ -11,6 +11,7 @@
 
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/manifest/bundle_manifest.hpp>
 #include <airlock/manifest/image.hpp>
 #include <airlock/manifest/media_types.hpp>
 
@@ -71,7 +72,7 @@ class RegistryTags final : public TagStore
             }
             for (const auto& tag : std::set<std::string>(tags->begin(), tags->end())) {
                 AIRLOCK_TRY(check_cancel());
-                if (is_attachment_tag(tag)) {
+                if (manifest::is_attachment_tag(tag)) {
                     continue; // a signature, attestation or referrers list: its subject's
                 }
                 AIRLOCK_TRY_ASSIGN(const registry::FetchedManifest top,
@@ -174,18 +175,6 @@ class RegistryTags final : public TagStore
             out.push_back(repository.substr(m_target.prefix.size() + 1));
         }
         return out;
-    }
-
-    // sha256-HEX (the referrers fallback) and sha256-HEX.sig/.att/.sbom (sigstore attachments):
-    // tags that belong to the image they name, not versions of their own.
-    static bool is_attachment_tag(std::string_view tag)
-    {
-        if (!tag.starts_with("sha256-") || tag.size() < 7 + 64) {
-            return false;
-        }
-        const std::string_view hex = tag.substr(7, 64);
-        return hex.find_first_not_of("0123456789abcdef") == std::string_view::npos
-               && (tag.size() == 7 + 64 || tag[7 + 64] == '.');
     }
 
     StoredDocument reader(const std::string& repository)

@@ -23,6 +23,7 @@
 #include <airlock/unpack/oci_store.hpp>
 
 #include <optional>
+#include <set>
 
 namespace airlock::unpack {
 
@@ -377,6 +378,48 @@ class OciLayoutStore final : public Store
             reporter.info(str_cat(written,
                                   " vendor signature(s) written to ",
                                   (m_store.root() / "signatures").string()));
+        }
+        return {};
+    }
+
+    // Entries of index.json, as other layout tools keep them: a sigstore attachment under the
+    // ref name IMAGE:sha256-HEX.sig (what skopeo and cosign look up), a referrer as an untagged
+    // entry (what oras and regclient find by the manifest's subject). Both keep their blobs
+    // from prune, and a later push of the layout carries them.
+    Result<> keep_attachments(const std::vector<CarriedAttachment>& attachments,
+                              Reporter& reporter) override
+    {
+        std::set<manifest::Digest> untagged;
+        for (const auto& entry : m_entries) {
+            if (entry.annotation(manifest::k_annotation_ref_name).empty()) {
+                untagged.insert(entry.digest);
+            }
+        }
+        for (const auto& carried : attachments) {
+            const manifest::ImageAttachment& a = *carried.attachment;
+            manifest::Descriptor d{.media_type = a.media_type,
+                                   .digest = a.digest,
+                                   .size = a.size,
+                                   .platform = {},
+                                   .urls = {},
+                                   .annotations = {}};
+            if (a.tag.empty()) {
+                if (untagged.insert(a.digest).second) {
+                    m_entries.push_back(std::move(d));
+                }
+                continue;
+            }
+            const std::string ref = str_cat(m_bundle->images.at(carried.image).name, ":", a.tag);
+            d.annotations[std::string(manifest::k_annotation_ref_name)] = ref;
+            d.annotations[std::string(manifest::k_annotation_containerd_name)] = ref;
+            std::erase_if(m_entries, [&](const manifest::Descriptor& e) {
+                return e.annotation(manifest::k_annotation_ref_name) == ref;
+            });
+            m_entries.push_back(std::move(d));
+        }
+        if (!attachments.empty()) {
+            m_index_changed = true;
+            reporter.info(str_cat(attachments.size(), " attached manifest(s) kept in ", name()));
         }
         return {};
     }

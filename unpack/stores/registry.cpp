@@ -18,12 +18,15 @@
 #include <airlock/base/cancel.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/manifest/json.hpp>
 #include <airlock/manifest/media_types.hpp>
 #include <airlock/manifest/reference.hpp>
 #include <airlock/manifest/registries_d.hpp>
 #include <airlock/manifest/version.hpp>
 #include <airlock/registry/client.hpp>
 #include <airlock/registry/credentials.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <condition_variable>
@@ -353,6 +356,9 @@ class PushSink final : public bundle::BlobSink
         };
         for (std::size_t i = 0; i < m_bundle.images.size(); ++i) {
             const auto& image = m_bundle.images[i];
+            for (const auto& attachment : image.attachments) {
+                add_manifest(attachment.digest, attachment.media_type, m_repositories[i]);
+            }
             if (media_type::is_index(image.media_type)) {
                 const auto doc = m_documents.find(image.digest);
                 if (doc == m_documents.end()) {
@@ -634,6 +640,40 @@ class RegistryStore final : public Store
         return {};
     }
 
+    // Each attachment under its tag; each referrer by digest, and where the registry does not
+    // index referrers itself (no OCI-Subject answer), listed in its subject's referrers tag
+    // (sha256-HEX), as the distribution spec's fallback has clients do. Before any image tag.
+    Result<> keep_attachments(const std::vector<CarriedAttachment>& attachments,
+                              Reporter& reporter) override
+    {
+        // (repository, subject) -> the referrers its referrers tag must list
+        std::map<std::pair<std::string, manifest::Digest>,
+                 std::vector<const manifest::ImageAttachment*>>
+            unindexed;
+        for (const auto& carried : attachments) {
+            const manifest::ImageAttachment& a = *carried.attachment;
+            const std::string& repository = m_repositories.at(carried.image);
+            AIRLOCK_TRY_ASSIGN(const std::string bytes, document(a.digest));
+            if (!a.tag.empty()) {
+                AIRLOCK_TRY(m_client->put_manifest(m_http, repository, a.tag, a.media_type, bytes));
+                continue;
+            }
+            AIRLOCK_TRY_ASSIGN(
+                const registry::RegistryClient::PushedManifest pushed,
+                m_client->put_manifest(m_http, repository, a.digest.str(), a.media_type, bytes));
+            if (!pushed.subject_indexed) {
+                unindexed[{repository, a.subject}].push_back(&a);
+            }
+        }
+        for (const auto& [key, referrers] : unindexed) {
+            AIRLOCK_TRY(list_referrers(key.first, key.second, referrers));
+        }
+        if (!attachments.empty()) {
+            reporter.info(str_cat(attachments.size(), " attached manifest(s) pushed to ", name()));
+        }
+        return {};
+    }
+
     Result<std::optional<std::string>> tagged(std::size_t image, const std::string& tag) override
     {
         m_current_repository = m_repositories.at(image);
@@ -678,6 +718,64 @@ class RegistryStore final : public Store
             return fail(Errc::format, str_cat("document ", digest.str(), " is not in the bundle"));
         }
         return it->second;
+    }
+
+    // Adds `referrers` to the referrers tag of `subject` in `repository` (made when missing),
+    // keeping what it lists already.
+    Result<> list_referrers(const std::string& repository,
+                            const manifest::Digest& subject,
+                            const std::vector<const manifest::ImageAttachment*>& referrers)
+    {
+        const std::string tag = manifest::attachment_tag(subject, "");
+        nlohmann::json index = {{"schemaVersion", 2},
+                                {"mediaType", media_type::oci_index},
+                                {"manifests", nlohmann::json::array()}};
+        auto current = m_client->get_manifest(m_http, repository, tag);
+        if (current) {
+            if (current->media_type != media_type::oci_index) {
+                return fail(Errc::format,
+                            str_cat(m_target.host,
+                                    "/",
+                                    repository,
+                                    ":",
+                                    tag,
+                                    ", the referrers tag of ",
+                                    subject.str(),
+                                    ", is not an OCI index"));
+            }
+            AIRLOCK_TRY_ASSIGN(
+                index, manifest::parse_bounded_json(current->bytes, str_cat(repository, ":", tag)));
+            if (!index.is_object() || !index.contains("manifests")
+                || !index["manifests"].is_array()) {
+                return fail(Errc::format,
+                            str_cat(repository, ":", tag, " is not a referrers index"));
+            }
+        } else if (current.error().code != Errc::not_found) {
+            return std::unexpected(std::move(current.error()));
+        }
+        bool changed = false;
+        for (const auto* a : referrers) {
+            auto& listed = index["manifests"];
+            const bool present = std::any_of(listed.begin(), listed.end(), [&](const auto& d) {
+                return d.is_object() && d.value("digest", "") == a->digest.str();
+            });
+            if (present) {
+                continue;
+            }
+            nlohmann::json d = {
+                {"mediaType", a->media_type}, {"digest", a->digest.str()}, {"size", a->size}};
+            if (!a->artifact_type.empty()) {
+                d["artifactType"] = a->artifact_type;
+            }
+            listed.push_back(std::move(d));
+            changed = true;
+        }
+        if (!changed) {
+            return {};
+        }
+        AIRLOCK_TRY(m_client->put_manifest(
+            m_http, repository, tag, std::string(media_type::oci_index), index.dump()));
+        return {};
     }
 
     Result<> push_manifest(const std::string& repository, const Descriptor& d)

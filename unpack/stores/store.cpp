@@ -51,6 +51,20 @@ Result<> Store::keep_signatures(const std::vector<CarriedSignature>& signatures,
     return {};
 }
 
+Result<> Store::keep_attachments(const std::vector<CarriedAttachment>& attachments,
+                                 Reporter& reporter)
+{
+    if (!attachments.empty()) {
+        reporter.warn(str_cat(name(),
+                              " keeps no attached artifacts: the bundle's ",
+                              attachments.size(),
+                              " sigstore signature(s), attestation(s), SBOM(s) and referrer(s) "
+                              "were not added (import into a registry or an OCI store to keep "
+                              "them)"));
+    }
+    return {};
+}
+
 Result<std::string> Store::read_document(const manifest::Digest& digest) const
 {
     return fail(Errc::not_found, str_cat("document ", digest.str(), " is not in the bundle"));

@@ -60,6 +60,14 @@ struct CarriedSignature
     std::string bytes;
 };
 
+// An artifact the bundle carries attached to a manifest of image `image` (its index in
+// bundle.json): a sigstore attachment (tag set) or an OCI referrer.
+struct CarriedAttachment
+{
+    std::size_t image = 0;
+    const manifest::ImageAttachment* attachment = nullptr;
+};
+
 // The bundle an import is reading, for the stores' steps and messages.
 struct IncomingBundle
 {
@@ -150,6 +158,12 @@ class Store : public TagView
     // (after publish, before any tag). By default the store keeps none, and says so.
     virtual Result<> keep_signatures(const std::vector<CarriedSignature>& signatures,
                                      Reporter& reporter);
+
+    // Makes the attached manifests the bundle carries (published with the rest) findable the way
+    // the store's tools look for them: under their tag, or as referrers of their subject.
+    // By default the store keeps none, and says so.
+    virtual Result<> keep_attachments(const std::vector<CarriedAttachment>& attachments,
+                                      Reporter& reporter);
 
     // The identity the store knows bundle image `image` by (what its tags point at); nothing
     // when the store takes no part of it (no manifest for its platform).

@@ -155,3 +155,77 @@ TEST_CASE("co-signature files: signatures over bundle.json and over the parts ma
           == Errc::format);
     CHECK(parse_cosignatures(R"([])").error().code == Errc::format);
 }
+
+TEST_CASE("attachments: round trip, and only the tags sigstore gives their subject")
+{
+    BundleManifest m = sample();
+    m.blobs.push_back({digest('c'), 300, std::string(media_type::oci_manifest)});
+    m.blobs.push_back({digest('d'), 350, std::string(media_type::oci_manifest)});
+    m.images[0].attachments.push_back({digest('a'),
+                                       digest('c'),
+                                       std::string(media_type::oci_manifest),
+                                       300,
+                                       "application/vnd.oci.image.config.v1+json",
+                                       attachment_tag(digest('a'), "sig")});
+    m.images[0].attachments.push_back({digest('a'),
+                                       digest('d'),
+                                       std::string(media_type::oci_manifest),
+                                       350,
+                                       "application/spdx+json",
+                                       {}});
+    const auto text = bundle_manifest_to_json(m);
+    REQUIRE(text);
+    const auto parsed = parse_bundle_manifest(*text);
+    REQUIRE(parsed);
+    REQUIRE(parsed->images[0].attachments.size() == 2);
+    CHECK(parsed->images[0].attachments[0].tag == "sha256-" + std::string(64, 'a') + ".sig");
+    CHECK(parsed->images[0].attachments[1].tag.empty());
+    CHECK(bundle_manifest_to_json(*parsed).value() == *text);
+
+    const auto good = nlohmann::json::parse(*text);
+    const auto reject = [&](auto&& edit, std::string_view words) {
+        nlohmann::json doc = good;
+        edit(doc);
+        const auto refused = parse_bundle_manifest(doc.dump());
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().code == Errc::format);
+        CHECK(refused.error().message.find(words) != std::string::npos);
+    };
+    // A tag of the bundle's choosing could overwrite an image's tag at the site.
+    reject([](auto& d) { d["images"][0]["attachments"][0]["tag"] = "1.0"; },
+           "not one sigstore gives");
+    reject(
+        [](auto& d) {
+            d["images"][0]["attachments"][0]["tag"] = "sha256-" + std::string(64, 'b') + ".sig";
+        },
+        "not one sigstore gives");
+    reject(
+        [](auto& d) { d["images"][0]["attachments"][1]["mediaType"] = "application/octet-stream"; },
+        "is not a manifest");
+    reject([](auto& d) { d["images"][0]["attachments"][1]["size"] = 351; }, "not among the blobs");
+    reject([](auto& d) { d["images"][0]["attachments"][1]["subject"] = "sha256:zz"; }, "subject");
+    reject([](auto& d) { d["images"][0]["attachments"] = nlohmann::json::array({1}); },
+           "not an object");
+    reject(
+        [](auto& d) {
+            d["images"][0]["attachments"] = nlohmann::json::array();
+            for (int i = 0; i < 257; ++i) {
+                d["images"][0]["attachments"].push_back(nlohmann::json::object());
+            }
+        },
+        "at most 256");
+}
+
+TEST_CASE("is_attachment_tag: sigstore's tags and the referrers tag, nothing else")
+{
+    const std::string hex(64, 'e');
+    CHECK(is_attachment_tag("sha256-" + hex));
+    CHECK(is_attachment_tag("sha256-" + hex + ".sig"));
+    CHECK(is_attachment_tag("sha256-" + hex + ".att"));
+    CHECK(is_attachment_tag("sha256-" + hex + ".sbom"));
+    CHECK_FALSE(is_attachment_tag("sha256-" + hex + ".sigx"));
+    CHECK_FALSE(is_attachment_tag("sha256-" + hex + "x"));
+    CHECK_FALSE(is_attachment_tag("sha256-" + std::string(64, 'E')));
+    CHECK_FALSE(is_attachment_tag("sha256-" + hex.substr(1)));
+    CHECK_FALSE(is_attachment_tag("1.0"));
+}

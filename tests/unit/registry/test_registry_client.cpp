@@ -633,7 +633,8 @@ TEST_CASE("registry::RegistryClient::get_manifest digests")
         auto digest = client->put_manifest(
             s.transport, "repo", "1", "application/vnd.oci.image.manifest.v1+json", k_manifest);
         REQUIRE(digest);
-        CHECK(digest->str() == k_manifest_digest);
+        CHECK(digest->digest.str() == k_manifest_digest);
+        CHECK_FALSE(digest->subject_indexed);
         CHECK(s.transport.sent().at(1).body == k_manifest);
         s.transport.expect("PUT", url, status(201, {{"Docker-Content-Digest", k_other_digest}}));
         digest = client->put_manifest(

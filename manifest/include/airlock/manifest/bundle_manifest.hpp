@@ -4,6 +4,7 @@
 #include <airlock/base/error.hpp>
 #include <airlock/manifest/digest.hpp>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -54,6 +55,31 @@ struct SignatureCheck
     std::string key; // the key's fingerprint as the signing tool names it
 };
 
+// An artifact a vendor attached to one of an image's manifests in its registry, carried with its
+// blobs (the manifest, its config and layers are blobs of the bundle): a sigstore signature,
+// attestation or SBOM under the tag `sha256-HEX.sig` / `.att` / `.sbom` of the subject's
+// repository, or an OCI 1.1 referrer (a manifest whose `subject` is the image's).
+struct ImageAttachment
+{
+    Digest subject; // the manifest or index it is attached to (the image's, or a platform's)
+    Digest digest;  // of the attachment's manifest
+    std::string media_type;
+    std::uint64_t size = 0;
+    std::string artifact_type; // the referrer's artifactType (or its config's media type)
+    std::string tag;           // "sha256-HEX.sig" and the like; empty for a referrer
+};
+
+// The tag sigstore tools give an attachment of `subject`: "sha256-HEX.SUFFIX", or for the OCI
+// 1.1 referrers tag fallback "sha256-HEX" (empty suffix).
+std::string attachment_tag(const Digest& subject, std::string_view suffix);
+
+// Whether `tag` is one attachment_tag gives (any subject, any kind, the referrers tag
+// included): a tag that belongs to the image it names, not a version of its own.
+bool is_attachment_tag(std::string_view tag);
+
+// The sigstore attachment kinds, as tag suffixes.
+inline constexpr std::array<std::string_view, 3> k_attachment_suffixes = {"sig", "att", "sbom"};
+
 struct BundleImage
 {
     std::string source;            // what was packed: "oci:DIR:REF", "docker.io/..."
@@ -62,12 +88,13 @@ struct BundleImage
     std::string version;           // empty when the image declares none
     Digest digest;                 // manifest or index
     std::string media_type;
-    std::uint64_t size = 0;                    // of the manifest or index document
-    std::vector<std::string> platforms;        // "linux/amd64", "windows/amd64:10.0.20348.2849"
-    std::string created;                       // newest config "created" among its platforms
-    std::uint64_t total_size = 0;              // all blobs of the image, each counted once
-    std::vector<ImageSignature> signatures{};  // vendors' signatures carried with it
-    std::vector<SignatureCheck> verified_by{}; // pack checked these before packing
+    std::uint64_t size = 0;                     // of the manifest or index document
+    std::vector<std::string> platforms;         // "linux/amd64", "windows/amd64:10.0.20348.2849"
+    std::string created;                        // newest config "created" among its platforms
+    std::uint64_t total_size = 0;               // all blobs of the image, each counted once
+    std::vector<ImageSignature> signatures{};   // vendors' signatures carried with it
+    std::vector<SignatureCheck> verified_by{};  // pack checked these before packing
+    std::vector<ImageAttachment> attachments{}; // sigstore attachments and OCI referrers
 };
 
 // bundle.json: everything an importer needs to decide before reading a single layer.

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace airlock::pack {
 
@@ -26,6 +27,15 @@ struct BlobAvailability
     enum class Origin { local, cached, download };
     Origin origin = Origin::local;
     std::uint64_t partial_bytes = 0; // a download: bytes already on disk from an earlier one
+};
+
+// A manifest the source keeps attached to an image's manifest: a sigstore attachment under its
+// tag, or an OCI 1.1 referrer (tag empty). Its bytes come from fetch_document, verified.
+struct AttachedManifest
+{
+    manifest::Descriptor manifest;
+    std::string artifact_type; // as the referrers list gives it; empty for a tag
+    std::string tag;           // "sha256-HEX.sig" and the like; empty for a referrer
 };
 
 // Where images come from: an OCI layout directory or a registry, behind one interface.
@@ -50,6 +60,13 @@ class ImageSource
 
     // What blob_file would have to do for `descriptor`, for progress and the pack's summary.
     virtual BlobAvailability availability(const manifest::Descriptor& descriptor) const = 0;
+
+    // The manifests attached to `subject` (sigstore tags, referrers); none where the source
+    // keeps none. Errc::network, Errc::http_status, Errc::format.
+    virtual Result<std::vector<AttachedManifest>> attachments(const manifest::Digest& /*subject*/)
+    {
+        return std::vector<AttachedManifest>{};
+    }
 
     // Whether the image comes from a registry, whose vendors publish signatures for it in
     // lookaside stores (registries.d); local sources have none.

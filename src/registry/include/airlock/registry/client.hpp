@@ -94,13 +94,28 @@ class RegistryClient
                                  const std::string& repository,
                                  const manifest::Digest& digest);
 
-    // PUT /v2/<repository>/manifests/<reference>; returns the digest the registry reports
-    // (Docker-Content-Digest), which must be the document's own.
-    Result<manifest::Digest> put_manifest(http::Transport& transport,
-                                          const std::string& repository,
-                                          const std::string& reference,
-                                          const std::string& media_type,
-                                          const std::string& bytes);
+    // What a registry said to a manifest it stored.
+    struct PushedManifest
+    {
+        manifest::Digest digest;      // the document's own, which the registry's report matched
+        bool subject_indexed = false; // OCI-Subject: it lists the manifest among its subject's
+                                      // referrers itself (no referrers tag to keep)
+    };
+
+    // PUT /v2/<repository>/manifests/<reference>; the digest the registry reports
+    // (Docker-Content-Digest) must be the document's own.
+    Result<PushedManifest> put_manifest(http::Transport& transport,
+                                        const std::string& repository,
+                                        const std::string& reference,
+                                        const std::string& media_type,
+                                        const std::string& bytes);
+
+    // GET /v2/<repository>/referrers/<digest> (OCI distribution 1.1), every page: the bodies
+    // (image indexes listing the manifests whose subject is `digest`); nothing when the registry
+    // has no referrers API (404), where the referrers tag schema (tag sha256-HEX) stands in.
+    Result<std::optional<std::vector<std::string>>> referrers(http::Transport& transport,
+                                                              const std::string& repository,
+                                                              const manifest::Digest& digest);
 
     // GET /v2/_catalog, every page: the repositories the registry lists. Errc::auth or
     // Errc::http_status when it keeps its catalog to itself.
@@ -155,6 +170,14 @@ class RegistryClient
 
     // A request to this registry (its TLS settings) with `method` and absolute `url`.
     http::Request request_to(std::string method, std::string url) const;
+
+    // Calls `page` with the body of every page from `url` on, following Link rel="next";
+    // false when the first answers 404.
+    Result<bool> for_each_page(http::Transport& transport,
+                               std::string url,
+                               const std::string& scope,
+                               std::string_view what,
+                               const std::function<Result<>(std::string_view)>& page);
 
     // Every page of a paginated list (catalog, tags) from `url`: the strings of `key`.
     Result<std::vector<std::string>> list_pages(http::Transport& transport,
