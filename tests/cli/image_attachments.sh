@@ -138,6 +138,21 @@ assert_eq "$(jq -r '[.images[] | .tags[] | select(startswith("sha256-"))] | leng
 skopeo inspect --raw "oci:store:$up/vendor/app:sha256-${app#sha256:}.sig" | jq -e '.layers[0].annotations' > /dev/null ||
     fail "skopeo does not read the store's .sig"
 
+step "a differential bundle carries the attached manifests and names their layers the site holds"
+airlock inventory --store oci:store -o inv.json -q
+airlock pack "docker://$up/vendor/app:1.0" --cert-dir "$up_certs" --since inv.json -o diff.bundle --sign-key k.key -q > /dev/null
+airlock inspect diff.bundle --json > diff.json
+assert_eq "$(jq '.images[0].attachments | length' diff.json)" 2 "attachments of the differential bundle"
+# The image's layers, the SBOM and the signature payload: layers the site holds.
+assert_eq "$(jq '.required.blobs' diff.json)" "$(($(jq '.layers | length' app.json) + 2))" "required blobs"
+airlock import diff.bundle --to oci:store --trusted-key k.pub -q > /dev/null
+airlock fsck --store oci:store -q
+
+step "stores that keep no attachments say so"
+use_podman podman
+airlock import att.bundle --to podman --trusted-key k.pub > podman.out 2> podman.err
+grep -q "podman keeps no attached artifacts: the bundle's 2 " podman.err || fail "podman: $(cat podman.err)"
+
 step "--require-source-signature with a PEM key checks the cosign signature"
 airlock pack "docker://$up/vendor/app:1.0" --cert-dir "$up_certs" -o req.bundle --sign-key k.key \
     --require-source-signature cosign.pub -q > /dev/null
