@@ -642,3 +642,41 @@ TEST_CASE("registry::RegistryClient::get_manifest digests")
         check_fails(digest, Errc::digest_mismatch, "registry stored repo:1 as " + k_other_digest);
     }
 }
+
+TEST_CASE("registry::RegistryClient::referrers")
+{
+    Setup s;
+    auto client = s.connect();
+    const auto digest = manifest::Digest::parse(k_manifest_digest).value();
+    const std::string url = k_base + "/v2/library/alpine/referrers/" + k_manifest_digest;
+    SUBCASE("404: no referrers API, the referrers tag stands in")
+    {
+        s.transport.expect("GET", url, status(404));
+        const auto pages = client->referrers(s.transport, "library/alpine", digest);
+        REQUIRE(pages);
+        CHECK_FALSE(pages->has_value());
+    }
+    SUBCASE("every page, following Link rel=next")
+    {
+        s.transport
+            .expect("GET",
+                    url,
+                    answer(200,
+                           R"({"manifests":[]})",
+                           {{"Link", "</v2/library/alpine/referrers/x?last=1>; rel=\"next\""}}))
+            .expect("GET",
+                    k_base + "/v2/library/alpine/referrers/x?last=1",
+                    answer(200, R"({"manifests":[1]})"));
+        const auto pages = client->referrers(s.transport, "library/alpine", digest);
+        REQUIRE(pages);
+        REQUIRE(pages->has_value());
+        CHECK((*pages)->size() == 2);
+        CHECK((*pages)->at(1) == R"({"manifests":[1]})");
+    }
+    SUBCASE("another answer is an error, not an empty list")
+    {
+        s.transport.expect("GET", url, status(403));
+        check_fails(client->referrers(s.transport, "library/alpine", digest), Errc::auth);
+    }
+    CHECK(s.transport.pending() == 0);
+}
