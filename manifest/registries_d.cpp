@@ -2,6 +2,7 @@
 #include <airlock/base/file.hpp>
 #include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/base/text_lines.hpp>
 #include <airlock/manifest/registries_d.hpp>
 
 #include <algorithm>
@@ -79,14 +80,11 @@ std::string_view trim(std::string_view s)
 Result<std::vector<Line>> split_lines(std::string_view text, std::string_view file)
 {
     std::vector<Line> lines;
-    std::size_t number = 0;
-    while (!text.empty()) {
-        const std::size_t end = text.find('\n');
-        std::string_view raw = text.substr(0, end);
-        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-        ++number;
+    TextLines source(text);
+    while (const auto raw = source.next()) {
+        const std::size_t number = source.number();
         const std::string where = str_cat(file, ":", number);
-        const std::string_view content = without_comment(raw);
+        const std::string_view content = without_comment(*raw);
         if (trim(content).empty() || trim(content) == "---") {
             continue;
         }
@@ -157,9 +155,6 @@ Result<> parse_registries_d(std::string_view text, std::string_view file, Regist
 {
     if (text.size() > k_max_file) {
         return fail(Errc::format, str_cat(file, ": larger than 1 MiB"));
-    }
-    if (text.starts_with("\xEF\xBB\xBF")) {
-        text.remove_prefix(3); // a byte order mark from an editor
     }
     AIRLOCK_TRY_ASSIGN(const std::vector<Line> lines, split_lines(text, file));
     std::vector<std::size_t> stack;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <airlock/base/config_file.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/base/text_lines.hpp>
 
 #include <cctype>
 
@@ -159,20 +160,11 @@ Result<std::vector<ConfigEntry>> parse_config(std::string_view text, const std::
     if (text.size() > k_max_config) {
         return fail(Errc::usage, str_cat(source, ": larger than ", k_max_config, " bytes"));
     }
-    if (text.starts_with("\xEF\xBB\xBF")) {
-        text.remove_prefix(3); // a byte order mark from an editor on Windows
-    }
     std::vector<ConfigEntry> entries;
-    std::size_t number = 0;
-    while (!text.empty()) {
-        const std::size_t end = text.find('\n');
-        std::string_view raw = text.substr(0, end);
-        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
-        ++number;
-        if (raw.ends_with('\r')) {
-            raw.remove_suffix(1);
-        }
-        LineParser line(raw, str_cat(source, ":", number));
+    TextLines lines(text);
+    while (const auto raw = lines.next()) {
+        const std::size_t number = lines.number();
+        LineParser line(*raw, str_cat(source, ":", number));
         if (line.at_end_or_comment()) {
             continue;
         }

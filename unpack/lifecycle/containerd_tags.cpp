@@ -28,7 +28,7 @@ class ContainerdTags final : public TagStore
 
     std::string name() const override
     {
-        return str_cat("containerd:", m_target.socket, "?namespace=", m_target.namespace_name);
+        return containerd_store_name(m_target);
     }
 
     Result<std::vector<StoredTag>>

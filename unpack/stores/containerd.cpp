@@ -99,7 +99,7 @@ class ContainerdStore final : public Store
 
     std::string name() const override
     {
-        return str_cat("containerd:", m_target.socket, "?namespace=", m_target.namespace_name);
+        return containerd_store_name(m_target);
     }
 
     std::string identity() const override
@@ -404,7 +404,7 @@ Result<std::string> containerd_inventory(std::string_view spec)
     return manifest::canonical_dump(
         {{"format", manifest::k_inventory_format},
          {"formatVersion", 1},
-         {"store", str_cat("containerd:", target.socket, "?namespace=", target.namespace_name)},
+         {"store", containerd_store_name(target)},
          {"blobs", blob_list},
          {"images", image_list}});
 }

@@ -18,6 +18,12 @@
 
 namespace airlock::unpack {
 
+// The store as messages name it: "containerd:SOCKET?namespace=NS".
+inline std::string containerd_store_name(const ContainerdTarget& target)
+{
+    return str_cat("containerd:", target.socket, "?namespace=", target.namespace_name);
+}
+
 class Ctr
 {
   public:
