@@ -383,6 +383,10 @@ import_bundle(const ImportOptions& options, const bundle::TrustedKeys& trusted, 
     summary.store = store->name();
     AIRLOCK_TRY_ASSIGN(summary.signers, authenticate(options, reader, trusted, reporter));
     const auto& bundle = reader.header().manifest;
+    for (const auto& image : bundle.images) {
+        summary.signatures += image.signatures.size();
+        summary.attachments += image.attachments.size();
+    }
     ChannelGuard channel(bundle,
                          "sha256:" + crypto::sha256_hex(reader.header().manifest_bytes),
                          options.allow_downgrade);

@@ -63,6 +63,8 @@ nlohmann::json summary_json(const std::string& bundle, const unpack::ImportSumma
                           {"blobsPresent", s.blobs_present},
                           {"blobsMounted", s.blobs_mounted},
                           {"bytesWritten", s.bytes_written},
+                          {"signatures", s.signatures},
+                          {"attachments", s.attachments},
                           {"changed", s.index_changed || s.blobs_written > 0},
                           {"dryRun", s.dry_run}};
     if (s.dry_run) {
@@ -186,6 +188,12 @@ void print_preview(const unpack::ImportSummary& summary)
                       ? str_cat(", ", summary.blobs_mounted, " to mount from other repositories")
                       : "")
               << " (" << human_size(summary.bytes_present) << "); nothing was written\n";
+    if (summary.signatures + summary.attachments > 0) {
+        std::cout << "the images carry " << summary.signatures << " vendor signature(s) and "
+                  << summary.attachments
+                  << " attached manifest(s) (sigstore attachments, referrers), which the "
+                     "import would keep where the store keeps them\n";
+    }
 }
 
 void print_text(const ImportOutcome& outcome)

@@ -129,6 +129,10 @@ airlock import signed.bundle --to oci:store --trusted-key k.pub -q > /dev/null
 cmp "sigs/vendor/app@sha256=$app/signature-1" "store/signatures/vendor/app@sha256=$app/signature-1" ||
     fail "the OCI store's signature: $(find store/signatures)"
 airlock fsck --store oci:store -q
+expect_fail 2 "--signatures-dir applies to docker:// stores only" \
+    airlock import signed.bundle --to oci:store2 --trusted-key k.pub --signatures-dir site-sigs
+airlock import signed.bundle --to oci:store --trusted-key k.pub --dry-run > dry.out
+grep -q "the images carry 2 vendor signature(s) and 0 attached manifest(s)" dry.out || fail "dry run: $(cat dry.out)"
 use_podman podman
 airlock import signed.bundle --to podman --trusted-key k.pub > podman.out 2> podman.err
 grep -q "podman keeps no image signatures" podman.err || fail "podman: $(cat podman.err)"

@@ -401,12 +401,11 @@ Result<std::string> containerd_inventory(std::string_view spec)
                 {{"name", split->repository}, {"tag", split->tag}, {"digest", digest}});
         }
     }
-    return manifest::canonical_dump(
-        {{"format", manifest::k_inventory_format},
-         {"formatVersion", 1},
-         {"store", containerd_store_name(target)},
-         {"blobs", blob_list},
-         {"images", image_list}});
+    return manifest::canonical_dump({{"format", manifest::k_inventory_format},
+                                     {"formatVersion", 1},
+                                     {"store", containerd_store_name(target)},
+                                     {"blobs", blob_list},
+                                     {"images", image_list}});
 }
 
 Result<std::unique_ptr<Store>> open_containerd_store(std::string_view spec,

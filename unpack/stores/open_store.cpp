@@ -43,6 +43,13 @@ Result<std::unique_ptr<Store>> open_store(std::string_view spec, const StoreOpti
         if (options.channel_state && !kind.takes_channel_state) {
             return fail(Errc::usage, "--channel-state applies to docker:// stores only");
         }
+        // The other stores keep signatures in one place of their own, or none: a directory
+        // given for them would be silently left empty.
+        if (!options.signatures_dir.empty() && kind.word != "docker") {
+            return fail(Errc::usage,
+                        "--signatures-dir applies to docker:// stores only (an OCI store keeps "
+                        "the vendors' signatures in its own signatures/ directory)");
+        }
         return default_store ? open_default_store() : kind.open(spec, options);
     }
     return fail(Errc::usage,

@@ -75,6 +75,9 @@ struct ImportSummary
     std::uint64_t blobs_mounted = 0;
     std::uint64_t bytes_written = 0;
     std::uint64_t bytes_present = 0; // dry runs: bytes of the bundle's blobs the store has
+    std::uint64_t signatures = 0;    // vendors' lookaside signatures the bundle carries
+    std::uint64_t attachments =
+        0; // attached manifests (sigstore attachments, referrers) it carries
     bool index_changed = false;
     bool dry_run = false; // nothing was written: the counts and tags say what an import would do
 };
