@@ -8,6 +8,8 @@
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
+#include <airlock/manifest/bundle_manifest.hpp>
+#include <airlock/manifest/json.hpp>
 #include <airlock/manifest/version.hpp>
 #include <airlock/unpack/store_graph.hpp>
 #include <airlock/unpack/store_images.hpp>
@@ -177,6 +179,78 @@ Result<std::vector<RemovedTag>> select_retired(const std::vector<StoredTag>& tag
     return out;
 }
 
+// The subject an attachment entry of index.json belongs to: the digest its tag names
+// (sha256-HEX.sig and the like) or, for an untagged manifest, its `subject`; nothing for an
+// image's entry.
+std::optional<manifest::Digest> attachment_subject(const OciStore& store,
+                                                   const manifest::Descriptor& entry)
+{
+    const std::string ref = entry.annotation(manifest::k_annotation_ref_name);
+    if (!ref.empty()) {
+        const auto split = split_ref_name(ref);
+        if (!split || !manifest::is_attachment_tag(split->tag)) {
+            return std::nullopt;
+        }
+        auto digest =
+            manifest::Digest::parse(str_cat("sha256:", std::string_view(split->tag).substr(7, 64)));
+        return digest ? std::optional<manifest::Digest>(std::move(*digest)) : std::nullopt;
+    }
+    auto bytes = store.read_document(entry.digest);
+    if (!bytes) {
+        return std::nullopt;
+    }
+    const auto doc = manifest::parse_bounded_json(*bytes, entry.digest.str());
+    if (!doc || !doc->is_object() || !doc->contains("subject") || !(*doc)["subject"].is_object()) {
+        return std::nullopt;
+    }
+    auto digest = manifest::Digest::parse((*doc)["subject"].value("digest", ""));
+    return digest ? std::optional<manifest::Digest>(std::move(*digest)) : std::nullopt;
+}
+
+// The attachment entries of `entries` whose subject none of the other entries reaches.
+Result<std::vector<RemovedTag>>
+detached_attachments(const OciStore& store, const std::vector<manifest::Descriptor>& entries)
+{
+    std::vector<manifest::Descriptor> images;
+    std::vector<std::pair<const manifest::Descriptor*, manifest::Digest>> attachments;
+    for (const auto& entry : entries) {
+        if (auto subject = attachment_subject(store, entry)) {
+            attachments.emplace_back(&entry, std::move(*subject));
+        } else {
+            images.push_back(entry);
+        }
+    }
+    if (attachments.empty()) {
+        return std::vector<RemovedTag>{};
+    }
+    AIRLOCK_TRY_ASSIGN(const StoreGraph reached, walk_entries(store, images));
+    // What the images reach, and the attachments of those (a signature of an SBOM, say),
+    // until nothing more is attached to what stays.
+    std::set<manifest::Digest> live;
+    for (const auto& [digest, blob] : reached.blobs) {
+        live.insert(digest);
+    }
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (const auto& [entry, subject] : attachments) {
+            if (live.contains(subject) && live.insert(entry->digest).second) {
+                grew = true;
+            }
+        }
+    }
+    std::vector<RemovedTag> out;
+    for (const auto& [entry, subject] : attachments) {
+        if (live.contains(subject)) {
+            continue;
+        }
+        const auto split = split_ref_name(entry->annotation(manifest::k_annotation_ref_name));
+        out.push_back({split ? split->repository : std::string(),
+                       split ? split->tag : std::string(),
+                       entry->digest});
+    }
+    return out;
+}
+
 Result<PruneReport> prune_store(OciStore& store, const PruneOptions& options, Reporter& reporter)
 {
     AIRLOCK_TRY_ASSIGN(const FileLock lock, store.lock_existing(reporter));
@@ -185,7 +259,16 @@ Result<PruneReport> prune_store(OciStore& store, const PruneOptions& options, Re
     if (options.keep || options.older_than) {
         AIRLOCK_TRY_ASSIGN(report.untagged, apply_retention(store, options));
     }
-    const std::vector<manifest::Descriptor> kept = without(entries, report.untagged);
+    std::vector<manifest::Descriptor> kept = without(entries, report.untagged);
+    AIRLOCK_TRY_ASSIGN(report.detached, detached_attachments(store, kept));
+    std::erase_if(kept, [&](const manifest::Descriptor& entry) {
+        return std::any_of(
+            report.detached.begin(), report.detached.end(), [&](const RemovedTag& d) {
+                return d.digest == entry.digest
+                       && str_cat(d.repository, d.tag.empty() ? "" : ":", d.tag)
+                              == entry.annotation(manifest::k_annotation_ref_name);
+            });
+    });
     AIRLOCK_TRY_ASSIGN(const StoreGraph graph, walk_entries(store, kept));
     if (!graph.unreadable.empty()) {
         const auto& bad = graph.unreadable.front();
@@ -209,7 +292,7 @@ Result<PruneReport> prune_store(OciStore& store, const PruneOptions& options, Re
     if (options.dry_run) {
         return report;
     }
-    if (!report.untagged.empty()) {
+    if (!report.untagged.empty() || !report.detached.empty()) {
         AIRLOCK_TRY(store.write_index(kept));
     }
     for (const auto& blob : report.blobs) {

@@ -74,6 +74,13 @@ void print_text(const PruneOutcome& outcome)
         std::cout << verb << printable(r.repository) << ':' << printable(r.tag) << " ("
                   << short_digest(r.digest.str()) << ")\n";
     }
+    for (const auto& r : outcome.report.detached) {
+        std::cout << (outcome.dry_run ? "would remove " : "removed ")
+                  << (r.tag.empty()
+                          ? str_cat("referrer ", r.digest.str())
+                          : str_cat("attachment ", printable(r.repository), ':', printable(r.tag)))
+                  << ", whose image is gone\n";
+    }
     if (!outcome.reclaimed.empty()) {
         std::cout << printable(outcome.store) << ": " << outcome.reclaimed << '\n';
         return;
@@ -90,6 +97,10 @@ void print_json(const PruneOutcome& outcome)
     for (const auto& r : outcome.report.untagged) {
         untagged.push_back({{"name", r.repository}, {"tag", r.tag}, {"digest", r.digest.str()}});
     }
+    nlohmann::json detached = nlohmann::json::array();
+    for (const auto& r : outcome.report.detached) {
+        detached.push_back({{"name", r.repository}, {"tag", r.tag}, {"digest", r.digest.str()}});
+    }
     nlohmann::json blobs = nlohmann::json::array();
     for (const auto& b : outcome.report.blobs) {
         blobs.push_back({{"digest", b.digest.str()}, {"size", b.size}});
@@ -98,6 +109,7 @@ void print_json(const PruneOutcome& outcome)
                           {"store", outcome.store},
                           {"dryRun", outcome.dry_run},
                           {"untagged", untagged},
+                          {"detached", detached},
                           {"blobs", blobs},
                           {"bytesReclaimed", outcome.report.bytes},
                           {"debrisReclaimed", outcome.report.debris.bytes}};

@@ -148,6 +148,22 @@ assert_eq "$(jq '.required.blobs' diff.json)" "$(($(jq '.layers | length' app.js
 airlock import diff.bundle --to oci:store --trusted-key k.pub -q > /dev/null
 airlock fsck --store oci:store -q
 
+step "prune takes away what was attached to an image no longer in the store, and only that"
+airlock prune --store oci:store --json > prune-kept.json
+assert_eq "$(jq '.detached | length' prune-kept.json)" 0 "detached while the image is there"
+tags=$(jq -r --arg n "$up/vendor/app" '.images[] | select(.name == $n) | .tags[] | $n + ":" + .' images.json)
+# shellcheck disable=SC2086
+airlock rm $tags --store oci:store -q > /dev/null
+airlock prune --store oci:store --json > prune.json
+check_json prune prune.json
+assert_eq "$(jq -r '.detached | map(.tag + " " + .digest) | sort | join(",")' prune.json)" \
+    " $sbom,sha256-${app#sha256:}.sig $sig_manifest" "what prune detached"
+jq -e --arg d "$sig_manifest" --arg s "$sbom" '[.manifests[] | select(.digest == $d or .digest == $s)] | length == 0' \
+    store/index.json > /dev/null || fail "attachments left in the index"
+[ ! -e "store/blobs/sha256/${s#sha256:}" ] || fail "the SBOM's layer was kept"
+airlock fsck --store oci:store -q
+airlock images --store oci:store --json | jq -e '.images | length == 1' > /dev/null || fail "prune took the other image"
+
 step "stores that keep no attachments say so"
 use_podman podman
 airlock import att.bundle --to podman --trusted-key k.pub > podman.out 2> podman.err

@@ -35,6 +35,9 @@ struct PrunedBlob
 struct PruneReport
 {
     std::vector<RemovedTag> untagged;
+    // Attached manifests (sigstore attachments: tag set; referrers: tag empty) whose subject no
+    // image of the store has any more.
+    std::vector<RemovedTag> detached;
     std::vector<PrunedBlob> blobs; // no tag or untagged entry reaches them
     std::uint64_t bytes = 0;       // of `blobs`
     Reclaimed debris;              // what interrupted runs left in .airlock/
