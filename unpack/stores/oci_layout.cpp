@@ -304,10 +304,11 @@ class OciLayoutStore final : public Store
         AIRLOCK_TRY(check_complete());
         // And every blob the images take from the store beyond those (a foreign layer, say):
         // the closure check before the lock may have seen one that a prune took since.
+        const BundleBlobs blobs(*m_bundle);
         for (const auto& image : m_bundle->images) {
             AIRLOCK_TRY(check_image_closure(
                 image,
-                *m_bundle,
+                blobs,
                 documents,
                 [this](const manifest::Digest& d) { return m_store.has_blob(d); },
                 [this](const manifest::Digest& d) { return m_store.read_document(d); }));
