@@ -45,48 +45,19 @@ std::string repository_from_path(const fs::path& dir)
 OciLayoutSource::OciLayoutSource(std::string reference,
                                  fs::path dir,
                                  std::string ref,
-                                 fs::path name_from)
+                                 fs::path name_from,
+                                 std::shared_ptr<const LayoutIndex> index)
     : m_reference(std::move(reference))
     , m_dir(std::move(dir))
     , m_ref(std::move(ref))
     , m_name_from(name_from.empty() ? m_dir : std::move(name_from))
+    , m_index(std::move(index))
 {
 }
 
-Result<manifest::ImageIndex> OciLayoutSource::read_index() const
+Result<Descriptor> OciLayoutSource::find_root(const LayoutIndex& index) const
 {
-    auto layout = read_file(m_dir / "oci-layout", 1U << 20U);
-    if (!layout) {
-        return fail(Errc::not_found,
-                    str_cat(m_dir.string(), " is not an OCI image layout (no oci-layout file)"));
-    }
-    AIRLOCK_TRY_ASSIGN(const std::string index_bytes,
-                       read_file(m_dir / "index.json", k_max_document_size));
-    auto index = manifest::parse_image_index(index_bytes, "");
-    if (!index) {
-        return std::unexpected(
-            std::move(index.error())
-                .with_context(str_cat("while reading ", (m_dir / "index.json").string())));
-    }
-    return index;
-}
-
-Result<Descriptor> OciLayoutSource::find_root(const manifest::ImageIndex& index) const
-{
-    std::vector<const Descriptor*> matches;
-    std::string available;
-    for (const auto& d : index.manifests) {
-        const std::string name = d.annotation(manifest::k_annotation_ref_name);
-        if (!name.empty()) {
-            available += (available.empty() ? "" : ", ") + name;
-        }
-        if (m_ref.empty() || name == m_ref) {
-            matches.push_back(&d);
-        }
-    }
-    if (available.empty()) {
-        available = "none";
-    }
+    const std::vector<const Descriptor*> matches = index.named(m_ref);
     if (matches.empty()) {
         return fail(Errc::not_found,
                     str_cat("image '",
@@ -94,7 +65,7 @@ Result<Descriptor> OciLayoutSource::find_root(const manifest::ImageIndex& index)
                             "' not found in ",
                             m_dir.string(),
                             " (available: ",
-                            available,
+                            index.available(),
                             ")"));
     }
     if (matches.size() > 1) {
@@ -103,7 +74,7 @@ Result<Descriptor> OciLayoutSource::find_root(const manifest::ImageIndex& index)
                             " holds ",
                             matches.size(),
                             " images; name one as oci:DIR:REF (available: ",
-                            available,
+                            index.available(),
                             ")"));
     }
     return *matches.front();
@@ -111,8 +82,10 @@ Result<Descriptor> OciLayoutSource::find_root(const manifest::ImageIndex& index)
 
 Result<ResolvedRoot> OciLayoutSource::resolve()
 {
-    AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index, read_index());
-    AIRLOCK_TRY_ASSIGN(Descriptor root, find_root(index));
+    if (!m_index) {
+        AIRLOCK_TRY_ASSIGN(m_index, LayoutIndex::read(m_dir));
+    }
+    AIRLOCK_TRY_ASSIGN(Descriptor root, find_root(*m_index));
     ResolvedRoot out{.root = std::move(root), .repository = {}, .tag = {}};
     // The name: containerd's full name, else a ref name that is a full reference, else a ref name
     // NAME:TAG as skopeo and umoci write it (`oci:DIR:base:1.0`), which names localhost/NAME as

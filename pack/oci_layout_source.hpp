@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "layout_index.hpp"
+
 #include <airlock/pack/image_source.hpp>
 
 namespace airlock::pack {
@@ -11,11 +13,13 @@ class OciLayoutSource final : public ImageSource
 {
   public:
     // `reference` is the whole "oci:DIR[:REF]" text; `dir` and `ref` its parts. An image that
-    // carries no name of its own is named after `name_from` (default: `dir`).
+    // carries no name of its own is named after `name_from` (default: `dir`). `index` is the
+    // layout's index when the caller has read it already (nothing: read at resolve).
     OciLayoutSource(std::string reference,
                     std::filesystem::path dir,
                     std::string ref,
-                    std::filesystem::path name_from = {});
+                    std::filesystem::path name_from = {},
+                    std::shared_ptr<const LayoutIndex> index = {});
 
     const std::string& reference() const override
     {
@@ -32,17 +36,15 @@ class OciLayoutSource final : public ImageSource
     }
 
   private:
-    // index.json of the layout, once oci-layout says it is one. Errc::not_found, Errc::format.
-    Result<manifest::ImageIndex> read_index() const;
-
     // The one entry of `index` that REF names (the only one when no REF is given); the error
     // lists the names available.
-    Result<manifest::Descriptor> find_root(const manifest::ImageIndex& index) const;
+    Result<manifest::Descriptor> find_root(const LayoutIndex& index) const;
 
     std::string m_reference;
     std::filesystem::path m_dir;
     std::string m_ref;
     std::filesystem::path m_name_from;
+    std::shared_ptr<const LayoutIndex> m_index;
 };
 
 // "PATH[:REF]" split at the first ':' that is not a Windows drive's ("C:\images\a:base" is

@@ -283,7 +283,18 @@ SourceFactory::SourceFactory(const registry::RegistryOptions& options, Reporter&
 Result<std::unique_ptr<ImageSource>> SourceFactory::make(std::string_view reference)
 {
     if (reference.starts_with("oci:")) {
-        return make_image_source(reference);
+        PathAndRef parts = split_path_and_ref(reference.substr(4));
+        if (parts.path.empty()) {
+            return make_image_source(reference); // which says what is wrong
+        }
+        // Every image of a layout resolves from one reading of its index. A layout that cannot
+        // be read is read again by its source, whose resolve() says why.
+        auto index = m_layouts.get(parts.path);
+        return std::make_unique<OciLayoutSource>(std::string(reference),
+                                                 std::move(parts.path),
+                                                 std::move(parts.ref),
+                                                 fs::path(),
+                                                 index ? std::move(*index) : nullptr);
     }
     if (ArchiveSources::handles(reference)) {
         return m_archives.make(reference);

@@ -3,6 +3,7 @@
 
 #include "archive_source.hpp"
 #include "blob_cache.hpp"
+#include "layout_index.hpp"
 
 #include <airlock/manifest/reference.hpp>
 #include <airlock/pack/image_source.hpp>
@@ -88,6 +89,7 @@ class SourceFactory
     std::shared_ptr<BlobCache> m_cache;
     std::map<std::string, std::shared_ptr<registry::RegistryClient>> m_clients;
     ArchiveSources m_archives;
+    LayoutIndexes m_layouts;
 };
 
 } // namespace airlock::pack

@@ -90,15 +90,28 @@ std::string image_using(const manifest::BundleManifest& bundle,
     return {};
 }
 
+BundleBlobs::BundleBlobs(const manifest::BundleManifest& bundle)
+{
+    for (const auto& blob : bundle.blobs) {
+        m_blobs.emplace(blob.digest, &blob);
+    }
+}
+
+const manifest::BundleBlob* BundleBlobs::find(const manifest::Digest& digest) const
+{
+    const auto it = m_blobs.find(digest);
+    return it == m_blobs.end() ? nullptr : it->second;
+}
+
 Result<> check_image_closure(const manifest::BundleImage& image,
-                             const manifest::BundleManifest& bundle,
+                             const BundleBlobs& blobs,
                              const Documents& documents,
                              const std::function<bool(const manifest::Digest&)>& available,
                              const DocumentLookup& lookup)
 {
     const auto present = [&](const manifest::Digest& d) {
         // A blob the bundle lists as a vendor's signature never reaches a store as content.
-        const manifest::BundleBlob* listed = bundle.find_blob(d);
+        const manifest::BundleBlob* listed = blobs.find(d);
         return (listed != nullptr && !media_type::is_signature(listed->media_type)) || available(d);
     };
     const auto missing = [&](const Descriptor& d) {

@@ -46,10 +46,25 @@ std::string image_using(const manifest::BundleManifest& bundle,
 // Looks up a document that is not in the bundle (differential bundles: from the store).
 using DocumentLookup = std::function<Result<std::string>(const manifest::Digest&)>;
 
+// The blobs a bundle carries, by digest, for checks that run once per image: a catalog's
+// bundle lists tens of thousands. Points into the manifest, which must outlive it.
+class BundleBlobs
+{
+  public:
+    explicit BundleBlobs(const manifest::BundleManifest& bundle);
+
+    // The first blob listed with `digest`; nothing when none is.
+    const manifest::BundleBlob* find(const manifest::Digest& digest) const;
+
+  private:
+    std::map<manifest::Digest, const manifest::BundleBlob*> m_blobs;
+};
+
 // Checks that every blob `image` needs (children of an index, configs, layers) is either in the
-// bundle or `available` (e.g. in the target store). Errc::format naming the image and blob.
+// bundle (`blobs`) or `available` (e.g. in the target store). Errc::format naming the image and
+// blob.
 Result<> check_image_closure(const manifest::BundleImage& image,
-                             const manifest::BundleManifest& bundle,
+                             const BundleBlobs& blobs,
                              const Documents& documents,
                              const std::function<bool(const manifest::Digest&)>& available,
                              const DocumentLookup& lookup);

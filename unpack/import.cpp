@@ -209,8 +209,9 @@ Result<> check_closures(const manifest::BundleManifest& bundle,
 {
     const auto in_store = [&](const manifest::Digest& d) { return store.holds(d); };
     const auto from_store = [&](const manifest::Digest& d) { return store.read_document(d); };
+    const BundleBlobs blobs(bundle);
     for (const auto& image : bundle.images) {
-        AIRLOCK_TRY(check_image_closure(image, bundle, documents, in_store, from_store));
+        AIRLOCK_TRY(check_image_closure(image, blobs, documents, in_store, from_store));
     }
     return {};
 }

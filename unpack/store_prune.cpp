@@ -134,7 +134,11 @@ Result<std::vector<RemovedTag>> select_retired(const std::vector<StoredTag>& tag
         }
     }
     std::map<std::string, std::vector<Version>> repositories;
+    // Each repository's tags, so that the work per repository is its own (a catalog's store
+    // has tens of thousands of repositories).
+    std::map<std::string, std::vector<const StoredTag*>> repository_tags;
     for (const auto& stored : tags) {
+        repository_tags[stored.repository].push_back(&stored);
         auto& versions = repositories[stored.repository];
         auto it = std::find_if(versions.begin(), versions.end(), [&](const Version& v) {
             return v.digest == stored.digest;
@@ -157,14 +161,15 @@ Result<std::vector<RemovedTag>> select_retired(const std::vector<StoredTag>& tag
     std::vector<RemovedTag> out;
     for (auto& [repository, versions] : repositories) {
         const std::vector<const Version*> gone = retired(versions, options);
+        std::set<manifest::Digest> gone_digests;
+        for (const Version* v : gone) {
+            gone_digests.insert(v->digest);
+        }
         // A manifest a kept version's index uses is part of that version, whatever tags it has.
         std::set<manifest::Digest> used;
-        for (const auto& stored : tags) {
-            const bool goes = std::any_of(gone.begin(), gone.end(), [&](const Version* v) {
-                return v->digest == stored.digest;
-            });
-            if (stored.repository == repository && !goes) {
-                used.insert(stored.children.begin(), stored.children.end());
+        for (const StoredTag* stored : repository_tags[repository]) {
+            if (!gone_digests.contains(stored->digest)) {
+                used.insert(stored->children.begin(), stored->children.end());
             }
         }
         for (const Version* v : gone) {

@@ -16,14 +16,6 @@ namespace {
 
 constexpr std::string_view k_latest = "latest";
 
-std::vector<Descriptor>::iterator find_ref(std::vector<Descriptor>& entries,
-                                           const std::string& ref_name)
-{
-    return std::find_if(entries.begin(), entries.end(), [&](const Descriptor& d) {
-        return d.annotation(manifest::k_annotation_ref_name) == ref_name;
-    });
-}
-
 } // namespace
 
 Result<std::vector<TagChange>> apply_plan(TagView& tags,
@@ -48,14 +40,31 @@ Result<std::vector<TagChange>> apply_plan(TagView& tags,
     return changes;
 }
 
+std::optional<std::size_t> IndexTags::find(const std::string& ref_name)
+{
+    if (!m_positions) {
+        m_positions.emplace();
+        for (std::size_t i = 0; i < m_entries.size(); ++i) {
+            // emplace keeps the first of entries named twice, as a search from the front would.
+            m_positions->emplace(m_entries[i].annotation(manifest::k_annotation_ref_name), i);
+        }
+    }
+    const auto it = m_positions->find(ref_name);
+    if (it == m_positions->end()) {
+        return std::nullopt;
+    }
+    return it->second;
+}
+
 Result<std::optional<std::string>> IndexTags::tagged(std::size_t image, const std::string& tag)
 {
-    const auto it = find_ref(m_entries, m_images.at(image).name + ":" + tag);
-    if (it == m_entries.end()) {
+    const auto position = find(m_images.at(image).name + ":" + tag);
+    if (!position) {
         return std::optional<std::string>();
     }
-    m_version = it->annotation(manifest::k_annotation_version);
-    return std::optional<std::string>(it->digest.str());
+    const Descriptor& entry = m_entries[*position];
+    m_version = entry.annotation(manifest::k_annotation_version);
+    return std::optional<std::string>(entry.digest.str());
 }
 
 Result<std::string> IndexTags::tagged_version()
@@ -67,12 +76,12 @@ Result<> IndexTags::set_tag(std::size_t image, const std::string& tag)
 {
     const manifest::BundleImage& bundle_image = m_images.at(image);
     const std::string ref_name = bundle_image.name + ":" + tag;
-    const auto it = find_ref(m_entries, ref_name);
-    if (it == m_entries.end()) {
-        m_entries.push_back(manifest::tagged_descriptor(bundle_image, ref_name));
-    } else {
-        *it = manifest::tagged_descriptor(bundle_image, ref_name);
+    if (const auto position = find(ref_name)) {
+        m_entries[*position] = manifest::tagged_descriptor(bundle_image, ref_name);
+        return {};
     }
+    m_positions->emplace(ref_name, m_entries.size());
+    m_entries.push_back(manifest::tagged_descriptor(bundle_image, ref_name));
     return {};
 }
 

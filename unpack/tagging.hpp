@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace airlock::unpack {
@@ -48,7 +49,9 @@ Result<std::vector<TagChange>> apply_plan(TagView& tags,
                                           const std::vector<TagPlan>& plan);
 
 // The entries of an OCI index as tags: one entry per "name:tag" (the ref name annotation),
-// each keeping the version of its image in an annotation, so that no lookup can fail.
+// each keeping the version of its image in an annotation, so that no lookup can fail. Entries
+// are found through a map of their ref names made on first use (a catalog's import sets tens of
+// thousands of tags): `entries` changes only through this view while it is in use.
 class IndexTags final : public TagView
 {
   public:
@@ -64,9 +67,13 @@ class IndexTags final : public TagView
     Result<> set_tag(std::size_t image, const std::string& tag) override;
 
   private:
+    // The position in `m_entries` of the first entry named `ref_name`; nothing when none is.
+    std::optional<std::size_t> find(const std::string& ref_name);
+
     std::vector<manifest::Descriptor>& m_entries;
     const std::vector<manifest::BundleImage>& m_images;
     std::string m_version; // of what the last `tagged` found
+    std::optional<std::unordered_map<std::string, std::size_t>> m_positions; // ref name -> entry
 };
 
 // Points `tags` of `image` at its digest in the store index `entries` (one entry per

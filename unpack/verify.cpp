@@ -5,7 +5,7 @@
 #include <airlock/base/time.hpp>
 #include <airlock/unpack/verify.hpp>
 
-#include <algorithm>
+#include <set>
 #include <system_error>
 
 namespace airlock::unpack {
@@ -26,18 +26,19 @@ Result<VerifyReport> verify_bundle(const std::filesystem::path& bundle,
         reader.read_contents(documents, bundle::OnMismatch::collect, reporter, "verify"));
     const auto& manifest = reader.header().manifest;
     // A bundle on its own can only vouch for what it carries (plus what it says it requires).
-    const auto required = [&](const manifest::Digest& d) {
-        return std::any_of(manifest.required.begin(),
-                           manifest.required.end(),
-                           [&](const manifest::BundleBlob& b) { return b.digest == d; });
-    };
+    std::set<manifest::Digest> required_digests;
+    for (const auto& blob : manifest.required) {
+        required_digests.insert(blob.digest);
+    }
+    const auto required = [&](const manifest::Digest& d) { return required_digests.contains(d); };
     const auto unavailable = [](const manifest::Digest& d) -> Result<std::string> {
         return fail(Errc::not_found, "document " + d.str() + " is required from the target store");
     };
     if (report.content.problems.empty()) {
+        const BundleBlobs blobs(manifest);
         for (const auto& image : manifest.images) {
             auto closure =
-                check_image_closure(image, manifest, documents.documents(), required, unavailable);
+                check_image_closure(image, blobs, documents.documents(), required, unavailable);
             if (!closure && closure.error().code != Errc::not_found) {
                 report.closure.push_back(std::move(closure.error()));
             }

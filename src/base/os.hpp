@@ -114,6 +114,15 @@ Sys<> sync(const Fd& fd);
 // Makes the entries of the directory `dir` (renames into it) durable.
 Sys<> sync_directory(const std::filesystem::path& dir);
 
+// Whether sync_file_system can make a whole file system durable in one call (Linux: syncfs);
+// elsewhere each file is synced by itself.
+bool can_sync_file_system();
+
+// Makes everything written to the file system holding `fd` durable, and reports a write-back
+// error of any file there since `fd` was opened (Linux 5.8 and later). std::errc::not_supported
+// where can_sync_file_system is false.
+Sys<> sync_file_system(const Fd& fd);
+
 // Reads up to `buffer.size()` bytes at the file's position; 0 at the end. Interruptions
 // (EINTR, no data yet on a non-blocking descriptor) are std::errc::interrupted and
 // std::errc::resource_unavailable_try_again, for the caller to retry.

@@ -214,6 +214,27 @@ Sys<> sync_directory(const fs::path& dir)
     return sync(*fd);
 }
 
+bool can_sync_file_system()
+{
+#if defined(__linux__)
+    return true;
+#else
+    return false;
+#endif
+}
+
+Sys<> sync_file_system([[maybe_unused]] const Fd& fd)
+{
+#if defined(__linux__)
+    if (::syncfs(fd.get()) != 0) {
+        return last_error();
+    }
+    return {};
+#else
+    return std::unexpected(std::make_error_code(std::errc::not_supported));
+#endif
+}
+
 Sys<std::size_t> read(const Fd& fd, std::span<char> buffer)
 {
     const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());

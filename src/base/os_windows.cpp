@@ -472,6 +472,18 @@ Sys<> sync_directory(const fs::path& /*dir*/)
     return {}; // nothing to call on Windows (see rename)
 }
 
+// Windows has no call that flushes one volume's files without administrator rights
+// (FlushFileBuffers on a volume handle needs them): each file is flushed by itself.
+bool can_sync_file_system()
+{
+    return false;
+}
+
+Sys<> sync_file_system(const Fd& /*fd*/)
+{
+    return std::unexpected(std::make_error_code(std::errc::not_supported));
+}
+
 Sys<std::size_t> read(const Fd& fd, std::span<char> buffer)
 {
     const auto want = static_cast<unsigned>(std::min<std::size_t>(buffer.size(), INT_MAX));

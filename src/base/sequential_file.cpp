@@ -117,4 +117,14 @@ Result<> SequentialFileWriter::sync_and_close()
     return {};
 }
 
+Result<> SequentialFileWriter::close()
+{
+    if (m_gathered > 0) {
+        AIRLOCK_TRY(write_buffered(std::span<const char>(m_gather.data(), m_gathered)));
+        m_gathered = 0;
+    }
+    m_fd = Fd();
+    return {};
+}
+
 } // namespace airlock

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "json_shapes.hpp"
 
-#include <algorithm>
+#include <map>
+#include <string>
+#include <utility>
 
 namespace airlock::cli {
 
@@ -96,13 +98,13 @@ nlohmann::json images_json(const std::vector<manifest::BundleImage>& images)
 nlohmann::json store_images_json(const std::vector<unpack::StoreImage>& images)
 {
     nlohmann::json list = nlohmann::json::array();
+    // Each image's entry by name and digest: a catalog's store lists tens of thousands.
+    std::map<std::pair<std::string, std::string>, std::size_t> entries;
     for (const auto& i : images) {
-        const auto same_image = [&](const nlohmann::json& entry) {
-            return entry["name"] == i.repository && entry["digest"] == i.digest.str();
-        };
-        const auto found = std::find_if(list.begin(), list.end(), same_image);
-        if (found != list.end()) {
-            (*found)["tags"].push_back(i.tag);
+        const auto [found, added] =
+            entries.emplace(std::pair(i.repository, i.digest.str()), list.size());
+        if (!added) {
+            list[found->second]["tags"].push_back(i.tag);
             continue;
         }
         list.push_back({{"name", i.repository},

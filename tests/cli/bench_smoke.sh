@@ -17,4 +17,19 @@ for row in "pack cold: airlock" "pack cold: skopeo oci-archive + zstd" "pack war
         exit 1
     }
 done
+
+step "scripts/bench/run --catalog at a smoke size"
+python3 "$AIRLOCK_SOURCE/scripts/bench/run" --airlock "$AIRLOCK" --dir "$t/bench" --catalog 20,40 \
+    --runs 1 > catalog.md 2> catalog.log || {
+    cat catalog.log >&2
+    exit 1
+}
+for row in "| pack | 40 |" "| import oci: | 40 |" "| images --json | 20 |" "| prune --keep 1 | 40 |" \
+    "(x2 images)"; do
+    grep -qF "$row" catalog.md || {
+        cat catalog.md >&2
+        echo "missing row: $row" >&2
+        exit 1
+    }
+done
 echo ok

@@ -2,7 +2,8 @@
 //
 // import --to oci:DIR (and the default store). The order is what makes it safe:
 //   1. every blob streams into a private staging directory inside the store, hashed as it is
-//      written; blobs the store already has are hashed and dropped, never rewritten;
+//      written; blobs the store already has are hashed and dropped, never rewritten; the
+//      staged blobs are made durable together (one syncfs, BatchedSync) before any is renamed;
 //   2. each image's closure is checked (every manifest, config and layer present);
 //   3. under the store lock: the channel ledger is checked again and this bundle recorded in
 //      it, the staged blobs are renamed in, then index.json is replaced atomically.
@@ -16,6 +17,7 @@
 #include "../lookaside_store.hpp"
 #include "kinds.hpp"
 
+#include <airlock/base/batched_sync.hpp>
 #include <airlock/base/file.hpp>
 #include <airlock/base/sequential_file.hpp>
 #include <airlock/base/str_cat.hpp>
@@ -42,9 +44,10 @@ std::string repository_path(const std::string& name)
 class StagingSink final : public bundle::BlobSink
 {
   public:
-    StagingSink(const OciStore& store, fs::path staging)
+    StagingSink(const OciStore& store, fs::path staging, bool deferred_sync)
         : m_store(store)
         , m_staging(std::move(staging))
+        , m_deferred_sync(deferred_sync)
     {
     }
 
@@ -77,7 +80,7 @@ class StagingSink final : public bundle::BlobSink
             return {};
         }
         if (verified) {
-            AIRLOCK_TRY(m_file->sync_and_close());
+            AIRLOCK_TRY(m_deferred_sync ? m_file->close() : m_file->sync_and_close());
         }
         m_file.reset();
         if (verified) {
@@ -119,6 +122,7 @@ class StagingSink final : public bundle::BlobSink
   private:
     const OciStore& m_store;
     fs::path m_staging;
+    bool m_deferred_sync; // the staging directory's BatchedSync makes the blobs durable
     std::optional<manifest::BundleBlob> m_blob; // the one between begin() and end()
     std::optional<SequentialFileWriter> m_file;
     std::vector<manifest::BundleBlob> m_staged;
@@ -215,6 +219,8 @@ class OciLayoutStore final : public Store
         report_reclaimed(m_store.reclaim_abandoned(), name(), reporter);
         AIRLOCK_TRY_ASSIGN(ScopedDirectory staging, m_store.make_staging());
         m_staging.emplace(std::move(staging));
+        AIRLOCK_TRY_ASSIGN(BatchedSync sync, BatchedSync::begin(m_staging->path()));
+        m_sync.emplace(std::move(sync));
         return {};
     }
 
@@ -250,7 +256,7 @@ class OciLayoutStore final : public Store
 
     Result<bundle::BlobSink*> receiver(const Documents& /*documents*/) override
     {
-        m_sink.emplace(m_store, m_staging->path());
+        m_sink.emplace(m_store, m_staging->path(), m_sync->deferred());
         return &*m_sink;
     }
 
@@ -295,6 +301,10 @@ class OciLayoutStore final : public Store
         // both pass; recorded before anything becomes visible, so the mark is never behind.
         AIRLOCK_TRY(channel.check());
         AIRLOCK_TRY(channel.record());
+        // Every written blob durable before the first is renamed into the store.
+        if (m_sink->counts().written > 0) {
+            AIRLOCK_TRY(m_sync->commit());
+        }
         for (const auto& blob : m_sink->staged()) {
             AIRLOCK_TRY(
                 m_store.adopt_blob(m_staging->path() / blob.digest.hex(), blob.digest, blob.size));
@@ -305,10 +315,11 @@ class OciLayoutStore final : public Store
         AIRLOCK_TRY(check_complete());
         // And every blob the images take from the store beyond those (a foreign layer, say):
         // the closure check before the lock may have seen one that a prune took since.
+        const BundleBlobs blobs(*m_bundle);
         for (const auto& image : m_bundle->images) {
             AIRLOCK_TRY(check_image_closure(
                 image,
-                *m_bundle,
+                blobs,
                 documents,
                 [this](const manifest::Digest& d) { return m_store.has_blob(d); },
                 [this](const manifest::Digest& d) { return m_store.read_document(d); }));
@@ -456,6 +467,7 @@ class OciLayoutStore final : public Store
     Error abandon(Error error) override
     {
         m_sink.reset();
+        m_sync.reset();
         m_staging.reset();
         m_lock.reset();
         remove_created(m_store, m_before);
@@ -470,6 +482,7 @@ class OciLayoutStore final : public Store
     Reporter* m_reporter = nullptr;
     StoreFootprint m_before;
     std::optional<ScopedDirectory> m_staging;
+    std::optional<BatchedSync> m_sync; // of the blobs written into m_staging
     std::optional<StagingSink> m_sink;
     std::optional<FileLock> m_lock;
     std::vector<manifest::Descriptor> m_entries; // index.json, once the lock is held

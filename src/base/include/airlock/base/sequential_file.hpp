@@ -30,6 +30,10 @@ class SequentialFileWriter
     // Writes what is still gathered, makes the content durable (fsync) and closes the file.
     Result<> sync_and_close();
 
+    // Writes what is still gathered and closes the file without a sync of its own: for files a
+    // BatchedSync makes durable.
+    Result<> close();
+
     // Bytes accepted so far.
     std::uint64_t size() const
     {
