@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 
 namespace airlock::manifest {
@@ -539,11 +540,21 @@ Result<BundleManifest> parse_bundle_manifest(std::string_view bytes)
             m.layout_files.push_back(std::move(f));
         }
     }
+    // By digest, once: a catalog's bundle lists tens of thousands of images and blobs.
+    std::map<Digest, const BundleBlob*> listed;
+    for (const auto& b : m.blobs) {
+        listed.emplace(b.digest, &b);
+    }
+    std::set<Digest> required;
+    for (const auto& b : m.required) {
+        required.insert(b.digest);
+    }
+    const auto find = [&](const Digest& digest) -> const BundleBlob* {
+        const auto it = listed.find(digest);
+        return it == listed.end() ? nullptr : it->second;
+    };
     for (const auto& image : m.images) {
-        if (m.find_blob(image.digest) == nullptr
-            && std::none_of(m.required.begin(), m.required.end(), [&](const BundleBlob& b) {
-                   return b.digest == image.digest;
-               })) {
+        if (find(image.digest) == nullptr && !required.contains(image.digest)) {
             return fail(Errc::format,
                         str_cat("bundle.json: image ",
                                 image.name,
@@ -552,7 +563,7 @@ Result<BundleManifest> parse_bundle_manifest(std::string_view bytes)
                                 ") is not among the blobs"));
         }
         for (const auto& a : image.attachments) {
-            const BundleBlob* blob = m.find_blob(a.digest);
+            const BundleBlob* blob = find(a.digest);
             if (blob == nullptr || blob->media_type != a.media_type || blob->size != a.size) {
                 return fail(Errc::format,
                             str_cat("bundle.json: image ",
@@ -563,7 +574,7 @@ Result<BundleManifest> parse_bundle_manifest(std::string_view bytes)
             }
         }
         for (const auto& sig : image.signatures) {
-            const BundleBlob* blob = m.find_blob(sig.digest);
+            const BundleBlob* blob = find(sig.digest);
             if (blob == nullptr || blob->media_type != media_type::simple_signing
                 || blob->size != sig.size) {
                 return fail(Errc::format,
