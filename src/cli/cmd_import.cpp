@@ -32,6 +32,7 @@ struct ImportCommandOptions
     RegistryFlags access;
     bool keep_registry_host = false;
     std::string chunk_size = "32M";
+    unsigned jobs = 4;
     std::string signatures_dir;
     std::string registries_d;
     bool dry_run = false;
@@ -92,6 +93,7 @@ Result<unpack::ImportOptions> import_options(const ImportCommandOptions& o,
     options.store = settings.value(o.store, Setting::store);
     AIRLOCK_TRY(apply_registry_flags(o.access, settings, options.store_options.registry_access));
     options.store_options.keep_registry_host = o.keep_registry_host;
+    options.store_options.registry_access.jobs = o.jobs;
     options.store_options.signatures_dir = o.signatures_dir;
     options.store_options.registries_d = o.registries_d;
     const auto chunk = parse_size(o.chunk_size);
@@ -248,6 +250,11 @@ void register_import(CLI::App& app, Context& ctx)
     cmd->add_option("--chunk-size",
                     options->chunk_size,
                     "docker:// stores: push larger blobs in chunks of this size (default 32M)");
+    cmd->add_option("--jobs",
+                    options->jobs,
+                    "docker:// stores: requests to the registry at once (small blobs, "
+                    "manifests; default 4)")
+        ->check(CLI::Range(1, 64));
     cmd->add_option("--signatures-dir",
                     options->signatures_dir,
                     "docker:// stores: write the vendors' signatures here (REPO@sha256=HEX/"

@@ -100,9 +100,9 @@ assert_eq "$sends" 1 "requests sending the cut upload's body"
 airlock import b.bundle --to "docker://$PROXY/cut" --trusted-key k.pub --insecure-registry "$PROXY" -q > /dev/null
 assert_eq "$(registry_digest --tls-verify=false "docker://$REGISTRY/cut/sample:2.0")" "$(jq -r '.images[0].digest' b.json)"
 
-step "killed between two tag pushes: tags are set one by one, and a re-run sets the rest"
+step "killed between two tag pushes: with --jobs 1 tags are set one by one, and a re-run sets the rest"
 start_proxy stall-tag "http://$REGISTRY"
-"$AIRLOCK" import b.bundle --to "docker://$PROXY/tags" --trusted-key k.pub --insecure-registry "$PROXY" > /dev/null 2>&1 &
+"$AIRLOCK" import b.bundle --to "docker://$PROXY/tags" --trusted-key k.pub --insecure-registry "$PROXY" --jobs 1 > /dev/null 2>&1 &
 pid=$!
 for _ in $(seq 1 200); do
     if grep -q '"stalled"' "$PROXY_LOG"; then

@@ -11,6 +11,7 @@
 #include "../bounded_pipe.hpp"
 #include "../bundle_policy.hpp"
 #include "../lookaside_store.hpp"
+#include "../push_pool.hpp"
 #include "../registry_channel_state.hpp"
 #include "../store_identity.hpp"
 #include "kinds.hpp"
@@ -29,10 +30,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 namespace airlock::unpack {
@@ -136,6 +139,7 @@ class PushSink final : public bundle::BlobSink
     Result<> begin(const manifest::BundleBlob& blob) override
     {
         m_blob = &blob;
+        m_buffering = false;
         if (media_type::is_index(blob.media_type) || media_type::is_manifest(blob.media_type)) {
             return {}; // pushed through the manifests endpoint once everything verified
         }
@@ -146,29 +150,20 @@ class PushSink final : public bundle::BlobSink
         if (it == m_needers.end() || it->second.empty()) {
             return {};
         }
-        const std::string& primary = it->second.front();
-        AIRLOCK_TRY_ASSIGN(const bool exists, m_client.blob_exists(m_http, primary, blob.digest));
-        if (exists) {
-            ++m_counters.present;
-            m_record.add(blob.digest, primary);
+        if (m_pool != nullptr && blob.size <= k_small_blob) {
+            // Small: kept until it verified, then pushed by the pool beside the next ones.
+            m_buffering = true;
+            m_buffer.clear();
+            m_buffer.reserve(blob.size);
             return {};
         }
-        // Pushed to another repository of this registry before: mount it from there.
-        for (const auto& from : std::vector<std::string>(m_record.repositories(blob.digest))) {
-            if (from == primary) {
-                continue;
-            }
-            AIRLOCK_TRY_ASSIGN(const bool mounted,
-                               m_client.mount_blob(m_http, primary, blob.digest, from));
-            if (mounted) {
-                ++m_counters.mounted;
-                m_record.add(blob.digest, primary);
-                return {};
-            }
+        AIRLOCK_TRY_ASSIGN(const bool placed, reuse(m_http, blob.digest, it->second.front()));
+        if (placed) {
+            return {};
         }
-        m_upload =
-            std::make_unique<PipedUpload>([this, primary, digest = blob.digest, size = blob.size](
-                                              const PipedUpload::Source& source) {
+        m_upload = std::make_unique<PipedUpload>(
+            [this, primary = it->second.front(), digest = blob.digest, size = blob.size](
+                const PipedUpload::Source& source) {
                 http::Client http;
                 return m_client.upload_blob(http, primary, digest, size, source, m_chunk_size);
             });
@@ -177,7 +172,9 @@ class PushSink final : public bundle::BlobSink
 
     Result<> write(std::span<const char> data) override
     {
-        if (m_upload) {
+        if (m_buffering) {
+            m_buffer.append(data.data(), data.size());
+        } else if (m_upload) {
             AIRLOCK_TRY(m_upload->push(data));
         }
         return {};
@@ -185,6 +182,24 @@ class PushSink final : public bundle::BlobSink
 
     Result<> end(bool verified) override
     {
+        if (m_buffering) {
+            m_buffering = false;
+            if (!verified) {
+                return {}; // the reader reports the mismatch; nothing was sent
+            }
+            return m_pool->submit(
+                [this,
+                 digest = m_blob->digest,
+                 needers = &m_needers.at(m_blob->digest),
+                 bytes = std::move(m_buffer)](http::Client& http) -> Result<> {
+                    AIRLOCK_TRY_ASSIGN(const bool placed, reuse(http, digest, needers->front()));
+                    if (!placed) {
+                        AIRLOCK_TRY(upload_bytes(http, needers->front(), digest, bytes));
+                    }
+                    return spread(http, digest, *needers);
+                },
+                m_blob->size);
+        }
         if (m_upload) {
             const std::unique_ptr<PipedUpload> upload = std::move(m_upload);
             if (!verified) {
@@ -192,45 +207,22 @@ class PushSink final : public bundle::BlobSink
                 return {};       // the reader reports the mismatch
             }
             AIRLOCK_TRY(upload->finish());
-            ++m_counters.written;
-            m_counters.bytes += m_blob->size;
-            m_record.add(m_blob->digest, m_needers[m_blob->digest].front());
+            counted_upload(m_blob->digest, m_blob->size, m_needers[m_blob->digest].front());
         }
         if (!verified || m_blob == nullptr) {
             return {};
         }
-        // Every other repository that needs the blob gets it by mount, never by a second upload.
         const auto it = m_needers.find(m_blob->digest);
         if (it == m_needers.end()) {
             return {};
         }
-        for (std::size_t i = 1; i < it->second.size(); ++i) {
-            const std::string& repository = it->second[i];
-            AIRLOCK_TRY_ASSIGN(const bool exists,
-                               m_client.blob_exists(m_http, repository, m_blob->digest));
-            if (exists) {
-                m_record.add(m_blob->digest, repository);
-                continue;
-            }
-            AIRLOCK_TRY_ASSIGN(
-                const bool mounted,
-                m_client.mount_blob(m_http, repository, m_blob->digest, it->second.front()));
-            if (!mounted) {
-                return fail(Errc::unsupported,
-                            str_cat("registry ",
-                                    m_client.host(),
-                                    " did not mount blob ",
-                                    m_blob->digest.str(),
-                                    " into ",
-                                    repository,
-                                    " from ",
-                                    it->second.front(),
-                                    "; import the images of each repository in their own bundle"));
-            }
-            ++m_counters.mounted;
-            m_record.add(m_blob->digest, repository);
-        }
-        return {};
+        return spread(m_http, m_blob->digest, it->second);
+    }
+
+    // Pushes run by the pool from now on (nothing: each blob on the reader's thread).
+    void use_pool(PushPool* pool)
+    {
+        m_pool = pool;
     }
 
     // Blobs a differential bundle left out must already be in every repository that needs them
@@ -304,6 +296,109 @@ class PushSink final : public bundle::BlobSink
     }
 
   private:
+    // Small blobs go to the pool whole; larger ones stream as the bundle is read.
+    static constexpr std::uint64_t k_small_blob = 1ULL << 20U;
+
+    // Whether `repository` has blob `digest` already, or got it by a mount from a repository
+    // this machine pushed it to before (counted either way).
+    Result<bool>
+    reuse(http::Client& http, const manifest::Digest& digest, const std::string& repository)
+    {
+        AIRLOCK_TRY_ASSIGN(const bool exists, m_client.blob_exists(http, repository, digest));
+        if (exists) {
+            const std::lock_guard lock(m_mutex);
+            ++m_counters.present;
+            m_record.add(digest, repository);
+            return true;
+        }
+        std::vector<std::string> known;
+        {
+            const std::lock_guard lock(m_mutex);
+            known = m_record.repositories(digest);
+        }
+        for (const auto& from : known) {
+            if (from == repository) {
+                continue;
+            }
+            AIRLOCK_TRY_ASSIGN(const bool mounted,
+                               m_client.mount_blob(http, repository, digest, from));
+            if (mounted) {
+                const std::lock_guard lock(m_mutex);
+                ++m_counters.mounted;
+                m_record.add(digest, repository);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Uploads a small verified blob from memory.
+    Result<> upload_bytes(http::Client& http,
+                          const std::string& repository,
+                          const manifest::Digest& digest,
+                          const std::string& bytes)
+    {
+        std::size_t offset = 0;
+        AIRLOCK_TRY(m_client.upload_blob(
+            http,
+            repository,
+            digest,
+            bytes.size(),
+            [&](std::span<char> out) -> Result<std::size_t> {
+                const std::size_t n = std::min(out.size(), bytes.size() - offset);
+                std::copy_n(bytes.data() + offset, n, out.data());
+                offset += n;
+                return n;
+            },
+            m_chunk_size));
+        counted_upload(digest, bytes.size(), repository);
+        return {};
+    }
+
+    void counted_upload(const manifest::Digest& digest,
+                        std::uint64_t size,
+                        const std::string& repository)
+    {
+        const std::lock_guard lock(m_mutex);
+        ++m_counters.written;
+        m_counters.bytes += size;
+        m_record.add(digest, repository);
+    }
+
+    // Every other repository that needs the blob gets it by mount, never by a second upload.
+    Result<> spread(http::Client& http,
+                    const manifest::Digest& digest,
+                    const std::vector<std::string>& needers)
+    {
+        for (std::size_t i = 1; i < needers.size(); ++i) {
+            const std::string& repository = needers[i];
+            AIRLOCK_TRY_ASSIGN(const bool exists, m_client.blob_exists(http, repository, digest));
+            if (exists) {
+                const std::lock_guard lock(m_mutex);
+                m_record.add(digest, repository);
+                continue;
+            }
+            AIRLOCK_TRY_ASSIGN(const bool mounted,
+                               m_client.mount_blob(http, repository, digest, needers.front()));
+            if (!mounted) {
+                return fail(Errc::unsupported,
+                            str_cat("registry ",
+                                    m_client.host(),
+                                    " did not mount blob ",
+                                    digest.str(),
+                                    " into ",
+                                    repository,
+                                    " from ",
+                                    needers.front(),
+                                    "; import the images of each repository in their own bundle"));
+            }
+            const std::lock_guard lock(m_mutex);
+            ++m_counters.mounted;
+            m_record.add(digest, repository);
+        }
+        return {};
+    }
+
     enum class Reach {
         held,      // the repository has the blob
         mountable, // another repository this machine pushed it to has it
@@ -388,6 +483,10 @@ class PushSink final : public bundle::BlobSink
     bool m_needers_known = false;
     std::map<manifest::Digest, std::vector<std::string>> m_needers;
     std::unique_ptr<PipedUpload> m_upload; // of the current blob
+    PushPool* m_pool = nullptr;
+    bool m_buffering = false; // the current blob is small: kept in m_buffer for the pool
+    std::string m_buffer;
+    std::mutex m_mutex; // guards m_counters and m_record, which the pool's threads update
     BlobCounts m_counters;
 };
 
@@ -426,6 +525,9 @@ Result<std::string> registry_version(registry::RegistryClient& client,
 // registry already, or mountable from where this machine pushed it before.
 class RegistryStore final : public Store
 {
+    // What the pool's queued small blobs may hold in memory at once.
+    static constexpr std::uint64_t k_pool_budget = 64ULL << 20U;
+
   public:
     RegistryStore(RegistryTarget target, StoreOptions options)
         : m_target(std::move(target))
@@ -514,11 +616,20 @@ class RegistryStore final : public Store
                        m_repositories,
                        m_options.chunk_size,
                        documents);
+        if (m_options.registry_access.jobs > 1) {
+            m_pool.emplace(m_options.registry_access.jobs, k_pool_budget);
+            m_sink->use_pool(&*m_pool);
+        }
         return &*m_sink;
     }
 
     Result<> received(Result<bundle::ContentReport> streamed) override
     {
+        // The blobs the pool still pushes are part of the stream's outcome.
+        Result<> pushed = m_pool ? m_pool->wait() : Result<>{};
+        if (streamed && !pushed) {
+            streamed = std::unexpected(std::move(pushed.error()));
+        }
         m_record->save(); // what landed stays known even when the import fails later
         if (!streamed) {
             return std::unexpected(std::move(streamed.error())
@@ -554,24 +665,86 @@ class RegistryStore final : public Store
 
     // Manifests by digest (those the registry lacks): children before their index, so that
     // the registry accepts the index.
+    // Images are independent of each other: with a pool, each image's manifests are one task.
     Result<> publish(const Documents& documents, ChannelGuard& /*channel*/) override
     {
         m_documents = &documents;
         for (std::size_t i = 0; i < m_bundle->images.size(); ++i) {
-            const auto& image = m_bundle->images[i];
-            AIRLOCK_TRY_ASSIGN(const std::string bytes, document(image.digest));
-            if (media_type::is_index(image.media_type)) {
-                AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index,
-                                   manifest::parse_image_index(bytes, image.media_type));
-                for (const auto& child : index.manifests) {
-                    AIRLOCK_TRY(push_manifest(m_repositories[i], child));
+            auto push_image = [this, i](http::Client& http) -> Result<> {
+                const auto& image = m_bundle->images[i];
+                AIRLOCK_TRY_ASSIGN(const std::string bytes, document(image.digest));
+                if (media_type::is_index(image.media_type)) {
+                    AIRLOCK_TRY_ASSIGN(const manifest::ImageIndex index,
+                                       manifest::parse_image_index(bytes, image.media_type));
+                    for (const auto& child : index.manifests) {
+                        AIRLOCK_TRY(push_manifest(http, m_repositories[i], child));
+                    }
                 }
+                return push_manifest(
+                    http,
+                    m_repositories[i],
+                    Descriptor{image.media_type, image.digest, image.size, {}, {}, {}});
+            };
+            if (m_pool) {
+                AIRLOCK_TRY(m_pool->submit(std::move(push_image)));
+            } else {
+                AIRLOCK_TRY(push_image(m_http));
             }
-            AIRLOCK_TRY(
-                push_manifest(m_repositories[i],
-                              Descriptor{image.media_type, image.digest, image.size, {}, {}, {}}));
         }
-        return {};
+        if (!m_pool) {
+            return {};
+        }
+        AIRLOCK_TRY(m_pool->wait());
+        return prefetch_tags();
+    }
+
+    // What every tag the bundle names (and `latest`) points at now, asked side by side, so
+    // that deciding the tags asks the registry nothing more for them: each repository's tag
+    // list, then the manifest of each of those tags that exists (a catalog's new repositories
+    // cost one request each).
+    Result<> prefetch_tags()
+    {
+        std::map<std::string, std::set<std::string>> wanted; // repository -> tags
+        for (std::size_t i = 0; i < m_bundle->images.size(); ++i) {
+            auto& tags = wanted[m_repositories[i]];
+            tags.insert(m_bundle->images[i].tags.begin(), m_bundle->images[i].tags.end());
+            tags.insert("latest");
+        }
+        std::mutex mutex;
+        const auto remember = [&](const std::string& repository,
+                                  const std::string& tag,
+                                  std::optional<registry::FetchedManifest> state) {
+            const std::lock_guard lock(mutex);
+            m_tag_states.insert_or_assign(std::pair{repository, tag}, std::move(state));
+        };
+        for (const auto& [repository, tags] : wanted) {
+            auto ask = [&, repository = repository, tags = &tags](http::Client& http) -> Result<> {
+                auto listed = m_client->list_tags(http, repository);
+                if (!listed && listed.error().code != Errc::not_found) {
+                    return std::unexpected(std::move(listed.error()));
+                }
+                const std::set<std::string> there =
+                    listed ? std::set<std::string>(listed->begin(), listed->end())
+                           : std::set<std::string>();
+                for (const auto& tag : *tags) {
+                    if (!there.contains(tag)) {
+                        remember(repository, tag, std::nullopt);
+                        continue;
+                    }
+                    auto current = m_client->get_manifest(http, repository, tag);
+                    if (!current && current.error().code != Errc::not_found) {
+                        return std::unexpected(std::move(current.error()));
+                    }
+                    remember(repository,
+                             tag,
+                             current ? std::optional<registry::FetchedManifest>(std::move(*current))
+                                     : std::nullopt);
+                }
+                return {};
+            };
+            AIRLOCK_TRY(m_pool->submit(std::move(ask)));
+        }
+        return m_pool->wait();
     }
 
     std::optional<std::string> image_id(std::size_t image) const override
@@ -677,15 +850,23 @@ class RegistryStore final : public Store
     Result<std::optional<std::string>> tagged(std::size_t image, const std::string& tag) override
     {
         m_current_repository = m_repositories.at(image);
-        auto current = m_client->get_manifest(m_http, m_current_repository, tag);
-        if (!current) {
-            if (current.error().code != Errc::not_found) {
+        std::optional<registry::FetchedManifest> found;
+        if (const auto known = m_tag_states.find({m_current_repository, tag});
+            known != m_tag_states.end()) {
+            found = known->second;
+        } else {
+            auto current = m_client->get_manifest(m_http, m_current_repository, tag);
+            if (!current && current.error().code != Errc::not_found) {
                 return std::unexpected(current.error());
             }
-            m_current.reset();
+            if (current) {
+                found = std::move(*current);
+            }
+        }
+        m_current = std::move(found);
+        if (!m_current) {
             return std::optional<std::string>();
         }
-        m_current.emplace(std::move(*current));
         return std::optional<std::string>(m_current->digest.str());
     }
 
@@ -694,13 +875,43 @@ class RegistryStore final : public Store
         return registry_version(*m_client, m_http, m_current_repository, *m_current);
     }
 
+    // With a pool, the tag is pushed at commit, side by side with the others (the last one set
+    // for a name wins, as it would one by one); what tagged() answers for it is the new state.
     Result<> set_tag(std::size_t image, const std::string& tag) override
     {
         const auto& bundle_image = m_bundle->images.at(image);
-        AIRLOCK_TRY_ASSIGN(const std::string bytes, document(bundle_image.digest));
-        AIRLOCK_TRY(m_client->put_manifest(
-            m_http, m_repositories.at(image), tag, bundle_image.media_type, bytes));
+        AIRLOCK_TRY_ASSIGN(std::string bytes, document(bundle_image.digest));
+        const std::string& repository = m_repositories.at(image);
+        if (!m_pool) {
+            AIRLOCK_TRY(
+                m_client->put_manifest(m_http, repository, tag, bundle_image.media_type, bytes));
+            return {};
+        }
+        m_pending_tags.insert_or_assign({repository, tag}, image);
+        m_tag_states.insert_or_assign(std::pair{repository, tag},
+                                      registry::FetchedManifest{std::move(bytes),
+                                                                bundle_image.media_type,
+                                                                bundle_image.digest});
         return {};
+    }
+
+    Result<> commit() override
+    {
+        if (!m_pool) {
+            return {};
+        }
+        for (const auto& [key, image] : m_pending_tags) {
+            auto push = [this, key, image](http::Client& http) -> Result<> {
+                const auto& bundle_image = m_bundle->images.at(image);
+                AIRLOCK_TRY_ASSIGN(const std::string bytes, document(bundle_image.digest));
+                AIRLOCK_TRY(m_client->put_manifest(
+                    http, key.first, key.second, bundle_image.media_type, bytes));
+                return {};
+            };
+            AIRLOCK_TRY(m_pool->submit(std::move(push)));
+        }
+        m_pending_tags.clear();
+        return m_pool->wait();
     }
 
     BlobCounts counts() const override
@@ -778,16 +989,15 @@ class RegistryStore final : public Store
         return {};
     }
 
-    Result<> push_manifest(const std::string& repository, const Descriptor& d)
+    Result<> push_manifest(http::Client& http, const std::string& repository, const Descriptor& d)
     {
         AIRLOCK_TRY_ASSIGN(const bool exists,
-                           m_client->manifest_exists(m_http, repository, d.digest));
+                           m_client->manifest_exists(http, repository, d.digest));
         if (exists) {
             return {};
         }
         AIRLOCK_TRY_ASSIGN(const std::string bytes, document(d.digest));
-        AIRLOCK_TRY(
-            m_client->put_manifest(m_http, repository, d.digest.str(), d.media_type, bytes));
+        AIRLOCK_TRY(m_client->put_manifest(http, repository, d.digest.str(), d.media_type, bytes));
         m_manifests_added = true;
         return {};
     }
@@ -802,7 +1012,13 @@ class RegistryStore final : public Store
     std::optional<PushRecord> m_record;
     std::optional<PushSink> m_sink;
     const Documents* m_documents = nullptr;
-    bool m_manifests_added = false;
+    std::atomic<bool> m_manifests_added = false;
+    std::optional<PushPool> m_pool; // --jobs above 1: the requests that may run side by side
+    // With a pool: what tags point at (nothing: no such tag), fetched ahead or set by this
+    // import, and the tags to push at commit (name -> bundle image).
+    std::map<std::pair<std::string, std::string>, std::optional<registry::FetchedManifest>>
+        m_tag_states;
+    std::map<std::pair<std::string, std::string>, std::size_t> m_pending_tags;
     std::string m_current_repository; // of the last `tagged`
     std::optional<registry::FetchedManifest> m_current;
 };

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "push_pool.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+using namespace airlock;
+using namespace airlock::unpack;
+
+TEST_CASE("PushPool runs every task, side by side, within its memory budget")
+{
+    PushPool pool(4, 100);
+    std::atomic<int> done{0};
+    std::atomic<std::uint64_t> held{0};
+    std::atomic<std::uint64_t> most{0};
+    std::atomic<int> running{0};
+    std::atomic<int> widest{0};
+    for (int i = 0; i < 40; ++i) {
+        REQUIRE(pool.submit(
+            [&](http::Client&) -> Result<> {
+                const std::uint64_t now = held += 30;
+                most = std::max(most.load(), now);
+                const int wide = ++running;
+                widest = std::max(widest.load(), wide);
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                --running;
+                held -= 30;
+                ++done;
+                return {};
+            },
+            30));
+    }
+    REQUIRE(pool.wait());
+    CHECK(done == 40);
+    CHECK(most <= 90); // three tasks of 30 fit in 100, a fourth does not
+    CHECK(widest > 1); // they did run side by side
+}
+
+TEST_CASE("PushPool: the first failure stops the rest and is what wait and submit return")
+{
+    PushPool pool(2, 1 << 20);
+    std::atomic<int> ran{0};
+    REQUIRE(pool.submit([&](http::Client&) -> Result<> {
+        ++ran;
+        return fail(Errc::network, "registry went away");
+    }));
+    const auto waited = pool.wait();
+    REQUIRE_FALSE(waited);
+    CHECK(waited.error().message == "registry went away");
+    const auto later = pool.submit([&](http::Client&) -> Result<> {
+        ++ran;
+        return {};
+    });
+    REQUIRE_FALSE(later);
+    CHECK(later.error().code == Errc::network);
+    CHECK(pool.wait().error().code == Errc::network);
+    CHECK(ran == 1);
+}
+
+TEST_CASE("PushPool: a task larger than the budget still runs, alone")
+{
+    PushPool pool(2, 10);
+    int ran = 0;
+    REQUIRE(pool.submit(
+        [&](http::Client&) -> Result<> {
+            ++ran;
+            return {};
+        },
+        1000));
+    REQUIRE(pool.wait());
+    CHECK(ran == 1);
+}
