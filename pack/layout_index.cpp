@@ -84,4 +84,23 @@ Result<std::shared_ptr<const LayoutIndex>> LayoutIndexes::get(const fs::path& di
     return index;
 }
 
+Result<const LayoutIndex::Referrers*> LayoutIndex::referrers(const SubjectOf& subject_of) const
+{
+    const std::lock_guard lock(m_mutex);
+    if (!m_referrers) {
+        Referrers found;
+        for (const auto& d : m_index.manifests) {
+            if (!d.annotation(manifest::k_annotation_ref_name).empty()) {
+                continue;
+            }
+            AIRLOCK_TRY_ASSIGN(std::optional<manifest::Digest> subject, subject_of(d));
+            if (subject) {
+                found.emplace(std::move(*subject), d);
+            }
+        }
+        m_referrers = std::move(found);
+    }
+    return &*m_referrers;
+}
+
 } // namespace airlock::pack

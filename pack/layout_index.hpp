@@ -5,8 +5,11 @@
 #include <airlock/manifest/image.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -33,7 +36,17 @@ class LayoutIndex
 
     explicit LayoutIndex(manifest::ImageIndex index);
 
+    using Referrers = std::multimap<manifest::Digest, manifest::Descriptor>;
+    using SubjectOf =
+        std::function<Result<std::optional<manifest::Digest>>(const manifest::Descriptor&)>;
+
+    // The layout's untagged manifests by the subject `subject_of` finds in each (none: not a
+    // referrer), worked out once for all the sources that share this index.
+    Result<const Referrers*> referrers(const SubjectOf& subject_of) const;
+
   private:
+    mutable std::mutex m_mutex;                   // guards m_referrers
+    mutable std::optional<Referrers> m_referrers; // once worked out
     manifest::ImageIndex m_index;
     std::unordered_map<std::string, std::vector<std::size_t>> m_by_name; // into m_index.manifests
 };

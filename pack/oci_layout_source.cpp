@@ -4,7 +4,12 @@
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/crypto/sha256.hpp>
+#include <airlock/manifest/bundle_manifest.hpp>
+#include <airlock/manifest/json.hpp>
+#include <airlock/manifest/media_types.hpp>
 #include <airlock/manifest/reference.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -91,6 +96,7 @@ Result<ResolvedRoot> OciLayoutSource::resolve()
     // NAME:TAG as skopeo and umoci write it (`oci:DIR:base:1.0`), which names localhost/NAME as
     // podman does, else the directory's name with the ref name as its tag.
     const std::string ref_name = out.root.annotation(manifest::k_annotation_ref_name);
+    m_root_ref = ref_name;
     std::string full_name = out.root.annotation(manifest::k_annotation_containerd_name);
     if (full_name.empty() && ref_name.find('/') != std::string::npos) {
         full_name = ref_name;
@@ -108,6 +114,47 @@ Result<ResolvedRoot> OciLayoutSource::resolve()
     } else {
         out.repository = repository_from_path(m_name_from);
         out.tag = manifest::is_valid_tag(ref_name) ? ref_name : std::string("latest");
+    }
+    return out;
+}
+
+Result<std::vector<AttachedManifest>> OciLayoutSource::attachments(const manifest::Digest& subject)
+{
+    std::vector<AttachedManifest> out;
+    if (!m_index) {
+        return out;
+    }
+    // The image's ref name with the attachment's tag in place of its own.
+    const std::size_t slash = m_root_ref.rfind('/');
+    const std::size_t colon = m_root_ref.rfind(':');
+    const bool has_name =
+        colon != std::string::npos && (slash == std::string::npos || colon > slash);
+    const std::string prefix = has_name ? m_root_ref.substr(0, colon + 1) : std::string();
+    for (const std::string_view suffix : manifest::k_attachment_suffixes) {
+        const std::string tag = manifest::attachment_tag(subject, suffix);
+        for (const Descriptor* d : m_index->named(prefix + tag)) {
+            out.push_back({*d, {}, tag});
+        }
+    }
+    // Read once per layout, whatever number of its images a pack names.
+    AIRLOCK_TRY_ASSIGN(
+        const LayoutIndex::Referrers* referrers,
+        m_index->referrers([this](const Descriptor& d) -> Result<std::optional<manifest::Digest>> {
+            if (!manifest::media_type::is_manifest(d.media_type)) {
+                return std::optional<manifest::Digest>();
+            }
+            AIRLOCK_TRY_ASSIGN(const std::string bytes, fetch_document(d));
+            const auto doc = manifest::parse_bounded_json(bytes, d.digest.str());
+            if (!doc || !doc->is_object() || !doc->contains("subject")
+                || !(*doc)["subject"].is_object()) {
+                return std::optional<manifest::Digest>();
+            }
+            auto of = manifest::Digest::parse((*doc)["subject"].value("digest", ""));
+            return of ? std::optional<manifest::Digest>(std::move(*of)) : std::nullopt;
+        }));
+    const auto [first, last] = referrers->equal_range(subject);
+    for (auto it = first; it != last; ++it) {
+        out.push_back({it->second, {}, {}});
     }
     return out;
 }

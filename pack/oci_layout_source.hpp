@@ -30,6 +30,11 @@ class OciLayoutSource final : public ImageSource
     Result<std::string> fetch_document(const manifest::Descriptor& descriptor) override;
     Result<std::filesystem::path> blob_file(const manifest::Descriptor& descriptor) override;
 
+    // Sigstore attachments under the ref name the image's own gives their tag (NAME:sha256-
+    // HEX.sig beside NAME:TAG, as an airlock store keeps them, or sha256-HEX.sig beside a bare
+    // tag), and untagged manifests whose subject is `subject` (referrers, as oras keeps them).
+    Result<std::vector<AttachedManifest>> attachments(const manifest::Digest& subject) override;
+
     BlobAvailability availability(const manifest::Descriptor& /*descriptor*/) const override
     {
         return {};
@@ -45,6 +50,7 @@ class OciLayoutSource final : public ImageSource
     std::string m_ref;
     std::filesystem::path m_name_from;
     std::shared_ptr<const LayoutIndex> m_index;
+    std::string m_root_ref; // the ref name of the image resolve() found
 };
 
 // "PATH[:REF]" split at the first ':' that is not a Windows drive's ("C:\images\a:base" is

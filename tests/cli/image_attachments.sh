@@ -138,6 +138,11 @@ assert_eq "$(jq -r '[.images[] | .tags[] | select(startswith("sha256-"))] | leng
 skopeo inspect --raw "oci:store:$up/vendor/app:sha256-${app#sha256:}.sig" | jq -e '.layers[0].annotations' > /dev/null ||
     fail "skopeo does not read the store's .sig"
 
+step "a pack from that store carries them on (a site relaying to another)"
+airlock pack "oci:store:$up/vendor/app:1.0" -o relay.bundle --sign-key k.key -q > /dev/null
+assert_eq "$(airlock inspect relay.bundle --json | jq -r '.images[0].attachments | map(.kind + " " + .digest) | sort | join(",")')" \
+    "referrer $sbom,sigstore-signature $sig_manifest" "what a pack from the store carries"
+
 step "a differential bundle carries the attached manifests and names their layers the site holds"
 airlock inventory --store oci:store -o inv.json -q
 airlock pack "docker://$up/vendor/app:1.0" --cert-dir "$up_certs" --since inv.json -o diff.bundle --sign-key k.key -q > /dev/null
