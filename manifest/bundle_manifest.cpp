@@ -329,6 +329,21 @@ std::string attachment_tag(const Digest& subject, std::string_view suffix)
     return tag;
 }
 
+json attachment_to_json(const ImageAttachment& a)
+{
+    json item = {{"subject", a.subject.str()},
+                 {"digest", a.digest.str()},
+                 {"mediaType", a.media_type},
+                 {"size", a.size}};
+    if (!a.artifact_type.empty()) {
+        item["artifactType"] = a.artifact_type;
+    }
+    if (!a.tag.empty()) {
+        item["tag"] = a.tag;
+    }
+    return item;
+}
+
 bool is_attachment_tag(std::string_view tag)
 {
     constexpr std::size_t k_hex = 64;
@@ -423,17 +438,7 @@ Result<std::string> bundle_manifest_to_json(const BundleManifest& m)
         if (!image.attachments.empty()) {
             json list = json::array();
             for (const auto& a : image.attachments) {
-                json item = {{"subject", a.subject.str()},
-                             {"digest", a.digest.str()},
-                             {"mediaType", a.media_type},
-                             {"size", a.size}};
-                if (!a.artifact_type.empty()) {
-                    item["artifactType"] = a.artifact_type;
-                }
-                if (!a.tag.empty()) {
-                    item["tag"] = a.tag;
-                }
-                list.push_back(std::move(item));
+                list.push_back(attachment_to_json(a));
             }
             entry["attachments"] = std::move(list);
         }

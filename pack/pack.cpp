@@ -109,6 +109,18 @@ wrong_size(const PlannedBlob& planned, const manifest::BundleBlob& blob, std::ui
                         blob.size));
 }
 
+std::unexpected<Error> too_large(const PlannedBlob& planned, const manifest::BundleBlob& blob)
+{
+    return fail(Errc::digest_mismatch,
+                str_cat("blob ",
+                        blob.digest.str(),
+                        " in ",
+                        planned.source->reference(),
+                        " is larger than its descriptor's ",
+                        blob.size,
+                        " bytes"));
+}
+
 std::unexpected<Error> wrong_digest(const PlannedBlob& planned, const manifest::BundleBlob& blob)
 {
     return fail(Errc::digest_mismatch,
@@ -139,14 +151,7 @@ Result<> copy_small_blob(archive::TarWriter& writer,
         got += n;
     }
     if (got > blob.size) {
-        return fail(Errc::digest_mismatch,
-                    str_cat("blob ",
-                            blob.digest.str(),
-                            " in ",
-                            planned.source->reference(),
-                            " is larger than its descriptor's ",
-                            blob.size,
-                            " bytes"));
+        return too_large(planned, blob);
     }
     if (got != blob.size) {
         return wrong_size(planned, blob, got);
@@ -190,14 +195,7 @@ Result<> copy_blob(archive::TarWriter& writer,
         AIRLOCK_TRY(check_cancel());
         const std::size_t n = chunk->size();
         if (copied + n > blob.size) {
-            return fail(Errc::digest_mismatch,
-                        str_cat("blob ",
-                                blob.digest.str(),
-                                " in ",
-                                planned.source->reference(),
-                                " is larger than its descriptor's ",
-                                blob.size,
-                                " bytes"));
+            return too_large(planned, blob);
         }
         AIRLOCK_TRY(writer.write(*chunk));
         reader.recycle(std::move(*chunk));

@@ -61,17 +61,8 @@ nlohmann::json image_json(const manifest::BundleImage& image)
     if (!image.attachments.empty()) {
         nlohmann::json list = nlohmann::json::array();
         for (const auto& a : image.attachments) {
-            nlohmann::json item = {{"kind", attachment_kind(a)},
-                                   {"subject", a.subject.str()},
-                                   {"digest", a.digest.str()},
-                                   {"mediaType", a.media_type},
-                                   {"size", a.size}};
-            if (!a.artifact_type.empty()) {
-                item["artifactType"] = a.artifact_type;
-            }
-            if (!a.tag.empty()) {
-                item["tag"] = a.tag;
-            }
+            nlohmann::json item = manifest::attachment_to_json(a);
+            item["kind"] = attachment_kind(a);
             list.push_back(std::move(item));
         }
         out["attachments"] = std::move(list);

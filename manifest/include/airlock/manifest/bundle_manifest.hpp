@@ -4,6 +4,8 @@
 #include <airlock/base/error.hpp>
 #include <airlock/manifest/digest.hpp>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -76,6 +78,10 @@ std::string attachment_tag(const Digest& subject, std::string_view suffix);
 // Whether `tag` is one attachment_tag gives (any subject, any kind, the referrers tag
 // included): a tag that belongs to the image it names, not a version of its own.
 bool is_attachment_tag(std::string_view tag);
+
+// An attachment as bundle.json lists it: subject, digest, mediaType, size, and artifactType and
+// tag when set (inspect's JSON adds its kind).
+nlohmann::json attachment_to_json(const ImageAttachment& attachment);
 
 // The sigstore attachment kinds, as tag suffixes.
 inline constexpr std::array<std::string_view, 3> k_attachment_suffixes = {"sig", "att", "sbom"};
