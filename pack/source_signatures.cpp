@@ -159,13 +159,18 @@ std::string payload_problem(const std::string& payload,
     if (!signed_ref || !packed || signed_ref->name() != packed->name()) {
         return str_cat("it vouches for ", vouched);
     }
-    // containers/image's matchRepoDigestOrExact: a signed tag must be the tag packed. A reference
-    // without one (what cosign writes: the repository) vouches for the digest alone; parsing
-    // gives it "latest", so the text says whether a tag was signed.
+    // containers/image's matchRepoDigestOrExact: a signed tag must be the tag packed, and a
+    // reference naming neither tag nor digest vouches for nothing. cosign's payloads name the
+    // repository only (cosign verify checks the digest): for those, the digest is the claim.
+    // Parsing gives a bare name "latest", so the text says whether a tag was signed.
     const std::size_t last_slash = vouched.rfind('/');
     const bool names_tag =
         vouched.find(':', last_slash == std::string::npos ? 0 : last_slash) != std::string::npos;
-    if (names_tag && signed_ref->digest().empty() && signed_ref->tag() != tag) {
+    const bool names_digest = !signed_ref->digest().empty();
+    if (!names_tag && !names_digest && kind != k_cosign_type) {
+        return str_cat("it vouches for ", vouched, ", a name without a tag or digest");
+    }
+    if (names_tag && !names_digest && signed_ref->tag() != tag) {
         return str_cat("it vouches for ", vouched, ", another tag");
     }
     return {};

@@ -64,6 +64,14 @@ cp "sigs/vendor/app@sha256=$app/signature-1" "sigs/vendor/plain@sha256=$plain/si
 expect_fail 5 "vendor/plain:1 .*signs another manifest digest" \
     airlock pack "docker://$up/vendor/plain:1" --registries.d up.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key --require-source-signature vendor.gpg
 rm -r "sigs/vendor/plain@sha256=$plain"
+# containers/image refuses a simple-signing identity that names neither tag nor digest.
+skopeo copy -q --dest-cert-dir "$up_certs/$up" "oci:$images/sample:2.0" "docker://$up/vendor/nameonly:2.0"
+skopeo inspect --cert-dir "$up_certs/$up" --raw "docker://$up/vendor/nameonly:2.0" > nameonly.json
+nameonly=$(sha256sum < nameonly.json | cut -c1-64)
+mkdir -p "sigs/vendor/nameonly@sha256=$nameonly"
+skopeo standalone-sign nameonly.json "$up/vendor/nameonly" "$fpr" -o "sigs/vendor/nameonly@sha256=$nameonly/signature-1"
+expect_fail 5 "vendor/nameonly:2.0 .*a name without a tag or digest" \
+    airlock pack "docker://$up/vendor/nameonly:2.0" --registries.d up.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key --require-source-signature vendor.gpg
 mkdir lists
 cp vendor.gpg lists/
 printf 'docker://%s/vendor/app:1.0  require-signature=vendor.gpg\ndocker://%s/vendor/plain:1\n' "$up" "$up" > lists/ok.txt
