@@ -329,6 +329,23 @@ std::string attachment_tag(const Digest& subject, std::string_view suffix)
     return tag;
 }
 
+std::optional<Digest> manifest_subject(const json& manifest)
+{
+    if (!manifest.is_object()) {
+        return std::nullopt;
+    }
+    const auto subject = manifest.find("subject");
+    if (subject == manifest.end() || !subject->is_object()) {
+        return std::nullopt;
+    }
+    const auto digest = subject->find("digest");
+    if (digest == subject->end() || !digest->is_string()) {
+        return std::nullopt;
+    }
+    auto parsed = Digest::parse(digest->get<std::string>());
+    return parsed ? std::optional<Digest>(std::move(*parsed)) : std::nullopt;
+}
+
 json attachment_to_json(const ImageAttachment& a)
 {
     json item = {{"subject", a.subject.str()},

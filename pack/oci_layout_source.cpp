@@ -145,12 +145,7 @@ Result<std::vector<AttachedManifest>> OciLayoutSource::attachments(const manifes
             }
             AIRLOCK_TRY_ASSIGN(const std::string bytes, fetch_document(d));
             const auto doc = manifest::parse_bounded_json(bytes, d.digest.str());
-            if (!doc || !doc->is_object() || !doc->contains("subject")
-                || !(*doc)["subject"].is_object()) {
-                return std::optional<manifest::Digest>();
-            }
-            auto of = manifest::Digest::parse((*doc)["subject"].value("digest", ""));
-            return of ? std::optional<manifest::Digest>(std::move(*of)) : std::nullopt;
+            return doc ? manifest::manifest_subject(*doc) : std::nullopt;
         }));
     const auto [first, last] = referrers->equal_range(subject);
     for (auto it = first; it != last; ++it) {

@@ -205,11 +205,7 @@ std::optional<manifest::Digest> attachment_subject(const OciStore& store,
         return std::nullopt;
     }
     const auto doc = manifest::parse_bounded_json(*bytes, entry.digest.str());
-    if (!doc || !doc->is_object() || !doc->contains("subject") || !(*doc)["subject"].is_object()) {
-        return std::nullopt;
-    }
-    auto digest = manifest::Digest::parse((*doc)["subject"].value("digest", ""));
-    return digest ? std::optional<manifest::Digest>(std::move(*digest)) : std::nullopt;
+    return doc ? manifest::manifest_subject(*doc) : std::nullopt;
 }
 
 // The attachment entries of `entries` whose subject none of the other entries reaches.

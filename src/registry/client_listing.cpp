@@ -16,8 +16,6 @@ namespace airlock::registry {
 namespace {
 
 constexpr int k_page_size = 1000;
-// A registry that keeps naming next pages is not followed for ever.
-constexpr int k_max_pages = 10'000;
 // A referrers list is small (an index of a few descriptors per signature or SBOM); beyond this,
 // a registry is answering with something else.
 constexpr std::uint64_t k_max_referrers_bytes = 4ULL << 20U;
@@ -41,17 +39,21 @@ Result<bool> RegistryClient::for_each_page(http::Transport& transport,
                                            std::string url,
                                            const std::string& scope,
                                            std::string_view what,
-                                           const std::function<Result<>(std::string_view)>& page)
+                                           const std::function<Result<>(std::string_view)>& page,
+                                           const PageLimits& limits)
 {
     std::set<std::string> seen;
     for (int n = 0; !url.empty(); ++n) {
         AIRLOCK_TRY(check_cancel());
-        if (n >= k_max_pages || !seen.insert(url).second) {
+        if (n >= limits.max_pages || !seen.insert(url).second) {
             return fail(Errc::format, str_cat(m_host, " pages its ", what, " without end"));
         }
         AIRLOCK_TRY_ASSIGN(const http::Response response,
                            send(transport, request_to("GET", url), scope, nullptr));
-        if (response.status == 404 && n == 0) {
+        if (n == 0
+            && (response.status == 404
+                || (limits.absent_on_bad_request
+                    && (response.status == 400 || response.status == 405)))) {
             return false;
         }
         if (response.status != 200) {
@@ -132,27 +134,30 @@ Result<std::optional<std::vector<std::string>>> RegistryClient::referrers(
 {
     std::vector<std::string> pages;
     std::uint64_t bytes = 0;
-    AIRLOCK_TRY_ASSIGN(
-        const bool found,
-        for_each_page(transport,
-                      str_cat(m_base_url, "/v2/", repository, "/referrers/", digest.str()),
-                      str_cat("repository:", repository, ":pull"),
-                      str_cat("referrers of ", repository, "@", digest.str()),
-                      [&](std::string_view body) -> Result<> {
-                          bytes += body.size();
-                          if (bytes > k_max_referrers_bytes) {
-                              return fail(Errc::format,
-                                          str_cat(m_host,
-                                                  " lists more than ",
-                                                  k_max_referrers_bytes >> 20U,
-                                                  " MiB of referrers of ",
-                                                  repository,
-                                                  "@",
-                                                  digest.str()));
-                          }
-                          pages.emplace_back(body);
-                          return {};
-                      }));
+    AIRLOCK_TRY_ASSIGN(const bool found,
+                       for_each_page(
+                           transport,
+                           str_cat(m_base_url, "/v2/", repository, "/referrers/", digest.str()),
+                           str_cat("repository:", repository, ":pull"),
+                           str_cat("referrers of ", repository, "@", digest.str()),
+                           [&](std::string_view body) -> Result<> {
+                               bytes += body.size();
+                               if (bytes > k_max_referrers_bytes) {
+                                   return fail(Errc::format,
+                                               str_cat(m_host,
+                                                       " lists more than ",
+                                                       k_max_referrers_bytes >> 20U,
+                                                       " MiB of referrers of ",
+                                                       repository,
+                                                       "@",
+                                                       digest.str()));
+                               }
+                               pages.emplace_back(body);
+                               return {};
+                           },
+                           // Registries and proxies without the endpoint answer 404, some 400 or
+                           // 405; a list of signatures and SBOMs of one manifest is a page or two.
+                           PageLimits{.max_pages = 16, .absent_on_bad_request = true}));
     if (!found) {
         return std::optional<std::vector<std::string>>();
     }

@@ -125,6 +125,17 @@ airlock import att.bundle --to "docker://$site/mirror" --cert-dir "$CERT_DIR" --
 assert_eq "$(get "$site_ca" "$site" mirror/vendor/app "sha256-$site_digest" | jq '.manifests | length')" 1 \
     "referrers listed after a second import"
 
+step "the site's own signature under that tag (a co-signature added there) is never overwritten"
+# The site signs the mirrored image itself: its .sig now differs from the vendor's.
+up_save=$up up_ca_save=$up_ca
+up=$site up_ca=$site_ca
+site_sig=$(cosign_sign mirror/vendor/app "sha256:$site_digest" wrong.key "sha256:$site_digest")
+up=$up_save up_ca=$up_ca_save
+airlock import att.bundle --to "docker://$site/mirror" --cert-dir "$CERT_DIR" --trusted-key k.pub > again.out 2> again.err
+grep -q "holds another manifest" again.err || fail "no word of the site's own signature: $(cat again.err)"
+assert_eq "$(get "$site_ca" "$site" mirror/vendor/app "sha256-$site_digest.sig" | sha256sum | cut -c1-64)" "${site_sig#sha256:}" \
+    "the site's signature after a re-import"
+
 step "an OCI store keeps them in its index: the .sig tag and an untagged referrer"
 airlock import att.bundle --to oci:store --trusted-key k.pub -q > /dev/null
 assert_eq "$(jq -r --arg r "$up/vendor/app:sha256-${app#sha256:}.sig" \
@@ -152,6 +163,17 @@ assert_eq "$(jq '.images[0].attachments | length' diff.json)" 2 "attachments of 
 assert_eq "$(jq '.required.blobs' diff.json)" "$(($(jq '.layers | length' app.json) + 2))" "required blobs"
 airlock import diff.bundle --to oci:store --trusted-key k.pub -q > /dev/null
 airlock fsck --store oci:store -q
+
+step "prune reads a hostile untagged manifest without failing, and leaves what it cannot place"
+printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.empty.v1+json","size":2,"digest":"%s"},"layers":[],"subject":{"digest":5}}' \
+    "$e" > odd.json
+odd=$(digest_of odd.json)
+cp odd.json "store/blobs/sha256/${odd#sha256:}"
+jq --arg d "$odd" --argjson n "$(size_of odd.json)" \
+    '.manifests += [{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":$d,"size":$n}]' \
+    store/index.json > index.new && mv index.new store/index.json
+airlock prune --store oci:store --dry-run --json > odd-prune.json
+assert_eq "$(jq '.detached | length' odd-prune.json)" 0 "detached by a manifest whose subject is not a descriptor"
 
 step "prune takes away what was attached to an image no longer in the store, and only that"
 airlock prune --store oci:store --json > prune-kept.json

@@ -400,6 +400,7 @@ class OciLayoutStore final : public Store
     Result<> keep_attachments(const std::vector<CarriedAttachment>& attachments,
                               Reporter& reporter) override
     {
+        std::size_t added = 0;
         std::set<manifest::Digest> untagged;
         for (const auto& entry : m_entries) {
             if (entry.annotation(manifest::k_annotation_ref_name).empty()) {
@@ -417,20 +418,35 @@ class OciLayoutStore final : public Store
             if (a.tag.empty()) {
                 if (untagged.insert(a.digest).second) {
                     m_entries.push_back(std::move(d));
+                    ++added;
                 }
                 continue;
             }
             const std::string ref = str_cat(m_bundle->images.at(carried.image).name, ":", a.tag);
+            const auto there = std::find_if(
+                m_entries.begin(), m_entries.end(), [&](const manifest::Descriptor& e) {
+                    return e.annotation(manifest::k_annotation_ref_name) == ref;
+                });
+            if (there != m_entries.end()) {
+                // The store's own (a co-signature added here) is never overwritten.
+                if (there->digest != a.digest) {
+                    reporter.warn(str_cat(ref,
+                                          " holds another manifest (",
+                                          there->digest.str(),
+                                          ") than the bundle's ",
+                                          a.digest.str(),
+                                          "; kept the store's"));
+                }
+                continue;
+            }
             d.annotations[std::string(manifest::k_annotation_ref_name)] = ref;
             d.annotations[std::string(manifest::k_annotation_containerd_name)] = ref;
-            std::erase_if(m_entries, [&](const manifest::Descriptor& e) {
-                return e.annotation(manifest::k_annotation_ref_name) == ref;
-            });
             m_entries.push_back(std::move(d));
+            ++added;
         }
-        if (!attachments.empty()) {
+        if (added > 0) {
             m_index_changed = true;
-            reporter.info(str_cat(attachments.size(), " attached manifest(s) kept in ", name()));
+            reporter.info(str_cat(added, " attached manifest(s) kept in ", name()));
         }
         return {};
     }

@@ -823,28 +823,94 @@ class RegistryStore final : public Store
         std::map<std::pair<std::string, manifest::Digest>,
                  std::vector<const manifest::ImageAttachment*>>
             unindexed;
+        std::size_t kept = 0;
+        // The images are in already: an attachment that cannot be pushed is said, not fatal.
+        const auto said = [&](const manifest::ImageAttachment& a,
+                              const std::string& repository,
+                              Result<bool> outcome) {
+            if (!outcome) {
+                reporter.warn(str_cat("attachment ",
+                                      a.digest.str(),
+                                      " of ",
+                                      m_target.host,
+                                      "/",
+                                      repository,
+                                      " was not kept: ",
+                                      outcome.error().message));
+            } else if (*outcome) {
+                ++kept;
+            }
+        };
         for (const auto& carried : attachments) {
             const manifest::ImageAttachment& a = *carried.attachment;
             const std::string& repository = m_repositories.at(carried.image);
-            AIRLOCK_TRY_ASSIGN(const std::string bytes, document(a.digest));
             if (!a.tag.empty()) {
-                AIRLOCK_TRY(m_client->put_manifest(m_http, repository, a.tag, a.media_type, bytes));
+                said(a, repository, push_attachment_tag(repository, a, reporter));
                 continue;
             }
-            AIRLOCK_TRY_ASSIGN(
-                const registry::RegistryClient::PushedManifest pushed,
-                m_client->put_manifest(m_http, repository, a.digest.str(), a.media_type, bytes));
-            if (!pushed.subject_indexed) {
+            auto pushed = push_referrer(repository, a);
+            if (pushed && !*pushed) {
                 unindexed[{repository, a.subject}].push_back(&a);
             }
+            said(a, repository, pushed ? Result<bool>(true) : std::unexpected(pushed.error()));
         }
         for (const auto& [key, referrers] : unindexed) {
-            AIRLOCK_TRY(list_referrers(key.first, key.second, referrers));
+            if (auto listed = list_referrers(key.first, key.second, referrers); !listed) {
+                reporter.warn(str_cat("the referrers tag of ",
+                                      key.second.str(),
+                                      " in ",
+                                      m_target.host,
+                                      "/",
+                                      key.first,
+                                      " was not updated: ",
+                                      listed.error().message));
+            }
         }
-        if (!attachments.empty()) {
-            reporter.info(str_cat(attachments.size(), " attached manifest(s) pushed to ", name()));
+        if (kept > 0) {
+            reporter.info(str_cat(kept, " attached manifest(s) pushed to ", name()));
         }
         return {};
+    }
+
+    // A sigstore attachment under its tag, unless the tag holds another manifest: the site's
+    // own (a co-signature `cosign sign` added) is never overwritten. True when pushed.
+    Result<bool> push_attachment_tag(const std::string& repository,
+                                     const manifest::ImageAttachment& a,
+                                     Reporter& reporter)
+    {
+        auto current = m_client->get_manifest(m_http, repository, a.tag);
+        if (current && current->digest == a.digest) {
+            return false;
+        }
+        if (current) {
+            reporter.warn(str_cat(m_target.host,
+                                  "/",
+                                  repository,
+                                  ":",
+                                  a.tag,
+                                  " holds another manifest (",
+                                  current->digest.str(),
+                                  ") than the bundle's ",
+                                  a.digest.str(),
+                                  "; kept the registry's (cosign copy can merge them)"));
+            return false;
+        }
+        if (current.error().code != Errc::not_found) {
+            return std::unexpected(std::move(current.error()));
+        }
+        AIRLOCK_TRY_ASSIGN(const std::string bytes, document(a.digest));
+        AIRLOCK_TRY(m_client->put_manifest(m_http, repository, a.tag, a.media_type, bytes));
+        return true;
+    }
+
+    // A referrer by digest; whether the registry lists it among its subject's referrers itself.
+    Result<bool> push_referrer(const std::string& repository, const manifest::ImageAttachment& a)
+    {
+        AIRLOCK_TRY_ASSIGN(const std::string bytes, document(a.digest));
+        AIRLOCK_TRY_ASSIGN(
+            const registry::RegistryClient::PushedManifest pushed,
+            m_client->put_manifest(m_http, repository, a.digest.str(), a.media_type, bytes));
+        return pushed.subject_indexed;
     }
 
     Result<std::optional<std::string>> tagged(std::size_t image, const std::string& tag) override
@@ -977,6 +1043,13 @@ class RegistryStore final : public Store
                 {"mediaType", a->media_type}, {"digest", a->digest.str()}, {"size", a->size}};
             if (!a->artifact_type.empty()) {
                 d["artifactType"] = a->artifact_type;
+            }
+            // The spec has the referrer's own annotations in its entry (what clients filter on).
+            AIRLOCK_TRY_ASSIGN(const std::string bytes, document(a->digest));
+            if (const auto doc = manifest::parse_bounded_json(bytes, a->digest.str());
+                doc && doc->is_object() && doc->contains("annotations")
+                && (*doc)["annotations"].is_object()) {
+                d["annotations"] = (*doc)["annotations"];
             }
             listed.push_back(std::move(d));
             changed = true;

@@ -83,6 +83,10 @@ bool is_attachment_tag(std::string_view tag);
 // tag when set (inspect's JSON adds its kind).
 nlohmann::json attachment_to_json(const ImageAttachment& attachment);
 
+// The digest a manifest's `subject` names (what it is attached to); nothing when `manifest` has
+// no subject, or one that is not a descriptor with a valid digest.
+std::optional<Digest> manifest_subject(const nlohmann::json& manifest);
+
 // The sigstore attachment kinds, as tag suffixes.
 inline constexpr std::array<std::string_view, 3> k_attachment_suffixes = {"sig", "att", "sbom"};
 

@@ -31,6 +31,13 @@ struct FetchedManifest
     manifest::Digest digest; // of `bytes`
 };
 
+// How far a paginated list is followed, and what says the list is not there.
+struct PageLimits
+{
+    int max_pages = 10'000;             // a registry naming next pages is not followed for ever
+    bool absent_on_bad_request = false; // 400 and 405 to the first page mean "no such list"
+};
+
 // The OCI distribution API of one registry: ping, auth (anonymous, Basic, Bearer tokens per
 // scope, refreshed on 401), retries with backoff on connection errors, 429 and 5xx. Shared by
 // download threads, each passing its own http::Transport (an http::Client, one per thread);
@@ -172,12 +179,13 @@ class RegistryClient
     http::Request request_to(std::string method, std::string url) const;
 
     // Calls `page` with the body of every page from `url` on, following Link rel="next";
-    // false when the first answers 404.
+    // false when the first answers 404 (or, as `limits` says, 400/405).
     Result<bool> for_each_page(http::Transport& transport,
                                std::string url,
                                const std::string& scope,
                                std::string_view what,
-                               const std::function<Result<>(std::string_view)>& page);
+                               const std::function<Result<>(std::string_view)>& page,
+                               const PageLimits& limits = {});
 
     // Every page of a paginated list (catalog, tags) from `url`: the strings of `key`.
     Result<std::vector<std::string>> list_pages(http::Transport& transport,
