@@ -13,6 +13,8 @@ command -v jq > /dev/null || skip "jq is not installed"
 make_key k
 openssl ecparam -genkey -name prime256v1 -noout -out cosign.key 2> /dev/null
 openssl ec -in cosign.key -pubout -out cosign.pub 2> /dev/null
+openssl genpkey -algorithm ed25519 -out ed.key 2> /dev/null
+openssl pkey -in ed.key -pubout -out ed.pub 2> /dev/null
 openssl ecparam -genkey -name prime256v1 -noout -out wrong.key 2> /dev/null
 openssl ec -in wrong.key -pubout -out wrong.pub 2> /dev/null
 
@@ -55,7 +57,10 @@ size_of() { wc -c < "$1" | tr -d ' '; }
 cosign_sign() {
     printf '{"critical":{"identity":{"docker-reference":"%s/%s"},"image":{"docker-manifest-digest":"%s"},"type":"cosign container image signature"},"optional":null}' \
         "$up" "$1" "$2" > payload.json
-    sig=$(openssl dgst -sha256 -sign "$3" payload.json | base64 -w0)
+    case $3 in
+    ed*) sig=$(openssl pkeyutl -sign -inkey "$3" -rawin -in payload.json | base64 -w0) ;; # Ed25519
+    *) sig=$(openssl dgst -sha256 -sign "$3" payload.json | base64 -w0) ;;               # ECDSA P-256
+    esac
     p=$(push_blob "$up" "$1" payload.json)
     printf '{"architecture":"","config":{},"created":"0001-01-01T00:00:00Z","os":"","rootfs":{"type":"layers","diff_ids":["%s"]}}' "$p" > cosign-config.json
     c=$(push_blob "$up" "$1" cosign-config.json)
@@ -202,6 +207,14 @@ airlock pack "docker://$up/vendor/app:1.0" --cert-dir "$up_certs" -o req.bundle 
 assert_eq "$(airlock inspect req.bundle --json | jq -r '.images[0].verifiedBy[0].manifest')" "$app" "what the key vouched for"
 expect_fail 5 "vendor/plain:2.0 .*carries no signature" \
     airlock pack "docker://$up/vendor/plain:2.0" --cert-dir "$up_certs" -o x.bundle --sign-key k.key --require-source-signature cosign.pub
+skopeo copy -q --dest-cert-dir "$up_certs/$up" "oci:$images/sample:2.0" "docker://$up/vendor/ed:2.0"
+ed_digest=$(get "$up_ca" "$up" vendor/ed 2.0 | sha256sum | cut -c1-64)
+cosign_sign vendor/ed "sha256:$ed_digest" ed.key "sha256:$ed_digest" > /dev/null
+airlock pack "docker://$up/vendor/ed:2.0" --cert-dir "$up_certs" -o ed.bundle --sign-key k.key \
+    --require-source-signature ed.pub -q > /dev/null
+assert_eq "$(airlock inspect ed.bundle --json | jq -r '.images[0].verifiedBy[0].manifest')" "sha256:$ed_digest" "an Ed25519 key vouched"
+expect_fail 5 "vendor/ed:2.0 .*not a valid signature by the key" \
+    airlock pack "docker://$up/vendor/ed:2.0" --cert-dir "$up_certs" -o x.bundle --sign-key k.key --require-source-signature cosign.pub
 expect_fail 5 "vendor/app:1.0 .*not a valid signature by the key" \
     airlock pack "docker://$up/vendor/app:1.0" --cert-dir "$up_certs" -o x.bundle --sign-key k.key --require-source-signature wrong.pub
 expect_fail 5 "vendor/forged:1 .*signs another manifest digest" \
