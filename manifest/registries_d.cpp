@@ -254,6 +254,19 @@ std::filesystem::path registries_d_dir(const std::filesystem::path& given)
     return "/etc/containers/registries.d";
 }
 
+Result<> check_registries_d_option(const std::filesystem::path& given)
+{
+    std::error_code ec;
+    if (!given.empty() && !std::filesystem::is_directory(given, ec)) {
+        return fail(Errc::usage,
+                    str_cat("--registries.d ",
+                            given.string(),
+                            ": not a directory (it holds the *.yaml files naming the lookaside "
+                            "stores)"));
+    }
+    return {};
+}
+
 std::optional<std::filesystem::path> lookaside_directory(std::string_view url)
 {
     if (!url.starts_with("file://")) {

@@ -7,6 +7,7 @@
 
 #include <airlock/base/paths.hpp>
 #include <airlock/base/str_cat.hpp>
+#include <airlock/manifest/registries_d.hpp>
 #include <airlock/unpack/import.hpp>
 #include <airlock/unpack/oci_store.hpp>
 
@@ -95,6 +96,7 @@ Result<unpack::ImportOptions> import_options(const ImportCommandOptions& o,
     options.store_options.keep_registry_host = o.keep_registry_host;
     options.store_options.registry_access.jobs = o.jobs;
     options.store_options.signatures_dir = o.signatures_dir;
+    AIRLOCK_TRY(manifest::check_registries_d_option(o.registries_d));
     options.store_options.registries_d = o.registries_d;
     const auto chunk = parse_size(o.chunk_size);
     if (!chunk) {
@@ -193,8 +195,10 @@ void print_preview(const unpack::ImportSummary& summary)
     if (summary.signatures + summary.attachments > 0) {
         std::cout << "the images carry " << summary.signatures << " vendor signature(s) and "
                   << summary.attachments
-                  << " attached manifest(s) (sigstore attachments, referrers), which the "
-                     "import would keep where the store keeps them\n";
+                  << " attached manifest(s) (sigstore attachments, referrers); a registry "
+                     "keeps the signatures in --signatures-dir or registries.d's "
+                     "lookaside-staging, an OCI store in its signatures/, Docker Engine, "
+                     "containerd and podman keep none\n";
     }
 }
 

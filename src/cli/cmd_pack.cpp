@@ -7,6 +7,7 @@
 #include <airlock/base/file.hpp>
 #include <airlock/base/str_cat.hpp>
 #include <airlock/base/time.hpp>
+#include <airlock/manifest/registries_d.hpp>
 #include <airlock/pack/pack.hpp>
 
 #include <cctype>
@@ -215,6 +216,7 @@ Result<pack::PackOptions> pack_options(const PackCommandOptions& o, const Settin
     options.all_platforms = o.all_platforms;
     AIRLOCK_TRY_ASSIGN(options.platforms, parse_platforms(o.platforms));
     options.signatures = !o.no_signatures;
+    AIRLOCK_TRY(manifest::check_registries_d_option(o.registries_d));
     options.registries_d = o.registries_d;
     options.require_source_signature.assign(o.require_source_signature.begin(),
                                             o.require_source_signature.end());
@@ -363,11 +365,13 @@ void register_pack(CLI::App& app, Context& ctx)
         "Write OUT.001, OUT.002, ... of at most SIZE (4G, 700M, fat32, dvd) and OUT.parts.json");
     cmd->add_flag("--no-signatures",
                   options->no_signatures,
-                  "Leave out the vendors' image signatures (lookaside stores of registries.d)");
+                  "Leave out the vendors' image signatures (lookaside stores of registries.d) "
+                  "and the manifests attached to the images (sigstore tags, OCI referrers)");
     cmd->add_option("--require-source-signature",
                     options->require_source_signature,
                     "Refuse an image without a vendor signature by this key over its digest "
-                    "(OpenPGP public key, binary; repeatable)")
+                    "(OpenPGP public key, binary, for simple signing; or a PEM public key, "
+                    "P-256 or Ed25519, for a cosign .sig; repeatable)")
         ->type_name(value_name::file);
     cmd->add_option("--registries.d",
                     options->registries_d,

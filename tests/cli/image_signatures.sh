@@ -39,6 +39,8 @@ assert_eq "$(jq -r '[.images[] | (.signatures // []) | length] | join(" ")' insp
 assert_eq "$(jq -r '.images[0].signatures[0].manifest' inspect.json)" "sha256:$app" "what the signature signs"
 airlock inspect signed.bundle | grep -q "SIGNATURES" || fail "inspect shows no signature column"
 airlock verify signed.bundle --trusted-key k.pub -q
+expect_fail 2 "--registries.d nowhere.d: not a directory" \
+    airlock pack "docker://$up/vendor/app:1.0" --registries.d nowhere.d --cert-dir "$up_certs" -o x.bundle --sign-key k.key
 airlock pack "docker://$up/vendor/app:1.0" --registries.d up.d --cert-dir "$up_certs" --no-signatures \
     -o unsigned.bundle --sign-key k.key -q > /dev/null
 assert_eq "$(airlock inspect unsigned.bundle --json | jq '.images[0].signatures // [] | length')" 0 "signatures with --no-signatures"

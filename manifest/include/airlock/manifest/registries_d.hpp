@@ -45,6 +45,10 @@ Result<> parse_registries_d(std::string_view text, std::string_view file, Regist
 // ($XDG_CONFIG_HOME/containers/registries.d) when it exists, else /etc/containers/registries.d.
 std::filesystem::path registries_d_dir(const std::filesystem::path& given);
 
+// Errc::usage when `given` (--registries.d) is named but is not a directory: a mistyped path
+// would otherwise leave the signatures silently behind.
+Result<> check_registries_d_option(const std::filesystem::path& given);
+
 // Reads every *.yaml file of `dir` in name order. A directory that does not exist is an empty
 // configuration. Errc::format, Errc::io.
 Result<RegistriesD> load_registries_d(const std::filesystem::path& dir);
