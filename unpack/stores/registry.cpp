@@ -717,8 +717,9 @@ class RegistryStore final : public Store
             const std::lock_guard lock(mutex);
             m_tag_states.insert_or_assign(std::pair{repository, tag}, std::move(state));
         };
-        for (const auto& [repository, tags] : wanted) {
-            auto ask = [&, repository = repository, tags = &tags](http::Client& http) -> Result<> {
+        for (const auto& entry : wanted) {
+            auto ask = [&, repository = entry.first, tags = &entry.second](
+                           http::Client& http) -> Result<> {
                 auto listed = m_client->list_tags(http, repository);
                 if (!listed && listed.error().code != Errc::not_found) {
                     return std::unexpected(std::move(listed.error()));
