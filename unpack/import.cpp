@@ -295,6 +295,7 @@ Result<std::vector<ImportedImage>> import_into(const ImportOptions& options,
                                                bundle::BundleReader& reader,
                                                Store& store,
                                                ChannelGuard& channel,
+                                               ImportSummary& summary,
                                                Reporter& reporter)
 {
     const auto& bundle = reader.header().manifest;
@@ -312,9 +313,11 @@ Result<std::vector<ImportedImage>> import_into(const ImportOptions& options,
     AIRLOCK_TRY(check_closures(bundle, documents.documents(), store));
     AIRLOCK_TRY(store.publish(documents.documents(), channel));
     if (!options.dry_run) {
-        AIRLOCK_TRY(
+        AIRLOCK_TRY_ASSIGN(
+            summary.signatures_kept,
             store.keep_signatures(carried_signatures(bundle, documents.documents()), reporter));
-        AIRLOCK_TRY(store.keep_attachments(carried_attachments(bundle), reporter));
+        AIRLOCK_TRY_ASSIGN(summary.attachments_kept,
+                           store.keep_attachments(carried_attachments(bundle), reporter));
     }
     if (!store.decides_tags_first()) {
         AIRLOCK_TRY_ASSIGN(images, apply_tags_to_store(options, bundle, store, store, reporter));
@@ -397,7 +400,7 @@ import_bundle(const ImportOptions& options, const bundle::TrustedKeys& trusted, 
         return summary;
     }
 
-    auto images = import_into(options, reader, *store, channel, reporter);
+    auto images = import_into(options, reader, *store, channel, summary, reporter);
     if (!images) {
         return std::unexpected(store->abandon(std::move(images.error())));
     }

@@ -67,6 +67,8 @@ nlohmann::json summary_json(const std::string& bundle, const unpack::ImportSumma
                           {"bytesWritten", s.bytes_written},
                           {"signatures", s.signatures},
                           {"attachments", s.attachments},
+                          {"signaturesKept", s.signatures_kept},
+                          {"attachmentsKept", s.attachments_kept},
                           {"changed", s.index_changed || s.blobs_written > 0},
                           {"dryRun", s.dry_run}};
     if (s.dry_run) {
@@ -224,6 +226,11 @@ void print_text(const ImportOutcome& outcome)
                       : "")
               << (summary.index_changed || summary.blobs_written > 0 ? "" : "; nothing changed")
               << '\n';
+    if (summary.signatures + summary.attachments > 0) {
+        std::cout << "kept " << summary.signatures_kept << " of " << summary.signatures
+                  << " vendor signature(s) and " << summary.attachments_kept << " of "
+                  << summary.attachments << " attached manifest(s)\n";
+    }
 }
 
 void print_json(const ImportOutcome& outcome)

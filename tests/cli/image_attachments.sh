@@ -138,6 +138,7 @@ site_sig=$(cosign_sign mirror/vendor/app "sha256:$site_digest" wrong.key "sha256
 up=$up_save up_ca=$up_ca_save
 airlock import att.bundle --to "docker://$site/mirror" --cert-dir "$CERT_DIR" --trusted-key k.pub > again.out 2> again.err
 grep -q "holds another manifest" again.err || fail "no word of the site's own signature: $(cat again.err)"
+grep -q "kept 0 of 0 vendor signature(s) and 1 of 2 attached manifest(s)" again.out || fail "summary: $(cat again.out)"
 assert_eq "$(get "$site_ca" "$site" mirror/vendor/app "sha256-$site_digest.sig" | sha256sum | cut -c1-64)" "${site_sig#sha256:}" \
     "the site's signature after a re-import"
 

@@ -112,8 +112,12 @@ airlock import signed.bundle --to "docker://$REGISTRY/mirror" --cert-dir "$CERT_
 cmp "sigs/vendor/app@sha256=$app/signature-1" "site-sigs/mirror/vendor/app@sha256=$app/signature-1" ||
     fail "the site's signature differs: $(find site-sigs)"
 airlock import signed.bundle --to "docker://$REGISTRY/mirror" --cert-dir "$CERT_DIR" --trusted-key k.pub \
-    --signatures-dir site-sigs -q > /dev/null
+    --signatures-dir site-sigs --json > again.json
 [ ! -e "site-sigs/mirror/vendor/app@sha256=$app/signature-2" ] || fail "a re-import wrote the signature again"
+assert_eq "$(jq -r '"\(.signaturesKept) of \(.signatures)"' again.json)" "2 of 2" "signatures kept by a re-import"
+airlock import signed.bundle --to "docker://$REGISTRY/nowhere" --cert-dir "$CERT_DIR" --trusted-key k.pub \
+    --signatures-dir /proc/nowhere --json > lost.json 2> lost.err
+assert_eq "$(jq -r '"\(.signaturesKept) of \(.signatures)"' lost.json)" "0 of 2" "signatures kept where none can be written"
 
 cat > policy.json <<JSON
 {"default": [{"type": "reject"}],
@@ -146,4 +150,5 @@ grep -q "the images carry 2 vendor signature(s) and 0 attached manifest(s)" dry.
 use_podman podman
 airlock import signed.bundle --to podman --trusted-key k.pub > podman.out 2> podman.err
 grep -q "podman keeps no image signatures" podman.err || fail "podman: $(cat podman.err)"
+grep -q "kept 0 of 2 vendor signature(s)" podman.out || fail "podman's summary: $(cat podman.out)"
 gpgconf --kill gpg-agent 2> /dev/null || true

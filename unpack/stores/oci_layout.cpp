@@ -365,10 +365,11 @@ class OciLayoutStore final : public Store
     // Beside the layout, as a lookaside store lays them out (signatures/PATH@sha256=HEX/
     // signature-N, PATH the image's repository without its registry host, whose port's ':'
     // Windows file names cannot hold): what a site's lookaside server can serve.
-    Result<> keep_signatures(const std::vector<CarriedSignature>& signatures,
-                             Reporter& reporter) override
+    Result<std::size_t> keep_signatures(const std::vector<CarriedSignature>& signatures,
+                                        Reporter& reporter) override
     {
         std::size_t written = 0;
+        std::size_t kept = 0;
         for (const auto& sig : signatures) {
             // The images are in already: a signature that cannot be written is said, not fatal.
             auto wrote =
@@ -384,23 +385,25 @@ class OciLayoutStore final : public Store
                 continue;
             }
             written += *wrote ? 1U : 0U;
+            ++kept;
         }
         if (written > 0) {
             reporter.info(str_cat(written,
                                   " vendor signature(s) written to ",
                                   (m_store.root() / "signatures").string()));
         }
-        return {};
+        return kept;
     }
 
     // Entries of index.json, as other layout tools keep them: a sigstore attachment under the
     // ref name IMAGE:sha256-HEX.sig (what skopeo and cosign look up), a referrer as an untagged
     // entry (what oras and regclient find by the manifest's subject). Both keep their blobs
     // from prune, and a later push of the layout carries them.
-    Result<> keep_attachments(const std::vector<CarriedAttachment>& attachments,
-                              Reporter& reporter) override
+    Result<std::size_t> keep_attachments(const std::vector<CarriedAttachment>& attachments,
+                                         Reporter& reporter) override
     {
         std::size_t added = 0;
+        std::size_t kept = 0; // added now or there already
         std::set<manifest::Digest> untagged;
         for (const auto& entry : m_entries) {
             if (entry.annotation(manifest::k_annotation_ref_name).empty()) {
@@ -420,6 +423,7 @@ class OciLayoutStore final : public Store
                     m_entries.push_back(std::move(d));
                     ++added;
                 }
+                ++kept;
                 continue;
             }
             const std::string ref = str_cat(m_bundle->images.at(carried.image).name, ":", a.tag);
@@ -436,6 +440,8 @@ class OciLayoutStore final : public Store
                                           ") than the bundle's ",
                                           a.digest.str(),
                                           "; kept the store's"));
+                } else {
+                    ++kept;
                 }
                 continue;
             }
@@ -443,12 +449,13 @@ class OciLayoutStore final : public Store
             d.annotations[std::string(manifest::k_annotation_containerd_name)] = ref;
             m_entries.push_back(std::move(d));
             ++added;
+            ++kept;
         }
         if (added > 0) {
             m_index_changed = true;
             reporter.info(str_cat(added, " attached manifest(s) kept in ", name()));
         }
-        return {};
+        return kept;
     }
 
     Result<std::optional<std::string>> tagged(std::size_t image, const std::string& tag) override

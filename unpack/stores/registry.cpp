@@ -760,14 +760,15 @@ class RegistryStore final : public Store
 
     // Into --signatures-dir, else the destination's lookaside-staging (or lookaside) directory
     // from registries.d: where the site's tools (skopeo, podman, CRI-O) read them.
-    Result<> keep_signatures(const std::vector<CarriedSignature>& signatures,
-                             Reporter& reporter) override
+    Result<std::size_t> keep_signatures(const std::vector<CarriedSignature>& signatures,
+                                        Reporter& reporter) override
     {
         if (signatures.empty()) {
-            return {};
+            return std::size_t{0};
         }
         std::optional<manifest::RegistriesD> config;
         std::size_t written = 0;
+        std::size_t kept = 0;
         for (const auto& sig : signatures) {
             const std::string& repository = m_repositories.at(sig.image);
             std::filesystem::path dir = m_options.signatures_dir;
@@ -807,28 +808,30 @@ class RegistryStore final : public Store
                 continue;
             }
             written += *wrote ? 1U : 0U;
+            ++kept;
         }
         if (written > 0) {
             reporter.info(str_cat(written, " vendor signature(s) written for ", name()));
         }
-        return {};
+        return kept;
     }
 
     // Each attachment under its tag; each referrer by digest, and where the registry does not
     // index referrers itself (no OCI-Subject answer), listed in its subject's referrers tag
     // (sha256-HEX), as the distribution spec's fallback has clients do. Before any image tag.
-    Result<> keep_attachments(const std::vector<CarriedAttachment>& attachments,
-                              Reporter& reporter) override
+    Result<std::size_t> keep_attachments(const std::vector<CarriedAttachment>& attachments,
+                                         Reporter& reporter) override
     {
         // (repository, subject) -> the referrers its referrers tag must list
         std::map<std::pair<std::string, manifest::Digest>,
                  std::vector<const manifest::ImageAttachment*>>
             unindexed;
-        std::size_t kept = 0;
+        std::size_t pushed_now = 0;
+        std::size_t kept = 0; // pushed now or there already
         // The images are in already: an attachment that cannot be pushed is said, not fatal.
         const auto said = [&](const manifest::ImageAttachment& a,
                               const std::string& repository,
-                              Result<bool> outcome) {
+                              Result<Placed> outcome) {
             if (!outcome) {
                 reporter.warn(str_cat("attachment ",
                                       a.digest.str(),
@@ -838,8 +841,9 @@ class RegistryStore final : public Store
                                       repository,
                                       " was not kept: ",
                                       outcome.error().message));
-            } else if (*outcome) {
+            } else if (*outcome != Placed::conflict) {
                 ++kept;
+                pushed_now += *outcome == Placed::pushed ? 1U : 0U;
             }
         };
         for (const auto& carried : attachments) {
@@ -853,7 +857,9 @@ class RegistryStore final : public Store
             if (pushed && !*pushed) {
                 unindexed[{repository, a.subject}].push_back(&a);
             }
-            said(a, repository, pushed ? Result<bool>(true) : std::unexpected(pushed.error()));
+            said(a,
+                 repository,
+                 pushed ? Result<Placed>(Placed::pushed) : std::unexpected(pushed.error()));
         }
         for (const auto& [key, referrers] : unindexed) {
             if (auto listed = list_referrers(key.first, key.second, referrers); !listed) {
@@ -867,21 +873,28 @@ class RegistryStore final : public Store
                                       listed.error().message));
             }
         }
-        if (kept > 0) {
-            reporter.info(str_cat(kept, " attached manifest(s) pushed to ", name()));
+        if (pushed_now > 0) {
+            reporter.info(str_cat(pushed_now, " attached manifest(s) pushed to ", name()));
         }
-        return {};
+        return kept;
     }
 
+    // What became of a sigstore attachment's tag.
+    enum class Placed {
+        pushed,
+        present,  // the tag held that manifest already
+        conflict, // the tag holds another manifest, which stays
+    };
+
     // A sigstore attachment under its tag, unless the tag holds another manifest: the site's
-    // own (a co-signature `cosign sign` added) is never overwritten. True when pushed.
-    Result<bool> push_attachment_tag(const std::string& repository,
-                                     const manifest::ImageAttachment& a,
-                                     Reporter& reporter)
+    // own (a co-signature `cosign sign` added) is never overwritten.
+    Result<Placed> push_attachment_tag(const std::string& repository,
+                                       const manifest::ImageAttachment& a,
+                                       Reporter& reporter)
     {
         auto current = m_client->get_manifest(m_http, repository, a.tag);
         if (current && current->digest == a.digest) {
-            return false;
+            return Placed::present;
         }
         if (current) {
             reporter.warn(str_cat(m_target.host,
@@ -894,14 +907,14 @@ class RegistryStore final : public Store
                                   ") than the bundle's ",
                                   a.digest.str(),
                                   "; kept the registry's (cosign copy can merge them)"));
-            return false;
+            return Placed::conflict;
         }
         if (current.error().code != Errc::not_found) {
             return std::unexpected(std::move(current.error()));
         }
         AIRLOCK_TRY_ASSIGN(const std::string bytes, document(a.digest));
         AIRLOCK_TRY(m_client->put_manifest(m_http, repository, a.tag, a.media_type, bytes));
-        return true;
+        return Placed::pushed;
     }
 
     // A referrer by digest; whether the registry lists it among its subject's referrers itself.

@@ -39,7 +39,8 @@ std::filesystem::path local_ledger_path(const Store& store)
     return data_dir() / "state" / "channels" / (name + ".json");
 }
 
-Result<> Store::keep_signatures(const std::vector<CarriedSignature>& signatures, Reporter& reporter)
+Result<std::size_t> Store::keep_signatures(const std::vector<CarriedSignature>& signatures,
+                                           Reporter& reporter)
 {
     if (!signatures.empty()) {
         reporter.warn(str_cat(name(),
@@ -48,11 +49,11 @@ Result<> Store::keep_signatures(const std::vector<CarriedSignature>& signatures,
                               " vendor signature(s) were not written (import into a registry or "
                               "an OCI store to keep them)"));
     }
-    return {};
+    return std::size_t{0};
 }
 
-Result<> Store::keep_attachments(const std::vector<CarriedAttachment>& attachments,
-                                 Reporter& reporter)
+Result<std::size_t> Store::keep_attachments(const std::vector<CarriedAttachment>& attachments,
+                                            Reporter& reporter)
 {
     if (!attachments.empty()) {
         reporter.warn(str_cat(name(),
@@ -62,7 +63,7 @@ Result<> Store::keep_attachments(const std::vector<CarriedAttachment>& attachmen
                               "were not added (import into a registry or an OCI store to keep "
                               "them)"));
     }
-    return {};
+    return std::size_t{0};
 }
 
 Result<std::string> Store::read_document(const manifest::Digest& digest) const

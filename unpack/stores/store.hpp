@@ -155,15 +155,16 @@ class Store : public TagView
     virtual Result<> publish(const Documents& documents, ChannelGuard& channel) = 0;
 
     // Puts the vendors' signatures the bundle carries where the store's users look for them
-    // (after publish, before any tag). By default the store keeps none, and says so.
-    virtual Result<> keep_signatures(const std::vector<CarriedSignature>& signatures,
-                                     Reporter& reporter);
+    // (after publish, before any tag); how many of them the store holds now (written or there
+    // already). By default the store keeps none, and says so.
+    virtual Result<std::size_t> keep_signatures(const std::vector<CarriedSignature>& signatures,
+                                                Reporter& reporter);
 
     // Makes the attached manifests the bundle carries (published with the rest) findable the way
     // the store's tools look for them: under their tag, or as referrers of their subject.
-    // By default the store keeps none, and says so.
-    virtual Result<> keep_attachments(const std::vector<CarriedAttachment>& attachments,
-                                      Reporter& reporter);
+    // How many of them the store holds now. By default the store keeps none, and says so.
+    virtual Result<std::size_t> keep_attachments(const std::vector<CarriedAttachment>& attachments,
+                                                 Reporter& reporter);
 
     // The identity the store knows bundle image `image` by (what its tags point at); nothing
     // when the store takes no part of it (no manifest for its platform).

@@ -75,9 +75,13 @@ struct ImportSummary
     std::uint64_t blobs_mounted = 0;
     std::uint64_t bytes_written = 0;
     std::uint64_t bytes_present = 0; // dry runs: bytes of the bundle's blobs the store has
-    std::uint64_t signatures = 0;    // vendors' lookaside signatures the bundle carries
-    std::uint64_t attachments =
-        0; // attached manifests (sigstore attachments, referrers) it carries
+    // What the bundle carries: vendors' lookaside signatures, attached manifests (sigstore
+    // attachments, referrers); and how many of each the store holds after the import (fewer:
+    // a warning said why; none for a dry run).
+    std::uint64_t signatures = 0;
+    std::uint64_t attachments = 0;
+    std::uint64_t signatures_kept = 0;
+    std::uint64_t attachments_kept = 0;
     bool index_changed = false;
     bool dry_run = false; // nothing was written: the counts and tags say what an import would do
 };
