@@ -133,7 +133,7 @@ Result<std::vector<AttachedManifest>> OciLayoutSource::attachments(const manifes
     for (const std::string_view suffix : manifest::k_attachment_suffixes) {
         const std::string tag = manifest::attachment_tag(subject, suffix);
         for (const Descriptor* d : m_index->named(prefix + tag)) {
-            out.push_back({*d, {}, tag});
+            out.push_back({*d, tag});
         }
     }
     // Read once per layout, whatever number of its images a pack names.
@@ -149,7 +149,7 @@ Result<std::vector<AttachedManifest>> OciLayoutSource::attachments(const manifes
         }));
     const auto [first, last] = referrers->equal_range(subject);
     for (auto it = first; it != last; ++it) {
-        out.push_back({it->second, {}, {}});
+        out.push_back({it->second, {}});
     }
     return out;
 }

@@ -223,11 +223,7 @@ Result<> RegistrySource::add_referrers(std::string_view index,
         if (!d) {
             return fail(Errc::format, str_cat(what, ": ", d.error().message));
         }
-        const auto type = entry.find("artifactType");
-        out.push_back(
-            {std::move(*d),
-             type != entry.end() && type->is_string() ? type->get<std::string>() : std::string(),
-             {}});
+        out.push_back({std::move(*d), {}});
     }
     return {};
 }
@@ -240,7 +236,7 @@ Result<std::vector<AttachedManifest>> RegistrySource::attachments(const manifest
         const std::string tag = manifest::attachment_tag(subject, suffix);
         AIRLOCK_TRY_ASSIGN(auto found, tagged_manifest(http, tag));
         if (found) {
-            out.push_back({std::move(*found), {}, tag});
+            out.push_back({std::move(*found), tag});
         }
     }
     const std::string what = str_cat("the referrers of ", m_parsed.name(), "@", subject.str());

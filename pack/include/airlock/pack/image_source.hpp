@@ -34,8 +34,7 @@ struct BlobAvailability
 struct AttachedManifest
 {
     manifest::Descriptor manifest;
-    std::string artifact_type; // as the referrers list gives it; empty for a tag
-    std::string tag;           // "sha256-HEX.sig" and the like; empty for a referrer
+    std::string tag; // "sha256-HEX.sig" and the like; empty for a referrer
 };
 
 // Where images come from: an OCI layout directory or a registry, behind one interface.
