@@ -155,6 +155,19 @@ assert_eq "$(jq -r '[.images[] | .tags[] | select(startswith("sha256-"))] | leng
 skopeo inspect --raw "oci:store:$up/vendor/app:sha256-${app#sha256:}.sig" | jq -e '.layers[0].annotations' > /dev/null ||
     fail "skopeo does not read the store's .sig"
 
+step "an OCI store's own manifest under a .sig name is never overwritten either"
+airlock import att.bundle --to oci:own --trusted-key k.pub -q > /dev/null
+ref="$up/vendor/app:sha256-${app#sha256:}.sig"
+# The store's .sig now names another manifest (one it holds), as a local co-signature would.
+jq --arg r "$ref" --arg d "$sbom" --argjson n "$(size_of sbom-manifest.json)" \
+    '(.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $r)) |= (.digest = $d | .size = $n)' \
+    own/index.json > own.new && mv own.new own/index.json
+airlock import att.bundle --to oci:own --trusted-key k.pub > own.out 2> own.err
+grep -q "holds another manifest" own.err || fail "no word of the store's own entry: $(cat own.err)"
+grep -q "1 of 2 attached manifest(s)" own.out || fail "summary: $(cat own.out)"
+assert_eq "$(jq -r --arg r "$ref" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $r) | .digest' own/index.json)" \
+    "$sbom" "the store's own entry after a re-import"
+
 step "a pack from that store carries them on (a site relaying to another)"
 airlock pack "oci:store:$up/vendor/app:1.0" -o relay.bundle --sign-key k.key -q > /dev/null
 assert_eq "$(airlock inspect relay.bundle --json | jq -r '.images[0].attachments | map(.kind + " " + .digest) | sort | join(",")')" \
