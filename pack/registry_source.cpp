@@ -191,7 +191,14 @@ BlobAvailability RegistrySource::availability(const Descriptor& d) const
 Result<std::optional<Descriptor>> RegistrySource::tagged_manifest(http::Client& http,
                                                                   const std::string& tag)
 {
-    auto fetched = m_client->get_manifest(http, m_parsed.path(), tag);
+    // Looked for with a HEAD first: most images have no such tag, and where pulls are counted
+    // a HEAD is not one.
+    AIRLOCK_TRY_ASSIGN(const auto probe, m_client->probe_tag(http, m_parsed.path(), tag));
+    if (!probe.exists) {
+        return std::optional<Descriptor>();
+    }
+    auto fetched =
+        m_client->get_manifest(http, m_parsed.path(), probe.digest ? probe.digest->str() : tag);
     if (!fetched) {
         if (fetched.error().code == Errc::not_found) {
             return std::optional<Descriptor>();

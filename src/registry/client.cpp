@@ -562,6 +562,30 @@ Result<FetchedManifest> RegistryClient::get_manifest(http::Transport& transport,
         .bytes = response.body, .media_type = std::move(type), .digest = std::move(digest)};
 }
 
+Result<RegistryClient::TagProbe> RegistryClient::probe_tag(http::Transport& transport,
+                                                           const std::string& repository,
+                                                           const std::string& tag)
+{
+    http::Request request =
+        request_to("HEAD", str_cat(m_base_url, "/v2/", repository, "/manifests/", tag));
+    request.headers = {k_accept};
+    const std::string what = str_cat(m_host, "/", repository, ":", tag);
+    AIRLOCK_TRY_ASSIGN(
+        const http::Response response,
+        send(transport, request, str_cat("repository:", repository, ":pull"), nullptr));
+    if (response.status == 404) {
+        return TagProbe{};
+    }
+    AIRLOCK_TRY(check_manifest_status(response, what));
+    TagProbe out{.exists = true, .digest = {}};
+    // Only a sha256 digest is one the GET that follows can check the bytes against.
+    auto digest = manifest::Digest::parse(response.header("docker-content-digest"));
+    if (digest && digest->algorithm() == "sha256") {
+        out.digest = std::move(*digest);
+    }
+    return out;
+}
+
 Result<http::Response> RegistryClient::get_blob(http::Transport& transport,
                                                 const std::string& repository,
                                                 const manifest::Digest& digest,

@@ -19,7 +19,7 @@ openssl ecparam -genkey -name prime256v1 -noout -out wrong.key 2> /dev/null
 openssl ec -in wrong.key -pubout -out wrong.pub 2> /dev/null
 
 start_registry tls up
-up=$REGISTRY up_certs=$CERT_DIR up_ca=$CA
+up=$REGISTRY up_certs=$CERT_DIR up_ca=$CA up_log=$REGISTRY_LOG
 skopeo copy -q --dest-cert-dir "$up_certs/$up" "oci:$images/sample:1.0" "docker://$up/vendor/app:1.0"
 skopeo copy -q --dest-cert-dir "$up_certs/$up" "oci:$images/sample:2.0" "docker://$up/vendor/plain:2.0"
 skopeo copy -q --dest-cert-dir "$up_certs/$up" "oci:$images/multi:linux-amd64" "docker://$up/vendor/forged:1"
@@ -102,6 +102,15 @@ assert_eq "$(jq -r '.images[0].attachments | map(.kind + " " + .subject + " " + 
 assert_eq "$(jq -r '.images[0].attachments[] | select(.kind == "referrer") | .artifactType' inspect.json)" \
     "application/spdx+json" "the referrer's artifact type"
 airlock inspect att.bundle | grep -q "2 attached" || fail "inspect's table does not show the attachments"
+# Attachment tags are looked for with HEAD (no pull counted where registries limit pulls); only
+# one that exists is read, by the digest the HEAD named.
+grep -Eq '"HEAD /v2/vendor/plain/manifests/sha256-[0-9a-f]{64}\.sig ' "$up_log" ||
+    fail "the .sig tag of vendor/plain was not looked for with HEAD"
+if grep -Eq '"GET /v2/vendor/(plain|app)/manifests/sha256-[0-9a-f]{64}\.(sig|att|sbom) ' "$up_log"; then
+    fail "an attachment tag was read with GET: $(grep -E '"GET /v2/vendor/[a-z]+/manifests/sha256-' "$up_log" | head -n 2)"
+fi
+grep -q "\"GET /v2/vendor/app/manifests/$sig_manifest " "$up_log" ||
+    fail "the .sig manifest of vendor/app was not read by its digest"
 airlock verify att.bundle --trusted-key k.pub -q
 airlock pack "docker://$up/vendor/app:1.0" --cert-dir "$up_certs" --no-signatures -o bare.bundle --sign-key k.key -q > /dev/null
 assert_eq "$(airlock inspect bare.bundle --json | jq '.images[0].attachments // [] | length')" 0 "attachments with --no-signatures"

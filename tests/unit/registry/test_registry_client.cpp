@@ -673,10 +673,58 @@ TEST_CASE("registry::RegistryClient::referrers")
         CHECK((*pages)->size() == 2);
         CHECK((*pages)->at(1) == R"({"manifests":[1]})");
     }
+    SUBCASE("400 and 405: a registry that has no such endpoint, the referrers tag stands in")
+    {
+        for (const long refused : {400L, 405L}) {
+            s.transport.expect("GET", url, status(refused));
+            const auto pages = client->referrers(s.transport, "library/alpine", digest);
+            REQUIRE(pages);
+            CHECK_FALSE(pages->has_value());
+        }
+    }
     SUBCASE("another answer is an error, not an empty list")
     {
         s.transport.expect("GET", url, status(403));
         check_fails(client->referrers(s.transport, "library/alpine", digest), Errc::auth);
+    }
+    CHECK(s.transport.pending() == 0);
+}
+
+TEST_CASE("registry::RegistryClient::probe_tag")
+{
+    Setup s;
+    auto client = s.connect();
+    const std::string tag = "sha256-" + std::string(64, 'a') + ".sig";
+    const std::string url = k_base + "/v2/library/alpine/manifests/" + tag;
+    SUBCASE("a HEAD, for pull: absent")
+    {
+        s.transport.expect("HEAD", url, status(404));
+        const auto probe = client->probe_tag(s.transport, "library/alpine", tag);
+        REQUIRE(probe);
+        CHECK_FALSE(probe->exists);
+    }
+    SUBCASE("present, with the digest the registry names")
+    {
+        s.transport.expect(
+            "HEAD", url, answer(200, "", {{"Docker-Content-Digest", k_manifest_digest}}));
+        const auto probe = client->probe_tag(s.transport, "library/alpine", tag);
+        REQUIRE(probe);
+        CHECK(probe->exists);
+        REQUIRE(probe->digest);
+        CHECK(probe->digest->str() == k_manifest_digest);
+    }
+    SUBCASE("present, without a usable digest: the caller reads it by tag")
+    {
+        s.transport.expect("HEAD", url, answer(200, "", {{"Docker-Content-Digest", "md5:12"}}));
+        const auto probe = client->probe_tag(s.transport, "library/alpine", tag);
+        REQUIRE(probe);
+        CHECK(probe->exists);
+        CHECK_FALSE(probe->digest);
+    }
+    SUBCASE("another answer is an error")
+    {
+        s.transport.expect("HEAD", url, status(400));
+        check_fails(client->probe_tag(s.transport, "library/alpine", tag), Errc::http_status);
     }
     CHECK(s.transport.pending() == 0);
 }

@@ -65,6 +65,20 @@ class RegistryClient
                                          const std::string& repository,
                                          const std::string& reference);
 
+    // What a HEAD of a tag says: whether it exists and, when the registry names it
+    // (Docker-Content-Digest), the digest of the manifest it points at.
+    struct TagProbe
+    {
+        bool exists = false;
+        std::optional<manifest::Digest> digest;
+    };
+
+    // HEAD /v2/<repository>/manifests/<tag>, for pull. Unlike a GET it does not count as a pull
+    // where registries limit them (Docker Hub), so a tag that is usually absent (a signature's)
+    // is looked for this way. Errc::http_status, Errc::auth, Errc::network.
+    Result<TagProbe>
+    probe_tag(http::Transport& transport, const std::string& repository, const std::string& tag);
+
     // GET /v2/<repository>/blobs/<digest>, following redirects (credentials stay behind),
     // from byte `range_start`. The body goes to `sink`; a broken transfer is the error
     // (the caller resumes). Statuses other than 2xx are returned, not errors.
