@@ -15,8 +15,9 @@
 
 namespace airlock::unpack {
 
-// Requests to a registry that do not depend on one another (small blobs, manifests of different
-// images, tags), run by a fixed number of threads, each with its own connection. Tasks may hold
+// Requests that do not depend on one another (a registry's small blobs, manifests of different
+// images and tags; podman's image loads), run by a fixed number of threads, each with its own
+// connection. Tasks may hold
 // memory (a small blob's bytes): submit waits while the queued tasks hold more than the budget,
 // so memory stays bounded whatever the bundle. The first failure stops the tasks not yet begun
 // and is what submit and wait return from then on.

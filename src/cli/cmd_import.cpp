@@ -264,7 +264,7 @@ void register_import(CLI::App& app, Context& ctx)
     cmd->add_option("--jobs",
                     options->jobs,
                     "docker:// stores: requests to the registry at once (small blobs, "
-                    "manifests; default 4)")
+                    "manifests; default 4); podman: images loaded at once")
         ->check(CLI::Range(1, 64));
     cmd->add_option("--signatures-dir",
                     options->signatures_dir,

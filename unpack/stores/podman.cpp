@@ -12,6 +12,7 @@
 
 #include "../bundle_policy.hpp"
 #include "../image_closure.hpp"
+#include "../push_pool.hpp"
 #include "kinds.hpp"
 #include "podman_command.hpp"
 
@@ -27,6 +28,7 @@
 #include <airlock/manifest/json.hpp>
 #include <airlock/manifest/media_types.hpp>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -115,6 +117,11 @@ void closure(const Documents& documents,
 class PodmanStore final : public Store
 {
   public:
+    explicit PodmanStore(unsigned jobs)
+        : m_jobs(jobs)
+    {
+    }
+
     std::string name() const override
     {
         return "podman";
@@ -260,15 +267,23 @@ class PodmanStore final : public Store
         return {};
     }
 
+    // Images load independently of one another: `--jobs` `podman load`s run at once (podman
+    // locks its storage itself), each image's other tags right after its own load. The first
+    // failure stops the loads not begun.
     Result<> commit() override
     {
+        PushPool pool(m_jobs, 0);
         for (const auto& [image, refs] : m_tags) {
-            AIRLOCK_TRY(load(image, refs.front()));
-            for (std::size_t i = 1; i < refs.size(); ++i) {
-                AIRLOCK_TRY(podman({"tag", refs.front(), refs[i]}));
-            }
+            const auto load_and_tag = [this, image, &refs](http::Client& /*unused*/) -> Result<> {
+                AIRLOCK_TRY(load(image, refs.front()));
+                for (std::size_t i = 1; i < refs.size(); ++i) {
+                    AIRLOCK_TRY(podman({"tag", refs.front(), refs[i]}));
+                }
+                return {};
+            };
+            AIRLOCK_TRY(pool.submit(load_and_tag));
         }
-        return {};
+        return pool.wait();
     }
 
     BlobCounts counts() const override
@@ -324,6 +339,7 @@ class PodmanStore final : public Store
         return {};
     }
 
+    unsigned m_jobs = 1; // podman loads at once
     const manifest::BundleManifest* m_bundle = nullptr;
     const Documents* m_documents = nullptr;
     std::optional<ScopedDirectory> m_staging;
@@ -337,8 +353,7 @@ class PodmanStore final : public Store
 
 } // namespace
 
-Result<std::unique_ptr<Store>> open_podman_store(std::string_view spec,
-                                                 const StoreOptions& /*options*/)
+Result<std::unique_ptr<Store>> open_podman_store(std::string_view spec, const StoreOptions& options)
 {
     if (spec != "podman" && spec != "containers-storage") {
         return fail(
@@ -347,7 +362,7 @@ Result<std::unique_ptr<Store>> open_podman_store(std::string_view spec,
                     spec,
                     "': podman's storage is --to podman (its configuration chooses which)"));
     }
-    return std::make_unique<PodmanStore>();
+    return std::make_unique<PodmanStore>(std::max(1U, options.registry_access.jobs));
 }
 
 } // namespace airlock::unpack
