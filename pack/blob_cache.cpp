@@ -43,6 +43,15 @@ struct FetchJob
     std::string_view what;
     fs::path partial;                  // DIR/partial/<hex>
     PhaseProgress* progress = nullptr; // counts the bytes transferred, when a phase does
+    LiveDownloads* live = nullptr;     // follows the partial file, when a reader does
+
+    // The partial file holds `have` bytes now.
+    void report(std::uint64_t have) const
+    {
+        if (live != nullptr) {
+            live->appending(blob.digest, partial, have);
+        }
+    }
 };
 
 // The bytes of the partial file that a download will not fetch again after all.
@@ -84,6 +93,10 @@ http::BodySink append_to(PartialFile& partial, const FetchJob& job)
 {
     return [&partial, &job, first = true](const http::Response& head,
                                           std::span<const char> chunk) mutable -> Result<> {
+        if (job.live != nullptr && job.live->stopped()) {
+            return fail(Errc::cancelled,
+                        str_cat(job.what, ": download of ", job.blob.digest.str(), " stopped"));
+        }
         if (first) {
             first = false;
             if (partial.start > 0 && head.status != 206) {
@@ -92,6 +105,7 @@ http::BodySink append_to(PartialFile& partial, const FetchJob& job)
                 count_again(job, partial.have);
                 partial.hasher = crypto::Sha256();
                 partial.have = 0;
+                job.report(0);
             }
         }
         if (partial.have + chunk.size() > job.blob.size) {
@@ -106,6 +120,7 @@ http::BodySink append_to(PartialFile& partial, const FetchJob& job)
         AIRLOCK_TRY(write_all(partial.file, chunk, job.partial.string()));
         partial.hasher.update(std::string_view(chunk.data(), chunk.size()));
         partial.have += chunk.size();
+        job.report(partial.have);
         if (job.progress != nullptr) {
             job.progress->add_bytes(chunk.size());
         }
@@ -183,6 +198,7 @@ Result<AfterStatus> check_status(long status,
         if (limit.another(std::chrono::milliseconds(0)) && start > 0) {
             std::error_code ignored; // opened and cut again (or replaced) by the retry
             std::filesystem::resize_file(job.partial, 0, ignored);
+            job.report(0);
             count_again(job, start);
             return AfterStatus::retry;
         }
@@ -222,7 +238,10 @@ Result<> store_verified(PartialFile& partial, const FetchJob& job, const fs::pat
                             actual,
                             "); nothing cached"));
     }
-    AIRLOCK_TRY(sync_file(partial.file, job.partial));
+    // Not fsynced: the cache is a cache, and every use of a cached blob hashes it again (the
+    // bundle writer, fetch_document), evicting one that a power failure left wrong. Forcing
+    // gigabytes to disk here would put a second synchronous write of every layer on a cold
+    // pack's path, next to the bundle's own.
     return rename_replacing(job.partial, final_path);
 }
 
@@ -231,6 +250,12 @@ Result<> store_verified(PartialFile& partial, const FetchJob& job, const fs::pat
 fs::path BlobCache::path(const manifest::Digest& digest) const
 {
     return m_dir / "blobs" / digest.algorithm() / digest.hex();
+}
+
+bool BlobCache::evict(const manifest::Digest& digest)
+{
+    std::error_code ec;
+    return fs::remove(path(digest), ec);
 }
 
 bool BlobCache::has(const manifest::Descriptor& descriptor) const
@@ -283,11 +308,12 @@ Result<fs::path> BlobCache::fetch_locked(const manifest::Descriptor& d,
     if (has(d)) {
         return final_path;
     }
-    const FetchJob job{d, policy, what, m_dir / "partial" / d.digest.hex(), m_progress};
+    const FetchJob job{d, policy, what, m_dir / "partial" / d.digest.hex(), m_progress, m_live};
     registry::RetryLimit limit(policy.attempts, policy.retry_time);
     std::string refused; // the requests answered 416, for the message
     while (true) {
         AIRLOCK_TRY_ASSIGN(PartialFile partial, open_partial(job));
+        job.report(partial.have);
         const auto response =
             download(partial.start > 0 ? std::optional<std::uint64_t>(partial.start) : std::nullopt,
                      append_to(partial, job));

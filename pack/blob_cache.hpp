@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "live_downloads.hpp"
+
 #include <airlock/base/error.hpp>
 #include <airlock/base/phase_progress.hpp>
 #include <airlock/base/reporter.hpp>
@@ -30,7 +32,8 @@ struct DownloadPolicy
 };
 
 // A content-addressed blob cache shared by every pack on the machine:
-//   DIR/blobs/sha256/<hex>    complete blobs, each verified before it was renamed here
+//   DIR/blobs/sha256/<hex>    complete blobs, each verified before it was renamed here (not
+//                             fsynced: readers verify them again, and evict what is wrong)
 //   DIR/partial/<hex>         interrupted downloads, resumed with Range on the next attempt
 // Safe for concurrent use by threads and processes (one download per blob at a time).
 class BlobCache
@@ -47,6 +50,9 @@ class BlobCache
     // True when the blob is cached with the expected size.
     bool has(const manifest::Descriptor& descriptor) const;
 
+    // Removes a cached blob found not to match its digest; whether there was one.
+    bool evict(const manifest::Digest& digest);
+
     // Bytes an interrupted download of `descriptor` left, which the next fetch resumes from.
     std::uint64_t partial_bytes(const manifest::Descriptor& descriptor) const;
 
@@ -55,6 +61,13 @@ class BlobCache
     void count_downloads_in(PhaseProgress* progress)
     {
         m_progress = progress;
+    }
+
+    // Every download from now on reports its progress to `live` and stops when it is stopped
+    // (nothing: no longer). Not while fetches run.
+    void follow_downloads_in(LiveDownloads* live)
+    {
+        m_live = live;
     }
 
     // Returns the cached file for `descriptor`, downloading it first when needed: resumes a
@@ -78,6 +91,7 @@ class BlobCache
 
     std::filesystem::path m_dir;
     PhaseProgress* m_progress = nullptr;
+    LiveDownloads* m_live = nullptr;
 };
 
 } // namespace airlock::pack

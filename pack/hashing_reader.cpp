@@ -3,6 +3,8 @@
 
 #include <airlock/crypto/sha256.hpp>
 
+#include <memory>
+
 namespace airlock::pack {
 
 namespace {
@@ -13,7 +15,14 @@ constexpr std::size_t k_chunks = 4;
 } // namespace
 
 HashingReader::HashingReader(Fd fd, std::string what)
-    : m_fd(std::move(fd))
+    : HashingReader([file = std::make_shared<Fd>(std::move(fd)),
+                     what](std::span<char> buffer) { return read_some(*file, buffer, what); },
+                    what)
+{
+}
+
+HashingReader::HashingReader(ReadSome read, std::string what)
+    : m_read(std::move(read))
     , m_what(std::move(what))
     , m_free(k_chunks)
     , m_ready(k_chunks)
@@ -38,7 +47,7 @@ void HashingReader::run()
     crypto::Sha256 hasher;
     while (std::optional<Chunk> chunk = m_free.pop()) {
         chunk->resize(k_chunk_bytes);
-        auto n = read_some(m_fd, *chunk, m_what);
+        auto n = m_read(*chunk);
         if (!n || *n == 0) {
             m_result = n ? Result<std::string>(hasher.finish_hex())
                          : Result<std::string>(std::unexpected(std::move(n.error())));

@@ -5,7 +5,9 @@
 #include <airlock/base/error.hpp>
 #include <airlock/base/file.hpp>
 
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,8 +22,14 @@ class HashingReader
   public:
     using Chunk = std::vector<char>;
 
+    // Reads the next bytes into the buffer; 0 at the end.
+    using ReadSome = std::function<Result<std::size_t>(std::span<char>)>;
+
     // `what` names the file in messages.
     HashingReader(Fd fd, std::string what);
+
+    // Reads through `read` (a file that is still being written), on the reader's thread.
+    HashingReader(ReadSome read, std::string what);
     HashingReader(const HashingReader&) = delete;
     HashingReader& operator=(const HashingReader&) = delete;
     ~HashingReader();
@@ -38,7 +46,7 @@ class HashingReader
   private:
     void run();
 
-    Fd m_fd;
+    ReadSome m_read;
     std::string m_what;
     BoundedQueue<Chunk> m_free;
     BoundedQueue<Chunk> m_ready;

@@ -10,6 +10,7 @@
 #include "image_plan.hpp"
 #include "layout_files.hpp"
 #include "lookaside.hpp"
+#include "prefetch.hpp"
 #include "registry_source.hpp"
 #include "source_signatures.hpp"
 
@@ -135,16 +136,14 @@ std::unexpected<Error> wrong_digest(const PlannedBlob& planned, const manifest::
 Result<> copy_small_blob(archive::TarWriter& writer,
                          const PlannedBlob& planned,
                          const manifest::BundleBlob& blob,
-                         const fs::path& path,
+                         const HashingReader::ReadSome& read,
                          PhaseProgress& progress)
 {
-    AIRLOCK_TRY_ASSIGN(Fd fd, open_for_reading(path));
     // One byte more than the descriptor says, to tell a larger file from one of the right size.
     std::string bytes(blob.size + 1, '\0');
     std::size_t got = 0;
     while (got < bytes.size()) {
-        AIRLOCK_TRY_ASSIGN(const std::size_t n,
-                           read_some(fd, std::span(bytes).subspan(got), path.string()));
+        AIRLOCK_TRY_ASSIGN(const std::size_t n, read(std::span(bytes).subspan(got)));
         if (n == 0) {
             break;
         }
@@ -165,31 +164,20 @@ Result<> copy_small_blob(archive::TarWriter& writer,
     return {};
 }
 
-// Copies one blob from its source file into the bundle, verifying digest and size on the way.
-Result<> copy_blob(archive::TarWriter& writer,
-                   const PlannedBlob& planned,
-                   const manifest::BundleBlob& blob,
-                   PhaseProgress& progress)
+// Copies one blob's bytes, as `read` gives them, into the bundle, verifying digest and size on
+// the way.
+Result<> copy_blob_bytes(archive::TarWriter& writer,
+                         const PlannedBlob& planned,
+                         const manifest::BundleBlob& blob,
+                         HashingReader::ReadSome read,
+                         const std::string& what,
+                         PhaseProgress& progress)
 {
-    if (planned.content || planned.role == BlobRole::document) {
-        // Indexes and manifests: small, already verified, served by the manifests endpoint.
-        std::string bytes;
-        if (planned.content) {
-            bytes = *planned.content;
-        } else {
-            AIRLOCK_TRY_ASSIGN(bytes, planned.source->fetch_document(planned.descriptor));
-        }
-        AIRLOCK_TRY(writer.add(blob.digest.layout_path(), bytes, entry_content(blob)));
-        progress.add_bytes(blob.size);
-        return {};
-    }
-    AIRLOCK_TRY_ASSIGN(const fs::path path, planned.source->blob_file(planned.descriptor));
     if (blob.size <= k_small_blob) {
-        return copy_small_blob(writer, planned, blob, path, progress);
+        return copy_small_blob(writer, planned, blob, read, progress);
     }
-    AIRLOCK_TRY_ASSIGN(Fd fd, open_for_reading(path));
     AIRLOCK_TRY(writer.begin_entry(blob.digest.layout_path(), blob.size, entry_content(blob)));
-    HashingReader reader(std::move(fd), path.string());
+    HashingReader reader(std::move(read), what);
     std::uint64_t copied = 0;
     while (std::optional<HashingReader::Chunk> chunk = reader.next()) {
         AIRLOCK_TRY(check_cancel());
@@ -212,130 +200,56 @@ Result<> copy_blob(archive::TarWriter& writer,
     return writer.end_entry();
 }
 
-// The layers prefetch downloads, and what the others need. Configs are not among them: they
-// were fetched while resolving, and documents come from the manifests endpoint.
-struct FetchPlan
+// Copies one blob from its source into the bundle: a layer still downloading as its bytes
+// arrive (`live`), any other from its file.
+Result<> copy_blob(archive::TarWriter& writer,
+                   const PlannedBlob& planned,
+                   const manifest::BundleBlob& blob,
+                   LiveDownloads& live,
+                   PhaseProgress& progress)
 {
-    std::vector<const PlannedBlob*> downloads;
-    std::vector<const PlannedBlob*> local; // files already: only looked for
-    std::uint64_t bytes = 0;               // still to transfer, partial files left out
-    std::size_t cached = 0;                // in the blob cache already
-    std::size_t resumed = 0;               // downloads that continue a partial file
-};
-
-FetchPlan plan_fetch(const std::vector<const PlannedBlob*>& blobs)
-{
-    FetchPlan plan;
-    for (const PlannedBlob* blob : blobs) {
-        if (blob->content || blob->role != BlobRole::layer) {
-            continue;
-        }
-        const BlobAvailability availability = blob->source->availability(blob->descriptor);
-        if (availability.origin == BlobAvailability::Origin::cached) {
-            ++plan.cached;
-        } else if (availability.origin == BlobAvailability::Origin::download) {
-            plan.downloads.push_back(blob);
-            plan.bytes += blob->descriptor.size - availability.partial_bytes;
-            plan.resumed += availability.partial_bytes > 0 ? 1 : 0;
+    if (planned.content || planned.role == BlobRole::document) {
+        // Indexes and manifests: small, already verified, served by the manifests endpoint.
+        std::string bytes;
+        if (planned.content) {
+            bytes = *planned.content;
         } else {
-            plan.local.push_back(blob);
+            AIRLOCK_TRY_ASSIGN(bytes, planned.source->fetch_document(planned.descriptor));
         }
-    }
-    return plan;
-}
-
-std::string layers(std::size_t count)
-{
-    return str_cat(count, count == 1 ? " layer" : " layers");
-}
-
-// "fetching 3 layers (410.0 MiB) with 3 parallel downloads; 5 layers from the cache, 1 resuming
-// a partial download"; nothing when every layer is a local file.
-std::optional<std::string> describe(const FetchPlan& plan, unsigned jobs)
-{
-    if (plan.downloads.empty()) {
-        if (plan.cached == 0) {
-            return std::nullopt;
-        }
-        return str_cat("nothing to download: ", layers(plan.cached), " from the cache");
-    }
-    const std::size_t parallel = std::min<std::size_t>(jobs, plan.downloads.size());
-    std::string line =
-        str_cat("fetching ",
-                layers(plan.downloads.size()),
-                " (",
-                human_size(plan.bytes),
-                ")",
-                parallel > 1 ? str_cat(" with ", parallel, " parallel downloads") : "");
-    std::string_view separator = "; ";
-    if (plan.cached > 0) {
-        line += str_cat(separator, layers(plan.cached), " from the cache");
-        separator = ", ";
-    }
-    if (plan.resumed > 0) {
-        line += str_cat(separator, plan.resumed, " resuming a partial download");
-    }
-    return line;
-}
-
-// Fetches every layer that is not local into its source's cache with `jobs` threads, so that
-// writing the bundle afterwards is one sequential pass over local files. The first failure
-// stops the others.
-Result<> prefetch(const std::vector<const PlannedBlob*>& blobs,
-                  unsigned jobs,
-                  SourceFactory& factory,
-                  Reporter& reporter)
-{
-    const FetchPlan plan = plan_fetch(blobs);
-    for (const PlannedBlob* blob : plan.local) {
-        // A blob missing from a layout is named before the bundle is begun.
-        AIRLOCK_TRY(blob->source->blob_file(blob->descriptor));
-    }
-    if (const auto line = describe(plan, jobs)) {
-        reporter.info(*line);
-    }
-    if (plan.downloads.empty()) {
+        AIRLOCK_TRY(writer.add(blob.digest.layout_path(), bytes, entry_content(blob)));
+        progress.add_bytes(blob.size);
         return {};
     }
-    PhaseProgress progress(reporter, "download", plan.bytes, plan.downloads.size());
-    factory.count_downloads_in(&progress);
-    std::atomic<std::size_t> next{0};
-    std::mutex mutex;
-    std::optional<Error> first_error;
-    std::atomic<bool> failed{false};
-    const auto worker = [&] {
-        while (!failed.load()) {
-            const std::size_t i = next.fetch_add(1);
-            if (i >= plan.downloads.size()) {
-                return;
-            }
-            const PlannedBlob& blob = *plan.downloads[i];
-            auto path = blob.source->blob_file(blob.descriptor);
-            if (!path) {
-                const std::lock_guard lock(mutex);
-                if (!first_error) {
-                    first_error = std::move(path.error());
-                }
-                failed.store(true);
-                return;
-            }
-            progress.item_done();
-        }
-    };
-    std::vector<std::thread> threads;
-    for (unsigned j = 1; j < std::max(1U, jobs); ++j) {
-        threads.emplace_back(worker);
+    if (live.follows(blob.digest)) {
+        FollowedBlob followed(live, planned.descriptor, planned.source->reference());
+        return copy_blob_bytes(
+            writer,
+            planned,
+            blob,
+            [&followed](std::span<char> buffer) { return followed.read(buffer); },
+            planned.source->reference(),
+            progress);
     }
-    worker();
-    for (auto& t : threads) {
-        t.join();
+    AIRLOCK_TRY_ASSIGN(const fs::path path, planned.source->blob_file(planned.descriptor));
+    AIRLOCK_TRY_ASSIGN(Fd fd, open_for_reading(path));
+    auto copied = copy_blob_bytes(
+        writer,
+        planned,
+        blob,
+        [&fd, what = path.string()](std::span<char> buffer) { return read_some(fd, buffer, what); },
+        path.string(),
+        progress);
+    if (!copied && copied.error().code == Errc::digest_mismatch
+        && planned.source->discard_cached(planned.descriptor)) {
+        // A cached copy damaged after it was verified (a power failure): the next run
+        // downloads it again instead of failing the same way.
+        return std::unexpected(std::move(copied.error())
+                                   .with_context(str_cat("the cached copy of ",
+                                                         blob.digest.str(),
+                                                         " is removed: the next pack downloads "
+                                                         "it again")));
     }
-    factory.count_downloads_in(nullptr);
-    progress.end();
-    if (first_error) {
-        return std::unexpected(std::move(*first_error));
-    }
-    return {};
+    return copied;
 }
 
 // What an interrupted pack to this path left: a split set caught in its switch is put back
@@ -639,6 +553,7 @@ Result<> write_bundle(const PackOptions& options,
                       const bundle::HeaderEntries& header,
                       const manifest::BundleManifest& bundle,
                       const std::vector<const PlannedBlob*>& order,
+                      Prefetch& prefetch,
                       std::int64_t created,
                       PackSummary& summary,
                       Reporter& reporter)
@@ -668,7 +583,7 @@ Result<> write_bundle(const PackOptions& options,
     }
     PhaseProgress progress(reporter, "write", total, order.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
-        auto copied = copy_blob(writer, *order[i], bundle.blobs[i], progress);
+        auto copied = copy_blob(writer, *order[i], bundle.blobs[i], prefetch.live(), progress);
         if (!copied) {
             return std::unexpected(
                 std::move(copied.error())
@@ -678,6 +593,9 @@ Result<> write_bundle(const PackOptions& options,
     }
     progress.end();
     AIRLOCK_TRY(writer.finish());
+    // Every layer was verified as it was written; a download that failed still fails the pack
+    // before the bundle is switched in.
+    AIRLOCK_TRY(prefetch.finish());
     if (parts) {
         AIRLOCK_TRY_ASSIGN(
             summary.parts,
@@ -811,14 +729,20 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
     bundle.since = holdings.description;
     AIRLOCK_TRY_ASSIGN(const std::vector<const PlannedBlob*> order,
                        plan_stream(images, holdings, bundle));
-    AIRLOCK_TRY(prefetch(order, options.registry.jobs, factory, reporter));
+    AIRLOCK_TRY_ASSIGN(const std::unique_ptr<Prefetch> prefetch,
+                       Prefetch::start(order, options.registry.jobs, factory, reporter));
 
     const std::int64_t created = bundle_time(options, images);
     AIRLOCK_TRY_ASSIGN(const bundle::HeaderEntries header,
                        make_header(options, signer, images, created, bundle));
     PackSummary summary;
     summary.signer_key_ids = signer.key_ids();
-    AIRLOCK_TRY(write_bundle(options, signer, header, bundle, order, created, summary, reporter));
+    auto written =
+        write_bundle(options, signer, header, bundle, order, *prefetch, created, summary, reporter);
+    if (!written) {
+        prefetch->stop();
+        return std::unexpected(std::move(written.error()));
+    }
     summary.manifest = std::move(bundle);
     return summary;
 }

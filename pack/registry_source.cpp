@@ -110,9 +110,33 @@ Result<std::string> RegistrySource::fetch_document(const Descriptor& d)
         const std::lock_guard lock(m_mutex);
         return m_documents.insert_or_assign(d.digest, std::move(fetched.bytes)).first->second;
     }
-    // Configs are blobs: cached like layers, so a second pack fetches nothing.
-    AIRLOCK_TRY_ASSIGN(const fs::path path, blob_file(d));
-    return read_file(path, k_max_document);
+    // Configs are blobs: cached like layers, so a second pack fetches nothing. A cached copy
+    // that does not match (a power failure after it was cached) is fetched again, once.
+    for (int attempt = 0;; ++attempt) {
+        AIRLOCK_TRY_ASSIGN(const fs::path path, blob_file(d));
+        AIRLOCK_TRY_ASSIGN(std::string bytes, read_file(path, k_max_document));
+        if (bytes.size() == d.size && crypto::sha256_hex(bytes) == d.digest.hex()) {
+            return bytes;
+        }
+        if (attempt > 0 || !m_cache->evict(d.digest)) {
+            return fail(Errc::digest_mismatch,
+                        str_cat(m_reference,
+                                ": config ",
+                                d.digest.str(),
+                                " as read from ",
+                                path.string(),
+                                " does not match its digest"));
+        }
+        m_reporter.warn(str_cat(m_reference,
+                                ": the cached copy of config ",
+                                d.digest.str(),
+                                " was damaged; fetching it again"));
+    }
+}
+
+bool RegistrySource::discard_cached(const Descriptor& d)
+{
+    return m_cache->evict(d.digest);
 }
 
 Result<fs::path> RegistrySource::fetch_foreign(const Descriptor& d, http::Client& http)

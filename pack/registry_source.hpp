@@ -41,6 +41,7 @@ class RegistrySource final : public ImageSource
     Result<std::string> fetch_document(const manifest::Descriptor& descriptor) override;
     Result<std::filesystem::path> blob_file(const manifest::Descriptor& descriptor) override;
     BlobAvailability availability(const manifest::Descriptor& descriptor) const override;
+    bool discard_cached(const manifest::Descriptor& descriptor) override;
     Result<std::vector<AttachedManifest>> attachments(const manifest::Digest& subject) override;
 
   private:
@@ -81,6 +82,13 @@ class SourceFactory
     void count_downloads_in(PhaseProgress* progress)
     {
         m_cache->count_downloads_in(progress);
+    }
+
+    // Downloads of every source made here report to `live` from now on (nothing: no longer).
+    // Not while downloads run.
+    void follow_downloads_in(LiveDownloads* live)
+    {
+        m_cache->follow_downloads_in(live);
     }
 
   private:

@@ -57,6 +57,13 @@ class ImageSource
     // while streaming). Errc::not_found.
     virtual Result<std::filesystem::path> blob_file(const manifest::Descriptor& descriptor) = 0;
 
+    // The file blob_file gave for `descriptor` did not match it: when it is a cached copy, it
+    // is removed so that the next run fetches the blob again. Whether it was one.
+    virtual bool discard_cached(const manifest::Descriptor& /*descriptor*/)
+    {
+        return false;
+    }
+
     // What blob_file would have to do for `descriptor`, for progress and the pack's summary.
     virtual BlobAvailability availability(const manifest::Descriptor& descriptor) const = 0;
 
