@@ -138,7 +138,8 @@ Result<> wait_to_resume(const Error& error,
                         Reporter& reporter)
 {
     if (error.code == Errc::digest_mismatch) {
-        fs::remove(job.partial);
+        std::error_code ignored; // the mismatch is the error to report
+        fs::remove(job.partial, ignored);
         return std::unexpected(error);
     }
     if (error.code != Errc::network) {
@@ -227,7 +228,8 @@ Result<> store_verified(PartialFile& partial, const FetchJob& job, const fs::pat
 {
     const std::string actual = partial.hasher.finish_hex();
     if (partial.have != job.blob.size || actual != job.blob.digest.hex()) {
-        fs::remove(job.partial);
+        std::error_code ignored; // the mismatch is the error to report
+        fs::remove(job.partial, ignored);
         return fail(Errc::digest_mismatch,
                     str_cat(job.what,
                             ": blob ",

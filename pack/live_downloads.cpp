@@ -29,9 +29,8 @@ bool LiveDownloads::follows(const manifest::Digest& digest) const
     return m_states.contains(digest);
 }
 
-void LiveDownloads::appending(const manifest::Digest& digest,
-                              const std::filesystem::path& file,
-                              std::uint64_t have)
+void LiveDownloads::update(const manifest::Digest& digest,
+                           const std::function<void(State&)>& change)
 {
     const auto found = m_states.find(digest);
     if (found == m_states.end()) {
@@ -39,32 +38,31 @@ void LiveDownloads::appending(const manifest::Digest& digest,
     }
     {
         const std::lock_guard lock(m_mutex);
-        State& state = found->second;
-        if (state.done) {
-            return;
+        if (found->second.done) {
+            return; // the first end counts (abandon() may come before a download's own)
         }
+        change(found->second);
+    }
+    m_changed.notify_all();
+}
+
+void LiveDownloads::appending(const manifest::Digest& digest,
+                              const std::filesystem::path& file,
+                              std::uint64_t have)
+{
+    update(digest, [&](State& state) {
         if (!state.started) {
             state.file = file;
             state.started = true;
         }
         state.have = have;
-    }
-    m_changed.notify_all();
+    });
 }
 
 void LiveDownloads::finished(const manifest::Digest& digest,
                              const Result<std::filesystem::path>& result)
 {
-    const auto found = m_states.find(digest);
-    if (found == m_states.end()) {
-        return;
-    }
-    {
-        const std::lock_guard lock(m_mutex);
-        State& state = found->second;
-        if (state.done) {
-            return;
-        }
+    update(digest, [&](State& state) {
         state.done = true;
         if (result) {
             state.file = *result;
@@ -72,8 +70,7 @@ void LiveDownloads::finished(const manifest::Digest& digest,
         } else {
             state.error = result.error();
         }
-    }
-    m_changed.notify_all();
+    });
 }
 
 void LiveDownloads::abandon(const Error& error)
@@ -92,8 +89,11 @@ void LiveDownloads::abandon(const Error& error)
 
 void LiveDownloads::stop()
 {
-    const std::lock_guard lock(m_mutex);
-    m_stopped = true;
+    {
+        const std::lock_guard lock(m_mutex);
+        m_stopped = true;
+    }
+    m_changed.notify_all();
 }
 
 bool LiveDownloads::stopped() const
@@ -111,6 +111,9 @@ Result<LiveDownloads::State> LiveDownloads::await(const manifest::Digest& digest
     }
     std::unique_lock lock(m_mutex);
     while (!ready(found->second)) {
+        if (m_stopped) {
+            return fail(Errc::cancelled, "the pack stopped before " + digest.str() + " arrived");
+        }
         AIRLOCK_TRY(check_cancel());
         m_changed.wait_for(lock, k_cancel_poll);
     }

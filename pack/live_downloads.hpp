@@ -52,15 +52,20 @@ class LiveDownloads
     // the others are not started, or the reader gave up).
     void abandon(const Error& error);
 
-    // The downloads still running should stop (the reader failed).
+    // The downloads still running should stop, and readers waiting for bytes give up with
+    // Errc::cancelled (the writer failed).
     void stop();
     bool stopped() const;
 
-    // Waits until `ready` holds for the state of `digest`; Errc::cancelled on an interrupt.
+    // Waits until `ready` holds for the state of `digest`; Errc::cancelled on an interrupt or
+    // once stopped.
     Result<State> await(const manifest::Digest& digest,
                         const std::function<bool(const State&)>& ready);
 
   private:
+    // Applies `change` to the state of a followed download not ended yet, and wakes readers.
+    void update(const manifest::Digest& digest, const std::function<void(State&)>& change);
+
     mutable std::mutex m_mutex;
     std::condition_variable m_changed;
     std::map<manifest::Digest, State> m_states;

@@ -37,6 +37,7 @@
 #include <array>
 #include <atomic>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -164,13 +165,44 @@ Result<> copy_small_blob(archive::TarWriter& writer,
     return {};
 }
 
+// Calls `give_up` when a copy ends early, before its reader is joined: a reader waiting for a
+// download's next bytes must not keep a failed pack waiting for them.
+class GiveUpOnEarlyEnd
+{
+  public:
+    explicit GiveUpOnEarlyEnd(const std::function<void()>& give_up)
+        : m_give_up(give_up)
+    {
+    }
+
+    GiveUpOnEarlyEnd(const GiveUpOnEarlyEnd&) = delete;
+    GiveUpOnEarlyEnd& operator=(const GiveUpOnEarlyEnd&) = delete;
+
+    ~GiveUpOnEarlyEnd()
+    {
+        if (m_armed && m_give_up) {
+            m_give_up();
+        }
+    }
+
+    void completed()
+    {
+        m_armed = false;
+    }
+
+  private:
+    const std::function<void()>& m_give_up;
+    bool m_armed = true;
+};
+
 // Copies one blob's bytes, as `read` gives them, into the bundle, verifying digest and size on
-// the way.
+// the way; `give_up` (may be empty) unblocks `read` when the copy ends early.
 Result<> copy_blob_bytes(archive::TarWriter& writer,
                          const PlannedBlob& planned,
                          const manifest::BundleBlob& blob,
                          HashingReader::ReadSome read,
                          const std::string& what,
+                         const std::function<void()>& give_up,
                          PhaseProgress& progress)
 {
     if (blob.size <= k_small_blob) {
@@ -178,6 +210,7 @@ Result<> copy_blob_bytes(archive::TarWriter& writer,
     }
     AIRLOCK_TRY(writer.begin_entry(blob.digest.layout_path(), blob.size, entry_content(blob)));
     HashingReader reader(std::move(read), what);
+    GiveUpOnEarlyEnd early_end(give_up); // declared after the reader: runs before its join
     std::uint64_t copied = 0;
     while (std::optional<HashingReader::Chunk> chunk = reader.next()) {
         AIRLOCK_TRY(check_cancel());
@@ -191,6 +224,7 @@ Result<> copy_blob_bytes(archive::TarWriter& writer,
         progress.add_bytes(n);
     }
     AIRLOCK_TRY_ASSIGN(const std::string actual, reader.finish());
+    early_end.completed();
     if (copied != blob.size) {
         return wrong_size(planned, blob, copied);
     }
@@ -228,6 +262,7 @@ Result<> copy_blob(archive::TarWriter& writer,
             blob,
             [&followed](std::span<char> buffer) { return followed.read(buffer); },
             planned.source->reference(),
+            [&live] { live.stop(); },
             progress);
     }
     AIRLOCK_TRY_ASSIGN(const fs::path path, planned.source->blob_file(planned.descriptor));
@@ -238,6 +273,7 @@ Result<> copy_blob(archive::TarWriter& writer,
         blob,
         [&fd, what = path.string()](std::span<char> buffer) { return read_some(fd, buffer, what); },
         path.string(),
+        {},
         progress);
     if (!copied && copied.error().code == Errc::digest_mismatch
         && planned.source->discard_cached(planned.descriptor)) {
@@ -741,6 +777,11 @@ Result<PackSummary> pack(const PackOptions& options, Reporter& reporter)
         write_bundle(options, signer, header, bundle, order, *prefetch, created, summary, reporter);
     if (!written) {
         prefetch->stop();
+        // A layer abandoned because another download failed says only that it was stopped:
+        // the download's own error is the one to report.
+        if (written.error().code == Errc::cancelled && !cancel_requested()) {
+            AIRLOCK_TRY(prefetch->finish());
+        }
         return std::unexpected(std::move(written.error()));
     }
     summary.manifest = std::move(bundle);

@@ -137,8 +137,8 @@ void Prefetch::work()
             }
             // The first failure ends the pack: the other downloads stop, and the writer hears
             // it from any layer still to come.
+            m_live.abandon(path.error()); // before stop(): readers hear this error
             m_live.stop();
-            m_live.abandon(path.error());
             return;
         }
         m_progress->item_done();

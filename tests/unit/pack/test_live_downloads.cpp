@@ -162,10 +162,21 @@ TEST_CASE("pack::LiveDownloads")
         REQUIRE_FALSE(n.has_value());
         CHECK(n.error().code == Errc::cancelled);
     }
-    SUBCASE("stop() is seen by the downloads")
+    SUBCASE("stop() is seen by the downloads, and ends a reader's wait")
     {
         CHECK_FALSE(live.stopped());
-        live.stop();
+        std::thread writer_failed([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            live.stop();
+        });
+        FollowedBlob reader(live, blob, "test blob");
+        std::string buffer(1024, '\0');
+        const auto started = std::chrono::steady_clock::now();
+        auto n = reader.read(buffer);
+        writer_failed.join();
         CHECK(live.stopped());
+        REQUIRE_FALSE(n.has_value());
+        CHECK(n.error().code == Errc::cancelled);
+        CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
     }
 }
