@@ -216,13 +216,26 @@ Result<std::optional<Descriptor>> RegistrySource::tagged_manifest(http::Client& 
                                                                   const std::string& tag)
 {
     // Looked for with a HEAD first: most images have no such tag, and where pulls are counted
-    // a HEAD is not one.
-    AIRLOCK_TRY_ASSIGN(const auto probe, m_client->probe_tag(http, m_parsed.path(), tag));
-    if (!probe.exists) {
-        return std::optional<Descriptor>();
+    // a HEAD is not one. A registry that answers HEAD with another status (405, 501) is asked
+    // with GET, as before.
+    std::string reference = tag;
+    auto probe = m_client->probe_tag(http, m_parsed.path(), tag);
+    if (probe) {
+        if (!probe->exists) {
+            return std::optional<Descriptor>();
+        }
+        if (probe->digest) {
+            reference = probe->digest->str();
+        }
+    } else if (probe.error().code != Errc::http_status) {
+        return std::unexpected(std::move(probe.error()));
     }
-    auto fetched =
-        m_client->get_manifest(http, m_parsed.path(), probe.digest ? probe.digest->str() : tag);
+    auto fetched = m_client->get_manifest(http, m_parsed.path(), reference);
+    if (!fetched && fetched.error().code == Errc::not_found && reference != tag) {
+        // The tag moved after the HEAD (a signature added again) and took its old manifest
+        // along: read what it points at now.
+        fetched = m_client->get_manifest(http, m_parsed.path(), tag);
+    }
     if (!fetched) {
         if (fetched.error().code == Errc::not_found) {
             return std::optional<Descriptor>();
