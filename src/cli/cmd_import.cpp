@@ -33,7 +33,7 @@ struct ImportCommandOptions
     RegistryFlags access;
     bool keep_registry_host = false;
     std::string chunk_size = "32M";
-    unsigned jobs = 4;
+    std::optional<unsigned> jobs; // registries: 4 when not given; podman: 1
     std::string signatures_dir;
     std::string registries_d;
     bool dry_run = false;
@@ -96,7 +96,8 @@ Result<unpack::ImportOptions> import_options(const ImportCommandOptions& o,
     options.store = settings.value(o.store, Setting::store);
     AIRLOCK_TRY(apply_registry_flags(o.access, settings, options.store_options.registry_access));
     options.store_options.keep_registry_host = o.keep_registry_host;
-    options.store_options.registry_access.jobs = o.jobs;
+    options.store_options.registry_access.jobs = o.jobs.value_or(4);
+    options.store_options.podman_jobs = o.jobs.value_or(1);
     options.store_options.signatures_dir = o.signatures_dir;
     AIRLOCK_TRY(manifest::check_registries_d_option(o.registries_d));
     options.store_options.registries_d = o.registries_d;
@@ -264,7 +265,7 @@ void register_import(CLI::App& app, Context& ctx)
     cmd->add_option("--jobs",
                     options->jobs,
                     "docker:// stores: requests to the registry at once (small blobs, "
-                    "manifests; default 4); podman: images loaded at once")
+                    "manifests; default 4); podman: images loaded at once (default 1)")
         ->check(CLI::Range(1, 64));
     cmd->add_option("--signatures-dir",
                     options->signatures_dir,

@@ -44,7 +44,7 @@ airlock pack podman:localhost/sample:latest -o back.bundle --sign-key k.key -q >
 assert_eq "$(airlock inspect back.bundle --json | jq -r '.images[0].name')" localhost/sample
 podman system reset -f > /dev/null 2>&1 || true
 
-step "images load --jobs at a time (a shim in front of the real podman records the loads)"
+step "images load one at a time, or --jobs at a time (a shim in front of the real podman records the loads)"
 real_podman=$(command -v podman)
 mkdir -p shim
 {
@@ -61,13 +61,16 @@ chmod +x shim/podman
 airlock pack "oci:$images/sample:1.0" "oci:$images/sample:2.0" -o two.bundle --sign-key k.key -q > /dev/null
 # most_at_once: the most loads that ran at the same time.
 most_at_once() { sort -n "$t/loads" | awk '{ n += $2; if (n > most) most = n } END { print most }'; }
-for jobs in 1 4; do
+# Without --jobs, one at a time: containers-storage races between concurrent layer writers.
+for jobs in default 4; do
     use_podman "podman-jobs$jobs"
     rm -f "$t/loads"
-    PATH="$t/shim:$PATH" airlock import two.bundle --to podman --trusted-key k.pub --jobs "$jobs" -q > /dev/null
+    # shellcheck disable=SC2046
+    PATH="$t/shim:$PATH" airlock import two.bundle --to podman --trusted-key k.pub \
+        $([ "$jobs" = default ] || echo "--jobs $jobs") -q > /dev/null
     assert_eq "$(listing)" "localhost/sample:1.0 $a localhost/sample:1.0.3 $a localhost/sample:2.0 $b localhost/sample:2.0.0 $b localhost/sample:latest $b " \
         "podman images after an import with --jobs $jobs"
     assert_eq "$(grep -c ' 1$' "$t/loads")" 2 "podman loads with --jobs $jobs"
-    assert_eq "$(most_at_once)" "$([ "$jobs" = 1 ] && echo 1 || echo 2)" "podman loads at once with --jobs $jobs"
+    assert_eq "$(most_at_once)" "$([ "$jobs" = default ] && echo 1 || echo 2)" "podman loads at once with --jobs $jobs"
     podman system reset -f > /dev/null 2>&1 || true
 done

@@ -362,7 +362,7 @@ Result<std::unique_ptr<Store>> open_podman_store(std::string_view spec, const St
                     spec,
                     "': podman's storage is --to podman (its configuration chooses which)"));
     }
-    return std::make_unique<PodmanStore>(std::max(1U, options.registry_access.jobs));
+    return std::make_unique<PodmanStore>(std::max(1U, options.podman_jobs));
 }
 
 } // namespace airlock::unpack

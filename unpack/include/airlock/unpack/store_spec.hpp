@@ -72,6 +72,9 @@ struct StoreOptions
     // the lookaside-staging (or lookaside) of registries.d for the destination repository.
     std::filesystem::path signatures_dir;
     std::filesystem::path registries_d; // empty: the user's, else /etc/containers/registries.d
+    // podman: images loaded at once. One unless --jobs says otherwise: containers-storage has
+    // known races between concurrent writers of layers that images share.
+    unsigned podman_jobs = 1;
 };
 
 // Whether `spec` names a store import can open with `options` (a known kind, well formed, no
