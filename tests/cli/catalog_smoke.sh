@@ -1,6 +1,8 @@
 # A vendor catalog in one bundle: 300 small images from one OCI layout (scripts/bench/make-catalog)
 # packed, verified and imported into an OCI store, where every tag is present and skopeo reads
-# them. The same path as scripts/bench/run --catalog, at a size for the test suite; no timing.
+# them; then into a registry, where new repositories cost no existence checks and a second import
+# pushes nothing. The same path as scripts/bench/run --catalog, at a size for the test suite; no
+# timing.
 . "$(dirname "$0")/common.sh"
 
 n=300
@@ -53,4 +55,30 @@ before=$(tree_digest store)
 airlock import catalog.bundle --to oci:store --trusted-key k.pub --json > again.json
 assert_eq "$(jq -r .ok again.json)" true
 assert_eq "$(tree_digest store)" "$before" "the store after a second import"
+
+step "into a registry: a new repository is not asked what it holds"
+start_registry plain reg
+airlock import catalog.bundle --to "docker://$REGISTRY/site" --insecure-registry "$REGISTRY" \
+    --trusted-key k.pub --json > push.json 2> /dev/null
+assert_eq "$(jq -r .ok push.json)" true
+assert_eq "$(jq -r .blobsWritten push.json)" $((2 * n)) "blobs uploaded"
+sleep 1 # the registry writes its access log after answering
+heads=$(grep -Ec '"HEAD /v2/site/[^ ]*/(blobs|manifests)/sha256:' "$REGISTRY_LOG" || true)
+assert_eq "$heads" 0 "HEADs of blobs and manifests in repositories the registry did not have"
+for i in 00000 00123 00299; do
+    ref=$(grep "app$i:" images.txt | sed 's/^oci:catalog:localhost\///')
+    want=$(skopeo inspect --raw "oci:catalog:localhost/$ref" | sha256sum | cut -d' ' -f1)
+    for tag in "$ref" "${ref%%:*}:latest"; do
+        got=$(skopeo inspect --raw --tls-verify=false "docker://$REGISTRY/site/$tag" | sha256sum | cut -d' ' -f1)
+        assert_eq "$got" "$want" "manifest of site/$tag"
+    done
+done
+
+step "a second import into the registry asks, and pushes nothing"
+puts=$(grep -c '"PUT ' "$REGISTRY_LOG")
+airlock import catalog.bundle --to "docker://$REGISTRY/site" --insecure-registry "$REGISTRY" \
+    --trusted-key k.pub --json > push-again.json 2> /dev/null
+assert_eq "$(jq -r .blobsPresent push-again.json)" $((2 * n)) "blobs found present"
+sleep 1
+assert_eq "$(grep -c '"PUT ' "$REGISTRY_LOG")" "$puts" "PUTs on re-import"
 echo ok

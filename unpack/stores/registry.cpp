@@ -192,11 +192,17 @@ class PushSink final : public bundle::BlobSink
                  digest = m_blob->digest,
                  needers = &m_needers.at(m_blob->digest),
                  bytes = std::move(m_buffer)](http::Client& http) -> Result<> {
-                    AIRLOCK_TRY_ASSIGN(const bool placed, reuse(http, digest, needers->front()));
+                    // A repository the registry does not know holds no tag, so asking for a
+                    // blob there is a wasted round trip in the common case (a site's first
+                    // import of a catalog). At worst a blob an interrupted import left is sent
+                    // again, and small blobs cost less to send than to ask about twice.
+                    const bool ask = !unknown(needers->front());
+                    AIRLOCK_TRY_ASSIGN(const bool placed,
+                                       reuse(http, digest, needers->front(), ask));
                     if (!placed) {
                         AIRLOCK_TRY(upload_bytes(http, needers->front(), digest, bytes));
                     }
-                    return spread(http, digest, *needers);
+                    return spread(http, digest, *needers, true);
                 },
                 m_blob->size);
         }
@@ -216,13 +222,15 @@ class PushSink final : public bundle::BlobSink
         if (it == m_needers.end()) {
             return {};
         }
-        return spread(m_http, m_blob->digest, it->second);
+        return spread(m_http, m_blob->digest, it->second, false);
     }
 
-    // Pushes run by the pool from now on (nothing: each blob on the reader's thread).
-    void use_pool(PushPool* pool)
+    // Pushes run by the pool from now on (nothing: each blob on the reader's thread), and the
+    // repositories the registry said it does not have (read only once the pushes start).
+    void use_pool(PushPool* pool, const std::set<std::string>* unknown_repositories)
     {
         m_pool = pool;
+        m_unknown_repositories = unknown_repositories;
     }
 
     // Blobs a differential bundle left out must already be in every repository that needs them
@@ -299,12 +307,22 @@ class PushSink final : public bundle::BlobSink
     // Small blobs go to the pool whole; larger ones stream as the bundle is read.
     static constexpr std::uint64_t k_small_blob = 1ULL << 20U;
 
-    // Whether `repository` has blob `digest` already, or got it by a mount from a repository
-    // this machine pushed it to before (counted either way).
-    Result<bool>
-    reuse(http::Client& http, const manifest::Digest& digest, const std::string& repository)
+    bool unknown(const std::string& repository) const
     {
-        AIRLOCK_TRY_ASSIGN(const bool exists, m_client.blob_exists(http, repository, digest));
+        return m_unknown_repositories != nullptr && m_unknown_repositories->contains(repository);
+    }
+
+    // Whether `repository` has blob `digest` already (asked when `ask`), or got it by a mount
+    // from a repository this machine pushed it to before (counted either way).
+    Result<bool> reuse(http::Client& http,
+                       const manifest::Digest& digest,
+                       const std::string& repository,
+                       bool ask = true)
+    {
+        bool exists = false;
+        if (ask) {
+            AIRLOCK_TRY_ASSIGN(exists, m_client.blob_exists(http, repository, digest));
+        }
         if (exists) {
             const std::lock_guard lock(m_mutex);
             ++m_counters.present;
@@ -366,13 +384,18 @@ class PushSink final : public bundle::BlobSink
     }
 
     // Every other repository that needs the blob gets it by mount, never by a second upload.
+    // `small`: a repository the registry does not know is not asked first (see end()).
     Result<> spread(http::Client& http,
                     const manifest::Digest& digest,
-                    const std::vector<std::string>& needers)
+                    const std::vector<std::string>& needers,
+                    bool small)
     {
         for (std::size_t i = 1; i < needers.size(); ++i) {
             const std::string& repository = needers[i];
-            AIRLOCK_TRY_ASSIGN(const bool exists, m_client.blob_exists(http, repository, digest));
+            bool exists = false;
+            if (!small || !unknown(repository)) {
+                AIRLOCK_TRY_ASSIGN(exists, m_client.blob_exists(http, repository, digest));
+            }
             if (exists) {
                 const std::lock_guard lock(m_mutex);
                 m_record.add(digest, repository);
@@ -484,6 +507,7 @@ class PushSink final : public bundle::BlobSink
     std::map<manifest::Digest, std::vector<std::string>> m_needers;
     std::unique_ptr<PipedUpload> m_upload; // of the current blob
     PushPool* m_pool = nullptr;
+    const std::set<std::string>* m_unknown_repositories = nullptr;
     bool m_buffering = false; // the current blob is small: kept in m_buffer for the pool
     std::string m_buffer;
     std::mutex m_mutex; // guards m_counters and m_record, which the pool's threads update
@@ -618,7 +642,8 @@ class RegistryStore final : public Store
                        documents);
         if (m_options.registry_access.jobs > 1) {
             m_pool.emplace(m_options.registry_access.jobs, k_pool_budget);
-            m_sink->use_pool(&*m_pool);
+            AIRLOCK_TRY(find_unknown_repositories());
+            m_sink->use_pool(&*m_pool, &m_unknown_repositories);
         }
         return &*m_sink;
     }
@@ -696,6 +721,28 @@ class RegistryStore final : public Store
         }
         AIRLOCK_TRY(m_pool->wait());
         return prefetch_tags();
+    }
+
+    // Before any push, the repositories the registry does not know (a tag list it answers 404),
+    // whose blobs and manifests need not be asked about before they are pushed. Their tags are
+    // read again after the pushes (prefetch_tags), since another import may have made them.
+    Result<> find_unknown_repositories()
+    {
+        std::mutex mutex;
+        for (const auto& repository :
+             std::set<std::string>(m_repositories.begin(), m_repositories.end())) {
+            auto ask = [&, repository](http::Client& http) -> Result<> {
+                auto listed = m_client->list_tags(http, repository);
+                if (listed || listed.error().code != Errc::not_found) {
+                    return listed ? Result<>{} : std::unexpected(std::move(listed.error()));
+                }
+                const std::lock_guard lock(mutex);
+                m_unknown_repositories.insert(repository);
+                return {};
+            };
+            AIRLOCK_TRY(m_pool->submit(std::move(ask)));
+        }
+        return m_pool->wait();
     }
 
     // What every tag the bundle names (and `latest`) points at now, asked side by side, so
@@ -1076,12 +1123,15 @@ class RegistryStore final : public Store
         return {};
     }
 
+    // A repository the registry does not know holds no manifest worth a question first.
     Result<> push_manifest(http::Client& http, const std::string& repository, const Descriptor& d)
     {
-        AIRLOCK_TRY_ASSIGN(const bool exists,
-                           m_client->manifest_exists(http, repository, d.digest));
-        if (exists) {
-            return {};
+        if (!m_unknown_repositories.contains(repository)) {
+            AIRLOCK_TRY_ASSIGN(const bool exists,
+                               m_client->manifest_exists(http, repository, d.digest));
+            if (exists) {
+                return {};
+            }
         }
         AIRLOCK_TRY_ASSIGN(const std::string bytes, document(d.digest));
         AIRLOCK_TRY(m_client->put_manifest(http, repository, d.digest.str(), d.media_type, bytes));
@@ -1106,6 +1156,8 @@ class RegistryStore final : public Store
     std::map<std::pair<std::string, std::string>, std::optional<registry::FetchedManifest>>
         m_tag_states;
     std::map<std::pair<std::string, std::string>, std::size_t> m_pending_tags;
+    // Repositories whose tag list the registry answered "unknown" before the first push.
+    std::set<std::string> m_unknown_repositories;
     std::string m_current_repository; // of the last `tagged`
     std::optional<registry::FetchedManifest> m_current;
 };
