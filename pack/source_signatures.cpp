@@ -191,10 +191,18 @@ Result<std::string> cosign_problem(const PlannedImage& planned,
     if (d.size > k_max_payload) {
         return str_cat("a payload of ", d.size, " bytes");
     }
-    AIRLOCK_TRY_ASSIGN(const fs::path file, layer.source->blob_file(d));
-    AIRLOCK_TRY_ASSIGN(const std::string payload, read_file(file, k_max_payload));
-    if (manifest::Digest::sha256(crypto::sha256_hex(payload)) != d.digest) {
-        return std::string("its payload does not match its digest");
+    std::string payload;
+    for (int attempt = 0;; ++attempt) {
+        AIRLOCK_TRY_ASSIGN(const fs::path file, layer.source->blob_file(d));
+        AIRLOCK_TRY_ASSIGN(payload, read_file(file, k_max_payload));
+        if (manifest::Digest::sha256(crypto::sha256_hex(payload)) == d.digest) {
+            break;
+        }
+        // A cached copy a power failure damaged is fetched again, once; a source that serves
+        // wrong bytes is refused.
+        if (attempt > 0 || !layer.source->discard_cached(d)) {
+            return std::string("its payload does not match its digest");
+        }
     }
     const auto signature = base64_decode(encoded);
     if (!signature || !key.verify(payload, *signature)) {

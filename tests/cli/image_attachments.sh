@@ -228,6 +228,14 @@ step "--require-source-signature with a PEM key checks the cosign signature"
 airlock pack "docker://$up/vendor/app:1.0" --cert-dir "$up_certs" -o req.bundle --sign-key k.key \
     --require-source-signature cosign.pub -q > /dev/null
 assert_eq "$(airlock inspect req.bundle --json | jq -r '.images[0].verifiedBy[0].manifest')" "$app" "what the key vouched for"
+# The payload as cached by that pack, damaged on disk (as a power failure can leave it): the next
+# pack fetches it again instead of failing until the cache is cleared.
+cached=$(grep -rlF "\"docker-manifest-digest\":\"$app\"" "$XDG_CACHE_HOME/airlock/blobs" | head -n 1)
+[ -n "$cached" ] || fail "the cosign payload of $app is not in the cache"
+printf 'X' | dd of="$cached" bs=1 seek=3 conv=notrunc 2> /dev/null
+airlock pack "docker://$up/vendor/app:1.0" --cert-dir "$up_certs" -o req.bundle --sign-key k.key \
+    --require-source-signature cosign.pub -q > /dev/null
+assert_eq "$(airlock inspect req.bundle --json | jq -r '.images[0].verifiedBy[0].manifest')" "$app" "vouched for after the cache healed"
 expect_fail 5 "vendor/plain:2.0 .*carries no signature" \
     airlock pack "docker://$up/vendor/plain:2.0" --cert-dir "$up_certs" -o x.bundle --sign-key k.key --require-source-signature cosign.pub
 skopeo copy -q --dest-cert-dir "$up_certs/$up" "oci:$images/sample:2.0" "docker://$up/vendor/ed:2.0"
