@@ -66,12 +66,21 @@ finish() {
 }
 trap finish EXIT
 
+# A run's exit status is lost in a pipeline or a command substitution ($(airlock ... | jq ...));
+# every non-zero one is kept, so that a failing test shows which runs failed before it.
 airlock() {
-    "$AIRLOCK" "$@"
+    airlock_status=0
+    "$AIRLOCK" "$@" || airlock_status=$?
+    [ "$airlock_status" -eq 0 ] || echo "airlock $* exited $airlock_status" >> "$t/airlock-exits.log"
+    return "$airlock_status"
 }
 
 fail() {
     echo "FAIL: $*" >&2
+    if [ -s "$t/airlock-exits.log" ]; then
+        echo "airlock runs that exited non-zero before (expected failures included), the last 5:" >&2
+        tail -n 5 "$t/airlock-exits.log" >&2
+    fi
     exit 1
 }
 
