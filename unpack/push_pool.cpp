@@ -53,10 +53,14 @@ Result<> PushPool::submit(Task task, std::uint64_t bytes)
     while (!m_failure && m_held > 0 && m_held + bytes > m_budget) {
         m_changed.wait_for(lock, k_poll);
         if (auto cancelled = check_cancel(); !cancelled) {
+            settle_locked(lock);
             return cancelled;
         }
     }
-    AIRLOCK_TRY(failure_locked());
+    if (m_failure) {
+        settle_locked(lock);
+        return failure_locked();
+    }
     m_held += bytes;
     m_queue.push_back({std::move(task), bytes});
     lock.unlock();
@@ -70,10 +74,21 @@ Result<> PushPool::wait()
     while (!m_failure && (!m_queue.empty() || m_running > 0)) {
         m_changed.wait_for(lock, k_poll);
         if (auto cancelled = check_cancel(); !cancelled) {
+            settle_locked(lock);
             return cancelled;
         }
     }
+    settle_locked(lock);
     return failure_locked();
+}
+
+void PushPool::settle_locked(std::unique_lock<std::mutex>& lock)
+{
+    for (const auto& dropped : m_queue) {
+        m_held -= dropped.bytes;
+    }
+    m_queue.clear();
+    m_changed.wait(lock, [this] { return m_running == 0; });
 }
 
 void PushPool::work()

@@ -20,7 +20,8 @@ namespace airlock::unpack {
 // connection. Tasks may hold
 // memory (a small blob's bytes): submit waits while the queued tasks hold more than the budget,
 // so memory stays bounded whatever the bundle. The first failure stops the tasks not yet begun
-// and is what submit and wait return from then on.
+// and is what submit and wait return from then on. Neither returns a failure (or an interrupt)
+// while a task still runs, so a caller may give its tasks references to its own locals.
 class PushPool
 {
   public:
@@ -50,6 +51,9 @@ class PushPool
 
     void work();
     Result<> failure_locked() const;
+    // Drops the tasks not begun and waits until none runs (the running ones end on their own
+    // interrupt checks).
+    void settle_locked(std::unique_lock<std::mutex>& lock);
 
     unsigned m_threads;
     std::uint64_t m_budget;

@@ -128,3 +128,12 @@ for i in 0 1; do
         assert_eq "$(registry_digest --tls-verify=false "docker://$REGISTRY/tags/$repo:$tag")" "$(jq -r ".images[$i].digest" b.json)" "$repo:$tag after the re-run"
     done
 done
+
+step "a registry that will not list a new repository's tags: each blob is asked about, and the import completes"
+start_proxy deny-first-tags "http://$REGISTRY"
+airlock import b.bundle --to "docker://$PROXY/denied" --trusted-key k.pub --insecure-registry "$PROXY" \
+    --json > denied.json 2> denied.err
+assert_eq "$(jq -r .ok denied.json)" true
+jq -r 'select(.method == "HEAD") | .path' "$PROXY_LOG" | grep -q '/blobs/sha256:' ||
+    fail "no blob was asked about in repositories whose tags the registry would not list"
+assert_eq "$(registry_digest --tls-verify=false "docker://$REGISTRY/denied/sample:2.0.0")" "$(jq -r '.images[0].digest' b.json)"

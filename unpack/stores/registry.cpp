@@ -633,6 +633,16 @@ class RegistryStore final : public Store
 
     Result<bundle::BlobSink*> receiver(const Documents& documents) override
     {
+        AIRLOCK_TRY(make_sink(documents));
+        if (m_pool) {
+            AIRLOCK_TRY(find_unknown_repositories());
+            m_sink->use_pool(&*m_pool, &m_unknown_repositories);
+        }
+        return &*m_sink;
+    }
+
+    Result<> make_sink(const Documents& documents)
+    {
         m_sink.emplace(*m_client,
                        m_http,
                        *m_record,
@@ -642,10 +652,9 @@ class RegistryStore final : public Store
                        documents);
         if (m_options.registry_access.jobs > 1) {
             m_pool.emplace(m_options.registry_access.jobs, k_pool_budget);
-            AIRLOCK_TRY(find_unknown_repositories());
-            m_sink->use_pool(&*m_pool, &m_unknown_repositories);
+            m_sink->use_pool(&*m_pool, nullptr);
         }
-        return &*m_sink;
+        return {};
     }
 
     Result<> received(Result<bundle::ContentReport> streamed) override
@@ -669,7 +678,7 @@ class RegistryStore final : public Store
 
     Result<BlobCounts> preview(const Documents& documents) override
     {
-        AIRLOCK_TRY(receiver(documents));
+        AIRLOCK_TRY(make_sink(documents));
         return m_sink->preview(name());
     }
 
@@ -723,18 +732,34 @@ class RegistryStore final : public Store
         return prefetch_tags();
     }
 
-    // Before any push, the repositories the registry does not know (a tag list it answers 404),
-    // whose blobs and manifests need not be asked about before they are pushed. Their tags are
-    // read again after the pushes (prefetch_tags), since another import may have made them.
+    // Before any push, the repositories that hold nothing of this bundle's: those whose tag list
+    // the registry answers 404 (unknown, or holding no tag) and that hold none of the bundle's
+    // image manifests (an earlier import that tagged nothing there). Their small blobs and
+    // manifests need not be asked about before they are pushed. Any other answer keeps the
+    // questions. Their tags are read again after the pushes (prefetch_tags): another import may
+    // have made them meanwhile.
     Result<> find_unknown_repositories()
     {
+        std::map<std::string, std::vector<manifest::Digest>> images; // repository -> manifests
+        for (std::size_t i = 0; i < m_bundle->images.size(); ++i) {
+            images[m_repositories[i]].push_back(m_bundle->images[i].digest);
+        }
         std::mutex mutex;
-        for (const auto& repository :
-             std::set<std::string>(m_repositories.begin(), m_repositories.end())) {
-            auto ask = [&, repository](http::Client& http) -> Result<> {
+        for (const auto& [repository, digests] : images) {
+            auto ask = [&, repository, digests](http::Client& http) -> Result<> {
                 auto listed = m_client->list_tags(http, repository);
                 if (listed || listed.error().code != Errc::not_found) {
-                    return listed ? Result<>{} : std::unexpected(std::move(listed.error()));
+                    return listed || listed.error().code != Errc::cancelled
+                               ? Result<>{}
+                               : std::unexpected(std::move(listed.error()));
+                }
+                for (const auto& digest : digests) {
+                    auto there = m_client->manifest_exists(http, repository, digest);
+                    if (!there || *there) {
+                        return there || there.error().code != Errc::cancelled
+                                   ? Result<>{}
+                                   : std::unexpected(std::move(there.error()));
+                    }
                 }
                 const std::lock_guard lock(mutex);
                 m_unknown_repositories.insert(repository);
@@ -1150,16 +1175,18 @@ class RegistryStore final : public Store
     std::optional<PushSink> m_sink;
     const Documents* m_documents = nullptr;
     std::atomic<bool> m_manifests_added = false;
-    std::optional<PushPool> m_pool; // --jobs above 1: the requests that may run side by side
     // With a pool: what tags point at (nothing: no such tag), fetched ahead or set by this
     // import, and the tags to push at commit (name -> bundle image).
     std::map<std::pair<std::string, std::string>, std::optional<registry::FetchedManifest>>
         m_tag_states;
     std::map<std::pair<std::string, std::string>, std::size_t> m_pending_tags;
-    // Repositories whose tag list the registry answered "unknown" before the first push.
+    // Repositories that held nothing of the bundle's before the first push.
     std::set<std::string> m_unknown_repositories;
     std::string m_current_repository; // of the last `tagged`
     std::optional<registry::FetchedManifest> m_current;
+    // --jobs above 1: the requests that may run side by side. Last, so that it is destroyed
+    // first: its threads use the members above.
+    std::optional<PushPool> m_pool;
 };
 
 } // namespace
