@@ -75,33 +75,40 @@ TEST_CASE("PushPool: a task larger than the budget still runs, alone")
     CHECK(ran == 1);
 }
 
+namespace {
+
+// Queues a task that runs 300 ms, setting `ended` at its end, and one that fails at once.
+void queue_slow_and_failing(PushPool& pool, std::atomic<bool>& ended)
+{
+    REQUIRE(pool.submit([&ended](http::Client&) -> Result<> {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        ended = true;
+        return {};
+    }));
+    REQUIRE(pool.submit([](http::Client&) -> Result<> { return fail(Errc::network, "gone"); }));
+}
+
+} // namespace
+
 TEST_CASE("PushPool: a failure is returned only once no task runs")
 {
     // A caller returns on the failure, and its tasks may refer to its locals: a task still
     // running then would use them after they are gone.
-    PushPool pool(2, 1 << 20);
-    std::atomic<bool> slow_ended{false};
-    REQUIRE(pool.submit([&](http::Client&) -> Result<> {
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        slow_ended = true;
-        return {};
-    }));
-    REQUIRE(pool.submit(
-        [&](http::Client&) -> Result<> { return fail(Errc::network, "registry went away"); }));
-    const auto waited = pool.wait();
-    REQUIRE_FALSE(waited);
-    CHECK(slow_ended);
-
-    PushPool second(2, 1 << 20);
-    std::atomic<bool> second_ended{false};
-    REQUIRE(second.submit([&](http::Client&) -> Result<> {
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        second_ended = true;
-        return {};
-    }));
-    REQUIRE(second.submit([&](http::Client&) -> Result<> { return fail(Errc::network, "gone"); }));
-    std::this_thread::sleep_for(std::chrono::milliseconds(50)); // the failure is in
-    const auto refused = second.submit([&](http::Client&) -> Result<> { return {}; });
-    REQUIRE_FALSE(refused);
-    CHECK(second_ended);
+    SUBCASE("from wait")
+    {
+        PushPool pool(2, 1 << 20);
+        std::atomic<bool> ended{false};
+        queue_slow_and_failing(pool, ended);
+        REQUIRE_FALSE(pool.wait());
+        CHECK(ended);
+    }
+    SUBCASE("from submit")
+    {
+        PushPool pool(2, 1 << 20);
+        std::atomic<bool> ended{false};
+        queue_slow_and_failing(pool, ended);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50)); // the failure is in
+        REQUIRE_FALSE(pool.submit([](http::Client&) -> Result<> { return {}; }));
+        CHECK(ended);
+    }
 }
