@@ -129,11 +129,18 @@ for i in 0 1; do
     done
 done
 
-step "a registry that will not list a new repository's tags: each blob is asked about, and the import completes"
-start_proxy deny-first-tags "http://$REGISTRY"
+step "a registry that will not list tags: each blob is asked about, each tag read, and the import completes"
+start_proxy deny-tags "http://$REGISTRY"
 airlock import b.bundle --to "docker://$PROXY/denied" --trusted-key k.pub --insecure-registry "$PROXY" \
     --json > denied.json 2> denied.err
 assert_eq "$(jq -r .ok denied.json)" true
 jq -r 'select(.method == "HEAD") | .path' "$PROXY_LOG" | grep -q '/blobs/sha256:' ||
     fail "no blob was asked about in repositories whose tags the registry would not list"
-assert_eq "$(registry_digest --tls-verify=false "docker://$REGISTRY/denied/sample:2.0.0")" "$(jq -r '.images[0].digest' b.json)"
+for i in 0 1; do
+    repo=$(jq -r ".images[$i].name" b.json | sed 's|.*/||')
+    for tag in $(jq -r ".images[$i].tags[]" b.json) latest; do
+        assert_eq "$(registry_digest --tls-verify=false "docker://$REGISTRY/denied/$repo:$tag")" "$(jq -r ".images[$i].digest" b.json)" "denied/$repo:$tag"
+    done
+done
+airlock import b.bundle --to "docker://$PROXY/denied" --trusted-key k.pub --insecure-registry "$PROXY" > denied-again.txt 2>&1
+grep -q "nothing changed" denied-again.txt || fail "re-import through the proxy changed something: $(cat denied-again.txt)"

@@ -793,8 +793,11 @@ class RegistryStore final : public Store
             auto ask = [&, repository = entry.first, tags = &entry.second](
                            http::Client& http) -> Result<> {
                 auto listed = m_client->list_tags(http, repository);
-                if (!listed && listed.error().code != Errc::not_found) {
+                if (!listed && listed.error().code == Errc::cancelled) {
                     return std::unexpected(std::move(listed.error()));
+                }
+                if (!listed && listed.error().code != Errc::not_found) {
+                    return {}; // a registry that will not list them: tagged() asks for each tag
                 }
                 const std::set<std::string> there =
                     listed ? std::set<std::string>(listed->begin(), listed->end())

@@ -96,19 +96,24 @@ TEST_CASE("PushPool: a failure is returned only once no task runs")
     // running then would use them after they are gone.
     SUBCASE("from wait")
     {
+        std::atomic<bool> ended{false}; // before the pool: its threads outlive anything after
         PushPool pool(2, 1 << 20);
-        std::atomic<bool> ended{false};
         queue_slow_and_failing(pool, ended);
         REQUIRE_FALSE(pool.wait());
         CHECK(ended);
     }
     SUBCASE("from submit")
     {
-        PushPool pool(2, 1 << 20);
         std::atomic<bool> ended{false};
+        PushPool pool(2, 1 << 20);
         queue_slow_and_failing(pool, ended);
-        std::this_thread::sleep_for(std::chrono::milliseconds(50)); // the failure is in
-        REQUIRE_FALSE(pool.submit([](http::Client&) -> Result<> { return {}; }));
+        // Submits until the failure is in (however busy the machine), then it is returned.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        Result<> submitted;
+        while (submitted && std::chrono::steady_clock::now() < deadline) {
+            submitted = pool.submit([](http::Client&) -> Result<> { return {}; });
+        }
+        REQUIRE_FALSE(submitted);
         CHECK(ended);
     }
 }
