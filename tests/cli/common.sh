@@ -75,6 +75,17 @@ airlock() {
     return "$airlock_status"
 }
 
+# damage_byte FILE OFFSET: inverts every bit of the byte at OFFSET, so that the file always
+# changes (writing a fixed byte there leaves it as it was once in 256 files).
+damage_byte() {
+    python3 -c 'import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(int(sys.argv[2]))
+    b = f.read(1)
+    f.seek(int(sys.argv[2]))
+    f.write(bytes([b[0] ^ 0xFF]))' "$1" "$2"
+}
+
 fail() {
     echo "FAIL: $*" >&2
     if [ -s "$t/airlock-exits.log" ]; then

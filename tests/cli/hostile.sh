@@ -31,7 +31,7 @@ refused 4 "does not match its digest" flipped.bundle.zst --trusted-key k.pub
 step "a flipped byte in the compressed stream"
 size=$(stat -c %s good.bundle)
 cp good.bundle corrupt.bundle
-printf '\377' | dd of=corrupt.bundle bs=1 seek=$((size / 2)) conv=notrunc 2> /dev/null
+damage_byte corrupt.bundle $((size / 2))
 refused 4 "corrupt|does not match|checksum|truncated" corrupt.bundle --trusted-key k.pub
 
 step "a truncated bundle"

@@ -232,7 +232,7 @@ assert_eq "$(airlock inspect req.bundle --json | jq -r '.images[0].verifiedBy[0]
 # pack fetches it again instead of failing until the cache is cleared.
 cached=$(grep -rlF "\"docker-manifest-digest\":\"$app\"" "$XDG_CACHE_HOME/airlock/blobs" | head -n 1)
 [ -n "$cached" ] || fail "the cosign payload of $app is not in the cache"
-printf 'X' | dd of="$cached" bs=1 seek=3 conv=notrunc 2> /dev/null
+damage_byte "$cached" 3
 airlock pack "docker://$up/vendor/app:1.0" --cert-dir "$up_certs" -o req.bundle --sign-key k.key \
     --require-source-signature cosign.pub -q > /dev/null
 assert_eq "$(airlock inspect req.bundle --json | jq -r '.images[0].verifiedBy[0].manifest')" "$app" "vouched for after the cache healed"

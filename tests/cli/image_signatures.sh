@@ -28,7 +28,7 @@ app=$(skopeo inspect --cert-dir "$up_certs/$up" --raw "docker://$up/vendor/app:1
 [ -f "sigs/vendor/app@sha256=$app/signature-1" ] || fail "skopeo wrote no signature: $(find sigs)"
 # The vendor's signature of bad:2.0 is altered in its lookaside store.
 bad=$(find sigs -path '*vendor/bad@*' -name signature-1)
-printf 'X' | dd of="$bad" bs=1 seek=40 conv=notrunc 2> /dev/null
+damage_byte "$bad" 40
 
 step "pack carries the lookaside signatures, inspect shows them"
 airlock pack "docker://$up/vendor/app:1.0" "docker://$up/vendor/bad:2.0" "docker://$up/vendor/plain:1" \

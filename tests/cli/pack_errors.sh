@@ -13,7 +13,7 @@ step "a corrupt blob in the source is caught while packing"
 cp -r "$images/sample" broken
 layer=$(jq -r '.layers[0].digest' "broken/blobs/sha256/$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "1.0") | .digest' broken/index.json | cut -d: -f2)" | cut -d: -f2)
 chmod u+w "broken/blobs/sha256/$layer"
-printf 'X' | dd of="broken/blobs/sha256/$layer" bs=1 seek=100 conv=notrunc 2> /dev/null
+damage_byte "broken/blobs/sha256/$layer" 100
 expect_fail 4 "blob sha256:$layer in oci:.*broken:1.0 does not match its digest" \
     airlock pack "oci:$t/broken:1.0" -o x.bundle --sign-key k.key
 test -z "$(ls -A | grep 'x.bundle' || true)" || fail "a failed pack left x.bundle or its temp file"

@@ -87,7 +87,7 @@ airlock import stick1/site.bundle.parts.json --parts-dir stick2 --to oci:store -
 skopeo inspect oci:store:localhost/sample:2.0 > /dev/null
 
 step "a damaged part is named"
-printf 'X' | dd of=stick2/site.bundle.002 bs=1 seek=500 conv=notrunc 2> /dev/null
+damage_byte stick2/site.bundle.002 500
 expect_fail 4 "part site.bundle.002: DAMAGED" airlock verify stick1/site.bundle.parts.json --parts-dir stick2 --trusted-key k.pub
 
 step "the parts file is signed"

@@ -42,7 +42,7 @@ fi
 step "a damaged blob exports nothing"
 layer=$(tar -xOf images.tar manifest.json | jq -r '.[0].Layers[0]')
 chmod u+w "site/$layer"
-printf X | dd of="site/$layer" bs=1 seek=10 conv=notrunc 2> /dev/null
+damage_byte "site/$layer" 10
 expect_fail 4 "blob sha256:${layer##*/} of oci:site does not match its digest" \
     airlock export localhost/sample:2.0 -o bad.tar --store oci:site
 test ! -e bad.tar || fail "a failed export left its file"

@@ -59,7 +59,7 @@ grep -q "every tag is whole" fsck.txt || fail "fsck after prune: $(cat fsck.txt)
 step "fsck finds corrupt and missing blobs, orphans and strays; --repair and a re-import heal"
 layer=$(jq -r '.layers[0].digest' "site/blobs/sha256/$(jq -r '.manifests[0].digest' site/index.json | cut -d: -f2)" | cut -d: -f2)
 chmod u+w "site/blobs/sha256/$layer"
-printf X | dd of="site/blobs/sha256/$layer" bs=1 seek=100 conv=notrunc 2> /dev/null
+damage_byte "site/blobs/sha256/$layer" 100
 orphan=$(printf orphan | sha256sum | cut -c1-64)
 printf orphan > "site/blobs/sha256/$orphan"
 echo note > site/blobs/sha256/notes.txt

@@ -68,7 +68,7 @@ assert_eq "$(jq -r '[.ok, .exitCode] | join(" ")' fsck.json)" "true 0" "fsck of 
 layer=$(skopeo inspect --raw --cert-dir "$CERT_DIR/$REGISTRY" --creds "$REG_USER:$REG_PASS" "docker://$REGISTRY/site/sample:2.0" | jq -r '.layers[-1].digest')
 data=$(find "$t/reg/data" -path "*/blobs/sha256/*/${layer#sha256:}/data")
 [ -f "$data" ] || fail "no data file for $layer"
-printf 'X' | dd of="$data" bs=1 seek=100 conv=notrunc 2> /dev/null
+damage_byte "$data" 100
 # shellcheck disable=SC2086
 expect_fail 4 "corrupt blob $layer .*breaks site/sample:2.0, site/sample:2.0.0, site/sample:latest" \
     airlock fsck --store "$to" $access
