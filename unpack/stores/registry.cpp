@@ -192,17 +192,11 @@ class PushSink final : public bundle::BlobSink
                  digest = m_blob->digest,
                  needers = &m_needers.at(m_blob->digest),
                  bytes = std::move(m_buffer)](http::Client& http) -> Result<> {
-                    // A repository the registry does not know holds no tag, so asking for a
-                    // blob there is a wasted round trip in the common case (a site's first
-                    // import of a catalog). At worst a blob an interrupted import left is sent
-                    // again, and small blobs cost less to send than to ask about twice.
-                    const bool ask = !unknown(needers->front());
-                    AIRLOCK_TRY_ASSIGN(const bool placed,
-                                       reuse(http, digest, needers->front(), ask));
+                    AIRLOCK_TRY_ASSIGN(const bool placed, reuse(http, digest, needers->front()));
                     if (!placed) {
                         AIRLOCK_TRY(upload_bytes(http, needers->front(), digest, bytes));
                     }
-                    return spread(http, digest, *needers, true);
+                    return spread(http, digest, *needers);
                 },
                 m_blob->size);
         }
@@ -222,15 +216,13 @@ class PushSink final : public bundle::BlobSink
         if (it == m_needers.end()) {
             return {};
         }
-        return spread(m_http, m_blob->digest, it->second, false);
+        return spread(m_http, m_blob->digest, it->second);
     }
 
-    // Pushes run by the pool from now on (nothing: each blob on the reader's thread), and the
-    // repositories the registry said it does not have (read only once the pushes start).
-    void use_pool(PushPool* pool, const std::set<std::string>* unknown_repositories)
+    // Pushes run by the pool from now on (nothing: each blob on the reader's thread).
+    void use_pool(PushPool* pool)
     {
         m_pool = pool;
-        m_unknown_repositories = unknown_repositories;
     }
 
     // Blobs a differential bundle left out must already be in every repository that needs them
@@ -307,22 +299,12 @@ class PushSink final : public bundle::BlobSink
     // Small blobs go to the pool whole; larger ones stream as the bundle is read.
     static constexpr std::uint64_t k_small_blob = 1ULL << 20U;
 
-    bool unknown(const std::string& repository) const
+    // Whether `repository` has blob `digest` already, or got it by a mount from a repository
+    // this machine pushed it to before (counted either way).
+    Result<bool>
+    reuse(http::Client& http, const manifest::Digest& digest, const std::string& repository)
     {
-        return m_unknown_repositories != nullptr && m_unknown_repositories->contains(repository);
-    }
-
-    // Whether `repository` has blob `digest` already (asked when `ask`), or got it by a mount
-    // from a repository this machine pushed it to before (counted either way).
-    Result<bool> reuse(http::Client& http,
-                       const manifest::Digest& digest,
-                       const std::string& repository,
-                       bool ask = true)
-    {
-        bool exists = false;
-        if (ask) {
-            AIRLOCK_TRY_ASSIGN(exists, m_client.blob_exists(http, repository, digest));
-        }
+        AIRLOCK_TRY_ASSIGN(const bool exists, m_client.blob_exists(http, repository, digest));
         if (exists) {
             const std::lock_guard lock(m_mutex);
             ++m_counters.present;
@@ -384,18 +366,13 @@ class PushSink final : public bundle::BlobSink
     }
 
     // Every other repository that needs the blob gets it by mount, never by a second upload.
-    // `small`: a repository the registry does not know is not asked first (see end()).
     Result<> spread(http::Client& http,
                     const manifest::Digest& digest,
-                    const std::vector<std::string>& needers,
-                    bool small)
+                    const std::vector<std::string>& needers)
     {
         for (std::size_t i = 1; i < needers.size(); ++i) {
             const std::string& repository = needers[i];
-            bool exists = false;
-            if (!small || !unknown(repository)) {
-                AIRLOCK_TRY_ASSIGN(exists, m_client.blob_exists(http, repository, digest));
-            }
+            AIRLOCK_TRY_ASSIGN(const bool exists, m_client.blob_exists(http, repository, digest));
             if (exists) {
                 const std::lock_guard lock(m_mutex);
                 m_record.add(digest, repository);
@@ -507,7 +484,6 @@ class PushSink final : public bundle::BlobSink
     std::map<manifest::Digest, std::vector<std::string>> m_needers;
     std::unique_ptr<PipedUpload> m_upload; // of the current blob
     PushPool* m_pool = nullptr;
-    const std::set<std::string>* m_unknown_repositories = nullptr;
     bool m_buffering = false; // the current blob is small: kept in m_buffer for the pool
     std::string m_buffer;
     std::mutex m_mutex; // guards m_counters and m_record, which the pool's threads update
@@ -633,16 +609,6 @@ class RegistryStore final : public Store
 
     Result<bundle::BlobSink*> receiver(const Documents& documents) override
     {
-        AIRLOCK_TRY(make_sink(documents));
-        if (m_pool) {
-            AIRLOCK_TRY(find_unknown_repositories());
-            m_sink->use_pool(&*m_pool, &m_unknown_repositories);
-        }
-        return &*m_sink;
-    }
-
-    Result<> make_sink(const Documents& documents)
-    {
         m_sink.emplace(*m_client,
                        m_http,
                        *m_record,
@@ -652,9 +618,9 @@ class RegistryStore final : public Store
                        documents);
         if (m_options.registry_access.jobs > 1) {
             m_pool.emplace(m_options.registry_access.jobs, k_pool_budget);
-            m_sink->use_pool(&*m_pool, nullptr);
+            m_sink->use_pool(&*m_pool);
         }
-        return {};
+        return &*m_sink;
     }
 
     Result<> received(Result<bundle::ContentReport> streamed) override
@@ -678,7 +644,7 @@ class RegistryStore final : public Store
 
     Result<BlobCounts> preview(const Documents& documents) override
     {
-        AIRLOCK_TRY(make_sink(documents));
+        AIRLOCK_TRY(receiver(documents));
         return m_sink->preview(name());
     }
 
@@ -730,44 +696,6 @@ class RegistryStore final : public Store
         }
         AIRLOCK_TRY(m_pool->wait());
         return prefetch_tags();
-    }
-
-    // Before any push, the repositories that hold nothing of this bundle's: those whose tag list
-    // the registry answers 404 (unknown, or holding no tag) and that hold none of the bundle's
-    // image manifests (an earlier import that tagged nothing there). Their small blobs and
-    // manifests need not be asked about before they are pushed. Any other answer keeps the
-    // questions. Their tags are read again after the pushes (prefetch_tags): another import may
-    // have made them meanwhile.
-    Result<> find_unknown_repositories()
-    {
-        std::map<std::string, std::vector<manifest::Digest>> images; // repository -> manifests
-        for (std::size_t i = 0; i < m_bundle->images.size(); ++i) {
-            images[m_repositories[i]].push_back(m_bundle->images[i].digest);
-        }
-        std::mutex mutex;
-        for (const auto& [repository, digests] : images) {
-            auto ask = [&, repository, digests](http::Client& http) -> Result<> {
-                auto listed = m_client->list_tags(http, repository);
-                if (listed || listed.error().code != Errc::not_found) {
-                    return listed || listed.error().code != Errc::cancelled
-                               ? Result<>{}
-                               : std::unexpected(std::move(listed.error()));
-                }
-                for (const auto& digest : digests) {
-                    auto there = m_client->manifest_exists(http, repository, digest);
-                    if (!there || *there) {
-                        return there || there.error().code != Errc::cancelled
-                                   ? Result<>{}
-                                   : std::unexpected(std::move(there.error()));
-                    }
-                }
-                const std::lock_guard lock(mutex);
-                m_unknown_repositories.insert(repository);
-                return {};
-            };
-            AIRLOCK_TRY(m_pool->submit(std::move(ask)));
-        }
-        return m_pool->wait();
     }
 
     // What every tag the bundle names (and `latest`) points at now, asked side by side, so
@@ -1151,15 +1079,12 @@ class RegistryStore final : public Store
         return {};
     }
 
-    // A repository the registry does not know holds no manifest worth a question first.
     Result<> push_manifest(http::Client& http, const std::string& repository, const Descriptor& d)
     {
-        if (!m_unknown_repositories.contains(repository)) {
-            AIRLOCK_TRY_ASSIGN(const bool exists,
-                               m_client->manifest_exists(http, repository, d.digest));
-            if (exists) {
-                return {};
-            }
+        AIRLOCK_TRY_ASSIGN(const bool exists,
+                           m_client->manifest_exists(http, repository, d.digest));
+        if (exists) {
+            return {};
         }
         AIRLOCK_TRY_ASSIGN(const std::string bytes, document(d.digest));
         AIRLOCK_TRY(m_client->put_manifest(http, repository, d.digest.str(), d.media_type, bytes));
@@ -1183,8 +1108,6 @@ class RegistryStore final : public Store
     std::map<std::pair<std::string, std::string>, std::optional<registry::FetchedManifest>>
         m_tag_states;
     std::map<std::pair<std::string, std::string>, std::size_t> m_pending_tags;
-    // Repositories that held nothing of the bundle's before the first push.
-    std::set<std::string> m_unknown_repositories;
     std::string m_current_repository; // of the last `tagged`
     std::optional<registry::FetchedManifest> m_current;
     // --jobs above 1: the requests that may run side by side. Last, so that it is destroyed
