@@ -122,12 +122,17 @@ tags_in() {
 }
 assert_eq "$(($(tags_in sample) + $(tags_in multi)))" 1 "tags in the registry after a kill between the first two"
 airlock import b.bundle --to "docker://$PROXY/tags" --trusted-key k.pub --insecure-registry "$PROXY" -q > /dev/null
-for i in 0 1; do
-    repo=$(jq -r ".images[$i].name" b.json | sed 's|.*/||')
-    for tag in $(jq -r ".images[$i].tags[]" b.json) latest; do
-        assert_eq "$(registry_digest --tls-verify=false "docker://$REGISTRY/tags/$repo:$tag")" "$(jq -r ".images[$i].digest" b.json)" "$repo:$tag after the re-run"
+# b_tags_under PREFIX: every tag of b.bundle's two images (and latest) names its image under
+# PREFIX in the plain registry.
+b_tags_under() {
+    for i in 0 1; do
+        repo=$(jq -r ".images[$i].name" b.json | sed 's|.*/||')
+        for tag in $(jq -r ".images[$i].tags[]" b.json) latest; do
+            assert_eq "$(registry_digest --tls-verify=false "docker://$REGISTRY/$1/$repo:$tag")" "$(jq -r ".images[$i].digest" b.json)" "$1/$repo:$tag"
+        done
     done
-done
+}
+b_tags_under tags
 
 step "a registry that will not list tags: each blob is asked about, each tag read, and the import completes"
 start_proxy deny-tags "http://$REGISTRY"
@@ -136,11 +141,6 @@ airlock import b.bundle --to "docker://$PROXY/denied" --trusted-key k.pub --inse
 assert_eq "$(jq -r .ok denied.json)" true
 jq -r 'select(.method == "HEAD") | .path' "$PROXY_LOG" | grep -q '/blobs/sha256:' ||
     fail "no blob was asked about in repositories whose tags the registry would not list"
-for i in 0 1; do
-    repo=$(jq -r ".images[$i].name" b.json | sed 's|.*/||')
-    for tag in $(jq -r ".images[$i].tags[]" b.json) latest; do
-        assert_eq "$(registry_digest --tls-verify=false "docker://$REGISTRY/denied/$repo:$tag")" "$(jq -r ".images[$i].digest" b.json)" "denied/$repo:$tag"
-    done
-done
+b_tags_under denied
 airlock import b.bundle --to "docker://$PROXY/denied" --trusted-key k.pub --insecure-registry "$PROXY" > denied-again.txt 2>&1
 grep -q "nothing changed" denied-again.txt || fail "re-import through the proxy changed something: $(cat denied-again.txt)"
