@@ -51,9 +51,8 @@ void LiveDownloads::appending(const manifest::Digest& digest,
                               std::uint64_t have)
 {
     update(digest, [&](State& state) {
-        if (!state.started) {
+        if (state.file.empty()) {
             state.file = file;
-            state.started = true;
         }
         state.have = have;
     });
@@ -66,7 +65,6 @@ void LiveDownloads::finished(const manifest::Digest& digest,
         state.done = true;
         if (result) {
             state.file = *result;
-            state.started = true;
         } else {
             state.error = result.error();
         }
@@ -135,7 +133,7 @@ Result<std::size_t> FollowedBlob::read(std::span<char> buffer)
     const std::uint64_t want = std::min<std::uint64_t>(buffer.size(), m_blob.size - m_position);
     const std::uint64_t needed = m_position + want;
     const auto enough = [needed](const LiveDownloads::State& s) {
-        return s.done || (s.started && s.have >= needed);
+        return s.done || (!s.file.empty() && s.have >= needed);
     };
     const auto done = [](const LiveDownloads::State& s) { return s.done; };
     while (true) {

@@ -27,9 +27,9 @@ class LiveDownloads
     // Where one followed download stands.
     struct State
     {
-        std::filesystem::path file; // the partial file, or the cached one once done
+        std::filesystem::path file; // the partial file, or the cached one once done; empty
+                                    // until the download starts
         std::uint64_t have = 0;     // bytes in the partial file
-        bool started = false;       // `file` is set
         bool done = false;
         std::optional<Error> error; // done without the blob
     };
